@@ -1,0 +1,3 @@
+from psmctl.cli import main
+
+main()

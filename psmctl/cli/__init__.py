@@ -1,0 +1,125 @@
+"""psmctl's command line: a thin typer app. Options in, one domain call, render out.
+
+Only this package reads the clock, the environment and decides exit codes:
+0 success, 1 the command failed and changed nothing, 2 wrong usage, 70 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from psmctl import __version__, render
+from psmctl.cli import (
+    attendance,
+    config,
+    coverage,
+    dbcmd,
+    export,
+    imports,
+    payments,
+    rates,
+    training,
+    volunteers,
+)
+from psmctl.cli.common import DbPath, db_path, open_database, reported, state
+
+HELP = """Register relawan sosial (PSM, TKSK, Tagana, TRC, ...), pelatihan, dan iuran BPJS Ketenagakerjaan
+dalam satu berkas database SQLite.
+
+Contoh:
+
+  psmctl init --kabkota 35.71
+
+  psmctl import roster daftar_psm_banjaran.xlsx
+
+  psmctl coverage check 3571011708900001 --on 2025-03-14
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # pretty tracebacks show local variables, and ours hold NIKs
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        render.line(f"psmctl {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    db: DbPath = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Tampilkan versi psmctl lalu keluar.", callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    state.db = db
+
+
+@app.command("init")
+def init(
+    kabkota: Annotated[
+        str | None,
+        typer.Option("--kabkota", help="Kode kab/kota kantor ini, mis. 35.71 (Kota Kediri); dipakai mencocokkan nama."),
+    ] = None,
+    db: DbPath = None,
+) -> None:
+    """Buat database baru (atau perbarui skemanya) dengan izin berkas 0600.
+
+    Contoh: psmctl --db dinsos.db init --kabkota 35.71
+    """
+    from psmctl import wilayah
+    from psmctl.db import schema_version, set_setting
+
+    with reported():
+        path = db_path(db)
+        existed = path.exists()
+        database = open_database(db)
+        if kabkota:
+            code = wilayah.kabkota_code(kabkota)
+            set_setting(database, "wilayah.kode_kabkota", f'"{code}"')
+            render.line(f"Kab/kota kantor: {code} {wilayah.name_of(code)}")
+        render.line(
+            f"Database {'sudah ada' if existed else 'dibuat'}: {path} (skema {schema_version(database)})"
+        )
+
+
+app.add_typer(imports.app, name="import")
+app.add_typer(volunteers.app, name="volunteers")
+app.add_typer(payments.app, name="payments")
+app.add_typer(coverage.app, name="coverage")
+app.add_typer(rates.app, name="rates")
+app.add_typer(training.app, name="training")
+app.add_typer(attendance.app, name="attendance")
+app.add_typer(export.app, name="export")
+app.add_typer(config.app, name="config")
+app.add_typer(dbcmd.app, name="db")
+
+
+def main() -> None:
+    """Entry point: the last line of defence, so no traceback ever reaches the admin."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        render.error("dihentikan oleh pengguna; tidak ada yang berubah pada berkas yang sedang diimpor")
+        sys.exit(130)
+    except Exception:
+        if os.environ.get("PSMCTL_DEBUG"):
+            raise
+        render.error("kesalahan internal; jalankan lagi dengan PSMCTL_DEBUG=1 untuk rinciannya")
+        sys.exit(70)
+
+
+__all__ = ["app", "main", "Path"]

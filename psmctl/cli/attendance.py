@@ -1,0 +1,7 @@
+"""psmctl attendance: commands (being built)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="attendance", no_args_is_help=True)

@@ -1,0 +1,124 @@
+"""What every command shares: the --db option, the clock, settings, the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from psmctl import render
+from psmctl.errors import PsmctlError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from psmctl.settings import Settings
+
+DEFAULT_DB = Path("psmctl.db")
+
+DbPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="PSMCTL_DB",
+        help="Berkas database SQLite (bawaan: ./psmctl.db, atau variabel PSMCTL_DB).",
+        show_default=False,
+    ),
+]
+
+
+class Format(str, Enum):
+    """Output format for tables."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TableOrJson(str, Enum):
+    """Output format for reports that are not tabular enough for CSV."""
+
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Bentuk keluaran: table, csv atau json.")]
+
+
+class _State:
+    db: Path | None = None
+
+
+state = _State()
+
+
+def db_path(db: Path | None) -> Path:
+    """The database file: the command's --db, else the global --db / PSMCTL_DB, else ./psmctl.db."""
+    return db or state.db or DEFAULT_DB
+
+
+def open_database(db: Path | None) -> Database:
+    """Open (and migrate) the database named by the options."""
+    from psmctl.db import open_db
+
+    return open_db(db_path(db))
+
+
+def load_settings(database: Database) -> Settings:
+    """Effective settings of this database."""
+    from psmctl.db import all_settings
+    from psmctl.settings import from_stored
+
+    return from_stored(all_settings(database))
+
+
+def today() -> date:
+    """The office's date: Asia/Jakarta unless PSMCTL_TZ says otherwise (a UTC cron at 00:30 WIB is 'today')."""
+    tz = ZoneInfo(os.environ.get("PSMCTL_TZ", "Asia/Jakarta"))
+    return datetime.now(tz=tz).date()  # noqa: TID251  the one clock read
+
+
+def now_iso() -> str:
+    """Timestamp for batch records (office time zone, seconds)."""
+    tz = ZoneInfo(os.environ.get("PSMCTL_TZ", "Asia/Jakarta"))
+    return datetime.now(tz=tz).replace(microsecond=0).isoformat()  # noqa: TID251
+
+
+def parse_date_option(value: str | None, name: str) -> date | None:
+    """An ISO (or day-first) date typed on the command line; bad input exits 2 with one line."""
+    if value is None:
+        return None
+    from psmctl.dates import parse_date_text
+
+    result = parse_date_text(value)
+    if isinstance(result, date):
+        return result
+    render.error(f"{name} '{value}' bukan tanggal yang sah ({result}); contoh: 2025-03-14")
+    raise typer.Exit(2)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn the domain's errors into one line on stderr and exit 1; nothing else escapes as a traceback."""
+    try:
+        yield
+    except PsmctlError as e:
+        render.error(str(e))
+        raise typer.Exit(1) from None
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            render.error("database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi")
+        else:
+            render.error(f"database tidak bisa dipakai: {e}; jalankan `psmctl db check`")
+        raise typer.Exit(1) from None
+    except sqlite3.DatabaseError as e:
+        render.error(f"database rusak atau bukan database psmctl: {e}; jalankan `psmctl db check`")
+        raise typer.Exit(1) from None

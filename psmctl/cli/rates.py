@@ -1,0 +1,7 @@
+"""psmctl rates: commands (being built)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="rates", no_args_is_help=True)

@@ -1,0 +1,164 @@
+"""Numbered, append-only schema migrations (sqlite-utils' Migrations, one transaction each).
+
+Never edit a migration that has shipped: repair with a new one. Tables are STRICT; dates are ISO TEXT;
+money is INTEGER rupiah; NIK, phone and region codes are TEXT.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("psmctl")
+
+
+@migrations()
+def m001_register(db: Database) -> None:
+    """Import batches, volunteers (one per NIK), their roles (one per unsur), the audit trail, settings."""
+    db.executescript(
+        """
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,               -- roster / payments / attendance / manual
+            file_name TEXT,
+            sha256 TEXT,
+            created_at TEXT NOT NULL,         -- ISO timestamp, office time zone
+            note TEXT
+        ) STRICT;
+
+        CREATE TABLE volunteers (
+            id INTEGER PRIMARY KEY,
+            nik TEXT NOT NULL UNIQUE,
+            nama TEXT NOT NULL,
+            jenis_kelamin TEXT,               -- L / P
+            tempat_lahir TEXT,
+            tgl_lahir TEXT,                   -- ISO date
+            alamat TEXT,
+            rt_rw TEXT,
+            no_hp TEXT,
+            pendidikan TEXT,
+            pekerjaan TEXT,
+            no_kk TEXT,
+            batch_id INTEGER REFERENCES batches(id),   -- the batch that created the person
+            sheet TEXT,
+            row INTEGER,
+            forgotten_at TEXT                 -- set when personal data was erased on request
+        ) STRICT;
+
+        -- A person may hold several unsur at once (PSM and Tagana): one role per (person, unsur).
+        CREATE TABLE roles (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            unsur TEXT NOT NULL,
+            kelurahan TEXT,
+            kecamatan TEXT,
+            kode_wilayah TEXT,                -- desa/kelurahan code, dotted, when resolved
+            kode_kecamatan TEXT,
+            jabatan TEXT,
+            no_sk TEXT,
+            tmt TEXT,
+            status TEXT NOT NULL DEFAULT 'AKTIF',   -- AKTIF / BERHENTI
+            roster_key TEXT NOT NULL,         -- which roster (kelurahan + unsur) the role came from
+            batch_id INTEGER REFERENCES batches(id),
+            sheet TEXT,
+            row INTEGER,
+            UNIQUE (volunteer_id, unsur)
+        ) STRICT;
+        CREATE INDEX roles_roster ON roles(roster_key);
+        CREATE INDEX roles_kelurahan ON roles(kode_kecamatan, kelurahan);
+
+        -- Every change to a fact keeps the old value and the batch/sheet/row that set the new one.
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            role_id INTEGER REFERENCES roles(id),
+            field TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            batch_id INTEGER REFERENCES batches(id),
+            sheet TEXT,
+            row INTEGER,
+            note TEXT
+        ) STRICT;
+        CREATE INDEX changes_volunteer ON changes(volunteer_id, field);
+
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+        """
+    )
+
+
+@migrations()
+def m002_payments(db: Database) -> None:
+    """The iuran ledger: append-only payment facts, one row per person per iuran month; voids reference them."""
+    db.executescript(
+        """
+        CREATE TABLE payments (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            segment TEXT NOT NULL,            -- BPU / PU
+            iuran_month TEXT NOT NULL,        -- YYYY-MM
+            paid_on TEXT NOT NULL,            -- ISO date
+            income_rupiah INTEGER NOT NULL,   -- declared income (BPU) or wage (PU)
+            programs TEXT NOT NULL,           -- e.g. 'JKK,JKM,JHT'
+            jkk_rupiah INTEGER NOT NULL DEFAULT 0,
+            jkm_rupiah INTEGER NOT NULL DEFAULT 0,
+            jht_rupiah INTEGER NOT NULL DEFAULT 0,
+            jp_rupiah INTEGER NOT NULL DEFAULT 0,
+            total_rupiah INTEGER NOT NULL,
+            expected_rupiah INTEGER,
+            funding TEXT NOT NULL,            -- APBD / APBN / APBDES / MANDIRI / CSR / LAINNYA
+            reference TEXT,
+            line_key TEXT NOT NULL,           -- groups the months of one payment line (prepayment)
+            risk_class TEXT,                  -- PU JKK risk class I..V
+            pks_no TEXT,
+            pks_start TEXT,
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            UNIQUE (volunteer_id, iuran_month, paid_on, reference, programs, total_rupiah)
+        ) STRICT;
+        CREATE INDEX payments_cover ON payments(volunteer_id, iuran_month, paid_on);
+
+        CREATE TABLE payment_voids (
+            id INTEGER PRIMARY KEY,
+            payment_id INTEGER NOT NULL UNIQUE REFERENCES payments(id),
+            reason TEXT NOT NULL,
+            batch_id INTEGER NOT NULL REFERENCES batches(id)
+        ) STRICT;
+        """
+    )
+
+
+@migrations()
+def m003_training(db: Database) -> None:
+    """Trainings (events) and attendance (one per person per training)."""
+    db.executescript(
+        """
+        CREATE TABLE trainings (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL,
+            jpl INTEGER NOT NULL,
+            place TEXT,
+            organiser TEXT,
+            unsur TEXT,
+            batch_id INTEGER REFERENCES batches(id)
+        ) STRICT;
+
+        CREATE TABLE attendance (
+            id INTEGER PRIMARY KEY,
+            training_id INTEGER NOT NULL REFERENCES trainings(id),
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            jpl INTEGER NOT NULL,
+            passed INTEGER,                   -- 1 / 0 for uji kompetensi, NULL otherwise
+            certificate_no TEXT,
+            certificate_valid_until TEXT,
+            batch_id INTEGER REFERENCES batches(id),
+            UNIQUE (training_id, volunteer_id)
+        ) STRICT;
+        CREATE INDEX attendance_volunteer ON attendance(volunteer_id);
+        """
+    )

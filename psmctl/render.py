@@ -1,0 +1,132 @@
+"""Everything the admin sees: the one-line error, rich tables, JSON/CSV on stdout, progress bars.
+
+No SQL and no rules here. Machines get JSON/CSV with stable keys, ISO dates and integer rupiah; humans get
+tables with `Rp16.800`-style money.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def error(message: str) -> None:
+    """One plain line on stderr (no markup parsing, never wrapped)."""
+    err.print(Text(f"Galat: {message}", style="red"), soft_wrap=True, highlight=False)
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    err.print(Text(f"Peringatan: {message}", style="yellow"), soft_wrap=True, highlight=False)
+
+
+def note(message: str) -> None:
+    """An informative line on stderr (keeps stdout clean for JSON/CSV)."""
+    err.print(Text(message), soft_wrap=True, highlight=False)
+
+
+def line(message: str) -> None:
+    """A plain line on stdout, for the human reader."""
+    out.print(Text(message), soft_wrap=True, highlight=False)
+
+
+def rupiah(amount: int | None) -> str:
+    """Rp16.800 formatting, for humans only."""
+    if amount is None:
+        return "-"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def to_json(value: Any) -> str:
+    """Stable JSON: ISO dates, UTF-8 text, two-space indent."""
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_plain)
+
+
+def print_json(value: Any) -> None:
+    """JSON on stdout, nothing else."""
+    sys.stdout.write(to_json(value) + "\n")
+    sys.stdout.flush()
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (=, +, -, @)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # A leading apostrophe is how spreadsheets themselves mark "this is text".
+        return "'" + value
+    return _plain(value)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream: Any = None) -> None:
+    """CSV with a header row, `\\n` line ends, formula-like text escaped."""
+    target = stream or sys.stdout
+    w = csv.writer(target, lineterminator="\n")
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([csv_safe(row.get(c)) for c in columns])
+
+
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    right: Sequence[str] = (),
+) -> None:
+    """A rich table on stdout."""
+    t = Table(title=title, title_justify="left")
+    for c in columns:
+        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
+    for r in rows:
+        t.add_row(*("" if v is None else str(_plain(v)) for v in r))
+    out.print(t)
+
+
+def emit(fmt: str, rows: list[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
+    """Print rows as a table, CSV or JSON according to --format."""
+    if fmt == "json":
+        print_json(rows)
+    elif fmt == "csv":
+        write_csv(rows, columns)
+    else:
+        table(title, columns, ([r.get(c) for c in columns] for r in rows))
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+@contextmanager
+def progress(description: str) -> Iterator[ProgressFn | None]:
+    """A transient progress bar on stderr when it is a terminal; None (no bar) otherwise."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -1,0 +1,44 @@
+"""Shared fixtures: no test can reach a real database; rich output is pinned."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from typer.testing import CliRunner
+
+os.environ["NO_COLOR"] = "1"
+os.environ["COLUMNS"] = "200"
+os.environ.pop("PSMCTL_DEBUG", None)
+
+
+@pytest.fixture(autouse=True)
+def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PSMCTL_DB", str(tmp_path / "psmctl.db"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    from psmctl.cli.common import state
+
+    state.db = None
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "psmctl.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    from psmctl.db import open_db
+
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
