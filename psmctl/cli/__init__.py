@@ -89,9 +89,7 @@ def init(
             code = wilayah.kabkota_code(kabkota)
             set_setting(database, "wilayah.kode_kabkota", f'"{code}"')
             render.line(f"Kab/kota kantor: {code} {wilayah.name_of(code)}")
-        render.line(
-            f"Database {'sudah ada' if existed else 'dibuat'}: {path} (skema {schema_version(database)})"
-        )
+        render.line(f"Database {'sudah ada' if existed else 'dibuat'}: {path} (skema {schema_version(database)})")
 
 
 app.add_typer(imports.app, name="import")

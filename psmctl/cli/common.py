@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ DbPath = Annotated[
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output format for tables."""
 
     table = "table"
@@ -43,7 +43,7 @@ class Format(str, Enum):
     csv = "csv"
 
 
-class TableOrJson(str, Enum):
+class TableOrJson(StrEnum):
     """Output format for reports that are not tabular enough for CSV."""
 
     table = "table"

@@ -1,0 +1,64 @@
+"""Volunteer categories (unsur) as data (RULES.md §2, CAT-01): codes, names, age limits, spreadsheet aliases."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from psmctl.errors import InputError
+
+
+@dataclass(frozen=True)
+class Category:
+    """One row of data/categories.toml."""
+
+    code: str
+    nama: str
+    dasar_hukum: str
+    min_age: int | None
+    max_age: int | None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s.\-_/]", "", str(text).upper())
+
+
+@cache
+def _load() -> tuple[dict[str, Category], dict[str, str]]:
+    data = tomllib.loads(resources.files("psmctl.data").joinpath("categories.toml").read_text("utf-8"))
+    cats: dict[str, Category] = {}
+    aliases: dict[str, str] = {}
+    for row in data["category"]:
+        cat = Category(row["code"], row["nama"], row.get("dasar_hukum", ""), row.get("min_age"), row.get("max_age"))
+        cats[cat.code] = cat
+        for alias in [cat.code, *row.get("aliases", [])]:
+            aliases[_key(alias)] = cat.code
+    return cats, aliases
+
+
+def all_codes() -> list[str]:
+    """Known category codes, in file order."""
+    return list(_load()[0])
+
+
+def get(code: str) -> Category | None:
+    """The category of a code, or None."""
+    return _load()[0].get(code)
+
+
+def match(text: object) -> str | None:
+    """The category code a spreadsheet value names ('Tagana', 'P S M'), or None."""
+    if text is None:
+        return None
+    return _load()[1].get(_key(str(text)))
+
+
+def require(text: str) -> str:
+    """A category typed by the admin on the command line; InputError listing the known codes if unknown."""
+    code = match(text)
+    if code is None:
+        raise InputError(f"unsur '{text}' tidak dikenal; pilih salah satu: {', '.join(all_codes())}")
+    return code

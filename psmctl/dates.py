@@ -1,0 +1,161 @@
+"""Dates as kelurahan offices type them, read day-first (RULES.md §9.2).
+
+Accepted: real date cells; Excel serial numbers (1900 date system); ``17/08/1990``, ``17-8-90``, ``17.08.1990``;
+``17 Agustus 1990``, ``17 Agt 1990``, ``17-Agu-90``, ``1 Pebruari 1985``; ISO ``1990-08-17``; ``17081990``.
+Day names (Senin … Minggu/Ahad) are ignored. Text is always day-month-year: dateutil is month-first and cannot
+read Indonesian month names, so it is not used. A date that cannot be read is returned as a reason (str), never
+guessed. Two-digit years take the century that puts the date on or before ``as_of`` (so 05 is 2005, never 1905,
+when ``as_of`` is 2025); without ``as_of`` they follow the C library's rule (00-68 → 20YY).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+MONTHS: dict[str, int] = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "febuari": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nopember": 11, "nov": 11, "nop": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}  # fmt: skip
+
+MONTH_NAMES = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+
+_DAY_NAMES = re.compile(r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\b[,\s]*", re.IGNORECASE)
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*([a-z]+)\.?\s*[-/.,\s]\s*(\d{2}|\d{4})$")
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+
+# Excel's 1900 date system counts from 1899-12-30 (it believes 1900-02-29 existed).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 1, 2_958_465  # 9999-12-31
+
+
+def excel_serial_to_date(serial: float) -> date | str:
+    """Convert an Excel serial day number to a date, or a reason."""
+    if serial != serial or serial < _SERIAL_MIN or serial > _SERIAL_MAX:  # NaN or out of range
+        return f"angka {serial:g} bukan nomor tanggal Excel"
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _year(yy: str, day: int, month: int, as_of: date | None) -> int:
+    if len(yy) == 4:
+        return int(yy)
+    y = int(yy)
+    if as_of is None:
+        return 2000 + y if y <= 68 else 1900 + y
+    for century in (2000, 1900):
+        try:
+            if date(century + y, month, day) <= as_of:
+                return century + y
+        except ValueError:
+            continue
+    return 1900 + y
+
+
+def _build(day: int, month: int, yy: str, as_of: date | None, raw: str) -> date | str:
+    if not 1 <= month <= 12:
+        return f"bulan {month} tidak ada pada '{raw}'"
+    year = _year(yy, day, month, as_of)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return f"tanggal '{raw}' tidak ada di kalender"
+
+
+def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
+    """Parse one typed date, day first; return the date or the reason (Indonesian) it cannot be read."""
+    raw = str(text).strip()
+    s = _DAY_NAMES.sub("", raw).strip().lower().replace("\u00a0", " ")
+    s = re.sub(r"\s+", " ", s)
+    if not s:
+        return "tanggal kosong"
+    m = _ISO.match(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        try:
+            return date(y, mo, d)
+        except ValueError:
+            return f"tanggal '{raw}' tidak ada di kalender"
+    m = _NUMERIC.match(s)
+    if m:
+        return _build(int(m.group(1)), int(m.group(2)), m.group(3), as_of, raw)
+    m = _NAMED.match(s)
+    if m:
+        month = MONTHS.get(m.group(2))
+        if month is None:
+            return f"nama bulan '{m.group(2)}' tidak dikenal pada '{raw}'"
+        return _build(int(m.group(1)), month, m.group(3), as_of, raw)
+    m = _COMPACT.match(s)
+    if m:
+        return _build(int(m.group(1)), int(m.group(2)), m.group(3), as_of, raw)
+    if s.isdigit() and 4 <= len(s) <= 6:
+        return excel_serial_to_date(int(s))
+    return f"'{raw}' bukan tanggal yang dikenali (contoh: 17-08-1990 atau 17 Agustus 1990)"
+
+
+def parse_date_cell(value: object, *, as_of: date | None = None) -> date | str | None:
+    """A spreadsheet cell as a date: None when empty, a date, or the reason it is not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        return f"'{value}' bukan tanggal"
+    if isinstance(value, int | float):
+        return excel_serial_to_date(float(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    return parse_date_text(text, as_of=as_of)
+
+
+_MONTH_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_MONTH_MY = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+_MONTH_NAMED = re.compile(r"^([a-z]+)\.?[\s\-/.,']*(\d{2}|\d{4})$")
+
+
+def parse_month(value: object) -> str:
+    """An iuran month ('2025-03', '03/2025', 'Maret 2025', 'Mar-25', a date cell) as 'YYYY-MM'; ValueError if not."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    s = re.sub(r"\s+", " ", str(value).strip().lower())
+    year = month = 0
+    m = _MONTH_ISO.match(s)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+    elif m := _MONTH_MY.match(s):
+        month, year = int(m.group(1)), int(m.group(2))
+    elif m := _MONTH_NAMED.match(s):
+        month = MONTHS.get(m.group(1), 0)
+        year = int(m.group(2)) + (2000 if len(m.group(2)) == 2 else 0)
+    if not (1 <= month <= 12 and 1900 <= year <= 2200):
+        raise ValueError(f"bulan iuran '{value}' tidak dikenali (contoh: 2025-03 atau Maret 2025)")
+    return f"{year:04d}-{month:02d}"
+
+
+def format_id(d: date) -> str:
+    """Day-first date as Indonesian documents print it: 17-08-1990."""
+    return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
+
+
+def age_on(birth: date, on: date) -> int:
+    """Whole years of age on a date."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

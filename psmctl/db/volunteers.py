@@ -1,0 +1,213 @@
+"""SQL of the register: volunteers (one per NIK), their roles (one per unsur), batches and the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+_CHUNK = 900  # stay under SQLite's bound-parameter limit
+
+PERSON_COLUMNS = (
+    "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt_rw",
+    "no_hp", "pendidikan", "pekerjaan", "no_kk",
+)  # fmt: skip
+ROLE_COLUMNS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan", "jabatan", "no_sk", "tmt", "status")
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def create_batch(db: Database, *, kind: str, file_name: str | None, sha256: str | None, created_at: str) -> int:
+    """Record one import/recording batch and return its id."""
+    cur = db.execute(
+        "INSERT INTO batches(kind, file_name, sha256, created_at) VALUES (?, ?, ?, ?)",
+        [kind, file_name, sha256, created_at],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def volunteer_ids_by_nik(db: Database, niks: Iterable[str]) -> dict[str, int]:
+    """Volunteer ids of the given NIKs that are on the register."""
+    wanted = list(dict.fromkeys(niks))
+    out: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        for nik, vid in db.execute(f"SELECT nik, id FROM volunteers WHERE nik IN ({marks})", list(chunk)):
+            out[str(nik)] = int(vid)
+    return out
+
+
+def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Full person rows (with id) for the given NIKs."""
+    cols = ", ".join(("id", "nik", *PERSON_COLUMNS))
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(list(niks)):
+        marks = ",".join("?" * len(chunk))
+        cur = db.execute(f"SELECT {cols} FROM volunteers WHERE nik IN ({marks})", list(chunk))
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            rec = dict(zip(names, row, strict=True))
+            out[rec["nik"]] = rec
+    return out
+
+
+def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Every role of the given volunteers, keyed by volunteer id."""
+    cols = ", ".join(("id", "volunteer_id", "unsur", "roster_key", *ROLE_COLUMNS))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(list(volunteer_ids)):
+        marks = ",".join("?" * len(chunk))
+        cur = db.execute(f"SELECT {cols} FROM roles WHERE volunteer_id IN ({marks})", list(chunk))
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            rec = dict(zip(names, row, strict=True))
+            out.setdefault(rec["volunteer_id"], []).append(rec)
+    return out
+
+
+def active_roles_on_rosters(db: Database, roster_keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Active roles on the given rosters (to find people missing from a new file)."""
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(list(roster_keys)):
+        marks = ",".join("?" * len(chunk))
+        cur = db.execute(
+            "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
+            f"JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})",
+            list(chunk),
+        )
+        names = [d[0] for d in cur.description]
+        out.extend(dict(zip(names, row, strict=True)) for row in cur)
+    return out
+
+
+@dataclass
+class RosterWrite:
+    """Everything one roster file changes, prepared in Python and written with executemany."""
+
+    batch_id: int
+    new_people: list[dict[str, Any]] = field(default_factory=list)  # nik + person columns + sheet/row
+    person_updates: list[tuple[int, str, Any]] = field(default_factory=list)  # (volunteer_id, column, value)
+    new_roles: list[dict[str, Any]] = field(default_factory=list)  # nik + unsur + role columns + sheet/row
+    role_updates: list[tuple[int, str, Any]] = field(default_factory=list)  # (role_id, column, value)
+    changes: list[tuple[Any, ...]] = field(default_factory=list)  # audit rows (nik, role_id|None, field, old, new, ...)
+
+
+def write_roster(db: Database, w: RosterWrite) -> None:
+    """Apply a prepared roster write; the caller holds the transaction."""
+    conn = db.conn
+    if w.new_people:
+        cols = ("nik", *PERSON_COLUMNS, "batch_id", "sheet", "row")
+        conn.executemany(
+            f"INSERT INTO volunteers({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(p.get(c) if c != "batch_id" else w.batch_id for c in cols) for p in w.new_people],
+        )
+    for column in {c for _, c, _ in w.person_updates}:
+        assert column in PERSON_COLUMNS  # noqa: S101  column names never come from input
+        conn.executemany(
+            f"UPDATE volunteers SET {column} = ? WHERE id = ?",
+            [(v, vid) for vid, c, v in w.person_updates if c == column],
+        )
+    if w.new_roles:
+        ids = volunteer_ids_by_nik(db, [r["nik"] for r in w.new_roles])
+        rcols = ("unsur", "roster_key", *ROLE_COLUMNS, "sheet", "row")
+        conn.executemany(
+            f"INSERT INTO roles(volunteer_id, batch_id, {', '.join(rcols)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(rcols))})",
+            [(ids[r["nik"]], w.batch_id, *(r.get(c) for c in rcols)) for r in w.new_roles],
+        )
+    for column in {c for _, c, _ in w.role_updates}:
+        assert column in (*ROLE_COLUMNS, "roster_key")  # noqa: S101
+        conn.executemany(
+            f"UPDATE roles SET {column} = ? WHERE id = ?",
+            [(v, rid) for rid, c, v in w.role_updates if c == column],
+        )
+    if w.changes:
+        ids = volunteer_ids_by_nik(db, [c[0] for c in w.changes])
+        conn.executemany(
+            "INSERT INTO changes(volunteer_id, role_id, field, old_value, new_value, batch_id, sheet, row, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(ids[c[0]], *c[1:]) for c in w.changes],
+        )
+
+
+def select_roles(
+    db: Database,
+    *,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    active_only: bool = True,
+) -> list[dict[str, Any]]:
+    """Register rows (one per role) with person fields, filtered; kelurahan/kecamatan match name or code."""
+    where = ["v.forgotten_at IS NULL"]
+    params: list[Any] = []
+    if active_only:
+        where.append("r.status = 'AKTIF'")
+    if unsur:
+        where.append("r.unsur = ?")
+        params.append(unsur)
+    if kelurahan:
+        where.append("(r.kode_wilayah = ? OR upper(r.kelurahan) = upper(?))")
+        params += [kelurahan, kelurahan]
+    if kecamatan:
+        where.append("(r.kode_kecamatan = ? OR upper(r.kecamatan) = upper(?))")
+        params += [kecamatan, kecamatan]
+    sql = (
+        "SELECT v.id AS volunteer_id, v.nik, v.nama, v.jenis_kelamin, v.tempat_lahir, v.tgl_lahir, v.alamat, "
+        "v.rt_rw, v.no_hp, r.id AS role_id, r.unsur, r.kelurahan, r.kecamatan, r.kode_wilayah, r.kode_kecamatan, "
+        "r.jabatan, r.status FROM roles r JOIN volunteers v ON v.id = r.volunteer_id "
+        f"WHERE {' AND '.join(where)} ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
+    )
+    cur = db.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def person(db: Database, nik: str) -> dict[str, Any] | None:
+    """One volunteer row with its creation batch, or None."""
+    cur = db.execute(
+        "SELECT v.*, b.file_name AS batch_file, b.sha256 AS batch_sha256, b.created_at AS batch_time "
+        "FROM volunteers v LEFT JOIN batches b ON b.id = v.batch_id WHERE v.nik = ?",
+        [nik],
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def roles_with_source(db: Database, volunteer_id: int) -> list[dict[str, Any]]:
+    """A person's roles, each with the batch that created it."""
+    cur = db.execute(
+        "SELECT r.*, b.file_name AS batch_file, b.created_at AS batch_time FROM roles r "
+        "LEFT JOIN batches b ON b.id = r.batch_id WHERE r.volunteer_id = ? ORDER BY r.unsur",
+        [volunteer_id],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def history(db: Database, volunteer_id: int) -> list[dict[str, Any]]:
+    """The audit trail of a person, oldest first, with the batch of each change."""
+    cur = db.execute(
+        "SELECT c.id, c.field, c.old_value, c.new_value, c.sheet, c.row, c.note, r.unsur, "
+        "b.id AS batch_id, b.file_name, b.sha256, b.created_at FROM changes c "
+        "LEFT JOIN batches b ON b.id = c.batch_id LEFT JOIN roles r ON r.id = c.role_id "
+        "WHERE c.volunteer_id = ? ORDER BY c.id",
+        [volunteer_id],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def counts(db: Database) -> dict[str, int]:
+    """Row counts of the register tables (used by reports and tests)."""
+    out: dict[str, int] = {}
+    for table in ("volunteers", "roles", "changes", "batches"):
+        out[table] = int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return out

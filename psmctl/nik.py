@@ -1,0 +1,178 @@
+"""NIK (Nomor Induk Kependudukan): the 16-digit person key, checked as RULES.md §3 says.
+
+Layout ``PP KK CC DD MM YY SSSS``: province, kab/kota, kecamatan where the NIK was first issued, day of birth
+(women: day + 40), month, two-digit year, serial from 0001. The century is not encoded: both 19YY and 20YY are
+tried and the one giving an age inside ``age_range`` at ``as_of`` is kept (NIK-07). python-stdnum tries 19YY
+first and so reads a 2005 birth as 1905; it is deliberately not used.
+
+Excel keeps 15 significant digits: a NIK typed into a Number cell loses its 16th digit (NIK-02), so a numeric
+cell is judged by its type, not only its digits.
+
+>>> n = parse("3571015708900002", as_of=date(2026, 1, 15))
+>>> (n.sex, n.birth_date.isoformat(), n.region)
+('P', '1990-08-17', '357101')
+>>> parse("'3571 0101 0505 0003", as_of=date(2026, 1, 15)).birth_date.isoformat()
+'2005-05-01'
+>>> parse("3571013208900001", as_of=date(2026, 1, 15))
+Traceback (most recent call last):
+psmctl.nik.InvalidNik: NIK_DATE_INVALID: tanggal lahir pada NIK tidak sah (angka hari 32)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+EXCEL_DAMAGED_MSG = (
+    "NIK rusak oleh Excel: Excel hanya menyimpan 15 digit. "
+    "Format kolom NIK sebagai Teks lalu ketik ulang / salin dari KTP."
+)
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+_STRIP = re.compile(r"[\s\u00a0.\-]")
+_FLOAT_TEXT = re.compile(r"^(\d{15,16})\.0+$")
+_MAX_EXACT_DOUBLE = 2**53
+
+
+class InvalidNik(ValueError):
+    """A NIK that cannot be accepted; `code` is the stable report code (NIK_FORMAT, NIK_EXCEL_DAMAGED, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Nik:
+    """A valid NIK and what it encodes."""
+
+    number: str
+    region: str  # 6 digits: kecamatan of first issue
+    birth_date: date
+    sex: str  # "L" or "P"
+    serial: int
+
+
+def compact(value: object) -> str:
+    """Strip spaces (incl. non-breaking), dots, dashes and a leading apostrophe (NIK-01)."""
+    s = str(value).strip()
+    if s.startswith("'"):
+        s = s[1:]
+    return _STRIP.sub("", s)
+
+
+def from_cell(value: object, *, numeric_ok: str = "warn") -> tuple[str, str | None]:
+    """Read a NIK from a spreadsheet cell, judging Excel damage by the cell type (NIK-01, NIK-02).
+
+    Returns (16-digit text, warning code or None). Raises InvalidNik. ``numeric_ok`` is the setting
+    ``nik.numeric_cell_not_zero``: "warn" accepts a clean 16-digit number cell with a warning, "reject" refuses it.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InvalidNik("NIK_MISSING", "NIK kosong")
+    if isinstance(value, bool):
+        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+    if isinstance(value, float) and not value.is_integer():
+        if value > 1e14:
+            raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
+        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+    if isinstance(value, int | float):
+        return _from_number(int(value), numeric_ok)
+    text = str(value).strip()
+    if _SCIENTIFIC.match(text):
+        raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
+    m = _FLOAT_TEXT.match(text)
+    if m:  # a number cell re-saved as text ("3571011708900001.0"): same damage rules as a number
+        return _from_number(int(m.group(1)), numeric_ok)
+    s = compact(text)
+    if not s:
+        raise InvalidNik("NIK_MISSING", "NIK kosong")
+    if not (s.isascii() and s.isdigit()):
+        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+    if len(s) != 16:
+        raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
+    return s, None
+
+
+def _from_number(n: int, numeric_ok: str) -> tuple[str, str | None]:
+    digits = str(n)
+    # A double cannot hold every integer above 2^53; 15 digits means one was lost (no NIK starts with 0);
+    # a trailing 0 is what Excel leaves in place of the 16th digit.
+    if n >= _MAX_EXACT_DOUBLE or len(digits) == 15 or (len(digits) == 16 and digits.endswith("0")):
+        raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
+    if len(digits) != 16:
+        raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(digits)} digit)")
+    if numeric_ok == "reject":
+        raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
+    return digits, "NIK_NUMERIC_CELL"
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def parse(
+    number: str,
+    *,
+    as_of: date,
+    age_range: tuple[int, int] = (17, 99),
+    provinces: Collection[str] | None = None,
+    roster_birth: date | None = None,
+) -> Nik:
+    """Validate a NIK typed as text and decode it (NIK-01, 03, 05-09); raises InvalidNik."""
+    s = compact(number)
+    if not s:
+        raise InvalidNik("NIK_MISSING", "NIK kosong")
+    if _SCIENTIFIC.match(s):
+        raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
+    if not (s.isascii() and s.isdigit()):
+        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+    if len(s) != 16:
+        raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
+    if provinces is None:
+        from psmctl.wilayah import province_codes
+
+        provinces = province_codes()
+    if s[:2] not in provinces:
+        raise InvalidNik("NIK_PROVINCE_UNKNOWN", f"kode provinsi NIK tidak dikenal ({s[:2]})")
+    dd, mm, yy = int(s[6:8]), int(s[8:10]), int(s[10:12])
+    if 1 <= dd <= 31:
+        sex, day = "L", dd
+    elif 41 <= dd <= 71:
+        sex, day = "P", dd - 40
+    else:
+        raise InvalidNik("NIK_DATE_INVALID", f"tanggal lahir pada NIK tidak sah (angka hari {dd:02d})")
+    if not 1 <= mm <= 12:
+        raise InvalidNik("NIK_DATE_INVALID", f"bulan lahir pada NIK tidak sah ({mm:02d})")
+    candidates: list[date] = []
+    ages: list[str] = []
+    any_real = False
+    for century in (1900, 2000):
+        try:
+            born = date(century + yy, mm, day)
+        except ValueError:
+            continue
+        any_real = True
+        age = _age(born, as_of)
+        ages.append(f"{born.year} → umur {age}")
+        if born <= as_of and age_range[0] <= age <= age_range[1]:
+            candidates.append(born)
+    if not any_real:
+        raise InvalidNik(
+            "NIK_DATE_INVALID", f"tanggal lahir pada NIK tidak ada di kalender ({day:02d}-{mm:02d}-{yy:02d})"
+        )
+    if not candidates:
+        raise InvalidNik("NIK_DATE_INVALID", f"tahun lahir pada NIK tidak masuk akal ({', '.join(ages)})")
+    birth = candidates[0]
+    if len(candidates) > 1:  # only when the age range is 100 years or wider
+        birth = roster_birth if roster_birth in candidates else min(candidates)
+    if s[12:] == "0000":
+        raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
+    return Nik(number=s, region=s[:6], birth_date=birth, sex=sex, serial=int(s[12:]))
+
+
+def format_nik(region: str, birth_date: date, sex: str, serial: int) -> str:
+    """Build the NIK text for a region, birth date, sex and serial (the inverse of :func:`parse`)."""
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"

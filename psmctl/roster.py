@@ -1,0 +1,750 @@
+"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (RULES.md §3, §9).
+
+`parse_file` reads a file and returns accepted rows plus a report per sheet, touching no database; a file-level
+failure (corrupt, no sheet with NIK and NAMA columns) raises InputError. `import_file` then writes one file in one
+transaction through db.volunteers. Codes in reports are stable identifiers (README lists them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from psmctl import categories, dates, nik, wilayah
+from psmctl.db import volunteers as vdb
+from psmctl.errors import InputError
+from psmctl.headers import Header, find_header, load_aliases, seen_labels
+from psmctl.models import Problem, SheetReport
+from psmctl.privacy import mask_nik
+from psmctl.settings import Settings
+from psmctl.sheets import SheetData, read_tables
+
+PERSON_FIELDS = (
+    "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt_rw",
+    "no_hp", "pendidikan", "pekerjaan", "no_kk",
+)  # fmt: skip
+ROLE_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan", "jabatan", "no_sk", "tmt")
+
+
+@dataclass
+class RosterRow:
+    """One accepted roster row, normalised."""
+
+    sheet: str
+    row: int  # as Excel shows it (1-based)
+    nik: str
+    unsur: str
+    person: dict[str, str | None]
+    role: dict[str, str | None]
+    roster_key: str
+
+
+@dataclass
+class ParsedSheet:
+    """Accepted rows and the report of one sheet."""
+
+    report: SheetReport
+    rows: list[RosterRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the admin told the import (command-line defaults for values the file does not carry)."""
+
+    sheet: str | None = None
+    all_sheets: bool = False
+    kelurahan: str | None = None
+    kecamatan: str | None = None
+    unsur: str | None = None
+
+
+_SIGNATURE = re.compile(r"\b(MENGETAHUI|LURAH|CAMAT|KEPALA|NIP|TTD|TTD\.|DISAHKAN|KETUA)\b")
+_PLACE_DATE = re.compile(r"^[A-Za-z .'-]{2,40},\s*\d{1,2}\s*[-/. ]\s*(?:[A-Za-z]+|\d{1,2})\s*[-/. ]\s*\d{2,4}\s*$")
+_TOTAL = re.compile(r"^\s*(JUMLAH|TOTAL|SUB ?TOTAL)\b", re.IGNORECASE)
+_DATE_TAIL = re.compile(
+    r"(\d{1,2}\s*[-/. ]\s*(?:[A-Za-z]+\.?|\d{1,2})\s*[-/., ]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{8})\s*$"
+)
+_TITLE_KEL = re.compile(r"^(?:KELURAHAN|DESA|KEL\.?)\s*:?\s+(.+)$", re.IGNORECASE)
+_TITLE_KEC = re.compile(r"^(?:KECAMATAN|KEC\.?)\s*:?\s+(.+)$", re.IGNORECASE)
+_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M"}
+_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN"}
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, for provenance and idempotency."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, date):
+        return v.isoformat()
+    return re.sub(r"\s+", " ", str(v)).strip()
+
+
+def _cell(row: list[object], header: Header, fld: str) -> object:
+    c = header.columns.get(fld)
+    if c is None or c >= len(row):
+        return ""
+    return row[c]
+
+
+def _title_defaults(rows: list[list[object]], upto: int) -> dict[str, str]:
+    """Kelurahan, kecamatan and category named in the title block above the header (§9.2)."""
+    found: dict[str, str] = {}
+    for row in rows[:upto]:
+        for cell in row:
+            t = _text(cell)
+            if not t:
+                continue
+            if (m := _TITLE_KEL.match(t)) and "kelurahan" not in found:
+                found["kelurahan"] = m.group(1).strip(" :")
+            elif (m := _TITLE_KEC.match(t)) and "kecamatan" not in found:
+                found["kecamatan"] = m.group(1).strip(" :")
+            if "unsur" not in found:
+                for word in re.findall(r"\(([^)]+)\)|\b([A-Z]{3,6})\b", t.upper()):
+                    code = categories.match(word[0] or word[1])
+                    if code:
+                        found["unsur"] = code
+                        break
+    return found
+
+
+def _is_blank(row: list[object]) -> bool:
+    return all(_text(v) == "" for v in row)
+
+
+def _is_footer(row: list[object]) -> bool:
+    texts = [_text(v) for v in row if _text(v)]
+    if not texts:
+        return False
+    joined = " ".join(texts).upper()
+    return bool(_SIGNATURE.search(joined)) or any(_PLACE_DATE.match(t) for t in texts)
+
+
+def _looks_like_nik(row: list[object], header: Header) -> bool:
+    v = _cell(row, header, "nik")
+    try:
+        nik.from_cell(v)
+    except nik.InvalidNik:
+        return False
+    return True
+
+
+def split_ttl(value: object) -> tuple[str, object]:
+    """Split 'SURABAYA, 17-08-1990', 'Kediri 17 Agustus 1990', 'Kediri/17-08-1990' into place and date part."""
+    if isinstance(value, date | int | float) and not isinstance(value, bool):
+        return "", value
+    t = _text(value)
+    m = _DATE_TAIL.search(t)
+    if not m:
+        return t.strip(" ,/"), ""
+    return t[: m.start()].strip(" ,/-"), m.group(1)
+
+
+def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
+    """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible)."""
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    else:
+        raw = _text(value)
+    s = re.sub(r"[\s\-.()]", "", raw)
+    if s.startswith("+62"):
+        s = "0" + s[3:]
+    elif s.startswith("62") and len(s) >= 10:
+        s = "0" + s[2:]
+    elif s.startswith("8") and s.isdigit():
+        s = "0" + s
+    if not s.isdigit() or len(s) < min_digits:
+        return raw, False
+    return s, True
+
+
+def _gender(value: object) -> str | None:
+    key = re.sub(r"[\s\-.]", "", _text(value).upper())
+    if key in _MALE:
+        return "L"
+    if key in _FEMALE:
+        return "P"
+    return None
+
+
+class _Regions:
+    """Resolves kelurahan/kecamatan names to current codes, once per distinct pair (WIL-06..11)."""
+
+    def __init__(self, kabkota: str) -> None:
+        self.kabkota = kabkota
+        self.cache: dict[tuple[str, str], tuple[dict[str, str | None], list[tuple[str, str, str]]]] = {}
+
+    def resolve(self, kel: str, kec: str) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+        key = (kel, kec)
+        if key not in self.cache:
+            self.cache[key] = self._resolve(kel, kec)
+        return self.cache[key]
+
+    def _resolve(self, kel: str, kec: str) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+        out: dict[str, str | None] = {"kelurahan": kel or None, "kecamatan": kec or None}
+        out["kode_wilayah"] = out["kode_kecamatan"] = None
+        notes: list[tuple[str, str, str]] = []  # (code, column, message)
+        kec_region = None
+        if kec:
+            hits = wilayah.find(kec, "kecamatan", self.kabkota)
+            if len(hits) == 1:
+                kec_region = hits[0]
+                out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
+            elif hits:
+                codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
+                notes.append(("WILAYAH_AMBIGUOUS", "kecamatan", f"kecamatan '{kec}' ambigu: {codes}"))
+            else:
+                tips = wilayah.suggest(kec, "kecamatan", self.kabkota)
+                hint = f"; mungkin: {', '.join(tips)}" if tips else ""
+                notes.append(("WILAYAH_UNKNOWN", "kecamatan", f"kecamatan '{kec}' tidak ada di daftar resmi{hint}"))
+        if kel:
+            scope = kec_region.kode if kec_region else self.kabkota
+            hits = wilayah.find(kel, "desa_kelurahan", scope)
+            if not hits and kec_region:
+                hits = wilayah.find(kel, "desa_kelurahan", self.kabkota)
+                if len(hits) == 1:
+                    parent = hits[0].kode.rsplit(".", 1)[0]
+                    msg = (
+                        f"kelurahan '{kel}' ada di kecamatan {wilayah.name_of(parent)} ({parent}), "
+                        f"bukan {kec_region.nama}; dipakai kecamatan {wilayah.name_of(parent)}"
+                    )
+                    notes.append(("WILAYAH_KECAMATAN_MISMATCH", "kecamatan", msg))
+            if len(hits) == 1:
+                r = hits[0]
+                parent = r.kode.rsplit(".", 1)[0]
+                out["kelurahan"], out["kode_wilayah"] = r.nama, r.kode
+                out["kode_kecamatan"], out["kecamatan"] = parent, wilayah.name_of(parent)
+            elif hits:
+                codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
+                notes.append(("WILAYAH_AMBIGUOUS", "kelurahan", f"kelurahan '{kel}' ambigu: {codes}"))
+            else:
+                tips = wilayah.suggest(kel, "desa_kelurahan", scope)
+                hint = f"; mungkin: {', '.join(tips)}" if tips else ""
+                notes.append(("WILAYAH_UNKNOWN", "kelurahan", f"kelurahan '{kel}' tidak ada di daftar resmi{hint}"))
+        return out, notes
+
+
+def roster_key(unsur: str, role: dict[str, str | None]) -> str:
+    """Which roster a role belongs to: the unsur and the kelurahan (code when resolved)."""
+    place = role.get("kode_wilayah") or wilayah.norm_name(role.get("kelurahan") or "", "desa_kelurahan") or "-"
+    return f"{unsur}|{place}"
+
+
+class _SheetParser:
+    def __init__(self, file: str, sheet: SheetData, header: Header, opts: Options, settings: Settings, as_of: date):
+        self.file, self.sheet, self.header, self.opts, self.as_of = file, sheet, header, opts, as_of
+        self.report = SheetReport(file=file, sheet=sheet.name)
+        self.parsed = ParsedSheet(self.report)
+        self.age_range = tuple(settings.get("nik.century_age_range"))
+        self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
+        self.phone_min = int(settings.get("import.phone_min_digits"))
+        self.titles = _title_defaults(sheet.rows, header.row_index)
+        self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
+        self.default_unsur = str(settings.get("roster.default_unsur"))
+        self.provinces = wilayah.province_codes()
+
+    def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
+        column = self.header.labels.get(fld) if fld else None
+        shown = None if value is None else (nik_safe(value) if fld == "nik" else _text(value)[:200])
+        self.report.problems.append(Problem(self.sheet.name, row, column or fld, shown, level, code, msg))  # type: ignore[arg-type]
+
+    def run(self, seen: dict[tuple[str, str], tuple[str, int]], progress: Callable[[int], None] | None) -> None:
+        rows = self.sheet.rows
+        i = self.header.data_start
+        while i < len(rows):
+            row = rows[i]
+            excel_row = i + 1
+            i += 1
+            if progress and i % 2000 == 0:
+                progress(2000)
+            if _is_blank(row):
+                self.report.skipped += 1
+                continue
+            first = next((_text(v) for v in row if _text(v)), "")
+            if _TOTAL.match(first) and not _looks_like_nik(row, self.header):
+                self.report.skipped += 1
+                self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
+                continue
+            if _is_footer(row) and not _looks_like_nik(row, self.header):
+                rest = sum(1 for r in rows[excel_row - 1 :] if not _is_blank(r))
+                self.report.skipped += rest
+                self.add(
+                    excel_row,
+                    None,
+                    first,
+                    "info",
+                    "SIGNATURE_BLOCK",
+                    f"blok tanda tangan: {rest} baris dilewati",
+                )
+                break
+            self.report.rows_read += 1
+            self.row(row, excel_row, seen)
+
+    def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
+        h = self.header
+        warns_before = sum(1 for p in self.report.problems if p.level == "warning")
+        nama = _text(_cell(row, h, "nama"))
+        raw_nik = _cell(row, h, "nik")
+        ok = True
+        if not nama:
+            self.add(r, "nama", "", "error", "NAME_MISSING", "nama kosong")
+            ok = False
+        number = ""
+        try:
+            number, note = nik.from_cell(raw_nik, numeric_ok=self.numeric_ok)
+            if note:
+                self.add(
+                    r,
+                    "nik",
+                    raw_nik,
+                    "warning",
+                    note,
+                    "NIK tersimpan sebagai angka; format kolom NIK sebagai Teks",
+                )
+        except nik.InvalidNik as e:
+            self.add(r, "nik", raw_nik, "error", e.code, e.message)
+            ok = False
+        # Birth place and date: combined column or separate ones.
+        tempat, raw_date = "", _cell(row, h, "tgl_lahir")
+        date_field = "tgl_lahir"
+        if "tempat_lahir" in h.columns:
+            tempat = _text(_cell(row, h, "tempat_lahir"))
+        if "ttl" in h.columns:
+            t_place, t_date = split_ttl(_cell(row, h, "ttl"))
+            tempat = tempat or t_place
+            if raw_date == "":
+                raw_date, date_field = t_date, "ttl"
+        birth = dates.parse_date_cell(raw_date, as_of=self.as_of)
+        if isinstance(birth, str):
+            self.add(r, date_field, raw_date, "error", "DATE_INVALID", f"tanggal lahir tidak sah: {birth}")
+            ok = False
+            birth = None
+        elif birth is not None and (birth > self.as_of or birth.year < 1900):
+            self.add(
+                r,
+                date_field,
+                raw_date,
+                "error",
+                "DATE_INVALID",
+                f"tanggal lahir {birth.isoformat()} tidak mungkin",
+            )
+            ok = False
+            birth = None
+        decoded = None
+        if number:
+            try:
+                decoded = nik.parse(
+                    number,
+                    as_of=self.as_of,
+                    age_range=self.age_range,
+                    provinces=self.provinces,
+                    roster_birth=birth,
+                )
+            except nik.InvalidNik as e:
+                self.add(r, "nik", number, "error", e.code, e.message)
+                ok = False
+        if decoded is not None:
+            status, old_name = wilayah.nik_region_status(decoded.region)
+            if status == "unknown":
+                self.add(
+                    r,
+                    "nik",
+                    number,
+                    "warning",
+                    "NIK_REGION_UNKNOWN",
+                    f"kode kecamatan NIK {wilayah.dotted(decoded.region)} tidak ditemukan di daftar Kemendagri",
+                )
+            elif status == "historical":
+                self.add(
+                    r,
+                    "nik",
+                    number,
+                    "info",
+                    "NIK_REGION_HISTORICAL",
+                    f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})",
+                )
+        gender = _gender(_cell(row, h, "jk"))
+        raw_jk = _cell(row, h, "jk")
+        if gender is None and _text(raw_jk) and decoded is not None:
+            self.add(
+                r,
+                "jk",
+                raw_jk,
+                "warning",
+                "GENDER_UNKNOWN",
+                f"jenis kelamin '{_text(raw_jk)}' tidak dikenal; dipakai dari NIK ({decoded.sex})",
+            )
+        if decoded is not None:
+            if gender and gender != decoded.sex:
+                self.add(
+                    r,
+                    "jk",
+                    raw_jk,
+                    "warning",
+                    "NIK_GENDER_MISMATCH",
+                    f"Jenis kelamin: NIK = {decoded.sex}, daftar = {gender}",
+                )
+            if birth and birth != decoded.birth_date:
+                self.add(
+                    r,
+                    date_field,
+                    raw_date,
+                    "warning",
+                    "NIK_DOB_MISMATCH",
+                    f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = {dates.format_id(birth)}",
+                )
+            if birth is None and _text(raw_date) == "":
+                if ok:
+                    self.add(
+                        r,
+                        date_field,
+                        "",
+                        "info",
+                        "BIRTHDATE_FROM_NIK",
+                        "tanggal lahir kosong; diambil dari NIK",
+                    )
+                birth = decoded.birth_date
+            gender = gender or decoded.sex
+        # Unsur: the row's own column, else --unsur, else the title block, else the setting.
+        unsur = None
+        raw_cat = _cell(row, h, "kategori")
+        jabatan = _text(_cell(row, h, "jabatan")) or None
+        if _text(raw_cat):
+            unsur = categories.match(raw_cat)
+            if unsur is None and h.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
+                jabatan = _text(raw_cat)  # an UNSUR column holding Ketua/Anggota is a jabatan column
+            elif unsur is None:
+                self.add(
+                    r,
+                    "kategori",
+                    raw_cat,
+                    "warning",
+                    "CATEGORY_UNKNOWN",
+                    f"unsur '{_text(raw_cat)}' tidak dikenal; dicatat UNKNOWN",
+                )
+                unsur = "UNKNOWN"
+        unsur = unsur or self.opts.unsur or self.titles.get("unsur") or self.default_unsur
+        # Phone, RT/RW.
+        phone: str | None = None
+        raw_hp = _cell(row, h, "no_hp")
+        if _text(raw_hp):
+            phone, plausible = normalise_phone(raw_hp, self.phone_min)
+            if not plausible:
+                self.add(
+                    r,
+                    "no_hp",
+                    raw_hp,
+                    "warning",
+                    "PHONE_INVALID",
+                    "nomor HP tidak wajar; disimpan seperti tertulis",
+                )
+        rt_rw = _text(_cell(row, h, "rt_rw")) or None
+        raw_rtrw = _cell(row, h, "rt_rw")
+        if isinstance(raw_rtrw, date):
+            self.add(
+                r,
+                "rt_rw",
+                raw_rtrw,
+                "warning",
+                "RT_RW_AS_DATE",
+                "RT/RW terbaca sebagai tanggal oleh Excel; periksa",
+            )
+        if rt_rw is None and ("rt" in h.columns or "rw" in h.columns):
+            rt, rw = _text(_cell(row, h, "rt")), _text(_cell(row, h, "rw"))
+            if rt or rw:
+                rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
+        # Region: the row's column, else --kelurahan/--kecamatan, else the title block.
+        kel = _text(_cell(row, h, "kelurahan")) or self.opts.kelurahan or self.titles.get("kelurahan", "")
+        kec = _text(_cell(row, h, "kecamatan")) or self.opts.kecamatan or self.titles.get("kecamatan", "")
+        region, notes = self.regions.resolve(kel, kec)
+        for code, col, msg in notes:
+            self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
+        # Age limits per category (CAT-02) are warnings only.
+        cat = categories.get(unsur)
+        if cat and birth:
+            age = dates.age_on(birth, self.as_of)
+            if (cat.min_age and age < cat.min_age) or (cat.max_age and age > cat.max_age):
+                limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
+                self.add(
+                    r,
+                    date_field,
+                    raw_date,
+                    "warning",
+                    "AGE_OUT_OF_RANGE",
+                    f"umur {age} di luar batas {unsur} ({limits})",
+                )
+        if ok and decoded is not None:
+            key = (decoded.number, unsur)
+            if key in seen:
+                sheet, first_row = seen[key]
+                where = f"baris {first_row}" if sheet == self.sheet.name else f"lembar '{sheet}' baris {first_row}"
+                self.add(r, "nik", number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {where}")
+                ok = False
+            else:
+                seen[key] = (self.sheet.name, r)
+        if ok and decoded is not None:
+            tmt = dates.parse_date_cell(_cell(row, h, "tmt"), as_of=self.as_of)
+            person: dict[str, str | None] = {
+                "nama": nama,
+                "jenis_kelamin": gender,
+                "tempat_lahir": tempat.title() if tempat.isupper() else (tempat or None),
+                "tgl_lahir": birth.isoformat() if birth else None,
+                "alamat": _text(_cell(row, h, "alamat")) or None,
+                "rt_rw": rt_rw,
+                "no_hp": phone,
+                "pendidikan": _text(_cell(row, h, "pendidikan")) or None,
+                "pekerjaan": _text(_cell(row, h, "pekerjaan")) or None,
+                "no_kk": nik.compact(_cell(row, h, "no_kk")) or None if _text(_cell(row, h, "no_kk")) else None,
+            }
+            role: dict[str, str | None] = {
+                **region,
+                "jabatan": jabatan,
+                "no_sk": _text(_cell(row, h, "no_sk")) or None,
+                "tmt": tmt.isoformat() if isinstance(tmt, date) else None,
+            }
+            self.parsed.rows.append(
+                RosterRow(self.sheet.name, r, decoded.number, unsur, person, role, roster_key(unsur, role))
+            )
+        else:
+            self.report.rejected += 1
+        if sum(1 for p in self.report.problems if p.level == "warning") > warns_before:
+            self.report.warnings += 1
+
+
+def nik_safe(value: object) -> str:
+    """A NIK cell as shown in a report: the value as typed (reports stay in the office; stderr masks)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_file(
+    path: Path,
+    *,
+    as_of: date,
+    settings: Settings,
+    options: Options = Options(),  # noqa: B008  frozen dataclass
+    progress: Callable[[int], None] | None = None,
+) -> list[ParsedSheet]:
+    """Read and validate one roster file; InputError when the file as a whole cannot be used."""
+    tables = read_tables(path, max_uncompressed_mb=int(settings.get("import.max_uncompressed_mb")))
+    if options.sheet is not None:
+        chosen = [t for t in tables if t.name == options.sheet]
+        if not chosen:
+            names = ", ".join(f"'{t.name}'" for t in tables)
+            raise InputError(f"{path.name}: lembar '{options.sheet}' tidak ada; lembar yang ada: {names}")
+        tables = chosen
+    aliases = load_aliases("roster_headers.toml")
+    scan = int(settings.get("import.header_scan_rows"))
+    found: list[tuple[SheetData, Header]] = []
+    skipped_sheets: list[str] = []
+    for t in tables:
+        header = find_header(t.rows, aliases, ["nama", "nik"], scan_rows=scan)
+        if header is None:
+            skipped_sheets.append(t.name)
+        else:
+            found.append((t, header))
+    if not found:
+        seen = seen_labels(tables[0].rows, scan) if tables else []
+        where = f"lembar '{tables[0].name}'" if len(tables) == 1 else f"{len(tables)} lembar"
+        cols = ", ".join(seen) if seen else "tidak ada"
+        raise InputError(
+            f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} (kolom yang terbaca: {cols}); "
+            "periksa baris judul kolom"
+        )
+    if not options.all_sheets and options.sheet is None and str(settings.get("import.sheets")) == "first":
+        found = found[:1]
+    results: list[ParsedSheet] = []
+    seen_niks: dict[tuple[str, str], tuple[str, int]] = {}
+    for t, header in found:
+        parser = _SheetParser(path.name, t, header, options, settings, as_of)
+        parser.run(seen_niks, progress)
+        results.append(parser.parsed)
+    for name in skipped_sheets:
+        note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
+        results[0].report.problems.append(note)
+    return results
+
+
+def file_summary(parsed: list[ParsedSheet]) -> dict[str, Any]:
+    """Totals over the sheets of a file."""
+    keys = ("rows_read", "added", "changed", "unchanged", "rejected", "warnings", "skipped")
+    return {k: sum(getattr(p.report, k) for p in parsed) for k in keys}
+
+
+@dataclass
+class ImportResult:
+    """What importing one file did (or, with --dry-run, would do)."""
+
+    file: str
+    sheets: list[SheetReport]
+    refused: str | None = None  # why the whole file was not written (--strict)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    retired: int = 0
+    batch_id: int | None = None
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back a dry run (or a no-op import)."""
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    as_of: date,
+    now: str,
+    settings: Settings,
+    options: Options = Options(),  # noqa: B008
+    dry_run: bool = False,
+    strict: bool = False,
+    retire_missing: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import one roster file in one transaction: all of its accepted rows, or (on any failure) nothing."""
+    from psmctl.db import write_tx
+
+    parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
+    result = ImportResult(file=path.name, sheets=[p.report for p in parsed])
+    rejected = sum(p.report.rejected for p in parsed)
+    if strict and rejected:
+        result.refused = f"{rejected} baris ditolak dan --strict dipakai: berkas tidak diimpor sama sekali"
+        return result
+    digest = sha256_of(path)
+    try:
+        with write_tx(db):
+            batch_id = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
+            plan = _plan(db, parsed, batch_id, retire_missing, result)
+            vdb.write_roster(db, plan)
+            wrote = plan.new_people or plan.person_updates or plan.new_roles or plan.role_updates
+            if dry_run or not wrote:
+                raise _DryRun  # nothing to keep: not even the batch row, so a re-import changes nothing
+            result.batch_id = batch_id
+    except _DryRun:
+        pass
+    return result
+
+
+def _plan(
+    db: Database, parsed: list[ParsedSheet], batch_id: int, retire_missing: bool, result: ImportResult
+) -> vdb.RosterWrite:
+    w = vdb.RosterWrite(batch_id=batch_id)
+    rows = [r for p in parsed for r in p.rows]
+    persons = vdb.persons_by_nik(db, [r.nik for r in rows])
+    roles = vdb.roles_of(db, [p["id"] for p in persons.values()])
+    pending: dict[str, dict[str, Any]] = {}
+    in_file: set[tuple[str, str]] = set()
+    reports = {p.report.sheet: p.report for p in parsed}
+    for r in rows:
+        rep = reports[r.sheet]
+        in_file.add((r.nik, r.unsur))
+        notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
+
+        old = persons.get(r.nik)
+        changed: list[str] = []
+        is_new = False
+        if old is None and r.nik not in pending:
+            rec = {"nik": r.nik, **r.person, "sheet": r.sheet, "row": r.row}
+            pending[r.nik] = rec
+            w.new_people.append(rec)
+            is_new = True
+        elif old is None:
+            rec = pending[r.nik]
+            for col, value in r.person.items():
+                if value is not None and rec.get(col) is None:
+                    rec[col] = value
+        else:
+            if old["nama"] and r.person["nama"] and old["nama"].casefold() != str(r.person["nama"]).casefold():
+                msg = f"NIK ini di register bernama '{old['nama']}', di berkas '{r.person['nama']}'"
+                notes.append(("NIK_NAME_CONFLICT", msg))
+            for col, value in r.person.items():
+                if value is not None and value != old.get(col):
+                    w.person_updates.append((old["id"], col, value))
+                    w.changes.append((r.nik, None, col, old.get(col), value, batch_id, r.sheet, r.row, None))
+                    old[col] = value
+                    changed.append(col)
+        # Roles: one per (person, unsur).
+        existing = roles.get(old["id"], []) if old else []
+        mine = next((x for x in existing if x["unsur"] == r.unsur), None)
+        for other in existing:
+            if other["unsur"] != r.unsur and other["status"] == "AKTIF":
+                notes.append(
+                    ("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other['unsur']} di {other['kelurahan'] or '-'}")
+                )
+        role_values = {**r.role, "status": "AKTIF"}
+        if mine is None:
+            if not any(x["nik"] == r.nik and x["unsur"] == r.unsur for x in w.new_roles):
+                w.new_roles.append({"nik": r.nik, "unsur": r.unsur, "roster_key": r.roster_key, **role_values,
+                                    "sheet": r.sheet, "row": r.row})  # fmt: skip
+            is_new = True
+        else:
+            if mine["roster_key"] != r.roster_key:
+                notes.append(
+                    (
+                        "NIK_ON_OTHER_ROSTER",
+                        f"sebelumnya di daftar {mine['unsur']} {mine['kelurahan'] or '-'}; dipindah ke "
+                        f"{r.role.get('kelurahan') or '-'}",
+                    )
+                )
+                w.role_updates.append((mine["id"], "roster_key", r.roster_key))
+                mine["roster_key"] = r.roster_key
+            for col, value in role_values.items():
+                if col in vdb.ROLE_COLUMNS and value is not None and value != mine.get(col):
+                    w.role_updates.append((mine["id"], col, value))
+                    w.changes.append((r.nik, mine["id"], col, mine.get(col), value, batch_id, r.sheet, r.row, None))
+                    mine[col] = value
+                    changed.append(col)
+        if is_new:
+            rep.added += 1
+        elif changed:
+            rep.changed += 1
+            rep.details.setdefault("changed_fields", []).append(
+                {"row": r.row, "nik": mask_nik(r.nik), "fields": sorted(set(changed))}
+            )
+        else:
+            rep.unchanged += 1
+        for code, msg in notes:
+            rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
+        if notes:
+            rep.warnings += 1
+    # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
+    keys = sorted({r.roster_key for r in rows})
+    for role in vdb.active_roles_on_rosters(db, keys):
+        if (role["nik"], role["unsur"]) in in_file:
+            continue
+        result.missing.append(
+            {"nik": mask_nik(role["nik"]), "nama": role["nama"], "unsur": role["unsur"], "kelurahan": role["kelurahan"]}
+        )
+        if retire_missing:
+            w.role_updates.append((role["id"], "status", "BERHENTI"))
+            w.changes.append(
+                (
+                    role["nik"],
+                    role["id"],
+                    "status",
+                    "AKTIF",
+                    "BERHENTI",
+                    batch_id,
+                    None,
+                    None,
+                    "tidak ada di berkas baru",
+                )
+            )
+            result.retired += 1
+    return w

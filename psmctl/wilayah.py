@@ -1,0 +1,153 @@
+"""Kemendagri region codes (kode wilayah) and loose matching of region names (RULES.md §8).
+
+Data: data/wilayah.csv (current codes down to desa/kelurahan) and data/kode_wilayah_sampai_kecamatan_historis.csv
+(every provinsi/kab-kota/kecamatan code of the 2016-2025 editions), from the MIT-licensed cahyadsn/wilayah dataset
+(licence beside the data; see data/README.md). A NIK prefix is checked against current ∪ historical codes (NIK-04);
+roster regions resolve to current codes only (WIL-04).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from psmctl.errors import InputError
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of the official list."""
+
+    kode: str  # dotted
+    level: str
+    nama: str
+
+
+def _read(name: str) -> list[list[str]]:
+    text = resources.files("psmctl.data").joinpath(name).read_text("utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    return rows[1:]
+
+
+@cache
+def current() -> dict[str, Region]:
+    """Every current code, keyed by dotted code."""
+    return {r[0]: Region(r[0], r[2], r[3]) for r in _read("wilayah.csv")}
+
+
+@cache
+def historical() -> dict[str, Region]:
+    """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits."""
+    return {r[1]: Region(r[0], r[2], r[3]) for r in _read("kode_wilayah_sampai_kecamatan_historis.csv")}
+
+
+@cache
+def province_codes() -> frozenset[str]:
+    """Two-digit province codes, current or historical (NIK-03)."""
+    return frozenset(k for k, r in historical().items() if r.level == "provinsi")
+
+
+def dotted(digits: str) -> str:
+    """'357101' → '35.71.01'; '3571011001' → '35.71.01.1001'."""
+    parts = [digits[:2], digits[2:4], digits[4:6], digits[6:]]
+    return ".".join(p for p in parts if p)
+
+
+def nik_region_status(region6: str) -> tuple[str, str | None]:
+    """('current', name) / ('historical', name) / ('unknown', None) for a NIK's 6-digit prefix (NIK-04)."""
+    code = dotted(region6)
+    r = current().get(code)
+    if r is not None and r.level == "kecamatan":
+        return "current", r.nama
+    h = historical().get(region6)
+    if h is not None and h.level == "kecamatan":
+        return "historical", h.nama
+    return "unknown", None
+
+
+def name_of(code: str) -> str:
+    """Official name of a current code, or '' when unknown."""
+    r = current().get(code)
+    return r.nama if r else ""
+
+
+_PREFIXES = {
+    "desa_kelurahan": ("KELURAHAN", "KEL", "DESA", "DS"),
+    "kecamatan": ("KECAMATAN", "KEC"),
+}
+_DROP = re.compile(r"[\s.,\-'’`]")
+
+
+def norm_name(text: str, level: str) -> str:
+    """WIL-06 normal form: NFKC, upper case, a level prefix removed only as a whole word, punctuation removed."""
+    s = unicodedata.normalize("NFKC", str(text)).upper().strip()
+    for prefix in _PREFIXES.get(level, ()):
+        m = re.match(rf"^{prefix}(?:\.\s*|\s+)(?=\S)", s)
+        if m:
+            s = s[m.end() :]
+            break
+    return _DROP.sub("", s)
+
+
+def kabkota_code(text: str) -> str:
+    """Resolve '35.71', '3571' or 'Kota Kediri' to a current kab/kota code; InputError when not exactly one."""
+    t = text.strip()
+    digits = t.replace(".", "")
+    if digits.isdigit() and len(digits) == 4:
+        code = dotted(digits)
+        r = current().get(code)
+        if r and r.level == "kabupaten_kota":
+            return code
+        raise InputError(f"kode kab/kota {t} tidak ada dalam daftar Kemendagri")
+    want = _kabkota_norm(t)
+    hits = [r.kode for r in current().values() if r.level == "kabupaten_kota" and _kabkota_norm(r.nama) == want]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise InputError(f"kab/kota '{t}' tidak ditemukan; pakai kode, mis. 35.71")
+    raise InputError(f"kab/kota '{t}' ambigu ({', '.join(hits)}); pakai kode")
+
+
+def _kabkota_norm(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).upper().strip()
+    s = re.sub(r"^(KAB\.?|KABUPATEN)\s*", "KABUPATEN ", s)
+    return _DROP.sub("", s)
+
+
+@cache
+def _index(scope: str, level: str) -> dict[str, list[Region]]:
+    """Normalised name → regions of a level whose code starts with `scope` (a kab/kota or kecamatan code)."""
+    idx: dict[str, list[Region]] = {}
+    prefix = scope + "." if scope else ""
+    for r in current().values():
+        if r.level == level and r.kode.startswith(prefix):
+            idx.setdefault(norm_name(r.nama, level), []).append(r)
+    return idx
+
+
+def find(text: str, level: str, scope: str = "") -> list[Region]:
+    """Candidates for a loosely written name inside `scope` (WIL-07/08); a code is accepted as well."""
+    t = str(text).strip()
+    digits = t.replace(".", "")
+    if digits.isdigit() and len(digits) in (6, 10):
+        r = current().get(dotted(digits))
+        return [r] if r and r.level == level else []
+    hits = _index(scope, level).get(norm_name(t, level), [])
+    if len(hits) > 1:
+        # On a tie prefer the candidate whose un-stripped form matches (official names that start with 'Desa').
+        exact = [r for r in hits if _DROP.sub("", r.nama.upper()) == _DROP.sub("", t.upper())]
+        if len(exact) == 1:
+            return exact
+    return list(hits)
+
+
+def suggest(text: str, level: str, scope: str = "", n: int = 3) -> list[str]:
+    """Closest official names, for a message only: never applied automatically (WIL-08)."""
+    import difflib
+
+    names = {r.nama for rs in _index(scope, level).values() for r in rs}
+    return difflib.get_close_matches(str(text).title(), sorted(names), n=n, cutoff=0.6)
