@@ -132,31 +132,38 @@ def m002_payments(db: Database) -> None:
 
 @migrations()
 def m003_training(db: Database) -> None:
-    """Trainings (events) and attendance (one per person per training)."""
+    """Trainings (events, minutes as the unit: TRN-02) and attendance (one per person per training)."""
     db.executescript(
         """
         CREATE TABLE trainings (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            start_date TEXT NOT NULL,
-            end_date TEXT NOT NULL,
-            jpl INTEGER NOT NULL,
+            kind TEXT NOT NULL,               -- course kind of data/courses.toml (pembinaan, bimtek, ...)
+            start_date TEXT NOT NULL,         -- ISO date
+            end_date TEXT NOT NULL,           -- ISO date; the JPL count in the period holding this date
+            minutes INTEGER NOT NULL CHECK (minutes >= 0),   -- TRN-02: canonical unit; JPL = minutes / 45
             place TEXT,
             organiser TEXT,
-            unsur TEXT,
-            batch_id INTEGER REFERENCES batches(id)
+            unsur TEXT,                       -- the unsur it is meant for; NULL = every unsur (TRN-06)
+            created_at TEXT NOT NULL,
+            CHECK (end_date >= start_date)
         ) STRICT;
+        CREATE INDEX trainings_dates ON trainings(end_date);
 
         CREATE TABLE attendance (
             id INTEGER PRIMARY KEY,
             training_id INTEGER NOT NULL REFERENCES trainings(id),
             volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
-            jpl INTEGER NOT NULL,
-            passed INTEGER,                   -- 1 / 0 for uji kompetensi, NULL otherwise
+            minutes INTEGER NOT NULL CHECK (minutes >= 0),   -- attended; default the training's minutes
+            status TEXT NOT NULL DEFAULT 'hadir'
+                CHECK (status IN ('hadir', 'lulus', 'tidak_lulus')),   -- lulus = kompeten for uji kompetensi
             certificate_no TEXT,
-            certificate_valid_until TEXT,
+            certificate_date TEXT,            -- ISO date; NULL = the training's end date
+            certificate_valid_until TEXT,     -- ISO date when written on the certificate; NULL = computed (TRN-05)
+            matched_by TEXT NOT NULL DEFAULT 'nik',   -- nik / nama (name + kelurahan, reported for confirmation)
             batch_id INTEGER REFERENCES batches(id),
+            sheet TEXT,
+            row INTEGER,
             UNIQUE (training_id, volunteer_id)
         ) STRICT;
         CREATE INDEX attendance_volunteer ON attendance(volunteer_id);
