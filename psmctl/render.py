@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 out = Console(soft_wrap=False)
+if not out.is_terminal and not os.environ.get("COLUMNS"):
+    out = Console(soft_wrap=False, width=160)  # cron mail and pipes: wide enough for the report tables
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -130,3 +133,43 @@ def progress(description: str) -> Iterator[ProgressFn | None]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+IMPORT_COLUMNS = [
+    ("file", "Berkas"), ("sheet", "Lembar"), ("rows_read", "Dibaca"), ("added", "Baru"), ("changed", "Berubah"),
+    ("unchanged", "Tetap"), ("rejected", "Ditolak"), ("warnings", "Peringatan"), ("skipped", "Dilewati"),
+]  # fmt: skip
+LEVEL_LABEL = {"error": "DITOLAK", "warning": "peringatan", "info": "info"}
+
+
+def import_report(entries: list[dict[str, Any]], *, dry_run: bool, max_problems: int = 50) -> None:
+    """The import summary table per file and sheet, then the problems (errors first), then who is missing."""
+    title = "Hasil impor (UJI COBA: tidak ada yang ditulis)" if dry_run else "Hasil impor"
+    table(
+        title,
+        [label for _, label in IMPORT_COLUMNS],
+        ([e[k] for k, _ in IMPORT_COLUMNS] for e in entries),
+        right=[label for k, label in IMPORT_COLUMNS if k not in ("file", "sheet")],
+    )
+    problems = [(e["file"], p) for e in entries for p in e["problems"] if p["level"] != "info"]
+    order = {"error": 0, "warning": 1}
+    problems.sort(key=lambda fp: (order.get(fp[1]["level"], 2), fp[0], fp[1]["sheet"], fp[1]["row"] or 0))
+    if problems:
+        rows = [
+            [f, p["sheet"], p["row"], p["column"], LEVEL_LABEL.get(p["level"], p["level"]), p["code"], p["message"]]
+            for f, p in problems[:max_problems]
+        ]
+        table("Masalah per baris", ["Berkas", "Lembar", "Baris", "Kolom", "Tingkat", "Kode", "Keterangan"], rows)
+        if len(problems) > max_problems:
+            line(f"... dan {len(problems) - max_problems} masalah lain; pakai --report FILE.xlsx untuk daftar lengkap")
+    for e in entries:
+        missing = e.get("missing") or []
+        if missing:
+            verb = (
+                "ditandai BERHENTI"
+                if e.get("retired")
+                else "tidak dihapus; pakai --retire-missing untuk menandai BERHENTI"
+            )
+            line(f"{e['file']}: {len(missing)} orang dulu ada di daftar ini tetapi tidak ada di berkas baru ({verb}):")
+            for m in missing[:20]:
+                line(f"  {m['nik']}  {m['nama']}  {m['unsur']}  {m['kelurahan'] or '-'}")

@@ -128,9 +128,12 @@ def _is_blank(row: list[object]) -> bool:
     return all(_text(v) == "" for v in row)
 
 
-def _is_footer(row: list[object]) -> bool:
+def _is_footer(row: list[object], header: Header) -> bool:
+    """A signature-block line: no NIK, few cells, and a keyword (Mengetahui, Lurah, NIP…) or a place-and-date."""
+    if _text(_cell(row, header, "nik")):
+        return False
     texts = [_text(v) for v in row if _text(v)]
-    if not texts:
+    if not texts or len(texts) > 3:
         return False
     joined = " ".join(texts).upper()
     return bool(_SIGNATURE.search(joined)) or any(_PLACE_DATE.match(t) for t in texts)
@@ -281,7 +284,7 @@ class _SheetParser:
                 self.report.skipped += 1
                 self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
                 continue
-            if _is_footer(row) and not _looks_like_nik(row, self.header):
+            if _is_footer(row, self.header):
                 rest = sum(1 for r in rows[excel_row - 1 :] if not _is_blank(r))
                 self.report.skipped += rest
                 self.add(

@@ -1,7 +1,135 @@
-"""psmctl imports (being built)."""
+"""psmctl import roster: kelurahan spreadsheets in, all-or-nothing per file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
-app = typer.Typer(help="imports", no_args_is_help=True)
+from psmctl import render
+from psmctl.cli.common import DbPath, TableOrJson, load_settings, now_iso, open_database, reported, today
+from psmctl.errors import PsmctlError
+
+app = typer.Typer(help="Impor daftar dari spreadsheet kelurahan.", no_args_is_help=True)
+
+
+@app.command("roster")
+def roster(
+    files: Annotated[list[Path], typer.Argument(help="Satu atau beberapa berkas .xlsx / .xls / .ods / .csv.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Hanya baca lembar dengan nama ini.")] = None,
+    all_sheets: Annotated[
+        bool, typer.Option("--all-sheets", help="Baca semua lembar yang berisi kolom NIK dan NAMA (bawaan).")
+    ] = False,
+    kelurahan: Annotated[
+        str | None, typer.Option("--kelurahan", help="Kelurahan/desa (nama atau kode) bila berkas tidak menyebutnya.")
+    ] = None,
+    kecamatan: Annotated[
+        str | None, typer.Option("--kecamatan", help="Kecamatan (nama atau kode) bila berkas tidak menyebutnya.")
+    ] = None,
+    unsur: Annotated[
+        str | None,
+        typer.Option("--unsur", help="Unsur (PSM, TKSK, TAGANA, TRC, ...) bila berkas tidak punya kolomnya."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Tampilkan apa yang akan berubah tanpa menulis apa pun.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Tolak seluruh berkas bila ada satu baris saja yang ditolak.")
+    ] = False,
+    retire_missing: Annotated[
+        bool,
+        typer.Option(
+            "--retire-missing",
+            help="Tandai BERHENTI orang yang dulu ada di daftar kelurahan ini tetapi tidak ada di berkas baru.",
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Tulis laporan masalah per baris ke berkas .xlsx ini.")
+    ] = None,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Bentuk laporan: table atau json.")] = (
+        TableOrJson.table
+    ),
+    db: DbPath = None,
+) -> None:
+    """Impor daftar relawan dari spreadsheet kelurahan; tiap berkas masuk utuh atau tidak sama sekali.
+
+    Baris judul, sel gabungan, NIK yang diketik sebagai angka, tanggal dalam berbagai bentuk dan blok tanda
+    tangan dikenali. Baris yang ditolak dilaporkan dengan lembar, nomor baris dan alasannya.
+
+    Contoh: psmctl import roster psm_kel_banjaran.xlsx --unsur PSM --report masalah.xlsx
+    """
+    from psmctl import categories
+    from psmctl import roster as roster_mod
+
+    results: list[roster_mod.ImportResult] = []
+    failures: list[str] = []
+    with reported():
+        database = open_database(db)
+        settings = load_settings(database)
+        cat = categories.require(unsur) if unsur else None
+        opts = roster_mod.Options(
+            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat
+        )
+        as_of, now = today(), now_iso()
+    for path in files:
+        try:
+            with render.progress(f"Membaca {path.name}") as bar:
+                tick = _ticker(bar)
+                result = roster_mod.import_file(
+                    database,
+                    path,
+                    as_of=as_of,
+                    now=now,
+                    settings=settings,
+                    options=opts,
+                    dry_run=dry_run,
+                    strict=strict,
+                    retire_missing=retire_missing,
+                    progress=tick,
+                )
+            results.append(result)
+            if result.refused:
+                failures.append(f"{path.name}: {result.refused}")
+        except PsmctlError as e:
+            failures.append(str(e))
+    payload = _payload(results)
+    if fmt == TableOrJson.json:
+        render.print_json(payload)
+    else:
+        render.import_report(payload, dry_run=dry_run)
+    if report is not None and results:
+        from psmctl.import_report import write_problem_report
+
+        with reported():
+            write_problem_report(report, payload)
+        render.note(f"Laporan masalah ditulis ke {report}")
+    for message in failures:
+        render.error(message)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _ticker(bar: render.ProgressFn | None) -> Any:
+    if bar is None:
+        return None
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        bar(done[0], 0)
+
+    return tick
+
+
+def _payload(results: list[Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for res in results:
+        for i, sheet in enumerate(res.sheets):
+            entry = sheet.as_dict()
+            if i == 0:
+                entry["missing"] = res.missing
+                entry["retired"] = res.retired
+                entry["refused"] = res.refused
+            out.append(entry)
+    return out

@@ -1,7 +1,105 @@
-"""psmctl volunteers (being built)."""
+"""psmctl volunteers: the register, filtered, and one person with sources and history."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
 
-app = typer.Typer(help="volunteers", no_args_is_help=True)
+from psmctl import render
+from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, open_database, reported
+
+app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(
+    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Nama atau kode kelurahan/desa.")] = None,
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Nama atau kode kecamatan.")] = None,
+    unsur: Annotated[str | None, typer.Option("--unsur", help="PSM, TKSK, TAGANA, TRC, ...")] = None,
+    semua: Annotated[bool, typer.Option("--semua", help="Sertakan yang berstatus BERHENTI.")] = False,
+    fmt: FormatOpt = Format.table,
+    db: DbPath = None,
+) -> None:
+    """Daftar relawan di register, satu baris per orang per unsur.
+
+    Contoh: psmctl volunteers list --kecamatan Kota --unsur PSM --format csv > psm_kota.csv
+    """
+    from psmctl import categories
+    from psmctl import volunteers as vol
+
+    with reported():
+        database = open_database(db)
+        cat = categories.require(unsur) if unsur else None
+        rows = vol.list_volunteers(
+            database, unsur=cat, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=semua
+        )
+    if fmt == Format.table:
+        cols = ["nik", "nama", "jenis_kelamin", "tgl_lahir", "unsur", "kelurahan", "kecamatan", "status"]
+        render.emit("table", rows, cols, title=f"Register relawan ({len(rows)} baris)")
+    else:
+        render.emit(fmt.value, rows, list(vol.LIST_KEYS))
+
+
+@app.command("show")
+def show(
+    nik: Annotated[str, typer.Argument(help="NIK 16 digit.")],
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table atau json.")] = TableOrJson.table,
+    db: DbPath = None,
+) -> None:
+    """Tampilkan satu relawan: data diri, asal setiap data (berkas, lembar, baris), riwayat perubahan, pelatihan.
+
+    Contoh: psmctl volunteers show 3571011708900001
+    """
+    from psmctl import volunteers as vol
+
+    with reported():
+        database = open_database(db)
+        info = vol.show(database, nik)
+        info["training"] = _training(database, info)
+    if fmt == TableOrJson.json:
+        render.print_json(info)
+        return
+    render.line(f"{info['nama']}  NIK {info['nik']}")
+    render.table(
+        "Data diri dan asalnya",
+        ["Data", "Nilai", "Berkas", "Lembar", "Baris", "Waktu impor"],
+        [[f["field"], f["value"], f["source"]["file"], f["source"]["sheet"], f["source"]["row"], f["source"]["time"]]
+         for f in info["facts"]],
+    )  # fmt: skip
+    render.table(
+        "Peran",
+        ["Unsur", "Kelurahan", "Kecamatan", "Kode wilayah", "Jabatan", "Status", "Berkas", "Baris"],
+        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"], r["status"],
+          r["source"]["file"], r["source"]["row"]] for r in info["roles"]],
+    )  # fmt: skip
+    if info["history"]:
+        render.table(
+            "Riwayat perubahan",
+            ["Waktu", "Data", "Unsur", "Lama", "Baru", "Berkas", "Baris", "Catatan"],
+            [[h["time"], h["field"], h["unsur"], h["old"], h["new"], h["file"], h["row"], h["note"]]
+             for h in info["history"]],
+        )  # fmt: skip
+    else:
+        render.line("Belum ada perubahan sejak pertama diimpor.")
+    training = info.get("training")
+    if training:
+        rows = training.get("rows", [])
+        render.table(
+            f"Pelatihan (total {training.get('jpl_total', 0)} JPL)",
+            ["Tanggal", "Pelatihan", "Jenis", "JPL"],
+            [[t.get("start_date"), t.get("name"), t.get("kind"), t.get("jpl")] for t in rows],
+        )
+
+
+def _training(database: Any, info: dict[str, Any]) -> dict[str, Any] | None:
+    """The person's training history, when the training module is present."""
+    try:
+        from psmctl import attendance
+    except ImportError:  # pragma: no cover - the training issue ships it
+        return None
+    history_for = getattr(attendance, "history_for", None)
+    if history_for is None:
+        return None
+    rows, total = history_for(database, info["volunteer_id"])
+    return {"rows": rows, "jpl_total": total}

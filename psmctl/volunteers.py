@@ -1,0 +1,99 @@
+"""The register as the admin reads it: lists with filters, and one person with the source of every fact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from psmctl import nik as nikmod
+from psmctl.db import volunteers as vdb
+from psmctl.errors import InputError, NotFound
+from psmctl.privacy import mask_nik
+
+# The public JSON keys of `volunteers list` (README documents them; cron scripts read them).
+LIST_KEYS = (
+    "nik", "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "no_hp",
+    "kelurahan", "kecamatan", "kode_wilayah", "unsur", "status",
+)  # fmt: skip
+
+
+def list_volunteers(
+    db: Database,
+    *,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    include_inactive: bool = False,
+) -> list[dict[str, Any]]:
+    """One row per person and unsur, with the public keys."""
+    rows = vdb.select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=not include_inactive)
+    return [{k: r.get(k) for k in LIST_KEYS} for r in rows]
+
+
+def require_nik(text: str) -> str:
+    """A NIK typed on the command line, normalised; InputError if it is not 16 digits."""
+    s = nikmod.compact(text)
+    if not (s.isdigit() and len(s) == 16):
+        raise InputError("NIK harus 16 digit angka")
+    return s
+
+
+def show(db: Database, nik: str) -> dict[str, Any]:
+    """A person, their roles, where each current fact came from, and the history of changes."""
+    number = require_nik(nik)
+    person = vdb.person(db, number)
+    if person is None:
+        raise NotFound(f"NIK {mask_nik(number)} tidak ada di register; impor daftarnya dulu")
+    hist = vdb.history(db, person["id"])
+    created = {
+        "file": person["batch_file"],
+        "sha256": person["batch_sha256"],
+        "sheet": person["sheet"],
+        "row": person["row"],
+        "time": person["batch_time"],
+    }
+    facts = []
+    for col in vdb.PERSON_COLUMNS:
+        last = next((h for h in reversed(hist) if h["field"] == col and h["unsur"] is None), None)
+        source = (
+            {"file": last["file_name"], "sha256": last["sha256"], "sheet": last["sheet"], "row": last["row"],
+             "time": last["created_at"]}
+            if last
+            else created
+        )  # fmt: skip
+        facts.append({"field": col, "value": person[col], "source": source})
+    roles = [
+        {
+            "unsur": r["unsur"],
+            "kelurahan": r["kelurahan"],
+            "kecamatan": r["kecamatan"],
+            "kode_wilayah": r["kode_wilayah"],
+            "jabatan": r["jabatan"],
+            "status": r["status"],
+            "source": {"file": r["batch_file"], "sheet": r["sheet"], "row": r["row"], "time": r["batch_time"]},
+        }
+        for r in vdb.roles_with_source(db, person["id"])
+    ]
+    history = [
+        {
+            "field": h["field"],
+            "unsur": h["unsur"],
+            "old": h["old_value"],
+            "new": h["new_value"],
+            "file": h["file_name"],
+            "sheet": h["sheet"],
+            "row": h["row"],
+            "time": h["created_at"],
+            "note": h["note"],
+        }
+        for h in hist
+    ]
+    return {
+        "nik": person["nik"],
+        "nama": person["nama"],
+        "volunteer_id": person["id"],
+        "facts": facts,
+        "roles": roles,
+        "history": history,
+    }
