@@ -225,6 +225,21 @@ def norm_name(text: object) -> str:
     return re.sub(r"[^0-9A-Z]", "", s)
 
 
+def names_agree(typed: object, registered: object) -> bool:
+    """Whether a name typed on a daftar hadir plausibly is the registered one: equal, or sharing a word.
+
+    Attendance lists shorten names ("Budi" for "Budi Santoso"); only a list name with no word in common with
+    the register is worth a warning when the NIK already identifies the person.
+    """
+    if norm_name(typed) == norm_name(registered):
+        return True
+
+    def words(x: object) -> set[str]:
+        return {w for w in re.split(r"[^0-9A-Z]+", unicodedata.normalize("NFKC", str(x or "")).upper()) if len(w) >= 3}
+
+    return bool(words(typed) & words(registered))
+
+
 _KEL_PREFIX = re.compile(r"^(KELURAHAN|KEL|DESA|DS)[.\s]+")
 
 

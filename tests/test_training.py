@@ -264,3 +264,16 @@ def test_history_totals_counted_minutes_only() -> None:
     assert [r["training_id"] for r in rows] == [1, 2, 3]
     assert total == 720
     assert rows[2]["berlaku_sampai"] == "2030-03-01" and rows[0]["berlaku_sampai"] is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "registered", "agree"),
+    [
+        ("Budi", "Budi Santoso", True),
+        ("Ani S.", "ANI SURYANI", True),
+        ("Joko", "Budi Santoso", False),
+        ("Al", "Al", True),
+    ],
+)
+def test_names_agree(typed: str, registered: str, agree: bool) -> None:
+    assert t.names_agree(typed, registered) is agree
