@@ -118,7 +118,9 @@ def find_header(
         if r + 1 < len(rows) and not _is_number_row(rows[r + 1]):
             dcols, dlabels = _match_double(rows[r], rows[r + 1], lookup)
             child_fields = set(_match_single(rows[r + 1], lookup)[0])
-            if child_fields and len(dcols) >= len(cols) and set(dcols) != set(cols):
+            # Only a row that is itself part of the header (it matches some alias) can be a parent row;
+            # otherwise a merged title line above a one-row header would be taken for one.
+            if cols and child_fields and len(dcols) >= len(cols) and set(dcols) != set(cols):
                 cols, labels, start = dcols, dlabels, r + 2
         if all(f in cols for f in required):
             while start < len(rows) and _is_number_row(rows[start]):

@@ -26,7 +26,7 @@ from psmctl.cli import (
     training,
     volunteers,
 )
-from psmctl.cli.common import DbPath, db_path, open_database, reported, state
+from psmctl.cli.common import DbPath, GlobalDbPath, db_path, open_database, reported, state
 
 HELP = """Register relawan sosial (PSM, TKSK, Tagana, TRC, ...), pelatihan, dan iuran BPJS Ketenagakerjaan
 dalam satu berkas database SQLite.
@@ -57,7 +57,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    db: DbPath = None,
+    db: GlobalDbPath = None,
     version: Annotated[
         bool,
         typer.Option("--version", help="Tampilkan versi psmctl lalu keluar.", callback=_version, is_eager=True),

@@ -24,12 +24,22 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = Path("psmctl.db")
 
-DbPath = Annotated[
+# The global `psmctl --db` reads PSMCTL_DB; the per-command `--db` does not, so that a command's own option
+# beats the environment: command --db > global --db > PSMCTL_DB > ./psmctl.db.
+GlobalDbPath = Annotated[
     Path | None,
     typer.Option(
         "--db",
         envvar="PSMCTL_DB",
         help="Berkas database SQLite (bawaan: ./psmctl.db, atau variabel PSMCTL_DB).",
+        show_default=False,
+    ),
+]
+DbPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Berkas database SQLite (bawaan: PSMCTL_DB, atau ./psmctl.db).",
         show_default=False,
     ),
 ]
@@ -62,7 +72,12 @@ state = _State()
 
 def db_path(db: Path | None) -> Path:
     """The database file: the command's --db, else the global --db / PSMCTL_DB, else ./psmctl.db."""
-    return db or state.db or DEFAULT_DB
+    if db:
+        return db
+    if state.db:
+        return state.db
+    env = os.environ.get("PSMCTL_DB")
+    return Path(env) if env else DEFAULT_DB
 
 
 def open_database(db: Path | None) -> Database:
