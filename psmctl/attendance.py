@@ -600,7 +600,9 @@ def import_file(
 
 
 def _roles(db: Database, unsur: str | None, kecamatan: str | None) -> list[dict[str, Any]]:
-    return q.role_rows(db, unsur=unsur, kecamatan=kecamatan)
+    from psmctl.db.volunteers import select_roles
+
+    return select_roles(db, unsur=unsur.strip().upper() if unsur else None, kecamatan=kecamatan)
 
 
 def never_trained(
@@ -677,29 +679,33 @@ def certificates(
     )
 
 
-def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict[str, Any]], int]:
-    """One person's training history (oldest first) and the total minutes that count as training.
+def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict[str, Any]], float]:
+    """One person's training history (oldest first) and the JPL total of what counts as training (TRN-04).
 
-    For `psmctl volunteers show`: JPL = training.to_jpl(total_minutes). NotFound for an unknown person.
+    For `psmctl volunteers show`. Each row: training_id, pelatihan, jenis, mulai, selesai, menit, jpl, status,
+    dihitung, no_sertifikat, berlaku_sampai. NotFound for an unknown person.
     """
     person = q.volunteer_by_key(db, nik_or_volunteer_id)
     if person is None:
         shown = mask_nik(nik_or_volunteer_id) if isinstance(nik_or_volunteer_id, str) else f"id {nik_or_volunteer_id}"
         raise NotFound(f"relawan {shown} tidak ada di register")
     s = settings_of(db)
-    return rules.history(
+    rows, minutes = rules.history(
         _facts(db, person["volunteer_id"]),
         counted_types=_counted(s),
         valid_years=int(s.get("training.certificate_valid_years")),
         certifying_kinds=_certifying(),
     )
+    return rows, rules.to_jpl(minutes)
 
 
 def last_training(db: Database, *, as_of: date) -> dict[str, date]:
     """Per NIK, the end date of the last counted training on or before as_of (people never trained absent)."""
     s = settings_of(db)
     by_id = rules.last_trained(_facts(db), as_of=as_of, counted_types=_counted(s))
-    niks = {int(r["volunteer_id"]): str(r["nik"]) for r in q.role_rows(db, active_only=False)}
+    from psmctl.db.volunteers import select_roles
+
+    niks = {int(r["volunteer_id"]): str(r["nik"]) for r in select_roles(db, active_only=False)}
     return {niks[v]: d for v, d in by_id.items() if v in niks}
 
 

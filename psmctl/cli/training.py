@@ -167,6 +167,8 @@ def kinds(fmt: FormatOpt = Format.table) -> None:
         }
         for c in attendance.kinds()
     ]
+    if fmt == Format.table:
+        rows = _yes_no(rows)
     render.emit(fmt.value, rows, ["jenis", "nama", "jpl_bawaan", "dihitung", "sertifikat", "alias"], title="Jenis")
 
 

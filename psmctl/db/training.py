@@ -240,26 +240,3 @@ def attendance_facts(db: Database, *, volunteer_id: int | None = None) -> list[d
             d[k] = _date(d[k])
         out.append(d)
     return out
-
-
-def role_rows(
-    db: Database, *, unsur: str | None = None, kecamatan: str | None = None, active_only: bool = True
-) -> list[dict[str, Any]]:
-    """Roles joined with their person (volunteer_id, nik, nama, unsur, kelurahan, kecamatan), for reports."""
-    where = ["v.forgotten_at IS NULL"]
-    params: list[Any] = []
-    if active_only:
-        where.append("r.status = 'AKTIF'")
-    if unsur:
-        where.append("upper(r.unsur) = upper(?)")
-        params.append(unsur)
-    if kecamatan:
-        where.append("upper(replace(r.kecamatan, ' ', '')) = upper(replace(?, ' ', ''))")
-        params.append(kecamatan)
-    rows = db.execute(
-        "SELECT v.id, v.nik, v.nama, r.unsur, r.kelurahan, r.kecamatan FROM roles r "
-        "JOIN volunteers v ON v.id = r.volunteer_id WHERE " + " AND ".join(where) + " ORDER BY v.id, r.id",
-        params,
-    ).fetchall()
-    keys = ("volunteer_id", "nik", "nama", "unsur", "kelurahan", "kecamatan")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
