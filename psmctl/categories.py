@@ -20,6 +20,7 @@ class Category:
     dasar_hukum: str
     min_age: int | None
     max_age: int | None
+    masa_tugas_tahun: int | None = None
 
 
 def _key(text: str) -> str:
@@ -32,7 +33,14 @@ def _load() -> tuple[dict[str, Category], dict[str, str]]:
     cats: dict[str, Category] = {}
     aliases: dict[str, str] = {}
     for row in data["category"]:
-        cat = Category(row["code"], row["nama"], row.get("dasar_hukum", ""), row.get("min_age"), row.get("max_age"))
+        cat = Category(
+            row["code"],
+            row["nama"],
+            row.get("dasar_hukum", ""),
+            row.get("min_age"),
+            row.get("max_age"),
+            row.get("masa_tugas_tahun"),
+        )
         cats[cat.code] = cat
         for alias in [cat.code, *row.get("aliases", [])]:
             aliases[_key(alias)] = cat.code

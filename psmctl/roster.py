@@ -492,6 +492,15 @@ class _SheetParser:
                     "AGE_OUT_OF_RANGE",
                     f"umur {age} di luar batas {unsur} ({limits})",
                 )
+        tmt = dates.parse_date_cell(_cell(row, h, "tmt"), as_of=self.as_of)
+        if isinstance(tmt, str):
+            self.add(r, "tmt", _cell(row, h, "tmt"), "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
+            tmt = None
+        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:
+            self.add(
+                r, "tmt", _cell(row, h, "tmt"), "warning", "MASA_TUGAS_LEWAT",
+                f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK",
+            )  # fmt: skip
         if ok and decoded is not None:
             key = (decoded.number, unsur)
             if key in seen:
@@ -502,7 +511,6 @@ class _SheetParser:
             else:
                 seen[key] = (self.sheet.name, r)
         if ok and decoded is not None:
-            tmt = dates.parse_date_cell(_cell(row, h, "tmt"), as_of=self.as_of)
             person: dict[str, str | None] = {
                 "nama": nama,
                 "jenis_kelamin": gender,
