@@ -682,8 +682,8 @@ def certificates(
 def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict[str, Any]], float]:
     """One person's training history (oldest first) and the JPL total of what counts as training (TRN-04).
 
-    For `psmctl volunteers show`. Each row: training_id, pelatihan, jenis, mulai, selesai, menit, jpl, status,
-    dihitung, no_sertifikat, berlaku_sampai. NotFound for an unknown person.
+    For `psmctl volunteers show`. Each row: training_id, name, kind, start_date, end_date (ISO), minutes, jpl,
+    status, counted, certificate_no, valid_until. NotFound for an unknown person.
     """
     person = q.volunteer_by_key(db, nik_or_volunteer_id)
     if person is None:

@@ -560,16 +560,16 @@ def history(
         rows.append(
             {
                 "training_id": f.training_id,
-                "pelatihan": f.training_name,
-                "jenis": f.kind,
-                "mulai": f.start.isoformat(),
-                "selesai": f.end.isoformat(),
-                "menit": f.minutes,
+                "name": f.training_name,
+                "kind": f.kind,
+                "start_date": f.start.isoformat(),
+                "end_date": f.end.isoformat(),
+                "minutes": f.minutes,
                 "jpl": to_jpl(f.minutes),
                 "status": f.status,
-                "dihitung": counted,
-                "no_sertifikat": f.certificate_no,
-                "berlaku_sampai": valid_until(f, valid_years=valid_years).isoformat() if has_cert else None,
+                "counted": counted,
+                "certificate_no": f.certificate_no,
+                "valid_until": valid_until(f, valid_years=valid_years).isoformat() if has_cert else None,
             }
         )
     return rows, total

@@ -263,7 +263,7 @@ def test_history_totals_counted_minutes_only() -> None:
     rows, total = t.history(facts, counted_types=COUNTED, valid_years=5, certifying_kinds=["sertifikasi"])
     assert [r["training_id"] for r in rows] == [1, 2, 3]
     assert total == 720
-    assert rows[2]["berlaku_sampai"] == "2030-03-01" and rows[0]["berlaku_sampai"] is None
+    assert rows[2]["valid_until"] == "2030-03-01" and rows[0]["valid_until"] is None
 
 
 @pytest.mark.parametrize(
