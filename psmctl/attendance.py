@@ -480,6 +480,8 @@ def record(
     """Record attendance of people given by NIK on the command line (one transaction)."""
     if not niks:
         raise InputError("beri sedikitnya satu --nik")
+    if status and _status(status) not in ("hadir", "lulus", "tidak_lulus"):
+        raise InputError(f"--status '{status}' tidak dikenal; pilih hadir, lulus (kompeten) atau tidak_lulus")
     if certificate_no and len(niks) > 1:
         raise InputError("--certificate-no hanya untuk satu orang; jalankan per NIK")
     training = _get_training(db, training_id)

@@ -255,6 +255,14 @@ def test_duplicate_attendance_in_file_and_on_reimport(reg: Database, tmp_path: P
     assert count(reg, "batches") == 1  # nothing new, nothing written
 
 
+def test_record_refuses_an_unknown_status(reg: Database) -> None:
+    tid = new_training(reg)
+    with pytest.raises(InputError, match="--status 'mungkin' tidak dikenal"):
+        att.record(reg, tid, [ANI], status="mungkin", as_of=AS_OF, created_at=NOW)
+    r = att.record(reg, tid, [ANI], status="Belum Kompeten", as_of=AS_OF, created_at=NOW)
+    assert att.show_training(reg, tid)[1][0]["status"] == "tidak_lulus" and r.added == 1
+
+
 def test_reimport_with_corrected_jpl_changes_the_row(reg: Database, tmp_path: Path) -> None:
     tid = new_training(reg)
     att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW)
