@@ -92,43 +92,59 @@ def m001_register(db: Database) -> None:
 
 @migrations()
 def m002_payments(db: Database) -> None:
-    """The iuran ledger: append-only payment facts, one row per person per iuran month; voids reference them."""
+    """The iuran ledger: append-only payment facts, one row per person per iuran month; voids reference them.
+
+    Coverage is never stored: it is computed from these rows on every read. Triggers refuse UPDATE and DELETE,
+    so a wrong payment can only be corrected by a row in payment_voids (with its reason).
+    """
     db.executescript(
         """
         CREATE TABLE payments (
             id INTEGER PRIMARY KEY,
             volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
-            segment TEXT NOT NULL,            -- BPU / PU
-            iuran_month TEXT NOT NULL,        -- YYYY-MM
-            paid_on TEXT NOT NULL,            -- ISO date
+            segment TEXT NOT NULL CHECK (segment IN ('BPU', 'PU')),
+            iuran_month TEXT NOT NULL CHECK (iuran_month GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+            paid_on TEXT NOT NULL,            -- ISO date the iuran was paid
             income_rupiah INTEGER NOT NULL,   -- declared income (BPU) or wage (PU)
-            programs TEXT NOT NULL,           -- e.g. 'JKK,JKM,JHT'
+            programs TEXT NOT NULL,           -- e.g. 'JKK,JKM,JHT' in JKK, JKM, JHT, JP, JKP order
             jkk_rupiah INTEGER NOT NULL DEFAULT 0,
             jkm_rupiah INTEGER NOT NULL DEFAULT 0,
             jht_rupiah INTEGER NOT NULL DEFAULT 0,
             jp_rupiah INTEGER NOT NULL DEFAULT 0,
+            jkp_rupiah INTEGER NOT NULL DEFAULT 0,
             total_rupiah INTEGER NOT NULL,
-            expected_rupiah INTEGER,
+            expected_rupiah INTEGER,          -- from the rate table when recorded (IUR-17)
             funding TEXT NOT NULL,            -- APBD / APBN / APBDES / MANDIRI / CSR / LAINNYA
-            reference TEXT,
+            reference TEXT NOT NULL DEFAULT '',   -- bill or receipt number
             line_key TEXT NOT NULL,           -- groups the months of one payment line (prepayment)
             risk_class TEXT,                  -- PU JKK risk class I..V
-            pks_no TEXT,
-            pks_start TEXT,
+            pks_no TEXT,                      -- COV-19: batch agreement number
+            pks_start TEXT,                   -- COV-19: agreed membership start (ISO date)
             batch_id INTEGER NOT NULL REFERENCES batches(id),
+            sheet TEXT,
+            row INTEGER,
+            -- the same payment recorded twice is one payment (idempotent import)
             UNIQUE (volunteer_id, iuran_month, paid_on, reference, programs, total_rupiah)
         ) STRICT;
-        CREATE INDEX payments_cover ON payments(volunteer_id, iuran_month, paid_on);
 
         CREATE TABLE payment_voids (
             id INTEGER PRIMARY KEY,
             payment_id INTEGER NOT NULL UNIQUE REFERENCES payments(id),
-            reason TEXT NOT NULL,
-            batch_id INTEGER NOT NULL REFERENCES batches(id)
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            voided_at TEXT NOT NULL,
+            batch_id INTEGER REFERENCES batches(id)
         ) STRICT;
+
+        CREATE TRIGGER payments_append_only_update BEFORE UPDATE ON payments
+        BEGIN SELECT RAISE(ABORT, 'pembayaran tidak boleh diubah; batalkan dengan psmctl payments void'); END;
+        CREATE TRIGGER payments_append_only_delete BEFORE DELETE ON payments
+        BEGIN SELECT RAISE(ABORT, 'pembayaran tidak boleh dihapus; batalkan dengan psmctl payments void'); END;
+        CREATE TRIGGER payment_voids_append_only_update BEFORE UPDATE ON payment_voids
+        BEGIN SELECT RAISE(ABORT, 'pembatalan tidak boleh diubah'); END;
+        CREATE TRIGGER payment_voids_append_only_delete BEFORE DELETE ON payment_voids
+        BEGIN SELECT RAISE(ABORT, 'pembatalan tidak boleh dihapus'); END;
         """
     )
-
 
 @migrations()
 def m003_training(db: Database) -> None:

@@ -1,0 +1,152 @@
+"""SQL of the iuran ledger: payments (append-only) and their voids; coverage is computed from them, never stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+_CHUNK = 900  # stay under SQLite's bound-parameter limit
+
+PAYMENT_COLUMNS = (
+    "volunteer_id", "segment", "iuran_month", "paid_on", "income_rupiah", "programs",
+    "jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah", "jkp_rupiah", "total_rupiah", "expected_rupiah",
+    "funding", "reference", "line_key", "risk_class", "pks_no", "pks_start", "batch_id", "sheet", "row",
+)  # fmt: skip
+
+# What coverage reads, one ordered query: not voided, by person then paid date.
+LEDGER_COLUMNS = (
+    "volunteer_id", "id", "iuran_month", "paid_on", "programs", "total_rupiah", "segment", "reference",
+    "funding", "income_rupiah", "risk_class", "expected_rupiah", "pks_no", "pks_start",
+)  # fmt: skip
+
+_INSERT = (
+    f"INSERT INTO payments ({', '.join(PAYMENT_COLUMNS)}) VALUES ({', '.join('?' * len(PAYMENT_COLUMNS))}) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def insert_payments(db: Database, rows: Iterable[Sequence[Any]]) -> int:
+    """Insert payment rows (tuples in PAYMENT_COLUMNS order); an identical payment already present is skipped.
+
+    Returns the number of rows actually inserted. Call inside ``write_tx`` so that it is one transaction.
+    """
+    before = db.conn.total_changes
+    db.conn.executemany(_INSERT, rows)
+    return int(db.conn.total_changes - before)
+
+
+def existing_payment_keys(db: Database, volunteer_ids: Iterable[int]) -> set[tuple[int, str, str, str, str, int]]:
+    """Natural keys (volunteer, month, paid date, reference, programs, total) already in the ledger."""
+    ids = sorted(set(volunteer_ids))
+    out: set[tuple[int, str, str, str, str, int]] = set()
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for r in db.execute(
+            "SELECT volunteer_id, iuran_month, paid_on, reference, programs, total_rupiah FROM payments "
+            f"WHERE volunteer_id IN ({marks})",
+            chunk,
+        ):
+            out.add((int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5])))
+    return out
+
+
+def ledger_rows(db: Database, volunteer_ids: Sequence[int] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every non-voided payment (LEDGER_COLUMNS order), ordered by volunteer then paid date; one query."""
+    cols = ", ".join(f"p.{c}" for c in LEDGER_COLUMNS)
+    where = "v.payment_id IS NULL"
+    params: list[Any] = []
+    if volunteer_ids is not None:
+        if len(volunteer_ids) > _CHUNK:
+            # Large selections: read everything once and let the caller filter (faster than many IN lists).
+            wanted = set(volunteer_ids)
+            for row in ledger_rows(db):
+                if row[0] in wanted:
+                    yield row
+            return
+        where += f" AND p.volunteer_id IN ({','.join('?' * len(volunteer_ids))})"
+        params = list(volunteer_ids)
+    yield from db.conn.execute(
+        f"SELECT {cols} FROM payments p LEFT JOIN payment_voids v ON v.payment_id = p.id "
+        f"WHERE {where} ORDER BY p.volunteer_id, p.paid_on, p.iuran_month, p.id",
+        params,
+    )
+
+
+def list_payments(
+    db: Database, *, nik: str | None = None, month: str | None = None, include_voided: bool = True
+) -> list[dict[str, Any]]:
+    """Ledger rows with the person's NIK and name and, when voided, the void reason."""
+    where, params = ["1 = 1"], []
+    if nik:
+        where.append("w.nik = ?")
+        params.append(nik)
+    if month:
+        where.append("p.iuran_month = ?")
+        params.append(month)
+    if not include_voided:
+        where.append("v.id IS NULL")
+    cur = db.execute(
+        "SELECT p.id, w.nik, w.nama, p.iuran_month, p.paid_on, p.segment, p.programs, p.jkk_rupiah, p.jkm_rupiah, "
+        "p.jht_rupiah, p.jp_rupiah, p.total_rupiah, p.expected_rupiah, p.funding, p.reference, p.pks_no, "
+        "p.batch_id, v.reason AS void_reason, v.voided_at "
+        "FROM payments p JOIN volunteers w ON w.id = p.volunteer_id "
+        "LEFT JOIN payment_voids v ON v.payment_id = p.id "
+        f"WHERE {' AND '.join(where)} ORDER BY p.iuran_month, w.nama, w.nik, p.paid_on, p.id",
+        params,
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur]
+
+
+def get_payment(db: Database, payment_id: int) -> dict[str, Any] | None:
+    """One payment with its person and void state, or None."""
+    cur = db.execute(
+        "SELECT p.*, w.nik, w.nama, v.reason AS void_reason, v.voided_at FROM payments p "
+        "JOIN volunteers w ON w.id = p.volunteer_id LEFT JOIN payment_voids v ON v.payment_id = p.id "
+        "WHERE p.id = ?",
+        [payment_id],
+    )
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def insert_void(db: Database, *, payment_id: int, reason: str, voided_at: str, batch_id: int | None) -> int:
+    """Record a void of one payment (the payment row itself never changes)."""
+    cur = db.execute(
+        "INSERT INTO payment_voids(payment_id, reason, voided_at, batch_id) VALUES (?, ?, ?, ?)",
+        [payment_id, reason, voided_at, batch_id],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def insert_batch(
+    db: Database, *, kind: str, file_name: str | None, sha256: str | None, created_at: str, note: str | None
+) -> int:
+    """Record the batch that recorded payments (kind 'payments') and return its id."""
+    cur = db.execute(
+        "INSERT INTO batches(kind, file_name, sha256, created_at, note) VALUES (?, ?, ?, ?, ?)",
+        [kind, file_name, sha256, created_at, note],
+    )
+    return int(cur.lastrowid or 0)
+
+
+def register_people(db: Database) -> list[tuple[int, str, str]]:
+    """(volunteer id, NIK, name) of everyone on the register, not erased, ordered by id."""
+    return [
+        (int(r[0]), str(r[1]), str(r[2]))
+        for r in db.execute("SELECT id, nik, nama FROM volunteers WHERE forgotten_at IS NULL ORDER BY id")
+    ]
+
+
+def volunteer_by_nik(db: Database, nik: str) -> tuple[int, str] | None:
+    """(id, name) of the volunteer with this NIK, or None."""
+    row = db.execute("SELECT id, nama FROM volunteers WHERE nik = ?", [nik]).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def payment_count(db: Database) -> int:
+    """Number of ledger rows, voided or not (tests and the dry-run check use it)."""
+    return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])

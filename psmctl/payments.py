@@ -1,0 +1,570 @@
+"""The iuran ledger's entry points: record, import a payment list, list, void; and the coverage reports over it.
+
+Payments are append-only facts, one row per person per iuran month (RULES.md §4, §5). Lines are checked
+against §4 first (IUR-01, IUR-02, IUR-07, COV-09); the paid amount is compared with the rate table and a
+difference only warns (IUR-17). An import is one transaction: rejected rows are listed, accepted rows are written
+together or not at all, and the same row imported twice is one payment. Coverage is recomputed from the ledger on
+every read (coverage.py); nothing here stores a status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from psmctl import coverage, rates
+from psmctl.coverage import Paid, Rules
+from psmctl.db import payments as dbp
+from psmctl.db import write_tx
+from psmctl.errors import InputError, NotFound
+from psmctl.models import Problem, SheetReport
+from psmctl.privacy import mask_nik
+from psmctl.settings import Settings
+
+ALL_PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
+FUNDING_ALIASES = {
+    "APBD": "APBD", "APBN": "APBN", "APBDES": "APBDES", "DANADESA": "APBDES", "DD": "APBDES",
+    "MANDIRI": "MANDIRI", "SWADAYA": "MANDIRI", "PRIBADI": "MANDIRI", "CSR": "CSR", "LAINNYA": "LAINNYA",
+    "LAIN": "LAINNYA", "LAINLAIN": "LAINNYA",
+}  # fmt: skip
+
+
+def _money(n: int) -> str:
+    return f"Rp{n:,}".replace(",", ".")
+
+
+def rules_from(settings: Settings) -> Rules:
+    """Coverage rules for this database: its settings, the rate table (with overrides), the holiday calendar."""
+    table = rates.load().with_excluded_funding("PP50_2025", settings.get("rates.pp50_2025.excluded_funding"))
+    cal = rates.load_calendar(tuple(settings.get("calendar.extra_holidays")))
+    return Rules(config=coverage.Config.from_settings(settings.get), table=table, calendar=cal)
+
+
+def parse_programs(text: str | Iterable[str]) -> tuple[str, ...]:
+    """'jkk, jkm' → ('JKK', 'JKM') in the canonical order; unknown names raise InputError."""
+    items = text.replace(";", ",").split(",") if isinstance(text, str) else list(text)
+    names = {p.strip().upper() for p in items if p.strip()}
+    unknown = names - set(ALL_PROGRAMMES)
+    if unknown or not names:
+        raise InputError(
+            f"program tidak dikenal: {', '.join(sorted(unknown)) or '(kosong)'}; pilih dari JKK,JKM,JHT,JP"
+        )
+    return tuple(p for p in ALL_PROGRAMMES if p in names)
+
+
+def parse_funding(text: str) -> str:
+    """'APBDes', 'dana desa' → 'APBDES'; unknown raises InputError."""
+    key = "".join(ch for ch in text.upper() if ch.isalnum())
+    if key not in FUNDING_ALIASES:
+        raise InputError(f"sumber dana '{text}' tidak dikenal; pilih APBD, APBN, APBDES, MANDIRI, CSR atau LAINNYA")
+    return FUNDING_ALIASES[key]
+
+
+def check_line(
+    *,
+    segment: str,
+    months: Sequence[str],
+    paid_on: date,
+    programs: Sequence[str],
+    income_rupiah: int,
+    table: rates.RateTable,
+    config_max_months: int = 12,
+    config_max_ahead: int = 12,
+) -> list[tuple[str, str, str]]:
+    """Findings (level, rule, Indonesian message) for one payment line (§4.1, IUR-07, COV-09)."""
+    out: list[tuple[str, str, str]] = []
+    progs = set(programs)
+    if segment == "BPU":
+        if ("JKK" in progs) != ("JKM" in progs) or not progs & {"JKK", "JKM"}:
+            out.append(("error", "IUR-01", "iuran BPU harus mencakup JKK dan JKM bersama-sama"))
+        if progs & {"JP", "JKP"}:
+            out.append(("error", "IUR-02", "BPU tidak dapat ikut JP/JKP"))
+        minimum = table.min_income("BPU", min(months)) if months else None
+        if minimum is not None and income_rupiah < minimum:
+            out.append(("error", "IUR-07", f"penghasilan di bawah minimum {_money(minimum)}"))
+    elif income_rupiah <= 0:
+        out.append(("error", "IUR-09", "upah PU wajib diisi"))
+    if "JKP" in progs:
+        out.append(("info", "IUR-03", "JKP tidak dihitung"))
+    if len(months) > config_max_months:
+        out.append(
+            ("error", "COV-09", f"satu pembayaran paling banyak {config_max_months} bulan iuran ({len(months)} bulan)")
+        )
+    limit = rates.add_months(f"{paid_on.year:04d}-{paid_on.month:02d}", config_max_ahead)
+    if months and max(months) > limit:
+        out.append(
+            ("error", "COV-09", f"bulan iuran {max(months)} lebih dari {config_max_ahead} bulan setelah tanggal bayar")
+        )
+    return out
+
+
+def amount_check(paid_rupiah: int, expected_rupiah: int, month: str) -> tuple[str, str] | None:
+    """IUR-17: ('AMOUNT_MISMATCH', "kurang/lebih bayar Rp x untuk bulan iuran M") or None when equal."""
+    diff = paid_rupiah - expected_rupiah
+    if diff == 0:
+        return None
+    word = "kurang" if diff < 0 else "lebih"
+    return "AMOUNT_MISMATCH", f"{word} bayar {_money(abs(diff))} untuk bulan iuran {month}"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reading the ledger
+
+
+def _programs_cache() -> Callable[[str], frozenset[str]]:
+    cache: dict[str, frozenset[str]] = {}
+
+    def get(text: str) -> frozenset[str]:
+        f = cache.get(text)
+        if f is None:
+            f = cache[text] = frozenset(text.split(","))
+        return f
+
+    return get
+
+
+def ledger(db: Database, volunteer_ids: Sequence[int] | None = None) -> dict[int, list[Paid]]:
+    """Non-voided payments per volunteer, from one ordered query."""
+    progs = _programs_cache()
+    fromiso = date.fromisoformat
+    out: dict[int, list[Paid]] = defaultdict(list)
+    for vid, pid, month, paid_on, programs, total, seg, ref, fund, inc, rc, exp, pks_no, pks_start in dbp.ledger_rows(
+        db, volunteer_ids
+    ):
+        out[vid].append(
+            Paid(
+                pid, month, fromiso(paid_on), progs(programs), total, seg, ref, fund, inc, rc or "I", exp, pks_no,
+                fromiso(pks_start) if pks_start else None,
+            )
+        )  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Recording
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """What `payments record` was told: the same line for every selected person."""
+
+    month: str
+    months: int
+    paid_on: date
+    segment: str = "BPU"
+    income_rupiah: int = 1_000_000
+    programs: tuple[str, ...] = ("JKK", "JKM")
+    funding: str = "APBD"
+    reference: str = ""
+    amount_rupiah: int | None = None  # per person per month; None = from the rate table
+    risk_class: str = "I"
+    pks_no: str | None = None
+    pks_start: date | None = None
+
+
+@dataclass
+class RecordPlan:
+    """Rows ready to write, with the total and the findings, before anything is written."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    people: int = 0
+    total_rupiah: int = 0
+    expected_rupiah: int = 0
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def plan_record(
+    db: Database, *, volunteer_ids: Sequence[int], spec: LineSpec, settings: Settings, now: str
+) -> RecordPlan:
+    """Check one line and build its rows for every selected person (nothing is written)."""
+    rules = rules_from(settings)
+    if spec.months < 1:
+        raise InputError("--months minimal 1")
+    if spec.pks_start is not None and not spec.pks_no:
+        raise InputError("tanggal mulai PKS tanpa nomor PKS ditolak (COV-19); beri --pks-no")
+    months = [rates.add_months(spec.month, i) for i in range(spec.months)]
+    plan = RecordPlan(people=len(volunteer_ids))
+    plan.problems = check_line(
+        segment=spec.segment, months=months, paid_on=spec.paid_on, programs=spec.programs,
+        income_rupiah=spec.income_rupiah, table=rules.table,
+        config_max_months=int(settings.get("coverage.max_months_per_payment")),
+        config_max_ahead=int(settings.get("coverage.max_months_ahead")),
+    )  # fmt: skip
+    errors = [m for lvl, _c, m in plan.problems if lvl == "error"]
+    if errors:
+        raise InputError("; ".join(errors))
+    line_key = "rec:" + hashlib.sha256(f"{now}|{spec}".encode()).hexdigest()[:16]
+    per_month = []
+    for m in months:
+        e = rates.expected(
+            rules.table, segment=spec.segment, month=m, income_rupiah=spec.income_rupiah, programmes=spec.programs,
+            funding=spec.funding, risk_class=spec.risk_class,
+        )  # fmt: skip
+        paid = e.total_rupiah if spec.amount_rupiah is None else spec.amount_rupiah
+        mismatch = amount_check(paid, e.total_rupiah, m)
+        if mismatch:
+            if settings.get("amounts.mismatch") == "reject":
+                raise InputError(mismatch[1])
+            plan.problems.append(("warning", "IUR-17", mismatch[1]))
+        split = [e.payable(p) if paid == e.total_rupiah else 0 for p in ALL_PROGRAMMES]
+        per_month.append((m, split, paid, e.total_rupiah))
+        plan.problems += [("info", code, msg) for code, msg in e.notes]
+    paid_on = spec.paid_on.isoformat()
+    pks_start = spec.pks_start.isoformat() if spec.pks_start else None
+    programs = ",".join(spec.programs)
+    rc = spec.risk_class if spec.segment == "PU" else None
+    for vid in volunteer_ids:
+        for m, split, paid, exp in per_month:
+            plan.rows.append(
+                (vid, spec.segment, m, paid_on, spec.income_rupiah, programs, *split, paid, exp, spec.funding,
+                 spec.reference, line_key, rc, spec.pks_no, pks_start, 0, None, None)
+            )  # fmt: skip
+    plan.total_rupiah = sum(p for _m, _s, p, _e in per_month) * len(volunteer_ids)
+    plan.expected_rupiah = sum(e for _m, _s, _p, e in per_month) * len(volunteer_ids)
+    return plan
+
+
+def write_plan(db: Database, plan: RecordPlan, *, now: str, note: str | None = None) -> int:
+    """Write a plan in one transaction (a batch row, then every payment); returns rows inserted."""
+    with write_tx(db):
+        batch = dbp.insert_batch(db, kind="payments", file_name=None, sha256=None, created_at=now, note=note)
+        return dbp.insert_payments(db, (r[:19] + (batch,) + r[20:] for r in plan.rows))
+
+
+def select_volunteers(
+    db: Database,
+    *,
+    niks: Sequence[str] = (),
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    all_active: bool = False,
+) -> list[int]:
+    """Volunteer ids named by --nik, or selected from the register; unknown NIKs raise NotFound."""
+    ids: list[int] = []
+    if niks:
+        from psmctl.db.volunteers import volunteer_ids_by_nik
+
+        found = volunteer_ids_by_nik(db, niks)
+        missing = [n for n in niks if n not in found]
+        if missing:
+            raise NotFound(f"NIK {', '.join(mask_nik(n) for n in missing[:5])} tidak ada di register")
+        ids += [found[n] for n in dict.fromkeys(niks)]
+    if unsur or kelurahan or kecamatan or all_active:
+        from psmctl.db.volunteers import select_roles
+
+        roles = select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=True)
+        ids += [int(r["volunteer_id"]) for r in roles]
+    return list(dict.fromkeys(ids))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Listing and voiding
+
+
+def list_payments(db: Database, *, nik: str | None = None, month: str | None = None) -> list[dict[str, Any]]:
+    """Ledger rows for `payments list` (voided rows included, with their reason)."""
+    if month:
+        rates.month_index(month)
+    return dbp.list_payments(db, nik=nik, month=month)
+
+
+def void(db: Database, payment_id: int, *, reason: str, now: str) -> dict[str, Any]:
+    """Void one payment with a reason (a new row; the payment itself is never changed)."""
+    if not reason.strip():
+        raise InputError("alasan pembatalan wajib diisi (--reason)")
+    with write_tx(db):
+        p = dbp.get_payment(db, payment_id)
+        if p is None:
+            raise NotFound(f"pembayaran #{payment_id} tidak ada")
+        if p["void_reason"] is not None:
+            raise InputError(f"pembayaran #{payment_id} sudah dibatalkan pada {p['voided_at']}: {p['void_reason']}")
+        batch = dbp.insert_batch(db, kind="payment_void", file_name=None, sha256=None, created_at=now, note=reason)
+        dbp.insert_void(db, payment_id=payment_id, reason=reason.strip(), voided_at=now, batch_id=batch)
+    return p
+
+
+def new_findings(
+    db: Database, rows: Sequence[tuple[Any, ...]], settings: Settings
+) -> dict[int, list[coverage.Finding]]:
+    """COV-12 / before-start findings that new rows (index → findings) would get once in the ledger."""
+    rules = rules_from(settings)
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_person[int(r[0])].append(i)
+    existing = ledger(db, list(by_person)) if len(by_person) <= 5000 else ledger(db)
+    out: dict[int, list[coverage.Finding]] = defaultdict(list)
+    for vid, idxs in by_person.items():
+        fresh = [
+            Paid(-1 - i, rows[i][2], date.fromisoformat(rows[i][3]), frozenset(rows[i][5].split(",")), rows[i][11],
+                 rows[i][1], pks_no=rows[i][17], pks_start=date.fromisoformat(rows[i][18]) if rows[i][18] else None)
+            for i in idxs
+        ]  # fmt: skip
+        _ms, findings = coverage.memberships([*existing.get(vid, []), *fresh], rules=rules)
+        for f in findings:
+            if f.payment_id < 0:
+                out[-1 - f.payment_id].append(f)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Importing a payment list
+
+_SKIP_WORDS = ("JUMLAH", "TOTAL", "MENGETAHUI", "NIP", "KEPALA", "LURAH", "CAMAT", "TTD")
+
+
+@dataclass
+class ImportResult:
+    """The report of one imported file: one SheetReport per sheet read; `refused` when nothing was written."""
+
+    file: str
+    sheets: list[SheetReport] = field(default_factory=list)
+    refused: str | None = None
+    written: int = 0
+
+
+def _money_cell(value: object) -> int | None | str:
+    """A rupiah cell: int, None when empty, or a reason."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "bukan angka rupiah"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else f"{value:g} bukan rupiah bulat"
+    text = str(value).strip().upper().replace("RP", "").replace(" ", "")
+    text = text.removesuffix(",00").replace(".", "").replace(",", "")
+    if text == "-" or not text:
+        return None
+    return int(text) if text.isdigit() else f"'{value}' bukan angka rupiah"
+
+
+@dataclass
+class _Row:
+    """One data row being read: its cells, its findings, and the payment it becomes."""
+
+    sheet: str
+    number: int  # as Excel shows it
+    cells: list[object]
+    columns: dict[str, int]
+    labels: dict[str, str]
+    errors: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+    def get(self, fld: str) -> object:
+        c = self.columns.get(fld)
+        return self.cells[c] if c is not None and c < len(self.cells) else ""
+
+    def add(self, fld: str, value: object, code: str, msg: str, level: str = "error") -> None:
+        p = Problem(
+            self.sheet, self.number, self.labels.get(fld, fld.upper()), None if value is None else str(value),
+            "error" if level == "error" else "warning" if level == "warning" else "info", code, msg,
+        )  # fmt: skip
+        (self.errors if level == "error" else self.notes).append(p)
+
+
+def _read_row(
+    row: _Row, *, as_of: date, settings: Settings, rules: Rules, funding_default: str
+) -> tuple[Any, ...] | None:
+    """Parse and check one row; the payment tuple (NIK in place of the volunteer id) or None when rejected."""
+    from psmctl import dates, nik
+
+    raw_nik = row.get("nik")
+    try:
+        the_nik, warn_code = nik.from_cell(raw_nik)
+        if warn_code:
+            row.add("nik", mask_nik(the_nik), warn_code, "NIK tersimpan sebagai angka", "warning")
+    except nik.InvalidNik as e:
+        row.add("nik", mask_nik(nik.compact(raw_nik)), e.code, e.message)
+        the_nik = ""
+    month = ""
+    try:
+        month = dates.parse_month(row.get("bulan"))
+    except ValueError as e:
+        row.add("bulan", row.get("bulan"), "MONTH_INVALID", str(e))
+    paid = dates.parse_date_cell(row.get("tanggal_bayar"), as_of=as_of)
+    if paid is None:
+        row.add("tanggal_bayar", "", "PAID_ON_MISSING", "tanggal bayar kosong")
+    elif isinstance(paid, str):
+        row.add("tanggal_bayar", row.get("tanggal_bayar"), "PAID_ON_INVALID", paid)
+    elif paid > as_of:
+        row.add("tanggal_bayar", paid, "PAID_ON_FUTURE", f"tanggal bayar {paid} di masa depan")
+    seg = str(row.get("segmen") or "BPU").strip().upper()
+    if seg not in rates.SEGMENTS:
+        row.add("segmen", seg, "SEGMENT_INVALID", "segmen harus BPU atau PU")
+    funding = funding_default
+    try:
+        funding = parse_funding(str(row.get("sumber_dana") or funding_default))
+    except InputError as e:
+        row.add("sumber_dana", row.get("sumber_dana"), "FUNDING_INVALID", str(e))
+    amounts: dict[str, int] = {}
+    for p in ALL_PROGRAMMES:
+        v = _money_cell(row.get(p.lower()))
+        if isinstance(v, str):
+            row.add(p.lower(), row.get(p.lower()), "AMOUNT_INVALID", v)
+        elif v:
+            amounts[p] = v
+    given_total = _money_cell(row.get("jumlah"))
+    if isinstance(given_total, str):
+        row.add("jumlah", row.get("jumlah"), "AMOUNT_INVALID", given_total)
+        given_total = None
+    income_cell = _money_cell(row.get("upah"))
+    if isinstance(income_cell, str):
+        row.add("upah", row.get("upah"), "AMOUNT_INVALID", income_cell)
+        income_cell = None
+    progs: tuple[str, ...] = ("JKK", "JKM")
+    try:
+        named = row.get("program")
+        progs = parse_programs(str(named)) if named else parse_programs(list(amounts) or ["JKK", "JKM"])
+    except InputError as e:
+        row.add("program", row.get("program"), "PROGRAM_INVALID", str(e))
+    income = income_cell or (1_000_000 if seg == "BPU" else 0)
+    pks_no = str(row.get("pks_no") or "").strip() or None
+    pks_start = dates.parse_date_cell(row.get("pks_mulai"), as_of=as_of)
+    if isinstance(pks_start, str):
+        row.add("pks_mulai", row.get("pks_mulai"), "PKS_START_INVALID", pks_start)
+        pks_start = None
+    if pks_start is not None and not pks_no:
+        row.add("pks_mulai", pks_start, "COV-19", "tanggal mulai PKS tanpa nomor PKS ditolak")
+    rc = str(row.get("kelas_risiko") or settings.get("pu.jkk_risk_class")).strip().upper()
+    if row.errors or not isinstance(paid, date):
+        return None
+    for lvl, code, msg in check_line(
+        segment=seg, months=[month], paid_on=paid, programs=progs, income_rupiah=income, table=rules.table,
+        config_max_ahead=int(settings.get("coverage.max_months_ahead")),
+    ):  # fmt: skip
+        row.add("program" if code.startswith("IUR") else "bulan", month, code, msg, lvl)
+    if row.errors:
+        return None
+    exp = rates.expected(
+        rules.table, segment=seg, month=month, income_rupiah=income, programmes=progs, funding=funding, risk_class=rc
+    )
+    total = sum(amounts.values()) if amounts else (given_total if given_total is not None else exp.total_rupiah)
+    if amounts and given_total is not None and given_total != total:
+        row.add("jumlah", given_total, "TOTAL_MISMATCH", f"JUMLAH {_money(given_total)} tidak sama dengan "
+                f"jumlah per program {_money(total)}", "warning")  # fmt: skip
+    mismatch = amount_check(total, exp.total_rupiah, month)
+    if mismatch:
+        level = "error" if settings.get("amounts.mismatch") == "reject" else "warning"
+        row.add("jumlah", total, "IUR-17", mismatch[1], level)
+    for code, msg in exp.notes:
+        row.add("upah", income, code, msg, "info")
+    if row.errors:
+        return None
+    same = not amounts and total == exp.total_rupiah
+    split = [amounts.get(p, exp.payable(p) if same else 0) for p in ALL_PROGRAMMES]
+    reference = str(row.get("referensi") or "").strip()
+    pks_iso = pks_start.isoformat() if isinstance(pks_start, date) else None
+    return (
+        the_nik, seg, month, paid.isoformat(), income, ",".join(progs), *split, total, exp.total_rupiah, funding,
+        reference, "", rc if seg == "PU" else None, pks_no, pks_iso, 0, row.sheet, row.number,
+    )  # fmt: skip
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    as_of: date,
+    now: str,
+    settings: Settings,
+    funding_default: str = "APBD",
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportResult:
+    """Import a payment list (.xlsx/.xls/.ods/.csv): accepted rows in one transaction; none with ``strict``.
+
+    Rows with an error are listed and left out (XLS-02); a NIK not on the register is one of those errors. The same
+    payment already in the ledger, or twice in the file, counts once. ``dry_run`` writes nothing.
+    """
+    from psmctl import headers, sheets
+    from psmctl.db.volunteers import volunteer_ids_by_nik
+
+    result = ImportResult(path.name)
+    data = sheets.read_tables(path, max_uncompressed_mb=int(settings.get("import.max_uncompressed_mb")))
+    aliases = headers.load_aliases("payments_headers.toml")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    rules = rules_from(settings)
+    scan = int(settings.get("import.header_scan_rows"))
+    staged: list[tuple[SheetReport, tuple[Any, ...]]] = []
+    for sheet in data:
+        rep = SheetReport(file=path.name, sheet=sheet.name)
+        result.sheets.append(rep)
+        header = headers.find_header(sheet.rows, aliases, ["nik", "bulan", "tanggal_bayar"], scan)
+        if header is None:
+            msg = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan; lembar dilewati"
+            rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
+            rep.skipped += 1
+            continue
+        for r in range(header.data_start, len(sheet.rows)):
+            row = _Row(sheet.name, r + 1, sheet.rows[r], header.columns, header.labels)
+            if row.get("nik") in ("", None):
+                text = " ".join(str(v) for v in row.cells if v not in ("", None)).upper()
+                if text and not any(k in text for k in _SKIP_WORDS):
+                    rep.rows_read += 1
+                    rep.rejected += 1
+                    row.add("nik", "", "NIK_MISSING", "NIK kosong")
+                    rep.problems += row.errors
+                continue
+            rep.rows_read += 1
+            payment = _read_row(row, as_of=as_of, settings=settings, rules=rules, funding_default=funding_default)
+            rep.problems += row.errors + row.notes
+            rep.warnings += sum(1 for p in row.notes if p.level == "warning")
+            if payment is None:
+                rep.rejected += 1
+            else:
+                staged.append((rep, payment))
+    if result.sheets and all(s.skipped for s in result.sheets):
+        result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
+        return result
+    # A NIK not on the register is reported, never invented.
+    ids = volunteer_ids_by_nik(db, [p[0] for _, p in staged])
+    rows: list[tuple[SheetReport, tuple[Any, ...]]] = []
+    for rep, p in staged:
+        vid = ids.get(str(p[0]))
+        if vid is None:
+            msg = "NIK tidak ada di register; impor daftar relawannya dulu"
+            rep.problems.append(
+                Problem(rep.sheet, p[21], "NIK", mask_nik(str(p[0])), "error", "NIK_NOT_REGISTERED", msg)
+            )
+            rep.rejected += 1
+        else:
+            rows.append((rep, (vid, *p[1:15], f"imp:{sha[:16]}:{p[20]}:{p[21]}", *p[16:])))
+    existing = dbp.existing_payment_keys(db, {pr[0] for _, pr in rows})
+    in_file: set[tuple[Any, ...]] = set()
+    fresh: list[tuple[SheetReport, tuple[Any, ...]]] = []
+    for rep, pr in rows:
+        key = (pr[0], pr[2], pr[3], pr[14], pr[5], pr[11])
+        if key in in_file:
+            msg = "baris sama dengan baris lain di berkas ini; dihitung satu pembayaran"
+            rep.problems.append(Problem(rep.sheet, pr[21], None, None, "info", "DUPLICATE_ROW", msg))
+            rep.unchanged += 1
+        elif key in existing:
+            rep.unchanged += 1
+        else:
+            rep.added += 1
+            fresh.append((rep, pr))
+        in_file.add(key)
+    for i, found in new_findings(db, [pr for _, pr in fresh], settings).items():
+        rep, pr = fresh[i]
+        for f in found:
+            rep.problems.append(Problem(rep.sheet, pr[21], "BULAN IURAN", f.month, "warning", f.code, f.message))
+            rep.warnings += 1
+    rejected = sum(s.rejected for s in result.sheets)
+    if strict and rejected:
+        result.refused = f"{rejected} baris ditolak; dengan --strict tidak ada yang ditulis"
+        return result
+    if dry_run or not fresh:
+        return result
+    with write_tx(db):
+        batch = dbp.insert_batch(db, kind="payments", file_name=path.name, sha256=sha, created_at=now, note=None)
+        result.written = dbp.insert_payments(db, (r[:19] + (batch,) + r[20:] for _, r in fresh))
+    return result
