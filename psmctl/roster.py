@@ -261,11 +261,14 @@ class _SheetParser:
         self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
         self.default_unsur = str(settings.get("roster.default_unsur"))
         self.provinces = wilayah.province_codes()
+        self.n_warnings = 0
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
         shown = None if value is None else (nik_safe(value) if fld == "nik" else _text(value)[:200])
         self.report.problems.append(Problem(self.sheet.name, row, column or fld, shown, level, code, msg))  # type: ignore[arg-type]
+        if level == "warning":
+            self.n_warnings += 1
 
     def run(self, seen: dict[tuple[str, str], tuple[str, int]], progress: Callable[[int], None] | None) -> None:
         rows = self.sheet.rows
@@ -301,7 +304,7 @@ class _SheetParser:
 
     def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
         h = self.header
-        warns_before = sum(1 for p in self.report.problems if p.level == "warning")
+        warns_before = self.n_warnings
         nama = _text(_cell(row, h, "nama"))
         raw_nik = _cell(row, h, "nik")
         ok = True
@@ -534,7 +537,7 @@ class _SheetParser:
             )
         else:
             self.report.rejected += 1
-        if sum(1 for p in self.report.problems if p.level == "warning") > warns_before:
+        if self.n_warnings > warns_before:
             self.report.warnings += 1
 
 
@@ -661,6 +664,7 @@ def _plan(
     roles = vdb.roles_of(db, [p["id"] for p in persons.values()])
     pending: dict[str, dict[str, Any]] = {}
     in_file: set[tuple[str, str]] = set()
+    new_role_keys: set[tuple[str, str]] = set()
     reports = {p.report.sheet: p.report for p in parsed}
     for r in rows:
         rep = reports[r.sheet]
@@ -700,7 +704,8 @@ def _plan(
                 )
         role_values = {**r.role, "status": "AKTIF"}
         if mine is None:
-            if not any(x["nik"] == r.nik and x["unsur"] == r.unsur for x in w.new_roles):
+            if (r.nik, r.unsur) not in new_role_keys:
+                new_role_keys.add((r.nik, r.unsur))
                 w.new_roles.append({"nik": r.nik, "unsur": r.unsur, "roster_key": r.roster_key, **role_values,
                                     "sheet": r.sheet, "row": r.row})  # fmt: skip
             is_new = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,22 +28,47 @@ class Region:
     nama: str
 
 
-def _read(name: str) -> list[list[str]]:
+@cache
+def _lines(name: str) -> tuple[str, ...]:
     text = resources.files("psmctl.data").joinpath(name).read_text("utf-8")
-    rows = list(csv.reader(text.splitlines()))
-    return rows[1:]
+    return tuple(text.splitlines()[1:])
+
+
+def _parse(lines: Iterable[str]) -> list[list[str]]:
+    return list(csv.reader(lines))
 
 
 @cache
 def current() -> dict[str, Region]:
-    """Every current code, keyed by dotted code."""
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _read("wilayah.csv")}
+    """Every current code, keyed by dotted code (91,599 rows: loaded only when a whole-country view is needed)."""
+    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(_lines("wilayah.csv"))}
+
+
+@cache
+def _scoped(prefix: str) -> dict[str, Region]:
+    """Current codes starting with `prefix` (a kab/kota or kecamatan code); cheap, so imports never load all."""
+    if not prefix:
+        return current()
+    lines = _lines("wilayah.csv")
+    want = prefix + "."
+    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(ln for ln in lines if ln.startswith((want, prefix + ",")))}
 
 
 @cache
 def historical() -> dict[str, Region]:
     """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits."""
-    return {r[1]: Region(r[0], r[2], r[3]) for r in _read("kode_wilayah_sampai_kecamatan_historis.csv")}
+    return {r[1]: Region(r[0], r[2], r[3]) for r in _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv"))}
+
+
+@cache
+def _current_kecamatan() -> frozenset[str]:
+    # The historical table carries every current kecamatan too, with masih_berlaku_2025 = 1.
+    return frozenset(r[1] for r in _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv")) if r[6] == "1")
+
+
+def get(code: str) -> Region | None:
+    """The current region of a dotted code, or None."""
+    return _scoped(code.split(".")[0] if "." in code else code[:2]).get(code)
 
 
 @cache
@@ -59,11 +85,9 @@ def dotted(digits: str) -> str:
 
 def nik_region_status(region6: str) -> tuple[str, str | None]:
     """('current', name) / ('historical', name) / ('unknown', None) for a NIK's 6-digit prefix (NIK-04)."""
-    code = dotted(region6)
-    r = current().get(code)
-    if r is not None and r.level == "kecamatan":
-        return "current", r.nama
     h = historical().get(region6)
+    if h is not None and h.level == "kecamatan" and region6 in _current_kecamatan():
+        return "current", h.nama
     if h is not None and h.level == "kecamatan":
         return "historical", h.nama
     return "unknown", None
@@ -71,7 +95,7 @@ def nik_region_status(region6: str) -> tuple[str, str | None]:
 
 def name_of(code: str) -> str:
     """Official name of a current code, or '' when unknown."""
-    r = current().get(code)
+    r = get(code)
     return r.nama if r else ""
 
 
@@ -99,7 +123,7 @@ def kabkota_code(text: str) -> str:
     digits = t.replace(".", "")
     if digits.isdigit() and len(digits) == 4:
         code = dotted(digits)
-        r = current().get(code)
+        r = get(code)
         if r and r.level == "kabupaten_kota":
             return code
         raise InputError(f"kode kab/kota {t} tidak ada dalam daftar Kemendagri")
@@ -123,7 +147,7 @@ def _index(scope: str, level: str) -> dict[str, list[Region]]:
     """Normalised name → regions of a level whose code starts with `scope` (a kab/kota or kecamatan code)."""
     idx: dict[str, list[Region]] = {}
     prefix = scope + "." if scope else ""
-    for r in current().values():
+    for r in _scoped(scope).values():
         if r.level == level and r.kode.startswith(prefix):
             idx.setdefault(norm_name(r.nama, level), []).append(r)
     return idx
@@ -134,7 +158,7 @@ def find(text: str, level: str, scope: str = "") -> list[Region]:
     t = str(text).strip()
     digits = t.replace(".", "")
     if digits.isdigit() and len(digits) in (6, 10):
-        r = current().get(dotted(digits))
+        r = get(dotted(digits))
         return [r] if r and r.level == level else []
     hits = _index(scope, level).get(norm_name(t, level), [])
     if len(hits) > 1:

@@ -1,0 +1,155 @@
+"""`make bench` / `make bench-quick`: each figure next to a yardstick measured in the same run.
+
+Prints a table (figure, yardstick, ratio, target, pass/fail) and writes benchmarks/out/results.json.
+Medians of at least 3 runs; the machine is shared and noisy, so ratios are what we compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data import write_roster
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+
+
+def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+def psmctl(args: list[str], db: Path) -> dict[str, Any]:
+    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB, exit code."""
+    env = {**os.environ, "PSMCTL_DB": str(db), "COLUMNS": "200"}
+    r = subprocess.run(
+        [sys.executable, "-m", "benchmarks.measure", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    last = r.stderr.strip().splitlines()[-1]
+    result: dict[str, Any] = json.loads(last)
+    if result["exit"] not in (0,):
+        raise SystemExit(f"psmctl {' '.join(args)} failed: {r.stderr[-2000:]}")
+    return result
+
+
+def calamine_read(path: Path) -> None:
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
+    path = write_roster(work / f"roster_{rows}.xlsx", rows)
+    raw, _ = median_time(lambda: calamine_read(path), runs)
+    firsts, peaks, reimports = [], [], []
+    for i in range(runs):
+        db = work / f"imp_{rows}_{i}.db"
+        first = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
+        again = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
+        firsts.append(first["seconds"])
+        peaks.append(first["peak_mib"])
+        reimports.append(again["seconds"])
+    first_med = statistics.median(firsts)
+    reimport_med = statistics.median(reimports)
+    return [
+        {
+            "figure": f"import roster {rows:,} rows (s)",
+            "value": first_med,
+            "yardstick": f"python-calamine raw read {raw:.2f} s",
+            "ratio": first_med / raw,
+            "target": "<= 3x",
+            "pass": first_med / raw <= 3,
+        },
+        {
+            "figure": f"import roster {rows:,} rows peak memory (MiB)",
+            "value": statistics.median(peaks),
+            "yardstick": "",
+            "ratio": None,
+            "target": "<= 300 MiB",
+            "pass": statistics.median(peaks) <= 300,
+        },
+        {
+            "figure": f"re-import unchanged {rows:,} rows (s)",
+            "value": reimport_med,
+            "yardstick": f"first import {first_med:.2f} s",
+            "ratio": reimport_med / first_med,
+            "target": "<= 1x",
+            "pass": reimport_med <= first_med * 1.05,
+        },
+    ]
+
+
+def bench_startup(runs: int) -> list[dict[str, Any]]:
+    def run(args: list[str]) -> None:
+        subprocess.run([sys.executable, "-m", "psmctl", *args], capture_output=True, check=True, cwd=ROOT)
+
+    bare, _ = median_time(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), runs)
+    out = []
+    for args in (["--help"], ["--version"]):
+        t, _ = median_time(lambda a=args: run(a), runs)  # type: ignore[misc]
+        out.append(
+            {
+                "figure": f"psmctl {args[0]} (s)",
+                "value": t,
+                "yardstick": f"python -c pass {bare:.3f} s",
+                "ratio": t / bare,
+                "target": "<= 0.2 s",
+                "pass": t <= 0.2,
+            }
+        )
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="10k rows, under a minute")
+    ap.add_argument("--rows", type=int, default=None)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    rows = args.rows or (10_000 if args.quick else 100_000)
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="psmctl-bench-") as tmp:
+        work = Path(tmp)
+        results += bench_startup(max(args.runs, 5))
+        results += bench_import(rows, args.runs, work)
+        try:
+            from benchmarks import bench_coverage  # added with the coverage engine
+        except ImportError:
+            bench_coverage = None  # type: ignore[assignment]
+        if bench_coverage is not None and hasattr(bench_coverage, "results"):
+            results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"{'figure':48} {'value':>10} {'ratio':>7}  {'target':12} {'':5} yardstick")
+    for r in results:
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        print(
+            f"{r['figure']:48} {r['value']:10.3f} {ratio:>7}  {r['target']:12} {'PASS' if r['pass'] else 'FAIL':5}"
+            f" {r['yardstick']}"
+        )
+    print(f"(cpu: {os.cpu_count()} cores; written to {OUT / 'results.json'})")
+
+
+if __name__ == "__main__":
+    main()
