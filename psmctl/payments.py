@@ -568,3 +568,137 @@ def import_file(
         batch = dbp.insert_batch(db, kind="payments", file_name=path.name, sha256=sha, created_at=now, note=None)
         result.written = dbp.insert_payments(db, (r[:19] + (batch,) + r[20:] for _, r in fresh))
     return result
+
+
+# --------------------------------------------------------------------------------------------------------
+# Coverage reports over the register (what `coverage check|status|due|gaps` and the export issue call)
+
+
+def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Settings) -> dict[str, Any]:
+    """`coverage check`: status, programmes with evidence, masa iur and benefit figures of one person on a date."""
+    found = dbp.volunteer_by_nik(db, nik_text)
+    if found is None:
+        raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")
+    vid, nama = found
+    rules = rules_from(settings)
+    pays = ledger(db, [vid]).get(vid, [])
+    c = coverage.coverage_on(pays, on, rules=rules, known_on=known_on)
+    income = max(pays, key=lambda p: (p.month, p.paid_on)).income_rupiah if pays else 1_000_000
+    return {
+        "nik": nik_text,
+        "on": on.isoformat(),
+        "status": c.status,
+        "masa_iur_bulan": c.masa_iur_bulan,
+        "programs": {p: pc.as_dict() for p, pc in c.programs.items()},
+        # evidence beyond the keys above (RULES.md §5.8)
+        "nama": nama,
+        "status_detail": c.detail,
+        "segment": c.segment,
+        "membership_start": c.membership_start.isoformat() if c.membership_start else None,
+        "start_basis": c.start_basis,
+        "pks_no": c.pks_no,
+        "lapse_on": c.lapse_on.isoformat() if c.lapse_on else None,
+        "masa_iur_total_bulan": c.masa_iur_total_bulan,
+        "masa_iur_per_program": c.masa_iur_by_programme,
+        "arrears": [{"month": m, "rupiah": a} for m, a in c.arrears],
+        "arrears_rupiah": c.arrears_rupiah,
+        "benefits": coverage.benefits(rules.table, on, c.masa_iur_bulan, income),
+        "findings": [
+            {"payment_id": f.payment_id, "month": f.month, "code": f.code, "message": f.message} for f in c.findings
+        ],  # fmt: skip
+        "rates_version": rules.table.version,
+    }
+
+
+def status_report(
+    db: Database,
+    *,
+    as_of: date,
+    known_on: date,
+    settings: Settings,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+) -> dict[str, Any]:
+    """`coverage status`: one entry per register role with status, covered-until and masa iur, plus totals."""
+    from psmctl.db.volunteers import select_roles
+
+    rules = rules_from(settings)
+    roles = select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=True)
+    wanted = sorted({int(r["volunteer_id"]) for r in roles})
+    pays = ledger(db, wanted if len(wanted) < 50_000 else None)
+    cache: dict[int, dict[str, Any]] = {}
+    people: list[dict[str, Any]] = []
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in roles:
+        vid = int(r["volunteer_id"])
+        entry = cache.get(vid)
+        if entry is None:
+            c = coverage.coverage_on(pays.get(vid, []), as_of, rules=rules, known_on=known_on, with_arrears=False)
+            entry = cache[vid] = {
+                "status": c.status,
+                "masa_iur_bulan": c.masa_iur_bulan,
+                "programs": {p: pc.as_dict() for p, pc in c.programs.items()},
+            }
+        people.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"], **entry})
+        key = (str(r["kecamatan"] or ""), str(r["unsur"]))
+        t = totals.setdefault(key, {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0,
+                                    "menunggak": 0, "nonaktif": 0, "never_paid": 0})  # fmt: skip
+        t["jumlah"] += 1
+        t[_TOTAL_KEY[entry["status"]]] += 1
+    return {"as_of": as_of.isoformat(), "volunteers": people, "totals": [totals[k] for k in sorted(totals)]}
+
+
+_TOTAL_KEY = {"AKTIF": "covered", "MENUNGGAK": "menunggak", "NONAKTIF": "nonaktif", "BELUM_TERDAFTAR": "never_paid"}
+
+
+def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
+    """`coverage due`: who must be paid for a month, how much per programme, totals per funding, who would lapse."""
+    from psmctl.db.volunteers import select_roles
+
+    rates.month_index(month)
+    rules = rules_from(settings)
+    people: dict[int, dict[str, Any]] = {}
+    for r in select_roles(db, active_only=True):
+        people.setdefault(int(r["volunteer_id"]), r)
+    pays = ledger(db, sorted(people) if len(people) < 50_000 else None)
+    default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    lines: list[dict[str, Any]] = []
+    per_funding: dict[str, int] = defaultdict(int)
+    for vid, r in people.items():
+        d = coverage.due_for_month(pays.get(vid, []), month, rules=rules, as_of=as_of, default=default)
+        if d is None:
+            continue
+        per = {p: d.amount.payable(p) for p in rates.PROGRAMMES}
+        lines.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
+                      "status": d.status, "segment": d.amount.segment, "funding": d.funding,
+                      "due_on": d.due_on.isoformat(), **{f"{p.lower()}_rupiah": v for p, v in per.items()},
+                      "total_rupiah": d.amount.total_rupiah, "will_lapse": d.will_lapse})  # fmt: skip
+        per_funding[d.funding] += d.amount.total_rupiah
+    lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
+    return {
+        "month": month,
+        "people": lines,
+        "per_funding": [{"funding": f, "total_rupiah": t} for f, t in sorted(per_funding.items())],
+        "total_rupiah": sum(per_funding.values()),
+        "will_lapse": sum(1 for x in lines if x["will_lapse"]),
+    }
+
+
+def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:
+    """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
+    rules = rules_from(settings)
+    if nik_text:
+        found = dbp.volunteer_by_nik(db, nik_text)
+        if found is None:
+            raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")
+        people = [(found[0], nik_text, found[1])]
+    else:
+        people = dbp.register_people(db)
+    pays = ledger(db, [p[0] for p in people] if nik_text else None)
+    out = []
+    for vid, n, nama in people:
+        for a, b, why in coverage.gaps(pays.get(vid, []), as_of, rules=rules):
+            out.append({"nik": n, "nama": nama, "from": a.isoformat(), "to": b.isoformat(),
+                        "days": (b - a).days + 1, "status": why})  # fmt: skip
+    return out

@@ -1,0 +1,240 @@
+"""payments.py: recording, importing, voiding, and the coverage reports over a real SQLite ledger."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from psmctl import payments
+from psmctl.db import payments as dbp
+from psmctl.errors import InputError, NotFound
+from psmctl.settings import Settings
+
+NIK_A = "3571011708900001"
+NIK_B = "3571015708900002"
+NIK_C = "3571010105050003"
+NIK_UNKNOWN = "3571011708900009"
+S = Settings()
+NOW = "2025-06-01T09:00:00+07:00"
+
+
+def add_volunteer(db: Database, nik: str, nama: str, *, kelurahan: str = "Banjaran", unsur: str = "PSM") -> int:
+    """Put a person on the register directly (until `psmctl import roster` is used in these tests)."""
+    cur = db.execute("INSERT INTO volunteers(nik, nama) VALUES (?, ?)", [nik, nama])
+    vid = int(cur.lastrowid or 0)
+    db.execute(
+        "INSERT INTO roles(volunteer_id, unsur, kelurahan, kecamatan, roster_key) VALUES (?, ?, ?, 'Kota', 'k')",
+        [vid, unsur, kelurahan],
+    )
+    db.conn.commit()
+    return vid
+
+
+@pytest.fixture
+def reg(db: Database) -> Database:
+    add_volunteer(db, NIK_A, "Siti Aminah")
+    add_volunteer(db, NIK_B, "Budi Santoso", unsur="TAGANA")
+    add_volunteer(db, NIK_C, "Dewi Lestari", kelurahan="Setonopande")
+    return db
+
+
+def write_csv(path: Path, rows: list[list[object]], header: list[str] | None = None) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["DAFTAR PEMBAYARAN IURAN BPJS KETENAGAKERJAAN"])
+        w.writerow(
+            header
+            or ["NO", "NIK", "NAMA", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH", "SUMBER DANA", "NO. REFERENSI"]
+        )
+        w.writerows(rows)
+    return path
+
+
+def test_record_computes_amounts_and_is_idempotent(reg: Database) -> None:
+    ids = payments.select_volunteers(reg, niks=[NIK_A, NIK_B])
+    spec = payments.LineSpec(month="2025-01", months=12, paid_on=date(2025, 1, 20), reference="B-1")
+    plan = payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
+    assert (len(plan.rows), plan.total_rupiah) == (24, 2 * 201_600)
+    assert payments.write_plan(reg, plan, now=NOW) == 24
+    assert payments.write_plan(reg, plan, now=NOW) == 0  # the same payments again: nothing new
+    assert dbp.payment_count(reg) == 24
+
+
+def test_record_refuses_bad_lines(reg: Database) -> None:
+    ids = payments.select_volunteers(reg, niks=[NIK_A])
+    for spec, match in [
+        (payments.LineSpec(month="2025-01", months=13, paid_on=date(2025, 1, 20)), "12 bulan"),
+        (payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), programs=("JKK", "JKM", "JP")), "JP"),
+        (payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), income_rupiah=900_000), "minimum"),
+        (payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), pks_start=date(2025, 1, 1)), "PKS"),
+    ]:
+        with pytest.raises(InputError, match=match):
+            payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
+
+
+def test_record_amount_differing_from_table_warns(reg: Database) -> None:
+    ids = payments.select_volunteers(reg, niks=[NIK_A])
+    spec = payments.LineSpec(month="2026-02", months=1, paid_on=date(2026, 2, 3), amount_rupiah=8_400)
+    plan = payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
+    assert ("warning", "IUR-17", "kurang bayar Rp8.400 untuk bulan iuran 2026-02") in plan.problems
+
+
+def test_unknown_nik_is_not_found(reg: Database) -> None:
+    with pytest.raises(NotFound) as e:
+        payments.select_volunteers(reg, niks=[NIK_UNKNOWN])
+    assert NIK_UNKNOWN not in str(e.value)
+
+
+def test_selection_of_the_register(reg: Database) -> None:
+    assert len(payments.select_volunteers(reg, all_active=True)) == 3
+    assert len(payments.select_volunteers(reg, unsur="TAGANA")) == 1
+    assert len(payments.select_volunteers(reg, kelurahan="Setonopande")) == 1
+
+
+def _rows() -> list[list[object]]:
+    return [
+        [1, NIK_A, "Siti", "2025-01", "20/01/2025", "BPU", "16.800", "APBD", "K-001"],
+        [2, NIK_A, "Siti", "Februari 2025", "03-02-2025", "BPU", 16800, "APBD", "K-002"],
+        [3, NIK_B, "Budi", "2025-01", "2025-01-20", "BPU", 8400, "APBD", "K-003"],  # underpaid: warning only
+        [4, NIK_UNKNOWN, "Orang Lain", "2025-01", "2025-01-20", "BPU", 16800, "APBD", "K-004"],
+        [5, "3.57101E+15", "Rusak", "2025-01", "2025-01-20", "BPU", 16800, "APBD", "K-005"],
+        [6, NIK_C, "Dewi", "Bulan 13", "2025-01-20", "BPU", 16800, "APBD", "K-006"],
+        [7, NIK_A, "Siti", "2025-01", "20/01/2025", "BPU", "16.800", "APBD", "K-001"],  # same as row 1
+        ["", "", "", "", "", "", "", "", ""],
+        ["JUMLAH", "", "", "", "", "", 108_000, "", ""],
+    ]
+
+
+def test_import_reports_every_problem_and_writes_the_rest(reg: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bayar.csv", _rows())
+    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    (rep,) = res.sheets
+    codes = {(p.row, p.code) for p in rep.problems}
+    assert {(6, "NIK_NOT_REGISTERED"), (7, "NIK_EXCEL_DAMAGED"), (8, "MONTH_INVALID"), (5, "IUR-17")} <= codes
+    assert (9, "DUPLICATE_ROW") in codes
+    assert all(p.sheet and p.level and p.message for p in rep.problems)
+    assert (rep.added, rep.rejected, rep.unchanged) == (3, 3, 1)
+    assert res.written == 3 and dbp.payment_count(reg) == 3
+    assert not any(NIK_UNKNOWN in (p.value or "") + p.message for p in rep.problems)
+    again = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert (again.sheets[0].added, again.sheets[0].unchanged, again.written) == (0, 4, 0)
+    assert dbp.payment_count(reg) == 3
+
+
+def test_import_dry_run_and_strict_write_nothing(reg: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bayar.csv", _rows())
+    before = list(reg.conn.iterdump())
+    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S, dry_run=True)
+    assert res.sheets[0].added == 3 and res.written == 0
+    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S, strict=True)
+    assert res.refused and res.written == 0
+    assert list(reg.conn.iterdump()) == before
+
+
+def test_import_per_programme_columns_and_bpu_jp_error(reg: Database, tmp_path: Path) -> None:
+    header = ["NIK", "BULAN IURAN", "TGL BAYAR", "JKK", "JKM", "JHT", "JP", "SUMBER DANA"]
+    path = write_csv(
+        tmp_path / "p.csv",
+        [
+            [NIK_A, "2025-03", "2025-03-05", 10000, 6800, 20000, "", "APBD"],
+            [NIK_B, "2025-03", "2025-03-05", 10000, 6800, "", 30000, "APBD"],
+        ],
+        header,
+    )
+    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert [(p.row, p.code) for p in res.sheets[0].problems if p.level == "error"] == [(4, "IUR-02")]
+    (row,) = dbp.list_payments(reg)
+    assert (row["programs"], row["jht_rupiah"], row["total_rupiah"], row["expected_rupiah"]) == (
+        "JKK,JKM,JHT",
+        20_000,
+        36_800,
+        36_800,
+    )
+
+
+def test_import_warns_arrears_of_an_ended_membership(reg: Database, tmp_path: Path) -> None:
+    rows = [[NIK_A, f"2024-{m:02d}", f"2024-{m:02d}-05", "BPU", 16800] for m in range(1, 7)]
+    rows += [[NIK_A, f"2024-{m:02d}", "2024-10-07", "BPU", 16800] for m in range(7, 11)]
+    path = write_csv(tmp_path / "p.csv", rows, ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])
+    res = payments.import_file(reg, path, as_of=date(2025, 1, 1), now=NOW, settings=S)
+    warned = sorted(p.value or "" for p in res.sheets[0].problems if p.code == "COV-12")
+    assert warned == ["2024-07", "2024-08", "2024-09"]
+    c = payments.check(reg, NIK_A, on=date(2024, 10, 31), known_on=date(2025, 1, 1), settings=S)
+    assert (c["status"], c["masa_iur_bulan"], c["masa_iur_total_bulan"]) == ("AKTIF", 1, 7)
+
+
+def test_import_without_header_is_refused(reg: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["a", "b"]], ["FOO", "BAR"])
+    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert res.refused and dbp.payment_count(reg) == 0
+
+
+def test_void_is_a_new_row_and_the_ledger_is_append_only(reg: Database) -> None:
+    ids = payments.select_volunteers(reg, niks=[NIK_A])
+    spec = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 10))
+    payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
+    (row,) = dbp.list_payments(reg)
+    assert payments.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)["status"] == "AKTIF"
+    payments.void(reg, row["id"], reason="salah orang", now=NOW)
+    (after,) = dbp.list_payments(reg)
+    assert after["void_reason"] == "salah orang" and after["total_rupiah"] == row["total_rupiah"]
+    c = payments.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
+    assert c["status"] == "BELUM_TERDAFTAR"
+    with pytest.raises(InputError, match="sudah dibatalkan"):
+        payments.void(reg, row["id"], reason="lagi", now=NOW)
+    with pytest.raises(NotFound):
+        payments.void(reg, 999, reason="x", now=NOW)
+    for sql in ("UPDATE payments SET total_rupiah = 0", "DELETE FROM payments", "DELETE FROM payment_voids"):
+        with pytest.raises(sqlite3.IntegrityError):
+            reg.execute(sql)
+
+
+def test_check_json_keys(reg: Database) -> None:
+    ids = payments.select_volunteers(reg, niks=[NIK_A])
+    spec = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 20), reference="K-9")
+    payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
+    c = payments.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
+    assert {"nik", "on", "status", "masa_iur_bulan", "programs"} <= set(c)
+    assert set(c["programs"]) == {"JKK", "JKM", "JHT", "JP"}
+    for p in c["programs"].values():
+        assert set(p) == {"covered", "covered_from", "covered_to", "payment", "reason"}
+    assert c["status"] == "BELUM_TERDAFTAR"
+    assert "2025-03-20" in c["programs"]["JKK"]["reason"]
+    with pytest.raises(NotFound):
+        payments.check(reg, NIK_UNKNOWN, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
+
+
+def test_status_due_and_gaps_reports(reg: Database) -> None:
+    a = payments.select_volunteers(reg, niks=[NIK_A])
+    b = payments.select_volunteers(reg, niks=[NIK_B])
+    for ids, spec in [
+        (a, payments.LineSpec(month="2025-01", months=6, paid_on=date(2025, 1, 8))),
+        (b, payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 6))),
+    ]:
+        payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
+    st = payments.status_report(reg, as_of=date(2025, 3, 20), known_on=date(2025, 3, 20), settings=S)
+    by_nik = {v["nik"]: v for v in st["volunteers"]}
+    assert [by_nik[n]["status"] for n in (NIK_A, NIK_B, NIK_C)] == ["AKTIF", "MENUNGGAK", "BELUM_TERDAFTAR"]
+    assert by_nik[NIK_A]["programs"]["JKK"]["covered_to"] == "2025-06-30"
+    assert set(by_nik[NIK_A]) == {"nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan", "programs"}
+    assert sum(t["jumlah"] for t in st["totals"]) == 3
+    assert sum(t["covered"] + t["menunggak"] + t["never_paid"] for t in st["totals"]) == 3
+    due = payments.due_report(reg, month="2025-04", as_of=date(2025, 3, 20), settings=S)
+    assert {p["nik"]: p["will_lapse"] for p in due["people"]} == {NIK_B: True, NIK_C: False}
+    assert due["total_rupiah"] == 2 * 16_800
+    gaps = payments.gaps_report(reg, as_of=date(2025, 3, 31), settings=S, nik_text=NIK_B)
+    assert gaps == [
+        {
+            "nik": NIK_B,
+            "nama": "Budi Santoso",
+            "from": "2025-02-01",
+            "to": "2025-03-31",
+            "days": 59,
+            "status": "MENUNGGAK",
+        }
+    ]
