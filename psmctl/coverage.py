@@ -324,8 +324,10 @@ def coverage_on(
     total = sum(1 for ms in mss for m, (eff, _) in ms.paid.items() if m <= _month_of(x) and eff <= x)
     started = [ms for ms in mss if ms.start <= x]
     if not started:
-        if mss:
-            reason = f"iuran pertama berlaku {mss[0].start}, setelah tanggal kejadian {x}"
+        if mss and mss[0].basis == "payment":
+            reason = f"iuran pertama dibayar {mss[0].start}, setelah tanggal kejadian {x}"
+        elif mss:
+            reason = f"kepesertaan mulai {mss[0].start} (dasar: {mss[0].basis}), setelah tanggal kejadian {x}"
         else:
             reason = "belum pernah ada iuran tercatat"
         return Coverage(x, "BELUM_TERDAFTAR", None, 0, total, _not(reason), findings=tuple(findings))

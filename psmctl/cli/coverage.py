@@ -1,7 +1,177 @@
-"""psmctl coverage: commands (being built)."""
+"""psmctl coverage: who is covered on a date, until when, what is due, and where the gaps are."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
 
-app = typer.Typer(help="coverage", no_args_is_help=True)
+from psmctl import render
+from psmctl.cli.common import (
+    DbPath,
+    Format,
+    FormatOpt,
+    TableOrJson,
+    load_settings,
+    open_database,
+    parse_date_option,
+    reported,
+    today,
+)
+
+app = typer.Typer(help="Perlindungan BPJS Ketenagakerjaan dihitung dari buku iuran.", no_args_is_help=True)
+
+PROGS = ("JKK", "JKM", "JHT", "JP")
+
+
+@app.command("check")
+def check(
+    nik: Annotated[str, typer.Argument(help="NIK relawan.")],
+    on: Annotated[str | None, typer.Option("--on", help="Tanggal kejadian; bawaan: hari ini.")] = None,
+    as_known_on: Annotated[
+        str | None, typer.Option("--as-known-on", help="Pakai hanya pembayaran bertanggal sampai hari ini.")
+    ] = None,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Bentuk keluaran: table atau json.")] = (
+        TableOrJson.table
+    ),
+    db: DbPath = None,
+) -> None:
+    """Jawab "apakah dia terlindungi pada hari kejadian?" per program, beserta buktinya.
+
+    Contoh: psmctl coverage check 3571011708900001 --on 2025-03-14
+    """
+    from psmctl import payments
+
+    day = parse_date_option(on, "--on") or today()
+    known = parse_date_option(as_known_on, "--as-known-on") or max(today(), day)
+    with reported():
+        database = open_database(db)
+        result = payments.check(database, nik, on=day, known_on=known, settings=load_settings(database))
+    if fmt == TableOrJson.json:
+        render.print_json(result)
+        return
+    detail = f" ({result['status_detail']})" if result["status_detail"] else ""
+    render.line(f"{result['nama']} pada {result['on']}: {result['status']}{detail}")
+    if result["membership_start"]:
+        lapse = f", berakhir {result['lapse_on']} bila tidak dibayar lagi" if result["lapse_on"] else ""
+        render.line(f"Kepesertaan sejak {result['membership_start']} (dasar: {result['start_basis']}){lapse}")
+    rows = []
+    for p in PROGS:
+        pc = result["programs"][p]
+        pay = pc["payment"]
+        evidence = "-"
+        if pay:
+            evidence = f"{pay['month']} dibayar {pay['paid_on']} {render.rupiah(pay['amount_rupiah'])}"
+            evidence += f" ref {pay['reference']}" if pay["reference"] else ""
+        rows.append(
+            [p, "YA" if pc["covered"] else "TIDAK", pc["covered_from"], pc["covered_to"], evidence, pc["reason"]]
+        )
+    render.table(None, ["Program", "Terlindungi", "Dari", "Sampai", "Pembayaran", "Alasan"], rows)
+    render.line(f"Masa iur: {result['masa_iur_bulan']} bulan (seluruh riwayat {result['masa_iur_total_bulan']} bulan)")
+    if result["arrears"]:
+        months = ", ".join(a["month"] for a in result["arrears"])
+        render.line(f"Tunggakan: {months} = {render.rupiah(result['arrears_rupiah'])}")
+    b = result["benefits"]
+    if "JKM" in b:
+        ok = "berhak" if b["JKM"]["beasiswa_berhak"] else "belum berhak"
+        render.line(f"Acuan JKM: santunan {render.rupiah(b['JKM']['santunan_rupiah'])}; beasiswa {ok} "
+                    f"(perlu masa iur ≥ {b['JKM']['beasiswa_min_masa_iur']} bulan)")  # fmt: skip
+    if "JKK" in b:
+        render.line(f"Acuan JKK: meninggal karena kecelakaan kerja {render.rupiah(b['JKK']['meninggal_rupiah'])}; "
+                    f"beasiswa JKK tanpa syarat masa iur")  # fmt: skip
+    for f in result["findings"]:
+        render.warn(f"{f['code']}: {f['message']}")
+
+
+@app.command("status")
+def status(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Tanggal acuan; bawaan: hari ini.")] = None,
+    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Hanya kelurahan ini.")] = None,
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini.")] = None,
+    unsur: Annotated[str | None, typer.Option("--unsur", help="Hanya unsur ini (PSM, TKSK, ...).")] = None,
+    fmt: FormatOpt = Format.table,
+    db: DbPath = None,
+) -> None:
+    """Status perlindungan setiap relawan di register: terlindungi sampai kapan, masa iur, dan rekap per kecamatan.
+
+    Contoh: psmctl coverage status --kecamatan Kota --format csv
+    """
+    from psmctl import payments
+
+    day = parse_date_option(as_of, "--as-of") or today()
+    with reported():
+        database = open_database(db)
+        report = payments.status_report(
+            database, as_of=day, known_on=max(today(), day), settings=load_settings(database),
+            unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
+        )  # fmt: skip
+    if fmt == Format.json:
+        render.print_json(report)
+        return
+    flat = [_flat(v) for v in report["volunteers"]]
+    cols = ["nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan", *(f"{p.lower()}_sampai" for p in PROGS)]
+    render.emit(fmt.value, flat, cols, title=f"Status perlindungan per {report['as_of']}")
+    if fmt == Format.table:
+        render.table("Rekap", ["Kecamatan", "Unsur", "Jumlah", "Terlindungi", "Menunggak", "Nonaktif", "Belum pernah"],
+                     ([t["kecamatan"], t["unsur"], t["jumlah"], t["covered"], t["menunggak"], t["nonaktif"],
+                       t["never_paid"]] for t in report["totals"]))  # fmt: skip
+
+
+def _flat(v: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v[k] for k in ("nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan")}
+    for p in PROGS:
+        pc = v["programs"][p]
+        out[f"{p.lower()}_sampai"] = pc["covered_to"] if pc["covered"] else None
+    return out
+
+
+@app.command("due")
+def due(
+    month: Annotated[str, typer.Option("--month", help="Bulan iuran, YYYY-MM.")],
+    fmt: FormatOpt = Format.table,
+    db: DbPath = None,
+) -> None:
+    """Siapa yang harus dibayar untuk satu bulan iuran, berapa per program, total per sumber dana.
+
+    Juga menandai siapa yang akan NONAKTIF bila bulan itu tidak dibayar.
+
+    Contoh: psmctl coverage due --month 2025-07
+    """
+    from psmctl import payments
+
+    with reported():
+        database = open_database(db)
+        report = payments.due_report(database, month=month, as_of=today(), settings=load_settings(database))
+    if fmt == Format.json:
+        render.print_json(report)
+        return
+    cols = ["nik", "nama", "kelurahan", "status", "due_on", "jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah",
+            "total_rupiah", "funding", "will_lapse"]  # fmt: skip
+    render.emit(fmt.value, report["people"], cols, title=f"Iuran yang harus dibayar untuk bulan {month}")
+    if fmt == Format.table:
+        for f in report["per_funding"]:
+            render.line(f"{f['funding']}: {render.rupiah(f['total_rupiah'])}")
+        render.line(
+            f"Total {render.rupiah(report['total_rupiah'])}; "
+            f"{report['will_lapse']} orang akan NONAKTIF bila tidak dibayar"
+        )
+
+
+@app.command("gaps")
+def gaps(
+    nik: Annotated[str | None, typer.Option("--nik", help="Hanya relawan ini.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Sampai tanggal ini; bawaan: hari ini.")] = None,
+    fmt: FormatOpt = Format.table,
+    db: DbPath = None,
+) -> None:
+    """Periode tanpa perlindungan JKK per relawan, sejak kepesertaan pertama.
+
+    Contoh: psmctl coverage gaps --nik 3571011708900001
+    """
+    from psmctl import payments
+
+    day = parse_date_option(as_of, "--as-of") or today()
+    with reported():
+        database = open_database(db)
+        rows = payments.gaps_report(database, as_of=day, settings=load_settings(database), nik_text=nik)
+    render.emit(fmt.value, rows, ["nik", "nama", "from", "to", "days", "status"], title="Periode tanpa perlindungan")

@@ -1,7 +1,201 @@
-"""psmctl payments: commands (being built)."""
+"""psmctl payments: record, import, list and void iuran payments (the ledger is append-only)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="payments", no_args_is_help=True)
+from psmctl import render
+from psmctl.cli.common import (
+    DbPath,
+    Format,
+    FormatOpt,
+    TableOrJson,
+    load_settings,
+    now_iso,
+    open_database,
+    parse_date_option,
+    reported,
+    today,
+)
+from psmctl.errors import InputError
+
+app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, batalkan.", no_args_is_help=True)
+
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Jangan minta konfirmasi (untuk cron).")]
+LIST_COLUMNS = ["id", "nik", "nama", "iuran_month", "paid_on", "segment", "programs", "total_rupiah",
+                "expected_rupiah", "funding", "reference", "void_reason"]  # fmt: skip
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        render.error("konfirmasi diperlukan tetapi tidak ada terminal; ulangi dengan --yes")
+        raise typer.Exit(1)
+    if not typer.confirm(question, default=False):
+        render.note("dibatalkan; tidak ada yang ditulis")
+        raise typer.Exit(1)
+
+
+@app.command("record")
+def record(
+    month: Annotated[str, typer.Option("--month", help="Bulan iuran pertama, YYYY-MM.")],
+    nik: Annotated[list[str] | None, typer.Option("--nik", help="NIK relawan; boleh diulang.")] = None,
+    unsur: Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")] = None,
+    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")] = None,
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")] = None,
+    all_active: Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")] = False,
+    months: Annotated[
+        int, typer.Option("--months", help="Jumlah bulan yang dibayar sekaligus (BPU paling banyak 12).")
+    ] = 1,
+    paid_on: Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")] = None,
+    segment: Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")] = "BPU",
+    income: Annotated[
+        int, typer.Option("--income", help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
+    ] = 1_000_000,
+    programs: Annotated[
+        str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")
+    ] = "JKK,JKM",
+    funding: Annotated[
+        str, typer.Option("--funding", help="Sumber dana: APBD, APBN, APBDES, MANDIRI, CSR, LAINNYA.")
+    ] = "APBD",
+    ref: Annotated[str, typer.Option("--ref", help="Nomor tagihan atau kuitansi.")] = "",
+    amount: Annotated[
+        int | None, typer.Option("--amount", help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif.")
+    ] = None,
+    risk_class: Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")] = None,
+    pks_no: Annotated[str | None, typer.Option("--pks-no", help="Nomor PKS kelompok ini (COV-19).")] = None,
+    pks_start: Annotated[str | None, typer.Option("--pks-start", help="Tanggal mulai kepesertaan menurut PKS.")] = None,
+    yes: YesOpt = False,
+    db: DbPath = None,
+) -> None:
+    """Catat pembayaran iuran untuk satu orang atau sekelompok relawan; jumlahnya dihitung dari tabel tarif.
+
+    Total ditampilkan dulu lalu diminta konfirmasi (lewati dengan --yes). Jumlah yang berbeda dari tabel tarif
+    hanya diperingatkan: kurang bayar berarti relawan mungkin tidak terlindungi penuh.
+
+    Contoh: psmctl payments record --all-active --month 2025-01 --months 12 --paid-on 2025-01-20 --ref SP2D-001 --yes
+    """
+    from psmctl import payments
+
+    paid = parse_date_option(paid_on, "--paid-on") or today()
+    pks = parse_date_option(pks_start, "--pks-start")
+    with reported():
+        database = open_database(db)
+        settings = load_settings(database)
+        spec = payments.LineSpec(
+            month=month, months=months, paid_on=paid, segment=segment.upper(), income_rupiah=income,
+            programs=payments.parse_programs(programs), funding=payments.parse_funding(funding), reference=ref,
+            amount_rupiah=amount, risk_class=(risk_class or settings.get("pu.jkk_risk_class")).upper(),
+            pks_no=pks_no, pks_start=pks,
+        )  # fmt: skip
+        if spec.segment not in ("BPU", "PU"):
+            raise InputError("--segment harus BPU atau PU")
+        ids = payments.select_volunteers(
+            database, niks=nik or [], unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, all_active=all_active
+        )
+        if not ids:
+            raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")
+        now = now_iso()
+        plan = payments.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now)
+    for level, code, message in plan.problems:
+        (render.warn if level == "warning" else render.note)(f"{code}: {message}")
+    render.line(
+        f"{plan.people} orang × {months} bulan = {len(plan.rows)} baris iuran, total {render.rupiah(plan.total_rupiah)}"
+        f" (menurut tabel tarif {render.rupiah(plan.expected_rupiah)})"
+    )
+    _confirm("Tulis pembayaran ini?", yes)
+    with reported():
+        written = payments.write_plan(database, plan, now=now)
+    render.line(f"{written} baris iuran dicatat; {len(plan.rows) - written} sudah ada sebelumnya")
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="Daftar pembayaran .xlsx / .xls / .ods / .csv.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Periksa saja; tidak ada yang ditulis.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Tolak seluruh berkas bila ada satu baris saja ditolak.")
+    ] = False,
+    funding: Annotated[str, typer.Option("--funding", help="Sumber dana untuk baris yang kolomnya kosong.")] = "APBD",
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Tulis laporan masalah per baris ke berkas .xlsx ini.")
+    ] = None,
+    fmt: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="Bentuk laporan: table atau json.")
+    ] = TableOrJson.table,
+    db: DbPath = None,
+) -> None:
+    """Impor daftar pembayaran iuran; baris yang benar masuk dalam satu transaksi, baris yang salah dilaporkan.
+
+    Kolom dikenali dari judulnya: NIK, NAMA, BULAN IURAN, TANGGAL BAYAR, SEGMEN, JKK/JKM/JHT/JP atau JUMLAH,
+    SUMBER DANA, NO. REFERENSI. Baris yang sama diimpor dua kali tetap satu pembayaran. NIK yang belum ada di
+    register dilaporkan, tidak dibuat.
+
+    Contoh: psmctl payments import bayar_iuran_2025.xlsx --dry-run
+    """
+    from psmctl import payments
+
+    with reported():
+        database = open_database(db)
+        settings = load_settings(database)
+        result = payments.import_file(
+            database, path, as_of=today(), now=now_iso(), settings=settings,
+            funding_default=payments.parse_funding(funding), dry_run=dry_run, strict=strict,
+        )  # fmt: skip
+    entries = [s.as_dict() for s in result.sheets]
+    if fmt == TableOrJson.json:
+        render.print_json(
+            {"file": result.file, "sheets": entries, "refused": result.refused, "written": result.written}
+        )
+    else:
+        render.import_report(entries, dry_run=dry_run)
+    if report is not None:
+        from psmctl.import_report import write_problem_report
+
+        with reported():
+            write_problem_report(report, entries)
+        render.note(f"Laporan masalah ditulis ke {report}")
+    if result.refused:
+        render.error(f"{result.file}: {result.refused}")
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    nik: Annotated[str | None, typer.Option("--nik", help="Hanya pembayaran untuk NIK ini.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="Hanya bulan iuran ini, YYYY-MM.")] = None,
+    fmt: FormatOpt = Format.table,
+    db: DbPath = None,
+) -> None:
+    """Tampilkan buku iuran, termasuk pembayaran yang dibatalkan beserta alasannya.
+
+    Contoh: psmctl payments list --month 2025-03 --format csv
+    """
+    from psmctl import payments
+
+    with reported():
+        rows = payments.list_payments(open_database(db), nik=nik, month=month)
+    render.emit(fmt.value, rows, LIST_COLUMNS, title=f"Pembayaran iuran ({len(rows)} baris)")
+
+
+@app.command("void")
+def void(
+    payment_id: Annotated[int, typer.Argument(help="Nomor (id) pembayaran dari `psmctl payments list`.")],
+    reason: Annotated[str, typer.Option("--reason", help="Alasan pembatalan; disimpan bersama pembatalannya.")],
+    db: DbPath = None,
+) -> None:
+    """Batalkan satu pembayaran yang salah; pembayaran itu tetap tercatat, pembatalannya ditambahkan.
+
+    Contoh: psmctl payments void 42 --reason "salah NIK, diganti pembayaran 57"
+    """
+    from psmctl import payments
+    from psmctl.privacy import mask_nik
+
+    with reported():
+        p = payments.void(open_database(db), payment_id, reason=reason, now=now_iso())
+    render.line(f"Pembayaran #{payment_id} ({mask_nik(p['nik'])}, bulan {p['iuran_month']}) dibatalkan: {reason}")
