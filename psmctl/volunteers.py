@@ -97,3 +97,19 @@ def show(db: Database, nik: str) -> dict[str, Any]:
         "roles": roles,
         "history": history,
     }
+
+
+def forget(db: Database, nik: str, *, reason: str, now: str) -> dict[str, Any]:
+    """Erase one person's personal data on request; counts, payments and attendance stay, anonymised."""
+    from psmctl.db import health, write_tx
+
+    number = require_nik(nik)
+    if not reason.strip():
+        raise InputError("alasan penghapusan wajib diisi (--reason)")
+    person = vdb.person(db, number)
+    if person is None:
+        raise NotFound(f"NIK {mask_nik(number)} tidak ada di register")
+    with write_tx(db):
+        batch = vdb.create_batch(db, kind="forget", file_name=None, sha256=None, created_at=now)
+        health.forget(db, person["id"], batch_id=batch, reason=reason.strip())
+    return {"volunteer_id": person["id"], "nik": mask_nik(number), "batch_id": batch}

@@ -97,6 +97,13 @@ def load_settings(database: Database) -> Settings:
 
 def today() -> date:
     """The office's date: Asia/Jakarta unless PSMCTL_TZ says otherwise (a UTC cron at 00:30 WIB is 'today')."""
+    fixed = os.environ.get("PSMCTL_TODAY")
+    if fixed:  # demos and rehearsals: run the whole tool "as if" on that day
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            render.error(f"PSMCTL_TODAY '{fixed}' bukan tanggal ISO (contoh: 2025-12-15)")
+            raise typer.Exit(2) from None
     tz = ZoneInfo(os.environ.get("PSMCTL_TZ", "Asia/Jakarta"))
     return datetime.now(tz=tz).date()  # noqa: TID251  the one clock read
 

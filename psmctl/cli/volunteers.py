@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, open_database, reported
+from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, now_iso, open_database, reported
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 
@@ -103,3 +103,32 @@ def _training(database: Any, info: dict[str, Any]) -> dict[str, Any] | None:
         return None
     rows, total = history_for(database, info["volunteer_id"])
     return {"rows": rows, "jpl_total": total}
+
+
+@app.command("forget")
+def forget(
+    nik: Annotated[str, typer.Argument(help="NIK 16 digit orang yang meminta datanya dihapus.")],
+    reason: Annotated[str, typer.Option("--reason", help="Alasan / dasar permintaan (wajib, dicatat).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Jangan minta konfirmasi.")] = False,
+    db: DbPath = None,
+) -> None:
+    """Hapus data pribadi satu orang (NIK, nama, tanggal lahir, alamat, HP) atas permintaannya.
+
+    Jumlah relawan, riwayat iuran dan kehadiran tetap ada tanpa identitas, agar laporan keuangan tetap utuh.
+    Tidak bisa dibatalkan kecuali dari cadangan (`psmctl db backup` sebelumnya).
+
+    Contoh: psmctl volunteers forget 3571011708900001 --reason "permintaan ybs, surat 12/2025" --yes
+    """
+    import sys
+
+    from psmctl import volunteers as vol
+
+    if not yes:
+        if not sys.stdin.isatty():
+            render.error("tambahkan --yes untuk menghapus tanpa konfirmasi (bukan terminal)")
+            raise typer.Exit(1)
+        if not typer.confirm("Hapus data pribadi orang ini? Tidak bisa dibatalkan", default=False):
+            raise typer.Exit(1)
+    with reported():
+        done = vol.forget(open_database(db), nik, reason=reason, now=now_iso())
+    render.line(f"Data pribadi {done['nik']} dihapus (batch {done['batch_id']}); iuran dan kehadiran tetap tercatat.")

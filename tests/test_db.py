@@ -1,0 +1,168 @@
+"""Storage: migrations from both ends, private files, checks, backups, crashes mid-import, forgetting a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from typer.testing import CliRunner
+
+from builders import make_nik, roster_row, write_roster_xlsx
+from psmctl import roster
+from psmctl.cli import app
+from psmctl.db import backup, connect, open_db, schema_version, write_tx
+from psmctl.db.health import check
+from psmctl.db.migrations import migrations
+from psmctl.errors import PsmctlError
+from psmctl.settings import Settings
+
+
+def test_blank_database_gets_every_migration_and_strict_tables(db_path: Path) -> None:
+    db = open_db(db_path)
+    assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
+    assert migrations.pending(db) == []
+    assert {"volunteers", "roles", "changes", "batches", "settings", "payments", "trainings"} <= set(db.table_names())
+    assert "STRICT" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'volunteers'").fetchone()[0]
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    with pytest.raises(sqlite3.IntegrityError):  # STRICT catches type slips
+        db.execute("INSERT INTO volunteers(nik, nama, row) VALUES ('1', 'x', '16.800')")
+
+
+def test_rows_survive_migrating_from_the_first_schema(db_path: Path) -> None:
+    db = connect(db_path)
+    first = migrations._migrations[0].name
+    later = [m.name for m in migrations._migrations[1:]]
+    migrations.apply(db, stop_before=later[0])
+    assert schema_version(db) == first
+    db.execute("INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00')")
+    db.execute("INSERT INTO volunteers(nik, nama, batch_id) VALUES ('3571011708900001', 'Budi', 1)")
+    db.conn.commit()
+    db.close()
+    db = open_db(db_path)  # migrates the rest, after a backup copy
+    assert migrations.pending(db) == []
+    assert db.execute("SELECT nama FROM volunteers").fetchall() == [("Budi",)]
+    bak = Path(f"{db_path}.sebelum-migrasi.bak")
+    assert bak.exists() and stat.S_IMODE(bak.stat().st_mode) == 0o600
+    old = sqlite3.connect(bak)
+    assert old.execute("SELECT count(*) FROM volunteers").fetchone()[0] == 1
+    old.close()
+
+
+def test_database_from_a_newer_psmctl_is_refused(db_path: Path) -> None:
+    db = open_db(db_path)
+    db.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('psmctl', 'm999_future', 'x')")
+    db.conn.commit()
+    db.close()
+    with pytest.raises(PsmctlError, match="lebih baru"):
+        open_db(db_path)
+
+
+def test_not_a_database_is_one_line(tmp_path: Path, runner: CliRunner) -> None:
+    bogus = tmp_path / "bukan.db"
+    bogus.write_text("ini bukan database, ini catatan\n" * 100)
+    r = runner.invoke(app, ["--db", str(bogus), "volunteers", "list"])
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+    r = runner.invoke(app, ["--db", str(tmp_path), "volunteers", "list"])
+    assert r.exit_code == 1 and "folder" in r.stderr
+
+
+def test_write_tx_rolls_back_everything_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        with write_tx(db):
+            db.execute("INSERT INTO batches(kind, created_at) VALUES ('roster', 'x')")
+            raise RuntimeError("boom")
+    assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+
+
+def test_check_finds_a_broken_ledger(db: Database, db_path: Path, runner: CliRunner) -> None:
+    assert check(db) == []
+    r = runner.invoke(app, ["db", "check"])
+    assert r.exit_code == 0 and "Sehat" in r.stdout
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("INSERT INTO batches(kind, created_at) VALUES ('payments', 'x')")
+    db.execute(
+        "INSERT INTO payment_voids(payment_id, reason, batch_id, voided_at) VALUES (999, 'salah', 1, '2025-01-01')"
+    )
+    db.conn.commit()
+    problems = check(db)
+    assert any("pembatalan menunjuk pembayaran yang tidak ada" in p for p in problems)
+    r = runner.invoke(app, ["db", "check"])
+    assert r.exit_code == 1 and "pembayaran yang tidak ada" in r.stderr
+
+
+def _roster(tmp_path: Path, n: int) -> Path:
+    rows = [roster_row(make_nik(born=dt.date(1970, 1, 1) + dt.timedelta(days=i), serial=101), f"Orang {i}")
+            for i in range(n)]  # fmt: skip
+    return write_roster_xlsx(tmp_path / f"psm_{n}.xlsx", rows, signature=False)
+
+
+def test_backup_is_a_consistent_private_copy(db: Database, tmp_path: Path, runner: CliRunner) -> None:
+    settings = Settings({"wilayah.kode_kabkota": "35.71"})
+    roster.import_file(db, _roster(tmp_path, 5), as_of=dt.date(2025, 1, 15), now="t", settings=settings)
+    target = tmp_path / "cadangan.db"
+    r = runner.invoke(app, ["db", "backup", str(target)])
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT count(*) FROM volunteers").fetchone()[0] == 5
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    # A backup taken while another connection holds an open write transaction still sees the last commit.
+    other = connect(tmp_path / "psmctl.db")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("DELETE FROM roles")
+    backup(db, tmp_path / "during.db")
+    other.conn.rollback()
+    during = sqlite3.connect(tmp_path / "during.db")
+    assert during.execute("SELECT count(*) FROM roles").fetchone()[0] == 5
+    during.close()
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.4, 0.8, 1.2, 1.6])
+def test_killed_import_leaves_all_or_nothing(tmp_path: Path, delay: float) -> None:
+    big = _roster(tmp_path, 3000)
+    db_file = tmp_path / "kill.db"
+    env = {**os.environ, "PSMCTL_DB": str(db_file)}
+    subprocess.run([sys.executable, "-m", "psmctl", "init"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "psmctl", "import", "roster", str(big)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db_file)
+    people = conn.execute("SELECT count(*) FROM volunteers").fetchone()[0]
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert people in (0, 3000)
+
+
+def test_forget_erases_personal_data_and_keeps_counts(db: Database, tmp_path: Path, runner: CliRunner) -> None:
+    settings = Settings({"wilayah.kode_kabkota": "35.71"})
+    roster.import_file(db, _roster(tmp_path, 3), as_of=dt.date(2025, 1, 15), now="t", settings=settings)
+    nik = make_nik(born=dt.date(1970, 1, 2), serial=101)
+    r = runner.invoke(app, ["volunteers", "forget", nik, "--reason", "permintaan ybs"])
+    assert r.exit_code == 1  # not a terminal and no --yes
+    r = runner.invoke(app, ["volunteers", "forget", nik, "--reason", "permintaan ybs", "--yes"])
+    assert r.exit_code == 0, r.output
+    assert nik not in r.stdout
+    dump = "\n".join(db.conn.iterdump())
+    assert nik not in dump and "Orang 1'" not in dump
+    assert db.execute("SELECT count(*) FROM volunteers").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM roles").fetchone()[0] == 3
+    note = db.execute("SELECT note FROM changes WHERE field = '*'").fetchone()[0]
+    assert "permintaan ybs" in note
+    r = runner.invoke(app, ["volunteers", "list", "--format", "json"])
+    assert "(data pribadi dihapus)" not in r.stdout  # forgotten people leave the register listing
