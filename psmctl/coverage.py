@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from psmctl import rates
 from psmctl.errors import DataError
@@ -49,9 +49,8 @@ def _month_of(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
-@dataclass(frozen=True, slots=True)
-class Paid:
-    """One ledger row as coverage reads it: one person, one iuran month, not voided."""
+class Paid(NamedTuple):
+    """One ledger row as coverage reads it: one person, one iuran month, not voided (a tuple: cheap to build)."""
 
     id: int
     month: str  # YYYY-MM
@@ -130,6 +129,7 @@ class Rules:
     table: rates.RateTable = field(default_factory=rates.load)
     calendar: rates.Calendar = field(default_factory=rates.load_calendar)
     _due: dict[tuple[str, int], date] = field(default_factory=dict, repr=False)
+    _expected: dict[tuple[Any, ...], rates.Expected] = field(default_factory=dict, repr=False)
 
     def due(self, segment: str, mi: int) -> date:
         """Due date of iuran month index ``mi`` (COV-13), cached."""
@@ -139,18 +139,25 @@ class Rules:
             d = self._due[key] = rates.due_date(self.table, segment, rates.month_text(mi), self.calendar)
         return d
 
+    def expected_for(self, template: Paid, mi: int) -> rates.Expected:
+        """Expected iuran of one month for a person, from the programmes/income/funding of ``template`` (cached)."""
+        key = (template.segment, mi, template.income_rupiah, template.programs, template.funding, template.risk_class)
+        e = self._expected.get(key)
+        if e is None:
+            e = self._expected[key] = rates.expected(
+                self.table,
+                segment=template.segment,
+                month=rates.month_text(mi),
+                income_rupiah=template.income_rupiah,
+                programmes=sorted(template.programs, key=_prog_order),
+                funding=template.funding,
+                risk_class=template.risk_class,
+            )
+        return e
+
     def expected_rupiah(self, template: Paid, mi: int) -> int:
-        """Expected iuran of one month for a person, from the programmes/income/funding of ``template``."""
-        e = rates.expected(
-            self.table,
-            segment=template.segment,
-            month=rates.month_text(mi),
-            income_rupiah=template.income_rupiah,
-            programmes=template.programs,
-            funding=template.funding,
-            risk_class=template.risk_class,
-        )
-        return e.total_rupiah
+        """Expected iuran total of one month for a person (see :meth:`expected_for`)."""
+        return self.expected_for(template, mi).total_rupiah
 
 
 @dataclass(frozen=True)
@@ -197,8 +204,11 @@ def memberships(
     for p in payments:
         if known_on is not None and p.paid_on > known_on:
             continue
-        eff, pks = _effective(p, cfg)
-        pool.append((eff, _mi(p.month), pks, p))
+        if p.pks_no is None:
+            pool.append((p.paid_on, _mi(p.month), False, p))
+        else:
+            eff, pks = _effective(p, cfg)
+            pool.append((eff, _mi(p.month), pks, p))
     pool.sort(key=lambda t: (t[0], t[1], t[3].id))
     result: list[Membership] = []
     findings: list[Finding] = []
@@ -218,10 +228,17 @@ def memberships(
                 paid_by[m] = eff
         u = first
         while True:
+            # The latest month of the window paid by its deadline; every window up to it holds it, so skip on.
             deadline = _last(u + n - 1)
-            if all((d := paid_by.get(v)) is None or d > deadline for v in range(u, u + n)):
+            hit = -1
+            for v in range(u + n - 1, u - 1, -1):
+                d = paid_by.get(v)
+                if d is not None and d <= deadline:
+                    hit = v
+                    break
+            if hit < 0:
                 break
-            u += 1
+            u = hit + 1
         lapse = _first(u + n)
         lapse_m = u + n
         ms = Membership(start, basis, p0.pks_no if pks0 else None, first, lapse, {}, {})
@@ -254,8 +271,7 @@ def memberships(
     return result, findings
 
 
-@dataclass(frozen=True)
-class ProgrammeCover:
+class ProgrammeCover(NamedTuple):
     """Answer for one programme: covered or not, the interval, the payment, the reason in Indonesian."""
 
     covered: bool
@@ -275,7 +291,7 @@ class ProgrammeCover:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Coverage:
     """A person's coverage on one date."""
 
@@ -312,6 +328,7 @@ def coverage_on(
     registered_on: date | None = None,
     known_on: date | None = None,
     with_arrears: bool = True,
+    precomputed: tuple[list[Membership], list[Finding]] | None = None,
 ) -> Coverage:
     """Status, per-programme cover, masa iur and arrears of one person on ``as_of`` (§5.3-§5.5).
 
@@ -320,7 +337,7 @@ def coverage_on(
     """
     cfg = rules.config
     x = as_of
-    mss, findings = memberships(payments, rules=rules, registered_on=registered_on, known_on=known_on)
+    mss, findings = precomputed or memberships(payments, rules=rules, registered_on=registered_on, known_on=known_on)
     total = sum(1 for ms in mss for m, (eff, _) in ms.paid.items() if m <= _month_of(x) and eff <= x)
     started = [ms for ms in mss if ms.start <= x]
     if not started:
@@ -346,11 +363,11 @@ def coverage_on(
         reason = f"kepesertaan berakhir {ms.lapse}: {cfg.lapse_n} bulan berturut-turut tidak dibayar; daftar ulang"
         return Coverage(x, "NONAKTIF", None, masa, total, _not(reason), segment=segment, **common)
     m = _month_of(x)
-    by_prog = {
-        p: sum(1 for mm, (eff, pay) in ms.paid.items() if mm <= m and eff <= x and p in pay.programs)
-        for p in PROGRAMMES
-    }
-    common["masa_iur_by_programme"] = by_prog
+    if with_arrears:  # the evidence of `coverage check`; not needed for the register-wide reports
+        common["masa_iur_by_programme"] = {
+            p: sum(1 for mm, (eff, pay) in ms.paid.items() if mm <= m and eff <= x and p in pay.programs)
+            for p in PROGRAMMES
+        }
     status, detail, cover_from, entry, why = _month_cover(ms, m, x, segment, rules, known_on or x)
     covered = status == "AKTIF" or (status == "MENUNGGAK" and (cfg.grace_pu if segment == "PU" else cfg.grace_bpu))
     programs: dict[str, ProgrammeCover] = {}
@@ -529,16 +546,11 @@ def due_for_month(payments: Sequence[Paid], month: str, *, rules: Rules, as_of: 
     elif ms.lapse <= _first(m):
         status = "NONAKTIF"
     else:
-        status = coverage_on(payments, min(as_of, _last(m)), rules=rules, known_on=as_of, with_arrears=False).status
-    amount = rates.expected(
-        rules.table,
-        segment=template.segment,
-        month=month,
-        income_rupiah=template.income_rupiah,
-        programmes=template.programs,
-        funding=template.funding,
-        risk_class=template.risk_class,
-    )
+        day = min(as_of, _last(m))
+        status = coverage_on(
+            payments, day, rules=rules, known_on=as_of, with_arrears=False, precomputed=(mss, [])
+        ).status
+    amount = rules.expected_for(template, m)
     will_lapse = ms is not None and ms.lapse == _first(m + 1)
     return DueLine(status, amount, template.funding, will_lapse, rules.due(template.segment, m))
 

@@ -626,7 +626,8 @@ def status_report(
     rules = rules_from(settings)
     roles = select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=True)
     wanted = sorted({int(r["volunteer_id"]) for r in roles})
-    pays = ledger(db, wanted if len(wanted) < 50_000 else None)
+    filtered = bool(unsur or kelurahan or kecamatan)
+    pays = ledger(db, wanted if filtered and len(wanted) <= 900 else None)
     cache: dict[int, dict[str, Any]] = {}
     people: list[dict[str, Any]] = []
     totals: dict[tuple[str, str], dict[str, Any]] = {}
@@ -661,7 +662,7 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
     people: dict[int, dict[str, Any]] = {}
     for r in select_roles(db, active_only=True):
         people.setdefault(int(r["volunteer_id"]), r)
-    pays = ledger(db, sorted(people) if len(people) < 50_000 else None)
+    pays = ledger(db)
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     lines: list[dict[str, Any]] = []
     per_funding: dict[str, int] = defaultdict(int)
