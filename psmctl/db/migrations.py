@@ -146,6 +146,7 @@ def m002_payments(db: Database) -> None:
         """
     )
 
+
 @migrations()
 def m003_training(db: Database) -> None:
     """Trainings (events, minutes as the unit: TRN-02) and attendance (one per person per training)."""
