@@ -39,5 +39,5 @@ $PSMCTL volunteers list --unsur TAGANA --format csv | cut -d, -f1 | tail -n +2 |
   | xargs $PSMCTL attendance record "$DID" > /dev/null
 
 echo "== 5. Ringkasan per $PSMCTL_TODAY"
-$PSMCTL coverage status --format json | .venv/bin/python -c 'import json,sys; [print("  ", t) for t in json.load(sys.stdin)["totals"][:12]]'
-$PSMCTL training report never-trained --format json | .venv/bin/python -c 'import json,sys; print("   belum pernah dilatih:", len(json.load(sys.stdin)))'
+$PSMCTL coverage status --format json | ${PYTHON:-.venv/bin/python} -c 'import json,sys; [print("  ", t) for t in json.load(sys.stdin)["totals"][:12]]'
+$PSMCTL training report never-trained --format json | ${PYTHON:-.venv/bin/python} -c 'import json,sys; print("   belum pernah dilatih:", len(json.load(sys.stdin)))'
