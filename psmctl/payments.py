@@ -9,9 +9,11 @@ every read (coverage.py); nothing here stores a status.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -135,6 +137,32 @@ def ledger(db: Database, volunteer_ids: Sequence[int] | None = None) -> dict[int
     progs = _programs_cache()
     fromiso = date.fromisoformat
     out: dict[int, list[Paid]] = defaultdict(list)
+    # A million small tuples make the cyclic GC rescan everything again and again (superlinear); none of these
+    # objects can form a cycle, so collection is paused while they are built.
+    with gc_paused():
+        _fill_ledger(db, volunteer_ids, out, progs, fromiso)
+    return out
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building large acyclic results (register-wide reports)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _fill_ledger(
+    db: Database,
+    volunteer_ids: Sequence[int] | None,
+    out: dict[int, list[Paid]],
+    progs: Callable[[str], frozenset[str]],
+    fromiso: Callable[[str], date],
+) -> None:
     for vid, pid, month, paid_on, programs, total, seg, ref, fund, inc, rc, exp, pks_no, pks_start in dbp.ledger_rows(
         db, volunteer_ids
     ):
@@ -144,7 +172,6 @@ def ledger(db: Database, volunteer_ids: Sequence[int] | None = None) -> dict[int
                 fromiso(pks_start) if pks_start else None,
             )
         )  # fmt: skip
-    return out
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -628,6 +655,13 @@ def status_report(
     wanted = sorted({int(r["volunteer_id"]) for r in roles})
     filtered = bool(unsur or kelurahan or kecamatan)
     pays = ledger(db, wanted if filtered and len(wanted) <= 900 else None)
+    with gc_paused():
+        return _status_rows(roles, pays, as_of=as_of, known_on=known_on, rules=rules)
+
+
+def _status_rows(
+    roles: list[dict[str, Any]], pays: dict[int, list[Paid]], *, as_of: date, known_on: date, rules: Rules
+) -> dict[str, Any]:
     cache: dict[int, dict[str, Any]] = {}
     people: list[dict[str, Any]] = []
     totals: dict[tuple[str, str], dict[str, Any]] = {}
@@ -666,16 +700,9 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     lines: list[dict[str, Any]] = []
     per_funding: dict[str, int] = defaultdict(int)
-    for vid, r in people.items():
-        d = coverage.due_for_month(pays.get(vid, []), month, rules=rules, as_of=as_of, default=default)
-        if d is None:
-            continue
-        per = {p: d.amount.payable(p) for p in rates.PROGRAMMES}
-        lines.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
-                      "status": d.status, "segment": d.amount.segment, "funding": d.funding,
-                      "due_on": d.due_on.isoformat(), **{f"{p.lower()}_rupiah": v for p, v in per.items()},
-                      "total_rupiah": d.amount.total_rupiah, "will_lapse": d.will_lapse})  # fmt: skip
-        per_funding[d.funding] += d.amount.total_rupiah
+    with gc_paused():
+        for vid, r in people.items():
+            _due_line(lines, per_funding, r, pays.get(vid, []), month=month, rules=rules, as_of=as_of, default=default)
     lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
     return {
         "month": month,
@@ -684,6 +711,28 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
         "total_rupiah": sum(per_funding.values()),
         "will_lapse": sum(1 for x in lines if x["will_lapse"]),
     }
+
+
+def _due_line(
+    lines: list[dict[str, Any]],
+    per_funding: dict[str, int],
+    r: dict[str, Any],
+    pays: list[Paid],
+    *,
+    month: str,
+    rules: Rules,
+    as_of: date,
+    default: Paid,
+) -> None:
+    d = coverage.due_for_month(pays, month, rules=rules, as_of=as_of, default=default)
+    if d is None:
+        return
+    per = {p: d.amount.payable(p) for p in rates.PROGRAMMES}
+    lines.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
+                  "status": d.status, "segment": d.amount.segment, "funding": d.funding,
+                  "due_on": d.due_on.isoformat(), **{f"{p.lower()}_rupiah": v for p, v in per.items()},
+                  "total_rupiah": d.amount.total_rupiah, "will_lapse": d.will_lapse})  # fmt: skip
+    per_funding[d.funding] += d.amount.total_rupiah
 
 
 def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:

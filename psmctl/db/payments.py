@@ -54,7 +54,7 @@ def existing_payment_keys(db: Database, volunteer_ids: Iterable[int]) -> set[tup
 
 
 def ledger_rows(db: Database, volunteer_ids: Sequence[int] | None = None) -> Iterator[tuple[Any, ...]]:
-    """Every non-voided payment (LEDGER_COLUMNS order), ordered by volunteer then paid date; one query."""
+    """Every non-voided payment (LEDGER_COLUMNS order), grouped by volunteer (index order); one query."""
     cols = ", ".join(f"p.{c}" for c in LEDGER_COLUMNS)
     where = "v.payment_id IS NULL"
     params: list[Any] = []
@@ -70,7 +70,7 @@ def ledger_rows(db: Database, volunteer_ids: Sequence[int] | None = None) -> Ite
         params = list(volunteer_ids)
     yield from db.conn.execute(
         f"SELECT {cols} FROM payments p LEFT JOIN payment_voids v ON v.payment_id = p.id "
-        f"WHERE {where} ORDER BY p.volunteer_id, p.paid_on, p.iuran_month, p.id",
+        f"WHERE {where} ORDER BY p.volunteer_id, p.iuran_month, p.paid_on",  # the UNIQUE index order: no sort
         params,
     )
 
