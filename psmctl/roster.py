@@ -86,14 +86,23 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+_WS = re.compile(r"\s+")
+
+
 def _text(v: object) -> str:
+    """A cell as trimmed text with inner whitespace collapsed (the hot path of every import)."""
+    if v.__class__ is str:
+        s = v.strip()
+        if "  " in s or "\n" in s or "\t" in s or "\xa0" in s or "\r" in s:
+            s = _WS.sub(" ", s)
+        return str(s)
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, date):
         return v.isoformat()
-    return re.sub(r"\s+", " ", str(v)).strip()
+    return _WS.sub(" ", str(v)).strip()
 
 
 def _cell(row: list[object], header: Header, fld: str) -> object:
@@ -125,7 +134,13 @@ def _title_defaults(rows: list[list[object]], upto: int) -> dict[str, str]:
 
 
 def _is_blank(row: list[object]) -> bool:
-    return all(_text(v) == "" for v in row)
+    for v in row:
+        if v is None or v == "":
+            continue
+        if v.__class__ is str and not v.strip():
+            continue
+        return False
+    return True
 
 
 def _is_footer(row: list[object], header: Header) -> bool:
@@ -282,7 +297,7 @@ class _SheetParser:
             if _is_blank(row):
                 self.report.skipped += 1
                 continue
-            first = next((_text(v) for v in row if _text(v)), "")
+            first = next((t for t in map(_text, row) if t), "")
             if _TOTAL.match(first) and not _looks_like_nik(row, self.header):
                 self.report.skipped += 1
                 self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
@@ -304,9 +319,11 @@ class _SheetParser:
 
     def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
         h = self.header
+        width = len(row)
+        raw = {f: (row[c] if c < width else "") for f, c in h.columns.items()}
         warns_before = self.n_warnings
-        nama = _text(_cell(row, h, "nama"))
-        raw_nik = _cell(row, h, "nik")
+        nama = _text(raw.get("nama", ""))
+        raw_nik = raw.get("nik", "")
         ok = True
         if not nama:
             self.add(r, "nama", "", "error", "NAME_MISSING", "nama kosong")
@@ -327,12 +344,12 @@ class _SheetParser:
             self.add(r, "nik", raw_nik, "error", e.code, e.message)
             ok = False
         # Birth place and date: combined column or separate ones.
-        tempat, raw_date = "", _cell(row, h, "tgl_lahir")
+        tempat, raw_date = "", raw.get("tgl_lahir", "")
         date_field = "tgl_lahir"
         if "tempat_lahir" in h.columns:
-            tempat = _text(_cell(row, h, "tempat_lahir"))
+            tempat = _text(raw.get("tempat_lahir", ""))
         if "ttl" in h.columns:
-            t_place, t_date = split_ttl(_cell(row, h, "ttl"))
+            t_place, t_date = split_ttl(raw.get("ttl", ""))
             tempat = tempat or t_place
             if raw_date == "":
                 raw_date, date_field = t_date, "ttl"
@@ -385,8 +402,8 @@ class _SheetParser:
                     "NIK_REGION_HISTORICAL",
                     f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})",
                 )
-        gender = _gender(_cell(row, h, "jk"))
-        raw_jk = _cell(row, h, "jk")
+        gender = _gender(raw.get("jk", ""))
+        raw_jk = raw.get("jk", "")
         if gender is None and _text(raw_jk) and decoded is not None:
             self.add(
                 r,
@@ -429,8 +446,8 @@ class _SheetParser:
             gender = gender or decoded.sex
         # Unsur: the row's own column, else --unsur, else the title block, else the setting.
         unsur = None
-        raw_cat = _cell(row, h, "kategori")
-        jabatan = _text(_cell(row, h, "jabatan")) or None
+        raw_cat = raw.get("kategori", "")
+        jabatan = _text(raw.get("jabatan", "")) or None
         if _text(raw_cat):
             unsur = categories.match(raw_cat)
             if unsur is None and h.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
@@ -448,7 +465,7 @@ class _SheetParser:
         unsur = unsur or self.opts.unsur or self.titles.get("unsur") or self.default_unsur
         # Phone, RT/RW.
         phone: str | None = None
-        raw_hp = _cell(row, h, "no_hp")
+        raw_hp = raw.get("no_hp", "")
         if _text(raw_hp):
             phone, plausible = normalise_phone(raw_hp, self.phone_min)
             if not plausible:
@@ -460,8 +477,8 @@ class _SheetParser:
                     "PHONE_INVALID",
                     "nomor HP tidak wajar; disimpan seperti tertulis",
                 )
-        rt_rw = _text(_cell(row, h, "rt_rw")) or None
-        raw_rtrw = _cell(row, h, "rt_rw")
+        rt_rw = _text(raw.get("rt_rw", "")) or None
+        raw_rtrw = raw.get("rt_rw", "")
         if isinstance(raw_rtrw, date):
             self.add(
                 r,
@@ -472,12 +489,12 @@ class _SheetParser:
                 "RT/RW terbaca sebagai tanggal oleh Excel; periksa",
             )
         if rt_rw is None and ("rt" in h.columns or "rw" in h.columns):
-            rt, rw = _text(_cell(row, h, "rt")), _text(_cell(row, h, "rw"))
+            rt, rw = _text(raw.get("rt", "")), _text(raw.get("rw", ""))
             if rt or rw:
                 rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
         # Region: the row's column, else --kelurahan/--kecamatan, else the title block.
-        kel = _text(_cell(row, h, "kelurahan")) or self.opts.kelurahan or self.titles.get("kelurahan", "")
-        kec = _text(_cell(row, h, "kecamatan")) or self.opts.kecamatan or self.titles.get("kecamatan", "")
+        kel = _text(raw.get("kelurahan", "")) or self.opts.kelurahan or self.titles.get("kelurahan", "")
+        kec = _text(raw.get("kecamatan", "")) or self.opts.kecamatan or self.titles.get("kecamatan", "")
         region, notes = self.regions.resolve(kel, kec)
         for code, col, msg in notes:
             self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
@@ -495,13 +512,13 @@ class _SheetParser:
                     "AGE_OUT_OF_RANGE",
                     f"umur {age} di luar batas {unsur} ({limits})",
                 )
-        tmt = dates.parse_date_cell(_cell(row, h, "tmt"), as_of=self.as_of)
+        tmt = dates.parse_date_cell(raw.get("tmt", ""), as_of=self.as_of)
         if isinstance(tmt, str):
-            self.add(r, "tmt", _cell(row, h, "tmt"), "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
+            self.add(r, "tmt", raw.get("tmt", ""), "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
             tmt = None
         if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:
             self.add(
-                r, "tmt", _cell(row, h, "tmt"), "warning", "MASA_TUGAS_LEWAT",
+                r, "tmt", raw.get("tmt", ""), "warning", "MASA_TUGAS_LEWAT",
                 f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK",
             )  # fmt: skip
         if ok and decoded is not None:
@@ -519,17 +536,17 @@ class _SheetParser:
                 "jenis_kelamin": gender,
                 "tempat_lahir": tempat.title() if tempat.isupper() else (tempat or None),
                 "tgl_lahir": birth.isoformat() if birth else None,
-                "alamat": _text(_cell(row, h, "alamat")) or None,
+                "alamat": _text(raw.get("alamat", "")) or None,
                 "rt_rw": rt_rw,
                 "no_hp": phone,
-                "pendidikan": _text(_cell(row, h, "pendidikan")) or None,
-                "pekerjaan": _text(_cell(row, h, "pekerjaan")) or None,
-                "no_kk": nik.compact(_cell(row, h, "no_kk")) or None if _text(_cell(row, h, "no_kk")) else None,
+                "pendidikan": _text(raw.get("pendidikan", "")) or None,
+                "pekerjaan": _text(raw.get("pekerjaan", "")) or None,
+                "no_kk": nik.compact(raw.get("no_kk", "")) or None if _text(raw.get("no_kk", "")) else None,
             }
             role: dict[str, str | None] = {
                 **region,
                 "jabatan": jabatan,
-                "no_sk": _text(_cell(row, h, "no_sk")) or None,
+                "no_sk": _text(raw.get("no_sk", "")) or None,
                 "tmt": tmt.isoformat() if isinstance(tmt, date) else None,
             }
             self.parsed.rows.append(

@@ -55,15 +55,20 @@ def _scoped(prefix: str) -> dict[str, Region]:
 
 
 @cache
+def _historical_rows() -> list[list[str]]:
+    return _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv"))
+
+
+@cache
 def historical() -> dict[str, Region]:
     """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits."""
-    return {r[1]: Region(r[0], r[2], r[3]) for r in _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv"))}
+    return {r[1]: Region(r[0], r[2], r[3]) for r in _historical_rows()}
 
 
 @cache
 def _current_kecamatan() -> frozenset[str]:
     # The historical table carries every current kecamatan too, with masih_berlaku_2025 = 1.
-    return frozenset(r[1] for r in _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv")) if r[6] == "1")
+    return frozenset(r[1] for r in _historical_rows() if r[6] == "1")
 
 
 def get(code: str) -> Region | None:
