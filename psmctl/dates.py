@@ -34,10 +34,10 @@ MONTH_NAMES = [
 ]  # fmt: skip
 
 _DAY_NAMES = re.compile(r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\b[,\s]*", re.IGNORECASE)
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})$")
-_NAMED = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*([a-z]+)\.?\s*[-/.,\s]\s*(\d{2}|\d{4})$")
-_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})$", re.ASCII)
+_NAMED = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*([a-z]+)\.?\s*[-/.,\s]\s*(\d{2}|\d{4})$", re.ASCII)
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$", re.ASCII)
 
 # Excel's 1900 date system counts from 1899-12-30 (it believes 1900-02-29 existed).
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -48,7 +48,12 @@ def excel_serial_to_date(serial: float) -> date | str:
     """Convert an Excel serial day number to a date, or a reason."""
     if serial != serial or serial < _SERIAL_MIN or serial > _SERIAL_MAX:  # NaN or out of range
         return f"angka {serial:g} bukan nomor tanggal Excel"
-    return _EXCEL_EPOCH + timedelta(days=int(serial))
+    days = int(serial)
+    if days == 60:
+        return "nomor tanggal Excel 60 adalah 29-02-1900, tanggal yang tidak pernah ada"
+    if days < 60:  # before Excel's phantom 29 February 1900 the count starts one day later
+        return _EXCEL_EPOCH + timedelta(days=days + 1)
+    return _EXCEL_EPOCH + timedelta(days=days)
 
 
 def _year(yy: str, day: int, month: int, as_of: date | None) -> int:
@@ -102,7 +107,7 @@ def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
     m = _COMPACT.match(s)
     if m:
         return _build(int(m.group(1)), int(m.group(2)), m.group(3), as_of, raw)
-    if s.isdigit() and 4 <= len(s) <= 6:
+    if s.isascii() and s.isdigit() and 4 <= len(s) <= 6:
         return excel_serial_to_date(int(s))
     return f"'{raw}' bukan tanggal yang dikenali (contoh: 17-08-1990 atau 17 Agustus 1990)"
 
@@ -125,9 +130,9 @@ def parse_date_cell(value: object, *, as_of: date | None = None) -> date | str |
     return parse_date_text(text, as_of=as_of)
 
 
-_MONTH_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
-_MONTH_MY = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
-_MONTH_NAMED = re.compile(r"^([a-z]+)\.?[\s\-/.,']*(\d{2}|\d{4})$")
+_MONTH_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})$", re.ASCII)
+_MONTH_MY = re.compile(r"^(\d{1,2})[-/.](\d{4})$", re.ASCII)
+_MONTH_NAMED = re.compile(r"^([a-z]+)\.?[\s\-/.,']*(\d{2}|\d{4})$", re.ASCII)
 
 
 def parse_month(value: object) -> str:

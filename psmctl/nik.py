@@ -96,6 +96,10 @@ def from_cell(value: object, *, numeric_ok: str = "warn") -> tuple[str, str | No
 
 
 def _from_number(n: int, numeric_ok: str) -> tuple[str, str | None]:
+    if n < 0:
+        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+    if n >= _MAX_EXACT_DOUBLE:
+        raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
     digits = str(n)
     # A double cannot hold every integer above 2^53; 15 digits means one was lost (no NIK starts with 0);
     # a trailing 0 is what Excel leaves in place of the 16th digit.

@@ -136,7 +136,9 @@ def _read_calamine(path: Path, kind: str) -> list[SheetData]:
     )
     what = "xls" if kind == "ole2" else kind
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        # From the bytes, not the name: an .xlsx saved as "daftar.xls" is still read.
+        with open(path, "rb") as fh:
+            wb = pc.load_workbook(fh)
         sheets: list[SheetData] = []
         for meta in wb.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:

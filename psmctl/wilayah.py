@@ -143,7 +143,7 @@ def kabkota_code(text: str) -> str:
 
 def _kabkota_norm(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).upper().strip()
-    s = re.sub(r"^(KAB\.?|KABUPATEN)\s*", "KABUPATEN ", s)
+    s = re.sub(r"^(?:KABUPATEN|KAB)\b\.?\s*", "KABUPATEN ", s)
     return _DROP.sub("", s)
 
 

@@ -87,9 +87,6 @@ def test_excel_serial_to_date(serial: int, expected: date) -> None:
     assert dates.excel_serial_to_date(serial) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG dates.excel_serial_to_date: serials 1..59 are one day early (Excel 1 = 1900-01-01)", strict=True
-)
 def test_excel_serial_before_the_fictional_29_february_1900() -> None:
     assert dates.excel_serial_to_date(1) == date(1900, 1, 1)
     assert dates.excel_serial_to_date(59) == date(1900, 2, 28)
@@ -241,10 +238,6 @@ def test_date_like_text_returns_date_or_reason(text: str) -> None:
     assert isinstance(got, date | str)
 
 
-@pytest.mark.xfail(
-    reason="BUG dates.parse_date_text: str.isdigit() admits '²', '①' etc.; int() then raises ValueError",
-    strict=True,
-)
 @given(st.text())
 @example("²²²²")
 def test_any_text_returns_date_or_reason(text: str) -> None:
@@ -252,7 +245,6 @@ def test_any_text_returns_date_or_reason(text: str) -> None:
     assert isinstance(dates.parse_date_cell(text), date | str | None)
 
 
-@pytest.mark.xfail(reason="BUG dates.parse_date_text raises ValueError on non-decimal digits", strict=True)
 @pytest.mark.parametrize("text", ["²²²²", "①②③④", "12³45"])
 def test_superscript_digits_are_a_reason_not_a_crash(text: str) -> None:
     assert isinstance(dates.parse_date_text(text), str)

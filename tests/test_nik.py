@@ -430,26 +430,18 @@ def test_from_cell_any_value_returns_digits_or_raises_invalid_nik(cell: object) 
     _check_from_cell(cell)
 
 
-@pytest.mark.xfail(
-    reason="BUG nik.from_cell: a negative 15-digit number is 16 characters with its '-' and is returned as a NIK",
-    strict=True,
-)
 @given(st.one_of(st.integers(), st.floats()))
 @example(-100000000000001)
 def test_from_cell_any_number_including_negative(cell: object) -> None:
     _check_from_cell(cell)
 
 
-@pytest.mark.xfail(reason="BUG nik.from_cell accepts a negative number cell as a NIK", strict=True)
 @pytest.mark.parametrize("cell", [-357101170890001, -357101170890001.0])
 def test_from_cell_negative_number_is_rejected(cell: object) -> None:
     with pytest.raises(InvalidNik):
         nik.from_cell(cell)
 
 
-@pytest.mark.xfail(
-    reason="BUG nik.from_cell: str() of an int over 4300 digits raises ValueError, not InvalidNik", strict=True
-)
 def test_from_cell_huge_int_raises_invalid_nik() -> None:
     with pytest.raises(InvalidNik):
         nik.from_cell(10**5000)

@@ -170,11 +170,6 @@ def test_ods_vertical_merge_is_filled(tmp_path: Path) -> None:
     assert [s.rows[1][0], s.rows[2][0]] == ["Banjaran", "Banjaran"]
 
 
-@pytest.mark.xfail(
-    reason="BUG sheets.read_tables: the kind sniffed from the bytes is not passed on; calamine picks its reader "
-    "by the file extension, so a real .xlsx named .xls is refused as 'berkas zip rusak'",
-    strict=True,
-)
 def test_type_is_sniffed_from_bytes_not_name(tmp_path: Path) -> None:
     real = write_rows_xlsx(tmp_path / "a.xlsx", {"S": [["NAMA", "NIK"], ["Budi", NIK1]]})
     renamed = tmp_path / "daftar.xls"

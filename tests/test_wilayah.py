@@ -139,11 +139,6 @@ def test_kota_and_kabupaten_kediri_differ() -> None:
     assert wilayah.kabkota_code("Kota Kediri") != wilayah.kabkota_code("Kabupaten Kediri")
 
 
-@pytest.mark.xfail(
-    reason="BUG wilayah._kabkota_norm: regex alternation takes 'KAB' out of 'KABUPATEN', so 'Kabupaten X' "
-    "normalises to 'KABUPATENUPATENX' and 'Kab. X' (→ 'KABUPATENX') no longer matches it",
-    strict=True,
-)
 @pytest.mark.parametrize("typed", ["Kab. Kediri", "Kab Kediri", "KAB. KEDIRI"])
 def test_kabkota_code_accepts_kab_abbreviation(typed: str) -> None:
     assert wilayah.kabkota_code(typed) == "35.06"
