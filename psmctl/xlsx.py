@@ -40,8 +40,12 @@ def atomic_path(target: Path, *, mode: int = 0o600) -> Iterator[Path]:
         raise
 
 
-def new_workbook(path: Path) -> Any:
-    """An xlsxwriter Workbook that keeps text as text and has fixed document timestamps."""
+def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
+    """An xlsxwriter Workbook that keeps text as text and has fixed document timestamps.
+
+    With ``constant_memory`` rows are streamed to disk as they are written (each sheet strictly top to bottom):
+    memory stays flat for 100k-row exports. Such a workbook must be closed, or `discard`ed on failure.
+    """
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(
@@ -50,12 +54,24 @@ def new_workbook(path: Path) -> Any:
             "strings_to_formulas": False,  # a name like "=HYPERLINK(...)" from a roster stays text
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "constant_memory": False,
+            "constant_memory": constant_memory,
             "default_date_format": "yyyy-mm-dd",
         },
     )
     wb.set_properties({"created": FIXED_TIME, "author": "psmctl"})
     return wb
+
+
+def discard(wb: Any) -> None:
+    """Give up on a workbook that failed midway: close and remove its streamed row files (constant_memory)."""
+    for ws in wb.worksheets():
+        fh = getattr(ws, "row_data_fh", None)
+        name = getattr(ws, "row_data_filename", None)
+        if fh is not None and not fh.closed:
+            fh.close()
+        if name:
+            Path(name).unlink(missing_ok=True)
+    wb.fileclosed = True
 
 
 def write_table(

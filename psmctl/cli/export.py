@@ -1,7 +1,321 @@
-"""psmctl export: commands (being built)."""
+"""psmctl export: the monthly summary workbook, and every report table written to a file (xlsx, csv, json).
+
+Cron-grade: nothing on stdout; on success one `Ditulis: FILE` line on stderr only when stderr is a terminal (a
+cron run is silent); exit 0 written, 1 nothing written (the previous file is kept), 2 wrong usage (including
+--unmask without --yes when stdout is not a terminal).
+"""
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
-app = typer.Typer(help="export", no_args_is_help=True)
+from psmctl import render
+from psmctl.cli.common import DbPath, db_path, load_settings, open_database, parse_date_option, reported, today
+from psmctl.errors import InputError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from psmctl.export import Column
+    from psmctl.settings import Settings
+
+app = typer.Typer(
+    help="Tulis ringkasan bulanan dan laporan ke berkas .xlsx, .csv atau .json (aman untuk cron).",
+    no_args_is_help=True,
+)
+
+
+class FileFormat(StrEnum):
+    """File format of an export (default: from the --out suffix)."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+class Report(StrEnum):
+    """The training report to export."""
+
+    never_trained = "never-trained"
+    hours = "hours"
+    certificates = "certificates"
+
+
+class By(StrEnum):
+    """Grouping of the hours report."""
+
+    kecamatan = "kecamatan"
+    kelurahan = "kelurahan"
+    unsur = "unsur"
+
+
+OutOpt = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Berkas tujuan. Ditulis ke berkas sementara di folder yang sama lalu diganti namanya: berkas lama "
+        "hanya tertimpa bila berhasil.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    FileFormat | None, typer.Option("--format", "-f", help="xlsx, csv atau json (bawaan: dari akhiran --out).")
+]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Tanggal acuan (bawaan: hari ini), mis. 2025-06-30.")]
+UnmaskOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unmask",
+        help="Tulis NIK dan nomor HP lengkap (bawaan: disamarkan, mis. 3571**********02). Ditolak (keluar 2) bila "
+        "keluaran bukan terminal, kecuali dengan --yes.",
+    ),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", help="Setujui --unmask tanpa terminal (mis. dari cron).")]
+KecamatanOpt = Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini (nama atau kode).")]
+KelurahanOpt = Annotated[str | None, typer.Option("--kelurahan", help="Hanya kelurahan/desa ini (nama atau kode).")]
+UnsurOpt = Annotated[str | None, typer.Option("--unsur", help="Hanya unsur ini: PSM, TKSK, TAGANA, ...")]
+
+
+def _guard_unmask(unmask: bool, yes: bool) -> None:
+    """--unmask needs a person at a terminal, or an explicit --yes."""
+    if unmask and not yes and not sys.stdout.isatty():
+        render.error("--unmask ditolak: keluaran bukan terminal; tambahkan --yes bila data lengkap memang diperlukan")
+        raise typer.Exit(2)
+
+
+def _format(out: Path, fmt: FileFormat | None) -> str:
+    from psmctl.export import format_of
+
+    try:
+        return format_of(out, fmt.value if fmt else None)
+    except ValueError as e:
+        render.error(str(e))
+        raise typer.Exit(2) from None
+
+
+def _mode(settings: Settings) -> int:
+    from psmctl.export import file_mode
+
+    value = settings.get("export.file_mode")
+    try:
+        return file_mode(value)
+    except ValueError:
+        raise InputError(f"pengaturan export.file_mode '{value}' bukan izin oktal (contoh: 0600)") from None
+
+
+def _done(out: Path) -> None:
+    if render.err.is_terminal:  # a cron run stays silent
+        render.note(f"Ditulis: {out}")
+
+
+def _write(
+    out: Path,
+    fmt: str,
+    *,
+    name: str,
+    columns: list[Column],
+    rows: list[dict[str, Any]],
+    about: list[tuple[str, Any]],
+    settings: Settings,
+    unmask: bool,
+) -> None:
+    from psmctl import export, summary
+
+    facts = [*about, ("Sidik data (SHA-256 atas isi)", summary.fingerprint(rows))]
+    table = export.Table(name, columns, rows, facts)
+    export.write_table_file(out, fmt, table, unmask=unmask, mode=_mode(settings))
+
+
+def _about(db: Path | None, title: str, as_of: date | None) -> list[tuple[str, Any]]:
+    facts: list[tuple[str, Any]] = [("Laporan", title), ("Database", db_path(db).name)]
+    if as_of is not None:
+        facts.insert(1, ("Tanggal acuan", as_of))
+    return facts
+
+
+@app.command("summary")
+def summary_cmd(
+    out: OutOpt,
+    as_of: AsOfOpt = None,
+    kecamatan: Annotated[
+        list[str] | None, typer.Option("--kecamatan", help="Hanya kecamatan ini; boleh diulang (bawaan: semua).")
+    ] = None,
+    unmask: UnmaskOpt = False,
+    yes: YesOpt = False,
+    db: DbPath = None,
+) -> None:
+    """Tulis ringkasan bulanan (.xlsx): Ringkasan + grafik, Daftar Relawan, Tunggakan, Pelatihan, Tentang.
+
+    Database dan --as-of yang sama menghasilkan berkas yang sama persis (byte demi byte), jadi cron bisa
+    melewatkan pengiriman bila tidak ada perubahan. Tidak ada keluaran di stdout.
+
+    Contoh: psmctl export summary --out ringkasan_2025-06.xlsx --as-of 2025-06-30
+    """
+    from psmctl import export, summary
+    from psmctl.db import schema_version
+
+    _guard_unmask(unmask, yes)
+    if out.suffix.lower() != ".xlsx":
+        render.error(f"ringkasan hanya dalam .xlsx; --out {out.name} harus berakhiran .xlsx")
+        raise typer.Exit(2)
+    day = parse_date_option(as_of, "--as-of") or today()
+    with reported():
+        database = open_database(db)
+        settings = load_settings(database)
+        s = summary.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+        export.write_summary(
+            out, s, db_name=db_path(db).name, schema=schema_version(database), unmask=unmask, mode=_mode(settings)
+        )
+    _done(out)
+
+
+@app.command("roster")
+def roster_cmd(
+    out: OutOpt,
+    kelurahan: KelurahanOpt = None,
+    kecamatan: KecamatanOpt = None,
+    unsur: UnsurOpt = None,
+    semua: Annotated[bool, typer.Option("--semua", help="Sertakan yang berstatus BERHENTI.")] = False,
+    fmt: FormatOpt = None,
+    unmask: UnmaskOpt = False,
+    yes: YesOpt = False,
+    db: DbPath = None,
+) -> None:
+    """Tulis register relawan (seperti `volunteers list`) ke .xlsx, .csv atau .json.
+
+    Contoh: psmctl export roster --kecamatan Kota --unsur PSM --out psm_kota.csv
+    """
+    from psmctl import categories, export, summary
+
+    _guard_unmask(unmask, yes)
+    kind = _format(out, fmt)
+    with reported():
+        database = open_database(db)
+        cat = categories.require(unsur) if unsur else None
+        rows = summary.roster_rows(
+            database, unsur=cat, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=semua
+        )
+        about = _about(db, "Register relawan", None)
+        _write(out, kind, name="Register", columns=export.ROSTER, rows=rows, about=about,
+               settings=load_settings(database), unmask=unmask)  # fmt: skip
+    _done(out)
+
+
+@app.command("coverage")
+def coverage_cmd(
+    out: OutOpt,
+    as_of: AsOfOpt = None,
+    kelurahan: KelurahanOpt = None,
+    kecamatan: KecamatanOpt = None,
+    unsur: UnsurOpt = None,
+    fmt: FormatOpt = None,
+    unmask: UnmaskOpt = False,
+    yes: YesOpt = False,
+    db: DbPath = None,
+) -> None:
+    """Tulis status kepesertaan BPJS per relawan (seperti `coverage status`) pada satu tanggal.
+
+    Status dinilai dengan pembayaran yang tercatat sampai tanggal acuan, sehingga hasilnya tetap sama.
+
+    Contoh: psmctl export coverage --as-of 2025-06-30 --out kepesertaan.xlsx
+    """
+    from psmctl import export, summary
+
+    _guard_unmask(unmask, yes)
+    kind = _format(out, fmt)
+    day = parse_date_option(as_of, "--as-of") or today()
+    with reported():
+        database = open_database(db)
+        settings = load_settings(database)
+        rows = summary.coverage_rows(
+            database, as_of=day, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
+        )
+        about = _about(db, "Status kepesertaan BPJS Ketenagakerjaan", day)
+        _write(out, kind, name="Kepesertaan", columns=export.COVERAGE, rows=rows, about=about,
+               settings=settings, unmask=unmask)  # fmt: skip
+    _done(out)
+
+
+@app.command("due")
+def due_cmd(
+    out: OutOpt,
+    month: Annotated[
+        str | None, typer.Option("--month", help="Bulan iuran YYYY-MM (bawaan: bulan dari --as-of).")
+    ] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    unmask: UnmaskOpt = False,
+    yes: YesOpt = False,
+    db: DbPath = None,
+) -> None:
+    """Tulis iuran yang harus dibayar untuk satu bulan (seperti `coverage due`), per relawan dan per program.
+
+    Contoh: psmctl export due --month 2025-07 --out iuran_2025-07.xlsx
+    """
+    from psmctl import export, summary
+
+    _guard_unmask(unmask, yes)
+    kind = _format(out, fmt)
+    day = parse_date_option(as_of, "--as-of") or today()
+    wanted = month or f"{day.year:04d}-{day.month:02d}"
+    with reported():
+        database = open_database(db)
+        settings = load_settings(database)
+        rows = summary.due_rows(database, month=wanted, as_of=day, settings=settings)
+        about = [*_about(db, f"Iuran bulan {wanted}", day), ("Bulan iuran", wanted)]
+        _write(out, kind, name=f"Iuran {wanted}", columns=export.DUE, rows=rows, about=about,
+               settings=settings, unmask=unmask)  # fmt: skip
+    _done(out)
+
+
+@app.command("training")
+def training_cmd(
+    out: OutOpt,
+    report: Annotated[
+        Report, typer.Option("--report", help="never-trained, hours atau certificates (seperti `training report`).")
+    ],
+    as_of: AsOfOpt = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="hours: awal periode (bawaan: 1 Januari tahun --as-of).")
+    ] = None,
+    by: Annotated[By | None, typer.Option("--by", help="hours: jumlahkan per kecamatan, kelurahan atau unsur.")] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", min=1, help="never-trained: juga yang tidak dilatih N bulan terakhir.")
+    ] = None,
+    expiring_within: Annotated[
+        int, typer.Option("--expiring-within", min=0, help="certificates: yang habis dalam N hari.")
+    ] = 90,
+    unsur: UnsurOpt = None,
+    kecamatan: KecamatanOpt = None,
+    fmt: FormatOpt = None,
+    unmask: UnmaskOpt = False,
+    yes: YesOpt = False,
+    db: DbPath = None,
+) -> None:
+    """Tulis satu laporan pelatihan ke berkas; --as-of adalah tanggal acuan (hours: akhir periode).
+
+    Contoh: psmctl export training --report never-trained --out belum_dilatih.csv
+    """
+    from psmctl import export, summary
+
+    _guard_unmask(unmask, yes)
+    kind = _format(out, fmt)
+    day = parse_date_option(as_of, "--as-of") or today()
+    start = parse_date_option(from_, "--from")
+    with reported():
+        database = open_database(db)
+        rows = summary.training_rows(
+            database, report.value, as_of=day, start=start, by=by.value if by else None, unsur=unsur,
+            kecamatan=kecamatan, months=months, within_days=expiring_within,
+        )  # fmt: skip
+        columns = export.hours_group_columns(by.value) if report == Report.hours and by else export.TRAINING[report]
+        about = _about(db, f"Pelatihan: {report.value}", day)
+        _write(out, kind, name="Pelatihan", columns=columns, rows=rows, about=about,
+               settings=load_settings(database), unmask=unmask)  # fmt: skip
+    _done(out)

@@ -1,0 +1,378 @@
+"""The monthly summary's rows: who is on the register, covered, in arrears and trained, on one date.
+
+Everything is computed for ``as_of`` and read through the domain modules (payments, coverage, attendance),
+so the same database and the same ``as_of`` always give the same rows. Coverage is judged with the ledger as it
+was known on ``as_of`` (COV-18: a later payment never changes the answer), which also keeps the clock out.
+
+Counting unit: one row per active register role (a person who is both PSM and Tagana counts once in each unsur).
+Statuses are RULES.md §5.4 (AKTIF / MENUNGGAK / NONAKTIF / BELUM TERDAFTAR); "never trained" is TRN-04; JPL is
+TRN-06 for 1 January of the as-of year up to ``as_of``.
+
+The fingerprint is a SHA-256 over the unmasked rows every sheet is made from (canonical JSON), so two exports
+with the same fingerprint carry the same data, whatever the masking choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from psmctl import attendance, coverage, payments, rates
+from psmctl.settings import Settings
+from psmctl.training import to_jpl
+
+STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")
+ALL = "(semua)"
+
+
+def status_label(status: str) -> str:
+    """The status as the admin writes it: BELUM_TERDAFTAR → 'BELUM TERDAFTAR'."""
+    return status.replace("_", " ")
+
+
+@dataclass
+class Summary:
+    """Every row of the summary workbook, unmasked, with what the Tentang sheet states."""
+
+    as_of: date
+    kecamatan: tuple[str, ...]
+    per_kecamatan: list[dict[str, Any]]  # one row per kecamatan, then nothing else
+    total: dict[str, Any]  # the JUMLAH row
+    detail: list[dict[str, Any]]  # one row per kecamatan × kelurahan × unsur
+    relawan: list[dict[str, Any]]
+    tunggakan: list[dict[str, Any]]
+    jpl: list[dict[str, Any]]  # per kecamatan × unsur
+    never_trained: list[dict[str, Any]]
+    rates_version: str
+    counts: dict[str, int] = field(default_factory=dict)
+    fingerprint: str = ""
+
+
+def fingerprint(*parts: Any) -> str:
+    """SHA-256 of canonical JSON (sorted keys, ISO dates): the same data gives the same hex digest."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def age_on(birth: object, as_of: date) -> int | None:
+    """Whole years between an ISO birth date and as_of; None when the birth date is missing or unreadable."""
+    if not birth:
+        return None
+    try:
+        b = birth if isinstance(birth, date) else date.fromisoformat(str(birth)[:10])
+    except ValueError:
+        return None
+    return as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))
+
+
+def month_of(day: date) -> str:
+    """'YYYY-MM' of a date."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _next_month_range(as_of: date) -> tuple[date, date]:
+    nxt = rates.add_months(month_of(as_of), 1)
+    return rates.first_day(nxt), rates.last_day(nxt)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def active_roles(db: Database, kecamatan: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Active register roles, for every kecamatan or only the named ones (name or code), in register order."""
+    from psmctl.db.volunteers import select_roles
+
+    if not kecamatan:
+        return select_roles(db, active_only=True)
+    seen: dict[int, dict[str, Any]] = {}
+    for k in kecamatan:
+        for r in select_roles(db, kecamatan=k, active_only=True):
+            seen.setdefault(int(r["role_id"]), r)
+    return sorted(seen.values(), key=lambda r: _order(r))
+
+
+def _order(r: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
+    return (str(r["kecamatan"] or ""), str(r["kelurahan"] or ""), str(r["unsur"]), str(r["nama"]), str(r["nik"]))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One person's coverage on as_of, and what the current month would cost."""
+
+    cover: coverage.Coverage
+    due: coverage.DueLine | None
+
+
+def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settings: Settings) -> dict[int, Standing]:
+    """Coverage of each volunteer on as_of (ledger known on as_of), with the current month's iuran when unpaid.
+
+    A thin layer over payments.ledger and coverage.coverage_on / due_for_month: payments.status_report gives
+    neither kecamatan nor arrears, which the summary needs.
+    """
+    rules = payments.rules_from(settings)
+    ids = sorted(set(volunteer_ids))
+    pays = payments.ledger(db, ids if len(ids) < 50_000 else None)
+    month = month_of(as_of)
+    default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    out: dict[int, Standing] = {}
+    for vid in ids:
+        mine = pays.get(vid, [])
+        c = coverage.coverage_on(mine, as_of, rules=rules, known_on=as_of)
+        due = None
+        if c.status == "MENUNGGAK":
+            due = coverage.due_for_month(mine, month, rules=rules, as_of=as_of, default=default)
+        out[vid] = Standing(c, due)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Rows
+
+
+def _counts_row(keys: dict[str, Any], roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing],
+                trained: Mapping[str, date]) -> dict[str, Any]:  # fmt: skip
+    row: dict[str, Any] = {**keys, "jumlah": len(roles)}
+    for s in STATUSES:
+        n = sum(1 for r in roles if st[int(r["volunteer_id"])].cover.status == s)
+        row[s.lower()] = n
+        row[f"pct_{s.lower()}"] = round(n / len(roles), 4) if roles else 0.0
+    row["belum_pernah_dilatih"] = sum(1 for r in roles if str(r["nik"]) not in trained)
+    return row
+
+
+def relawan_rows(
+    roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], trained: Mapping[str, date], as_of: date
+) -> list[dict[str, Any]]:
+    """Daftar Relawan: the register with age, status, covered-until per programme and last training."""
+    rows = []
+    for r in roles:
+        c = st[int(r["volunteer_id"])].cover
+        row: dict[str, Any] = {
+            "nik": r["nik"], "nama": r["nama"], "jenis_kelamin": r.get("jenis_kelamin"),
+            "umur": age_on(r.get("tgl_lahir"), as_of), "no_hp": r.get("no_hp"), "unsur": r["unsur"],
+            "kecamatan": r["kecamatan"], "kelurahan": r["kelurahan"], "status": status_label(c.status),
+            "masa_iur_bulan": c.masa_iur_bulan,
+        }  # fmt: skip
+        for p in rates.PROGRAMMES:
+            pc = c.programs.get(p)
+            row[f"{p.lower()}_sampai"] = pc.covered_to if pc is not None and pc.covered else None
+        row["pelatihan_terakhir"] = trained.get(str(r["nik"]))
+        rows.append(row)
+    return rows
+
+
+def tunggakan_rows(roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date) -> list[dict[str, Any]]:
+    """Tunggakan: each person MENUNGGAK on as_of or whose membership ends next month, with what to pay."""
+    first, last = _next_month_range(as_of)
+    month = month_of(as_of)
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for r in roles:
+        vid = int(r["volunteer_id"])
+        s = st[vid]
+        c = s.cover
+        ends_next = c.lapse_on is not None and first <= c.lapse_on <= last
+        if vid in seen or not (c.status == "MENUNGGAK" or ends_next):
+            continue
+        seen.add(vid)  # money is owed once per person, whatever the number of unsur
+        months = [m for m, _ in c.arrears]
+        this_month = s.due.amount.total_rupiah if s.due is not None else 0
+        rows.append(
+            {
+                "nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
+                "kelurahan": r["kelurahan"], "status": status_label(c.status),
+                "bulan_tunggakan": ", ".join(months), "tunggakan_rupiah": c.arrears_rupiah,
+                "iuran_bulan_ini_rupiah": this_month, "jatuh_tempo": s.due.due_on if s.due is not None else None,
+                "harus_dibayar_rupiah": c.arrears_rupiah + (0 if month in months else this_month),
+                "berakhir_pada": c.lapse_on, "berakhir_bulan_depan": "ya" if ends_next else "tidak",
+            }
+        )  # fmt: skip
+    return rows
+
+
+def _group(roles: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> dict[tuple[str, ...], list[Mapping[str, Any]]]:
+    out: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for r in roles:
+        out.setdefault(tuple(str(r.get(k) or "") for k in keys), []).append(r)
+    return out
+
+
+def _jpl_by(db: Database, *, start: date, end: date, kecamatan: Sequence[str], by: str,
+            unsur: str | None = None) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    """attendance.hours groups (for each kecamatan filter) and the total minutes, each (person, course) once."""
+    groups: list[dict[str, Any]] = []
+    minutes = 0
+    for k in kecamatan or (None,):
+        h = attendance.hours(db, start=start, end=end, by=by, unsur=unsur, kecamatan=k)
+        groups += h.groups
+        minutes += int(h.total["menit"])
+    return groups, minutes
+
+
+def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
+    """All rows of the summary workbook for as_of (optionally only some kecamatan)."""
+    roles = active_roles(db, kecamatan)
+    st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
+    trained = attendance.last_training(db, as_of=as_of)
+    start = date(as_of.year, 1, 1)
+
+    # JPL this year per (kecamatan, kelurahan, unsur): attendance.hours attributes a training to the unsur
+    # it names (TRN-06), so it is asked once per unsur.
+    unsurs = sorted({str(r["unsur"]) for r in roles})
+    jpl_detail: dict[tuple[str, str, str], int] = {}
+    jpl_groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for u in unsurs:
+        groups, _ = _jpl_by(db, start=start, end=as_of, kecamatan=kecamatan, by="kelurahan", unsur=u)
+        for g in groups:
+            jpl_detail[(g["kecamatan"], g["kelurahan"], u)] = int(g["menit"])
+            agg = jpl_groups.setdefault((g["kecamatan"], u), {"orang": 0, "dilatih": 0, "memenuhi_target": 0,
+                                                              "menit": 0, "target_jpl": 0.0})  # fmt: skip
+            for key in agg:
+                agg[key] += g[key]
+    kec_groups, total_minutes = _jpl_by(db, start=start, end=as_of, kecamatan=kecamatan, by="kecamatan")
+    jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in kec_groups}
+
+    detail = []
+    for (kec, kel, u), members in sorted(_group(roles, ("kecamatan", "kelurahan", "unsur")).items()):
+        row = _counts_row({"kecamatan": kec, "kelurahan": kel, "unsur": u}, members, st, trained)
+        row["jpl_tahun_ini"] = to_jpl(jpl_detail.get((kec, kel, u), 0))
+        detail.append(row)
+    per_kec = []
+    for (kec,), members in sorted(_group(roles, ("kecamatan",)).items()):
+        row = _counts_row({"kecamatan": kec, "kelurahan": ALL, "unsur": ALL}, members, st, trained)
+        row["jpl_tahun_ini"] = to_jpl(jpl_kec.get(kec, 0))
+        per_kec.append(row)
+    total = _counts_row({"kecamatan": "JUMLAH", "kelurahan": ALL, "unsur": ALL}, roles, st, trained)
+    total["jpl_tahun_ini"] = to_jpl(total_minutes)
+
+    never_by = _group((r for r in roles if str(r["nik"]) not in trained), ("kecamatan", "unsur"))
+    jpl_rows = []
+    for (kec, u), members in sorted(_group(roles, ("kecamatan", "unsur")).items()):
+        agg = jpl_groups.get((kec, u), {"orang": len({r["volunteer_id"] for r in members}), "dilatih": 0,
+                                        "memenuhi_target": 0, "menit": 0, "target_jpl": 0.0})  # fmt: skip
+        jpl_rows.append(
+            {"kecamatan": kec, "unsur": u, "orang": agg["orang"], "dilatih": agg["dilatih"],
+             "belum_pernah_dilatih": len(never_by.get((kec, u), [])), "memenuhi_target": agg["memenuhi_target"],
+             "jpl": to_jpl(int(agg["menit"])), "target_jpl": round(float(agg["target_jpl"]), 1)}
+        )  # fmt: skip
+    never = [
+        {"nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
+         "kelurahan": r["kelurahan"], "umur": age_on(r.get("tgl_lahir"), as_of)}
+        for r in roles if str(r["nik"]) not in trained
+    ]  # fmt: skip
+
+    s = Summary(
+        as_of=as_of,
+        kecamatan=tuple(kecamatan),
+        per_kecamatan=per_kec,
+        total=total,
+        detail=detail,
+        relawan=relawan_rows(roles, st, trained, as_of),
+        tunggakan=tunggakan_rows(roles, st, as_of),
+        jpl=jpl_rows,
+        never_trained=never,
+        rates_version=payments.rules_from(settings).table.version,
+    )
+    s.counts = {
+        "peran_aktif": len(roles),
+        "orang": len({r["volunteer_id"] for r in roles}),
+        "tunggakan": len(s.tunggakan),
+        "belum_pernah_dilatih": len(never),
+    }
+    s.fingerprint = fingerprint(
+        as_of, s.kecamatan, s.rates_version, per_kec, total, detail, s.relawan, s.tunggakan, jpl_rows, never
+    )
+    return s
+
+
+# --------------------------------------------------------------------------------------------------------
+# The tables the other commands show, as rows for `psmctl export roster|coverage|due|training`
+
+
+def roster_rows(
+    db: Database,
+    *,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    include_inactive: bool = False,
+) -> list[dict[str, Any]]:
+    """`volunteers list`: one row per person and unsur, with its public keys."""
+    from psmctl import volunteers
+
+    return volunteers.list_volunteers(
+        db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=include_inactive
+    )
+
+
+def coverage_rows(
+    db: Database,
+    *,
+    as_of: date,
+    settings: Settings,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+) -> list[dict[str, Any]]:
+    """`coverage status` flattened: status, masa iur and covered-until per programme (ledger known on as_of)."""
+    report = payments.status_report(
+        db, as_of=as_of, known_on=as_of, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
+    )
+    rows = []
+    for v in report["volunteers"]:
+        row = {k: v.get(k) for k in ("nik", "nama", "unsur", "kelurahan", "masa_iur_bulan")}
+        row["status"] = status_label(str(v["status"]))
+        for p in rates.PROGRAMMES:
+            pc = v["programs"].get(p) or {}
+            row[f"{p.lower()}_sampai"] = pc.get("covered_to") if pc.get("covered") else None
+        rows.append(row)
+    return rows
+
+
+def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> list[dict[str, Any]]:
+    """`coverage due`: who must be paid for a month and how much per programme."""
+    people: list[dict[str, Any]] = payments.due_report(db, month=month, as_of=as_of, settings=settings)["people"]
+    return [{**p, "status": status_label(str(p["status"])), "will_lapse": "ya" if p["will_lapse"] else "tidak"}
+            for p in people]  # fmt: skip
+
+
+TRAINING_REPORTS = ("never-trained", "hours", "certificates")
+
+
+def training_rows(
+    db: Database,
+    report: str,
+    *,
+    as_of: date,
+    start: date | None = None,
+    by: str | None = None,
+    unsur: str | None = None,
+    kecamatan: str | None = None,
+    months: int | None = None,
+    within_days: int = 90,
+) -> list[dict[str, Any]]:
+    """The rows of one `training report` (never-trained, hours per person or per group, certificates)."""
+    if report == "never-trained":
+        return attendance.never_trained(db, as_of=as_of, unsur=unsur, kecamatan=kecamatan, months=months)
+    if report == "hours":
+        h = attendance.hours(
+            db, start=start or date(as_of.year, 1, 1), end=as_of, by=by, unsur=unsur, kecamatan=kecamatan
+        )
+        rows = h.volunteers if by is None else h.groups
+        return [{k: ("ya" if v is True else "tidak" if v is False else v) for k, v in r.items()} for r in rows]
+    if report == "certificates":
+        return attendance.certificates(db, as_of=as_of, within_days=within_days, unsur=unsur, kecamatan=kecamatan)
+    raise ValueError(report)

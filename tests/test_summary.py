@@ -1,0 +1,143 @@
+"""summary.py: the monthly summary's rows over a real register, ledger and training record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from builders import make_nik, roster_row, write_roster_xlsx
+from psmctl import attendance, payments, roster, summary
+from psmctl.settings import Settings
+
+AS_OF = dt.date(2025, 6, 20)
+NOW = "2025-06-20T09:00:00+07:00"
+SETTINGS = Settings({"wilayah.kode_kabkota": "35.71"})
+FORMULA = '=HYPERLINK("http://x","klik")'
+
+AKTIF = make_nik(born=dt.date(1990, 8, 17), serial=1)
+LAPSING = make_nik(born=dt.date(1985, 2, 1), female=True, serial=2)
+NEVER_PAID = make_nik(born=dt.date(1970, 1, 5), serial=3)
+NONAKTIF = make_nik(born=dt.date(1992, 3, 3), serial=4)
+JUNE_UNPAID = make_nik(born=dt.date(1988, 12, 30), female=True, serial=5)
+PESANTREN = make_nik(kec="357102", born=dt.date(1995, 7, 7), serial=6)
+
+
+def build_register(db: Database, tmp_path: Path) -> dict[str, int]:
+    """Six people in two kecamatan, one of each coverage status, two trained; returns NIK → volunteer id."""
+    psm = [
+        roster_row(AKTIF, "Budi Santoso", tgl="17-08-1990"),
+        roster_row(LAPSING, "Siti Aminah", jk="P", tgl="01-02-1985"),
+        roster_row(NEVER_PAID, "Nama Sementara", tgl="05-01-1970", hp="+6281311112222"),
+        roster_row(JUNE_UNPAID, "Dewi Lestari", jk="P", tgl="30-12-1988", kelurahan="Setonopande"),
+        roster_row(PESANTREN, "Joko Susilo", tgl="07-07-1995", kelurahan="Bangsal", kecamatan="Pesantren"),
+    ]
+    tagana = [roster_row(NONAKTIF, "Agus Salim", tgl="03-03-1992", kelurahan="Setonopande")]
+    for name, rows, unsur in (("psm.xlsx", psm, "PSM"), ("tagana.xlsx", tagana, "TAGANA")):
+        path = write_roster_xlsx(tmp_path / name, rows, sheet=unsur)
+        roster.import_file(db, path, as_of=dt.date(2025, 1, 2), now=NOW, settings=SETTINGS,
+                           options=roster.Options(unsur=unsur))  # fmt: skip
+    # A spreadsheet name that is a formula cannot survive the builder's openpyxl save, so it is put in directly.
+    db.execute("UPDATE volunteers SET nama = ? WHERE nik = ?", [FORMULA, NEVER_PAID])
+    db.conn.commit()
+    ids = {str(r[0]): int(r[1]) for r in db.execute("SELECT nik, id FROM volunteers")}
+    for nik, first, months in (
+        (AKTIF, "2025-01", 12), (LAPSING, "2025-01", 3), (NONAKTIF, "2025-01", 2),
+        (JUNE_UNPAID, "2025-01", 5), (PESANTREN, "2025-01", 6),
+    ):  # fmt: skip
+        spec = payments.LineSpec(month=first, months=months, paid_on=dt.date(2025, 1, 2))
+        plan = payments.plan_record(db, volunteer_ids=[ids[nik]], spec=spec, settings=SETTINGS, now=NOW)
+        payments.write_plan(db, plan, now=NOW)
+    added = attendance.add_training(
+        db, name="Bimtek PSM 2025", kind="bimtek", start=dt.date(2025, 3, 10), end=dt.date(2025, 3, 11),
+        jpl="16", unsur="PSM", as_of=AS_OF, created_at=NOW,
+    )  # fmt: skip
+    tid = added.id
+    attendance.record(db, tid, [AKTIF, PESANTREN], as_of=AS_OF, created_at=NOW)
+    return ids
+
+
+def test_ringkasan_counts_every_status_and_the_totals_match_the_register(db: Database, tmp_path: Path) -> None:
+    build_register(db, tmp_path)
+    s = summary.build(db, as_of=AS_OF, settings=SETTINGS)
+    active = db.execute("SELECT count(*) FROM roles WHERE status = 'AKTIF'").fetchone()[0]
+    assert s.total["jumlah"] == active == 6
+    assert {k: s.total[k] for k in ("aktif", "menunggak", "nonaktif", "belum_terdaftar")} == {
+        "aktif": 2, "menunggak": 2, "nonaktif": 1, "belum_terdaftar": 1,
+    }  # fmt: skip
+    assert s.total["pct_aktif"] == round(2 / 6, 4)
+    assert [(r["kecamatan"], r["jumlah"]) for r in s.per_kecamatan] == [("Kota", 5), ("Pesantren", 1)]
+    for key in ("jumlah", "aktif", "menunggak", "nonaktif", "belum_terdaftar", "belum_pernah_dilatih"):
+        assert sum(r[key] for r in s.per_kecamatan) == sum(r[key] for r in s.detail) == s.total[key]
+    banjaran = next(r for r in s.detail if (r["kelurahan"], r["unsur"]) == ("Banjaran", "PSM"))
+    assert (banjaran["jumlah"], banjaran["belum_pernah_dilatih"], banjaran["jpl_tahun_ini"]) == (3, 2, 16.0)
+    assert s.total["jpl_tahun_ini"] == 32.0  # two people × 16 JPL, each (person, training) once
+    assert s.counts == {"peran_aktif": 6, "orang": 6, "tunggakan": 2, "belum_pernah_dilatih": 4}
+
+
+def test_daftar_relawan_has_age_status_covered_until_and_last_training(db: Database, tmp_path: Path) -> None:
+    build_register(db, tmp_path)
+    rows = {r["nik"]: r for r in summary.build(db, as_of=AS_OF, settings=SETTINGS).relawan}
+    budi = rows[AKTIF]
+    assert (budi["umur"], budi["status"], budi["masa_iur_bulan"]) == (34, "AKTIF", 6)
+    assert budi["jkk_sampai"] == budi["jkm_sampai"] == dt.date(2025, 12, 31)
+    assert budi["jp_sampai"] is None  # BPU: JP does not apply
+    assert budi["pelatihan_terakhir"] == dt.date(2025, 3, 11)
+    assert rows[NEVER_PAID]["status"] == "BELUM TERDAFTAR" and rows[NEVER_PAID]["nama"] == FORMULA
+    assert rows[NONAKTIF]["status"] == "NONAKTIF" and rows[NONAKTIF]["jkk_sampai"] is None
+    assert rows[JUNE_UNPAID]["umur"] == 36  # born 30 December 1988: not yet 37 on 20 June
+
+
+def test_tunggakan_lists_arrears_and_who_ends_next_month_with_amounts(db: Database, tmp_path: Path) -> None:
+    build_register(db, tmp_path)
+    rows = {r["nik"]: r for r in summary.build(db, as_of=AS_OF, settings=SETTINGS).tunggakan}
+    assert set(rows) == {LAPSING, JUNE_UNPAID}  # AKTIF, NONAKTIF and never paid owe nothing here
+    siti = rows[LAPSING]
+    assert siti["bulan_tunggakan"] == "2025-04, 2025-05, 2025-06"
+    assert siti["berakhir_pada"] == dt.date(2025, 7, 1) and siti["berakhir_bulan_depan"] == "ya"
+    assert siti["tunggakan_rupiah"] == 3 * siti["iuran_bulan_ini_rupiah"] == siti["harus_dibayar_rupiah"]
+    assert isinstance(siti["harus_dibayar_rupiah"], int) and siti["iuran_bulan_ini_rupiah"] > 0
+    assert rows[JUNE_UNPAID]["berakhir_bulan_depan"] == "tidak"
+
+
+def test_pelatihan_rows_per_kecamatan_and_unsur_and_the_never_trained(db: Database, tmp_path: Path) -> None:
+    build_register(db, tmp_path)
+    s = summary.build(db, as_of=AS_OF, settings=SETTINGS)
+    by = {(r["kecamatan"], r["unsur"]): r for r in s.jpl}
+    assert (by[("Kota", "PSM")]["orang"], by[("Kota", "PSM")]["dilatih"], by[("Kota", "PSM")]["jpl"]) == (4, 1, 16.0)
+    assert by[("Kota", "TAGANA")]["belum_pernah_dilatih"] == 1
+    assert {r["nik"] for r in s.never_trained} == {LAPSING, NEVER_PAID, NONAKTIF, JUNE_UNPAID}
+
+
+def test_kecamatan_filter_keeps_only_that_kecamatan(db: Database, tmp_path: Path) -> None:
+    build_register(db, tmp_path)
+    s = summary.build(db, as_of=AS_OF, settings=SETTINGS, kecamatan=("Pesantren",))
+    assert [r["nik"] for r in s.relawan] == [PESANTREN]
+    assert s.total["jumlah"] == 1 and s.total["jpl_tahun_ini"] == 16.0 and s.tunggakan == []
+
+
+def test_fingerprint_is_stable_for_the_same_data_and_changes_with_it(db: Database, tmp_path: Path) -> None:
+    ids = build_register(db, tmp_path)
+    first = summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint
+    assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint == first
+    assert len(first) == 64 and int(first, 16) >= 0
+    spec = payments.LineSpec(month="2025-04", months=3, paid_on=dt.date(2025, 6, 10))
+    plan = payments.plan_record(db, volunteer_ids=[ids[LAPSING]], spec=spec, settings=SETTINGS, now=NOW)
+    payments.write_plan(db, plan, now=NOW)
+    assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint != first
+
+
+def test_a_payment_after_as_of_does_not_change_that_day(db: Database, tmp_path: Path) -> None:
+    ids = build_register(db, tmp_path)
+    before = summary.build(db, as_of=AS_OF, settings=SETTINGS)
+    spec = payments.LineSpec(month="2025-04", months=3, paid_on=dt.date(2025, 7, 10))
+    plan = payments.plan_record(db, volunteer_ids=[ids[LAPSING]], spec=spec, settings=SETTINGS, now=NOW)
+    payments.write_plan(db, plan, now=NOW)
+    assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint == before.fingerprint
+
+
+def test_age_on() -> None:
+    assert summary.age_on("1990-08-17", dt.date(2025, 8, 16)) == 34
+    assert summary.age_on("1990-08-17", dt.date(2025, 8, 17)) == 35
+    assert summary.age_on(None, AS_OF) is None and summary.age_on("17-08-1990", AS_OF) is None
