@@ -303,6 +303,11 @@ class _SheetParser:
                 self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
                 continue
             if _is_footer(row, self.header):
+                if any(_looks_like_nik(later, self.header) for later in rows[i:]):
+                    # Signature-like text with roster rows after it: skip this row, never the people below it.
+                    self.report.skipped += 1
+                    self.add(excel_row, None, first, "warning", "ROW_SKIPPED", "baris tanpa NIK mirip tanda tangan")
+                    continue
                 rest = sum(1 for r in rows[excel_row - 1 :] if not _is_blank(r))
                 self.report.skipped += rest
                 self.add(
