@@ -139,6 +139,7 @@ def main() -> None:
             bench_coverage = None  # type: ignore[assignment]
         if bench_coverage is not None and hasattr(bench_coverage, "results"):
             results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
+        results += __import__("benchmarks.bench_export", fromlist=["results"]).results(rows, args.runs, work)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"{'figure':48} {'value':>10} {'ratio':>7}  {'target':12} {'':5} yardstick")

@@ -87,6 +87,13 @@ def test_coverage_due_and_training_exports(register: Database, runner: CliRunner
     statuses = sorted(x["status"] for x in json.loads((tmp_path / "c.json").read_text()))
     assert statuses == ["AKTIF", "AKTIF", "BELUM TERDAFTAR", "MENUNGGAK", "MENUNGGAK", "NONAKTIF"]
 
+    r = runner.invoke(app, ["export", "coverage", "--out", str(tmp_path / "c.xlsx"), *day])
+    about = {
+        row[0]: row[1] for row in openpyxl.load_workbook(tmp_path / "c.xlsx")["Tentang"].iter_rows(values_only=True)
+    }
+    assert about["Tanggal acuan"].date() == AS_OF and about["Database"] == "psmctl.db" and about["Versi tabel iuran"]
+    assert about["Jumlah baris"] == 6 and len(str(about["Sidik data (SHA-256 atas isi)"])) == 64
+
     r = runner.invoke(app, ["export", "due", "--month", "2025-06", "--out", str(tmp_path / "d.xlsx"), *day])
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(tmp_path / "d.xlsx")["Iuran 2025-06"]

@@ -139,6 +139,12 @@ def _about(db: Path | None, title: str, as_of: date | None) -> list[tuple[str, A
     return facts
 
 
+def _rates_fact() -> tuple[str, str]:
+    from psmctl import rates
+
+    return ("Versi tabel iuran", rates.load().version)
+
+
 @app.command("summary")
 def summary_cmd(
     out: OutOpt,
@@ -236,7 +242,7 @@ def coverage_cmd(
         rows = summary.coverage_rows(
             database, as_of=day, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
         )
-        about = _about(db, "Status kepesertaan BPJS Ketenagakerjaan", day)
+        about = [*_about(db, "Status kepesertaan BPJS Ketenagakerjaan", day), _rates_fact()]
         _write(out, kind, name="Kepesertaan", columns=export.COVERAGE, rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip
     _done(out)
@@ -268,7 +274,7 @@ def due_cmd(
         database = open_database(db)
         settings = load_settings(database)
         rows = summary.due_rows(database, month=wanted, as_of=day, settings=settings)
-        about = [*_about(db, f"Iuran bulan {wanted}", day), ("Bulan iuran", wanted)]
+        about = [*_about(db, f"Iuran bulan {wanted}", day), ("Bulan iuran", wanted), _rates_fact()]
         _write(out, kind, name=f"Iuran {wanted}", columns=export.DUE, rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip
     _done(out)
