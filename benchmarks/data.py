@@ -17,6 +17,8 @@ FIRST = ["Budi", "Siti", "Agus", "Sri", "Dwi", "Eko", "Rina", "Wahyu", "Nur", "A
 LAST = ["Santoso", "Rahayu", "Wijaya", "Lestari", "Hidayat", "Susanto", "Purnomo", "Wulandari", "Saputra"]
 HEADER = ["NO", "NAMA LENGKAP", "NIK", "L/P", "TEMPAT LAHIR", "TGL LAHIR", "ALAMAT", "RT/RW", "NO HP",
           "KELURAHAN", "KECAMATAN", "JABATAN"]  # fmt: skip
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember"]  # fmt: skip
 
 
 def person(i: int, rng: random.Random) -> tuple[str, str, str, dt.date, str, str]:
@@ -32,8 +34,20 @@ def person(i: int, rng: random.Random) -> tuple[str, str, str, dt.date, str, str
     return nama, nik, "P" if female else "L", born, kel, kec
 
 
+def _merge(ws: object, r0: int, r1: int, col: int) -> None:
+    """Record a merged range without xlsxwriter's padding blanks (they would flush rows in constant_memory)."""
+    if r1 > r0:
+        ws.merge.append([r0, col, r1, col])  # type: ignore[attr-defined]
+
+
 def write_roster(path: Path, n: int, *, seed: int = 7) -> Path:
-    """A roster of n people, sorted by kelurahan with merged KELURAHAN cells, a title block and a footer."""
+    """A roster of n people, sorted by kelurahan with merged KELURAHAN cells, a title block and a footer.
+
+    The mess is the kind offices send (a few percent of rows): NIKs in number cells or typed with spaces, a
+    truncated NIK now and then, L/P written out, dates as text in several shapes, phones with +62 or stored as
+    numbers or missing, names in capitals with double spaces, a blank line between pages, KELURAHAN merged
+    down each page-sized block and spelled with a prefix.
+    """
     import xlsxwriter
 
     rng = random.Random(seed)
@@ -48,26 +62,57 @@ def write_roster(path: Path, n: int, *, seed: int = 7) -> Path:
         ws.write_string(4, c, label)
     seen: set[str] = set()
     r = 5
+    block_start, block_kel = r, ""
     for i, (nama, nik, jk, born, kel, kec) in enumerate(people):
         if nik in seen:
             continue
         seen.add(nik)
+        if i and i % 5000 == 0:  # a blank line between printed pages
+            _merge(ws, block_start, r - 1, 9)
+            r += 1
+            block_start, block_kel = r, ""
+        if kel != block_kel or r - block_start >= 40:
+            _merge(ws, block_start, r - 1, 9)
+            block_start, block_kel = r, kel
+            ws.write_string(r, 9, f"KEL. {kel.upper()}" if i % 19 == 0 else kel)
         ws.write_number(r, 0, i + 1)
-        ws.write_string(r, 1, nama)
-        ws.write_string(r, 2, nik)
-        ws.write_string(r, 3, jk)
-        ws.write_string(r, 4, "Kediri")
+        ws.write_string(r, 1, nama.upper().replace(" ", "  ", 1) if i % 17 == 0 else nama)
+        if i % 97 == 5:
+            ws.write_number(r, 2, int(nik))  # NIK typed into a number cell
+        elif i % 53 == 7:
+            ws.write_string(r, 2, f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}")
+        elif i % 503 == 11:
+            ws.write_string(r, 2, nik[:15])  # a digit lost
+        else:
+            ws.write_string(r, 2, nik)
+        if i % 7 == 0:
+            ws.write_string(r, 3, "Perempuan" if jk == "P" else "Laki-laki")
+        elif i % 11 == 0:
+            ws.write_string(r, 3, "PR" if jk == "P" else "LK")
+        else:
+            ws.write_string(r, 3, jk)
+        ws.write_string(r, 4, ("Kediri", "KEDIRI", "Nganjuk", "Blitar", "kediri")[i % 5])
         if i % 3:
             ws.write_datetime(r, 5, dt.datetime(born.year, born.month, born.day), datefmt)  # noqa: DTZ001
+        elif i % 10 == 3:
+            ws.write_string(r, 5, f"{born.day} {MONTHS[born.month - 1]} {born.year}")
+        elif i % 41 == 0:
+            ws.write_string(r, 5, f"{born.day}/{born.month}/{born.year % 100:02d}")
         else:
             ws.write_string(r, 5, f"{born.day:02d}-{born.month:02d}-{born.year}")
         ws.write_string(r, 6, f"Jl. Mawar No. {i % 200 + 1}")
         ws.write_string(r, 7, f"{i % 12 + 1:03d}/{i % 5 + 1:03d}")
-        ws.write_string(r, 8, f"08{rng.randrange(10**9, 10**10)}")
-        ws.write_string(r, 9, kel)
+        phone = rng.randrange(10**9, 10**10)
+        if i % 13 == 0:
+            ws.write_string(r, 8, f"+62 8{str(phone)[:2]}-{str(phone)[2:6]}-{str(phone)[6:]}")
+        elif i % 31 == 0:
+            ws.write_number(r, 8, 8 * 10**10 + phone)  # a number cell drops the leading 0
+        elif i % 29 != 0:  # some rows have no phone
+            ws.write_string(r, 8, f"08{phone}")
         ws.write_string(r, 10, kec)
-        ws.write_string(r, 11, "Anggota")
+        ws.write_string(r, 11, "Ketua" if i % 250 == 0 else ("Sekretaris" if i % 250 == 1 else "Anggota"))
         r += 1
+    _merge(ws, block_start, r - 1, 9)
     ws.write_string(r + 1, 9, "Kediri, 12 Januari 2025")
     ws.write_string(r + 2, 9, "Kepala Dinas Sosial")
     ws.write_string(r + 5, 9, "NIP. 19700101 199003 1 005")
