@@ -55,9 +55,23 @@ class Summary:
 
 
 def fingerprint(*parts: Any) -> str:
-    """SHA-256 of canonical JSON (sorted keys, ISO dates): the same data gives the same hex digest."""
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of canonical JSON (sorted keys, ISO dates): the same data gives the same hex digest.
+
+    A list part is hashed row by row, so a 100k-row register never becomes one large string in memory.
+    """
+    h = hashlib.sha256()
+    dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_iso).encode
+    for part in parts:
+        if isinstance(part, list):
+            h.update(b"[")
+            for row in part:
+                h.update(dumps(row).encode("utf-8"))
+                h.update(b"\n")
+            h.update(b"]")
+        else:
+            h.update(dumps(part).encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
 
 
 def _iso(value: Any) -> Any:
@@ -91,29 +105,42 @@ def _next_month_range(as_of: date) -> tuple[date, date]:
 # Reading
 
 
+ROLE_KEYS = ("volunteer_id", "role_id", "nik", "nama", "jenis_kelamin", "tgl_lahir", "no_hp", "unsur", "kecamatan",
+             "kelurahan")  # fmt: skip
+
+
 def active_roles(db: Database, kecamatan: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """Active register roles, for every kecamatan or only the named ones (name or code), in register order."""
+    """Active register roles (only the keys the summary reads), for every kecamatan or the named ones."""
     from psmctl.db.volunteers import select_roles
 
-    if not kecamatan:
-        return select_roles(db, active_only=True)
     seen: dict[int, dict[str, Any]] = {}
-    for k in kecamatan:
+    for k in kecamatan or (None,):
         for r in select_roles(db, kecamatan=k, active_only=True):
-            seen.setdefault(int(r["role_id"]), r)
-    return sorted(seen.values(), key=lambda r: _order(r))
+            seen.setdefault(int(r["role_id"]), {key: r.get(key) for key in ROLE_KEYS})
+    rows = list(seen.values())
+    return sorted(rows, key=_order) if kecamatan else rows
 
 
 def _order(r: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
     return (str(r["kecamatan"] or ""), str(r["kelurahan"] or ""), str(r["unsur"]), str(r["nama"]), str(r["nik"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Standing:
-    """One person's coverage on as_of, and what the current month would cost."""
+    """What the summary needs of one person's coverage on as_of (the full Coverage is not kept: 100k people)."""
 
-    cover: coverage.Coverage
-    due: coverage.DueLine | None
+    status: str
+    masa_iur_bulan: int
+    covered_to: tuple[date | None, ...]  # per rates.PROGRAMMES, None when not covered
+    arrears: tuple[tuple[str, int], ...]
+    lapse_on: date | None
+    due_rupiah: int | None  # the current month's iuran when MENUNGGAK
+    due_on: date | None
+
+    @property
+    def arrears_rupiah(self) -> int:
+        """Total arrears (COV-14)."""
+        return sum(a for _, a in self.arrears)
 
 
 def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settings: Settings) -> dict[int, Standing]:
@@ -129,12 +156,18 @@ def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settin
     default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     out: dict[int, Standing] = {}
     for vid in ids:
-        mine = pays.get(vid, [])
+        mine = pays.pop(vid, [])
         c = coverage.coverage_on(mine, as_of, rules=rules, known_on=as_of)
         due = None
         if c.status == "MENUNGGAK":
             due = coverage.due_for_month(mine, month, rules=rules, as_of=as_of, default=default)
-        out[vid] = Standing(c, due)
+        covered = tuple(
+            pc.covered_to if (pc := c.programs.get(p)) is not None and pc.covered else None for p in rates.PROGRAMMES
+        )
+        out[vid] = Standing(
+            c.status, c.masa_iur_bulan, covered, c.arrears, c.lapse_on,
+            due.amount.total_rupiah if due is not None else None, due.due_on if due is not None else None,
+        )  # fmt: skip
     return out
 
 
@@ -146,7 +179,7 @@ def _counts_row(keys: dict[str, Any], roles: Sequence[Mapping[str, Any]], st: Ma
                 trained: Mapping[str, date]) -> dict[str, Any]:  # fmt: skip
     row: dict[str, Any] = {**keys, "jumlah": len(roles)}
     for s in STATUSES:
-        n = sum(1 for r in roles if st[int(r["volunteer_id"])].cover.status == s)
+        n = sum(1 for r in roles if st[int(r["volunteer_id"])].status == s)
         row[s.lower()] = n
         row[f"pct_{s.lower()}"] = round(n / len(roles), 4) if roles else 0.0
     row["belum_pernah_dilatih"] = sum(1 for r in roles if str(r["nik"]) not in trained)
@@ -159,16 +192,15 @@ def relawan_rows(
     """Daftar Relawan: the register with age, status, covered-until per programme and last training."""
     rows = []
     for r in roles:
-        c = st[int(r["volunteer_id"])].cover
+        c = st[int(r["volunteer_id"])]
         row: dict[str, Any] = {
             "nik": r["nik"], "nama": r["nama"], "jenis_kelamin": r.get("jenis_kelamin"),
             "umur": age_on(r.get("tgl_lahir"), as_of), "no_hp": r.get("no_hp"), "unsur": r["unsur"],
             "kecamatan": r["kecamatan"], "kelurahan": r["kelurahan"], "status": status_label(c.status),
             "masa_iur_bulan": c.masa_iur_bulan,
         }  # fmt: skip
-        for p in rates.PROGRAMMES:
-            pc = c.programs.get(p)
-            row[f"{p.lower()}_sampai"] = pc.covered_to if pc is not None and pc.covered else None
+        for p, until in zip(rates.PROGRAMMES, c.covered_to, strict=True):
+            row[f"{p.lower()}_sampai"] = until
         row["pelatihan_terakhir"] = trained.get(str(r["nik"]))
         rows.append(row)
     return rows
@@ -182,20 +214,19 @@ def tunggakan_rows(roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing
     seen: set[int] = set()
     for r in roles:
         vid = int(r["volunteer_id"])
-        s = st[vid]
-        c = s.cover
+        c = st[vid]
         ends_next = c.lapse_on is not None and first <= c.lapse_on <= last
         if vid in seen or not (c.status == "MENUNGGAK" or ends_next):
             continue
         seen.add(vid)  # money is owed once per person, whatever the number of unsur
         months = [m for m, _ in c.arrears]
-        this_month = s.due.amount.total_rupiah if s.due is not None else 0
+        this_month = c.due_rupiah or 0
         rows.append(
             {
                 "nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
                 "kelurahan": r["kelurahan"], "status": status_label(c.status),
                 "bulan_tunggakan": ", ".join(months), "tunggakan_rupiah": c.arrears_rupiah,
-                "iuran_bulan_ini_rupiah": this_month, "jatuh_tempo": s.due.due_on if s.due is not None else None,
+                "iuran_bulan_ini_rupiah": this_month, "jatuh_tempo": c.due_on,
                 "harus_dibayar_rupiah": c.arrears_rupiah + (0 if month in months else this_month),
                 "berakhir_pada": c.lapse_on, "berakhir_bulan_depan": "ya" if ends_next else "tidak",
             }
