@@ -69,6 +69,8 @@ def from_cell(value: object, *, numeric_ok: str = "warn") -> tuple[str, str | No
     Returns (16-digit text, warning code or None). Raises InvalidNik. ``numeric_ok`` is the setting
     ``nik.numeric_cell_not_zero``: "warn" accepts a clean 16-digit number cell with a warning, "reject" refuses it.
     """
+    if value.__class__ is str and len(value) == 16 and value.isdigit() and value.isascii():
+        return value, None  # the clean text NIK of almost every row
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InvalidNik("NIK_MISSING", "NIK kosong")
     if isinstance(value, bool):
@@ -125,6 +127,8 @@ def parse(
     roster_birth: date | None = None,
 ) -> Nik:
     """Validate a NIK typed as text and decode it (NIK-01, 03, 05-09); raises InvalidNik."""
+    if number.__class__ is str and len(number) == 16 and number.isdigit() and number.isascii():
+        return _decode(number, as_of, age_range, provinces, roster_birth)
     s = compact(number)
     if not s:
         raise InvalidNik("NIK_MISSING", "NIK kosong")
@@ -134,13 +138,56 @@ def parse(
         raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
     if len(s) != 16:
         raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
+    return _decode(s, as_of, age_range, provinces, roster_birth)
+
+
+def _decode(
+    s: str,
+    as_of: date,
+    age_range: tuple[int, int],
+    provinces: Collection[str] | None,
+    roster_birth: date | None,
+) -> Nik:
     if provinces is None:
         from psmctl.wilayah import province_codes
 
         provinces = province_codes()
     if s[:2] not in provinces:
         raise InvalidNik("NIK_PROVINCE_UNKNOWN", f"kode provinsi NIK tidak dikenal ({s[:2]})")
-    dd, mm, yy = int(s[6:8]), int(s[8:10]), int(s[10:12])
+    found = _birth_candidates(s[6:12], as_of, tuple(age_range))
+    if isinstance(found, InvalidNik):
+        raise InvalidNik(found.code, found.message)
+    sex, candidates = found
+    birth = candidates[0]
+    if len(candidates) > 1:  # only when the age range is 100 years or wider
+        birth = roster_birth if roster_birth in candidates else min(candidates)
+    if s[12:] == "0000":
+        raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
+    return Nik(number=s, region=s[:6], birth_date=birth, sex=sex, serial=int(s[12:]))
+
+
+_CANDIDATES: dict[tuple[str, date, tuple[int, ...]], tuple[str, tuple[date, ...]] | InvalidNik] = {}
+
+
+def _birth_candidates(
+    ddmmyy: str, as_of: date, age_range: tuple[int, ...]
+) -> tuple[str, tuple[date, ...]] | InvalidNik:
+    """(sex, possible birth dates) of a NIK's DDMMYY part, or the error; cached (a roster repeats them)."""
+    key = (ddmmyy, as_of, age_range)
+    hit = _CANDIDATES.get(key)
+    if hit is None:
+        try:
+            hit = _candidates(ddmmyy, as_of, age_range)
+        except InvalidNik as e:
+            hit = e
+        if len(_CANDIDATES) > 100_000:
+            _CANDIDATES.clear()
+        _CANDIDATES[key] = hit
+    return hit
+
+
+def _candidates(s: str, as_of: date, age_range: tuple[int, ...]) -> tuple[str, tuple[date, ...]]:
+    dd, mm, yy = int(s[0:2]), int(s[2:4]), int(s[4:6])
     if 1 <= dd <= 31:
         sex, day = "L", dd
     elif 41 <= dd <= 71:
@@ -168,12 +215,7 @@ def parse(
         )
     if not candidates:
         raise InvalidNik("NIK_DATE_INVALID", f"tahun lahir pada NIK tidak masuk akal ({', '.join(ages)})")
-    birth = candidates[0]
-    if len(candidates) > 1:  # only when the age range is 100 years or wider
-        birth = roster_birth if roster_birth in candidates else min(candidates)
-    if s[12:] == "0000":
-        raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
-    return Nik(number=s, region=s[:6], birth_date=birth, sex=sex, serial=int(s[12:]))
+    return sex, tuple(candidates)
 
 
 def format_nik(region: str, birth_date: date, sex: str, serial: int) -> str:

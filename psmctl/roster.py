@@ -7,9 +7,11 @@ transaction through db.volunteers. Codes in reports are stable identifiers (READ
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,7 +35,7 @@ PERSON_FIELDS = (
 ROLE_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan", "jabatan", "no_sk", "tmt")
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
     """One accepted roster row, normalised."""
 
@@ -133,6 +135,16 @@ def _title_defaults(rows: list[list[object]], upto: int) -> dict[str, str]:
     return found
 
 
+def _first_text(row: list[object]) -> str:
+    for v in row:
+        if v.__class__ is float and v.is_integer():
+            return str(int(v))  # the NO column: never a JUMLAH/TOTAL label
+        t = _text(v)
+        if t:
+            return t
+    return ""
+
+
 def _is_blank(row: list[object]) -> bool:
     for v in row:
         if v is None or v == "":
@@ -176,6 +188,8 @@ def split_ttl(value: object) -> tuple[str, object]:
 
 def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
     """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible)."""
+    if value.__class__ is str and value[:1] == "0" and len(value) >= min_digits and value.isdigit() and value.isascii():
+        return value, True  # already clean: 08xxxxxxxxxx
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))
     else:
@@ -277,6 +291,36 @@ class _SheetParser:
         self.default_unsur = str(settings.get("roster.default_unsur"))
         self.provinces = wilayah.province_codes()
         self.n_warnings = 0
+        # Per distinct cell value: a roster repeats the same few genders, dates, regions many times.
+        self._genders: dict[object, str | None] = {}
+        self._dates: dict[str, date | str | None] = {}
+        self._nik_regions: dict[str, tuple[str, str | None]] = {}
+
+    def gender(self, value: object) -> str | None:
+        if value.__class__ is not str:
+            return _gender(value)
+        hit = self._genders.get(value, "?")
+        if hit == "?":
+            hit = self._genders[value] = _gender(value)
+        return hit
+
+    def date_cell(self, value: object) -> date | str | None:
+        if value.__class__ is not str:
+            return dates.parse_date_cell(value, as_of=self.as_of)
+        hit = self._dates.get(value)
+        if hit is None:
+            hit = dates.parse_date_cell(value, as_of=self.as_of)
+            if hit is None:
+                return None
+            if len(self._dates) < 50_000:
+                self._dates[value] = hit
+        return hit
+
+    def nik_region(self, region: str) -> tuple[str, str | None]:
+        hit = self._nik_regions.get(region)
+        if hit is None:
+            hit = self._nik_regions[region] = wilayah.nik_region_status(region)
+        return hit
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
@@ -297,7 +341,7 @@ class _SheetParser:
             if _is_blank(row):
                 self.report.skipped += 1
                 continue
-            first = next((t for t in map(_text, row) if t), "")
+            first = _first_text(row)
             if _TOTAL.match(first) and not _looks_like_nik(row, self.header):
                 self.report.skipped += 1
                 self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
@@ -358,7 +402,7 @@ class _SheetParser:
             tempat = tempat or t_place
             if raw_date == "":
                 raw_date, date_field = t_date, "ttl"
-        birth = dates.parse_date_cell(raw_date, as_of=self.as_of)
+        birth = self.date_cell(raw_date)
         if isinstance(birth, str):
             self.add(r, date_field, raw_date, "error", "DATE_INVALID", f"tanggal lahir tidak sah: {birth}")
             ok = False
@@ -388,7 +432,7 @@ class _SheetParser:
                 self.add(r, "nik", number, "error", e.code, e.message)
                 ok = False
         if decoded is not None:
-            status, old_name = wilayah.nik_region_status(decoded.region)
+            status, old_name = self.nik_region(decoded.region)
             if status == "unknown":
                 self.add(
                     r,
@@ -407,7 +451,7 @@ class _SheetParser:
                     "NIK_REGION_HISTORICAL",
                     f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})",
                 )
-        gender = _gender(raw.get("jk", ""))
+        gender = self.gender(raw.get("jk", ""))
         raw_jk = raw.get("jk", "")
         if gender is None and _text(raw_jk) and decoded is not None:
             self.add(
@@ -517,7 +561,7 @@ class _SheetParser:
                     "AGE_OUT_OF_RANGE",
                     f"umur {age} di luar batas {unsur} ({limits})",
                 )
-        tmt = dates.parse_date_cell(raw.get("tmt", ""), as_of=self.as_of)
+        tmt = self.date_cell(raw.get("tmt", ""))
         if isinstance(tmt, str):
             self.add(r, "tmt", raw.get("tmt", ""), "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
             tmt = None
@@ -612,6 +656,7 @@ def parse_file(
         parser = _SheetParser(path.name, t, header, options, settings, as_of)
         parser.run(seen_niks, progress)
         results.append(parser.parsed)
+        t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
     for name in skipped_sheets:
         note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
         results[0].report.problems.append(note)
@@ -636,6 +681,18 @@ class ImportResult:
     batch_id: int | None = None
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while a file's rows are read, checked and planned (all acyclic data)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 class _DryRun(Exception):
     """Raised inside the transaction to roll back a dry run (or a no-op import)."""
 
@@ -654,6 +711,24 @@ def import_file(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one roster file in one transaction: all of its accepted rows, or (on any failure) nothing."""
+    # Every object built below is acyclic (rows, cells, plans); pausing the cyclic GC saves it from rescanning
+    # a million of them again and again (see payments.gc_paused).
+    with gc_paused():
+        return _import_file(db, path, as_of, now, settings, options, dry_run, strict, retire_missing, progress)
+
+
+def _import_file(
+    db: Database,
+    path: Path,
+    as_of: date,
+    now: str,
+    settings: Settings,
+    options: Options,
+    dry_run: bool,
+    strict: bool,
+    retire_missing: bool,
+    progress: Callable[[int], None] | None,
+) -> ImportResult:
     from psmctl.db import write_tx
 
     parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)

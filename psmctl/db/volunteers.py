@@ -104,7 +104,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
         cols = ("nik", *PERSON_COLUMNS, "batch_id", "sheet", "row")
         conn.executemany(
             f"INSERT INTO volunteers({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [tuple(p.get(c) if c != "batch_id" else w.batch_id for c in cols) for p in w.new_people],
+            (tuple(p.get(c) if c != "batch_id" else w.batch_id for c in cols) for p in w.new_people),
         )
     for column in {c for _, c, _ in w.person_updates}:
         assert column in PERSON_COLUMNS  # noqa: S101  column names never come from input
@@ -118,7 +118,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
         conn.executemany(
             f"INSERT INTO roles(volunteer_id, batch_id, {', '.join(rcols)}) "
             f"VALUES (?, ?, {', '.join('?' * len(rcols))})",
-            [(ids[r["nik"]], w.batch_id, *(r.get(c) for c in rcols)) for r in w.new_roles],
+            ((ids[r["nik"]], w.batch_id, *(r.get(c) for c in rcols)) for r in w.new_roles),
         )
     for column in {c for _, c, _ in w.role_updates}:
         assert column in (*ROLE_COLUMNS, "roster_key")  # noqa: S101
@@ -131,7 +131,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
         conn.executemany(
             "INSERT INTO changes(volunteer_id, role_id, field, old_value, new_value, batch_id, sheet, row, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(ids[c[0]], *c[1:]) for c in w.changes],
+            ((ids[c[0]], *c[1:]) for c in w.changes),
         )
 
 
