@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -647,41 +648,99 @@ def status_report(
     kelurahan: str | None = None,
     kecamatan: str | None = None,
 ) -> dict[str, Any]:
-    """`coverage status`: one entry per register role with status, covered-until and masa iur, plus totals."""
+    """`coverage status`: one entry per register role with status, covered-until and masa iur, plus totals.
+
+    Entries of people with the same answer share their unchanged sub-dicts (read them, do not mutate them).
+    """
+    roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
+    with gc_paused():
+        cache: dict[int, dict[str, Any]] = {}
+        people: list[dict[str, Any]] = []
+        for r in roles:
+            vid = int(r["volunteer_id"])
+            entry = cache.get(vid)
+            if entry is None:
+                a = run.answers.get(vid, run.no_payments)
+                programs = a.programs
+                if a.with_pay:
+                    pay = _pay_dict(a, run.evidence[vid])
+                    programs = {p: {**d, "payment": pay} if p in a.with_pay else d for p, d in programs.items()}
+                entry = cache[vid] = {"status": a.status, "masa_iur_bulan": a.masa, "programs": programs}
+            people.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
+                           **entry})  # fmt: skip
+    return {"as_of": as_of.isoformat(), "volunteers": people, "totals": _status_totals(roles, run)}
+
+
+def status_json(
+    db: Database,
+    *,
+    as_of: date,
+    known_on: date,
+    settings: Settings,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+) -> tuple[dict[str, Any], str, Iterator[str], dict[str, Any]]:
+    """:func:`status_report` as (head, rows key, one JSON text per entry, tail), for :func:`render.write_json_rows`.
+
+    The same keys and values as ``status_report``, without building a dict per entry (large registers).
+    """
+    roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
+    return {"as_of": as_of.isoformat()}, "volunteers", _status_texts(roles, run), {"totals": _status_totals(roles, run)}
+
+
+def _status_inputs(
+    db: Database,
+    as_of: date,
+    known_on: date,
+    settings: Settings,
+    unsur: str | None,
+    kelurahan: str | None,
+    kecamatan: str | None,
+) -> tuple[list[dict[str, Any]], _StatusRun]:
     from psmctl.db.volunteers import select_roles
 
     rules = rules_from(settings)
     roles = select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=True)
     wanted = sorted({int(r["volunteer_id"]) for r in roles})
     filtered = bool(unsur or kelurahan or kecamatan)
-    pays = ledger(db, wanted if filtered and len(wanted) <= 900 else None)
-    with gc_paused():
-        return _status_rows(roles, pays, as_of=as_of, known_on=known_on, rules=rules)
+    run = _status_run(db, wanted if filtered else None, set(wanted), as_of=as_of, known_on=known_on, rules=rules)
+    return roles, run
 
 
-def _status_rows(
-    roles: list[dict[str, Any]], pays: dict[int, list[Paid]], *, as_of: date, known_on: date, rules: Rules
-) -> dict[str, Any]:
-    cache: dict[int, dict[str, Any]] = {}
-    people: list[dict[str, Any]] = []
-    totals: dict[tuple[str, str], dict[str, Any]] = {}
+def _status_texts(roles: list[dict[str, Any]], run: _StatusRun) -> Iterator[str]:
+    cache: dict[int, str] = {}
     for r in roles:
         vid = int(r["volunteer_id"])
-        entry = cache.get(vid)
-        if entry is None:
-            c = coverage.coverage_on(pays.get(vid, []), as_of, rules=rules, known_on=known_on, with_arrears=False)
-            entry = cache[vid] = {
-                "status": c.status,
-                "masa_iur_bulan": c.masa_iur_bulan,
-                "programs": {p: pc.as_dict() for p, pc in c.programs.items()},
-            }
-        people.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"], **entry})
+        tail = cache.get(vid)
+        if tail is None:
+            a = run.answers.get(vid, run.no_payments)
+            chunks = a.chunks()
+            if a.with_pay:
+                tail = _enc(_pay_dict(a, run.evidence[vid])).join(chunks)
+            else:
+                tail = chunks[0]
+            cache[vid] = tail
+        yield (f'{{"nik": {_js(r["nik"])}, "nama": {_js(r["nama"])}, "kelurahan": {_js(r["kelurahan"])}, '
+               f'"unsur": {_js(r["unsur"])}, {tail}}}')  # fmt: skip
+
+
+def _js(value: Any) -> str:
+    return _basestring(value) if value.__class__ is str else _enc(value)
+
+
+def _status_totals(roles: list[dict[str, Any]], run: _StatusRun) -> list[dict[str, Any]]:
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    answers, none = run.answers, run.no_payments
+    for r in roles:
         key = (str(r["kecamatan"] or ""), str(r["unsur"]))
-        t = totals.setdefault(key, {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0,
-                                    "menunggak": 0, "nonaktif": 0, "never_paid": 0})  # fmt: skip
+        t = totals.get(key)
+        if t is None:
+            t = totals[key] = {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0, "menunggak": 0,
+                               "nonaktif": 0, "never_paid": 0}  # fmt: skip
         t["jumlah"] += 1
-        t[_TOTAL_KEY[entry["status"]]] += 1
-    return {"as_of": as_of.isoformat(), "volunteers": people, "totals": [totals[k] for k in sorted(totals)]}
+        t[_TOTAL_KEY[answers.get(int(r["volunteer_id"]), none).status]] += 1
+    return [totals[k] for k in sorted(totals)]
 
 
 _TOTAL_KEY = {"AKTIF": "covered", "MENUNGGAK": "menunggak", "NONAKTIF": "nonaktif", "BELUM_TERDAFTAR": "never_paid"}
@@ -696,13 +755,37 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
     people: dict[int, dict[str, Any]] = {}
     for r in select_roles(db, active_only=True):
         people.setdefault(int(r["volunteer_id"]), r)
-    pays = ledger(db)
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    dg = _digests(db, None)
+    general = [vid for vid in dg.general if vid in people]
+    pays = _general_ledger(db, general)
+    memo: dict[_DigestKey | None, dict[str, Any] | None] = {}
     lines: list[dict[str, Any]] = []
     per_funding: dict[str, int] = defaultdict(int)
+
+    def fields(pays: Sequence[Paid]) -> dict[str, Any] | None:
+        d = coverage.due_for_month(pays, month, rules=rules, as_of=as_of, default=default)
+        if d is None:
+            return None
+        return {"status": d.status, "segment": d.amount.segment, "funding": d.funding, "due_on": d.due_on.isoformat(),
+                **{f"{p.lower()}_rupiah": d.amount.payable(p) for p in rates.PROGRAMMES},
+                "total_rupiah": d.amount.total_rupiah, "will_lapse": d.will_lapse}  # fmt: skip
+
     with gc_paused():
+        own = {vid: fields(pays.get(vid, [])) for vid in general}
         for vid, r in people.items():
-            _due_line(lines, per_funding, r, pays.get(vid, []), month=month, rules=rules, as_of=as_of, default=default)
+            if vid in own:
+                f = own[vid]
+            else:
+                key = dg.keys.get(vid)
+                if key in memo:
+                    f = memo[key]
+                else:
+                    f = memo[key] = fields(dg.ledgers[key] or [] if key is not None else [])
+            if f is None:
+                continue
+            lines.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"], **f})
+            per_funding[f["funding"]] += f["total_rupiah"]
     lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
     return {
         "month": month,
@@ -711,28 +794,6 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
         "total_rupiah": sum(per_funding.values()),
         "will_lapse": sum(1 for x in lines if x["will_lapse"]),
     }
-
-
-def _due_line(
-    lines: list[dict[str, Any]],
-    per_funding: dict[str, int],
-    r: dict[str, Any],
-    pays: list[Paid],
-    *,
-    month: str,
-    rules: Rules,
-    as_of: date,
-    default: Paid,
-) -> None:
-    d = coverage.due_for_month(pays, month, rules=rules, as_of=as_of, default=default)
-    if d is None:
-        return
-    per = {p: d.amount.payable(p) for p in rates.PROGRAMMES}
-    lines.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
-                  "status": d.status, "segment": d.amount.segment, "funding": d.funding,
-                  "due_on": d.due_on.isoformat(), **{f"{p.lower()}_rupiah": v for p, v in per.items()},
-                  "total_rupiah": d.amount.total_rupiah, "will_lapse": d.will_lapse})  # fmt: skip
-    per_funding[d.funding] += d.amount.total_rupiah
 
 
 def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:
@@ -752,3 +813,168 @@ def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str 
             out.append({"nik": n, "nama": nama, "from": a.isoformat(), "to": b.isoformat(),
                         "days": (b - a).days + 1, "status": why})  # fmt: skip
     return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Register-wide reports without per-payment objects: most people's ledgers are one attribute set (programmes,
+# segment, funding, income, risk class) over distinct iuran months, so SQL hands over one digest per person
+# (months + paid dates) and the engine runs once per distinct digest on a synthetic ledger. The one payment a
+# status shows as evidence (the as-of month's) is read with one query and put in place of the synthetic row.
+# Anyone else (two rows for one month, several attribute sets, PKS rows) goes through the general path.
+
+_DigestKey = tuple[str, str]
+_PAY_SLOT = "@@psmctl-payment@@"
+_enc = json.JSONEncoder(ensure_ascii=False).encode  # the separators and escapes of render.to_json, on one line
+_basestring: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _synthetic(key: _DigestKey, rows: int) -> list[Paid] | None:
+    """The coverage-relevant ledger a digest stands for, or None when it does not qualify for the shared path."""
+    text, attrs = key
+    parts = attrs.split(dbp.DIGEST_SEP)
+    items = text.split(";")
+    if len(parts) != 5 or len(items) != rows:
+        return None
+    programs, segment, funding, income, risk_class = parts
+    progs = frozenset(programs.split(","))
+    out: list[Paid] = []
+    seen: set[str] = set()
+    try:
+        inc = int(income)
+        for i, item in enumerate(items):
+            month, paid = item[:7], item[7:]
+            if len(item) != 17 or month in seen:
+                return None
+            seen.add(month)
+            rates.month_index(month)
+            out.append(Paid(i + 1, month, date.fromisoformat(paid), progs, 0, segment, "", funding, inc,
+                            risk_class or "I"))  # fmt: skip
+    except (ValueError, InputError):
+        return None
+    return out
+
+
+@dataclass
+class _Digests:
+    """Per volunteer: the digest key, or absent (no payments); the volunteers the shared path cannot take."""
+
+    keys: dict[int, _DigestKey] = field(default_factory=dict)
+    ledgers: dict[_DigestKey, list[Paid] | None] = field(default_factory=dict)
+    general: list[int] = field(default_factory=list)
+
+
+def _digests(db: Database, volunteer_ids: Sequence[int] | None) -> _Digests:
+    out = _Digests()
+    ledgers = out.ledgers
+    for vid, rows, text, lo, hi, pks in dbp.ledger_digests(db, volunteer_ids):
+        key = (text, lo)
+        if lo != hi or pks:
+            out.general.append(vid)
+            continue
+        if key not in ledgers:
+            ledgers[key] = _synthetic(key, rows)
+        if ledgers[key] is None:
+            out.general.append(vid)
+        else:
+            out.keys[vid] = key
+    return out
+
+
+def _general_ledger(db: Database, ids: Sequence[int]) -> dict[int, list[Paid]]:
+    out: dict[int, list[Paid]] = {}
+    for i in range(0, len(ids), 900):
+        out.update(ledger(db, ids[i : i + 900]))
+    return out
+
+
+@dataclass
+class _Answer:
+    """A status answer shared by everyone with the same digest; ``pay`` marks where the evidence payment goes."""
+
+    status: str
+    masa: int
+    programs: dict[str, dict[str, Any]]  # as_dict() shapes; payment None where ``pay`` goes
+    with_pay: tuple[str, ...]
+    pay: Paid | None
+    _chunks: list[str] | None = None
+
+    def chunks(self) -> list[str]:
+        """JSON text of status, masa_iur_bulan and programs, split where the evidence payment goes."""
+        if self._chunks is None:
+            progs = {p: {**d, "payment": _PAY_SLOT} if p in self.with_pay else d for p, d in self.programs.items()}
+            text = _enc({"status": self.status, "masa_iur_bulan": self.masa, "programs": progs})[1:-1]
+            self._chunks = text.split(_enc(_PAY_SLOT))
+        return self._chunks
+
+
+def _answer(c: coverage.Coverage, shared: bool) -> _Answer:
+    with_pay = tuple(p for p, pc in c.programs.items() if pc.payment is not None) if shared else ()
+    pay = next((pc.payment for pc in c.programs.values() if pc.payment is not None), None) if shared else None
+    programs = {
+        p: pc._replace(payment=None).as_dict() if p in with_pay else pc.as_dict() for p, pc in c.programs.items()
+    }
+    return _Answer(c.status, c.masa_iur_bulan, programs, with_pay, pay)
+
+
+@dataclass
+class _StatusRun:
+    """Everything `coverage status` computes, per volunteer: the shared answer and its evidence row (or None)."""
+
+    answers: dict[int, _Answer]
+    evidence: dict[int, tuple[Any, ...]]
+    no_payments: _Answer
+
+
+def _status_run(
+    db: Database, volunteer_ids: Sequence[int] | None, wanted: set[int], *, as_of: date, known_on: date, rules: Rules
+) -> _StatusRun:
+    dg = _digests(db, volunteer_ids)
+    general = [vid for vid in dg.general if vid in wanted]
+    memo: dict[_DigestKey, _Answer] = {}
+    answers: dict[int, _Answer] = {}
+    month = rates.month_text(as_of.year * 12 + as_of.month - 1)
+    needs_evidence: set[int] = set()
+    with gc_paused():
+        for vid, key in dg.keys.items():
+            if vid not in wanted:
+                continue
+            a = memo.get(key)
+            if a is None:
+                synth = dg.ledgers[key] or []  # never None for a key in dg.keys
+                c = coverage.coverage_on(synth, as_of, rules=rules, known_on=known_on, with_arrears=False)
+                a = memo[key] = _answer(c, True)
+                if a.pay is not None and a.pay.month != month:  # never: the evidence is the as-of month's row
+                    raise AssertionError("coverage evidence is not the as-of month")
+            answers[vid] = a
+            if a.pay is not None:
+                needs_evidence.add(vid)
+        evidence = {r[0]: r for r in dbp.month_rows(db, month) if r[0] in needs_evidence and _same(answers[r[0]], r)}
+        missing = sorted(needs_evidence - evidence.keys())  # the ledger changed between the reads: read it again
+        pays = _general_ledger(db, sorted([*general, *missing]))
+        for vid in [*general, *missing]:
+            c = coverage.coverage_on(pays.get(vid, []), as_of, rules=rules, known_on=known_on, with_arrears=False)
+            answers[vid] = _answer(c, False)
+    none = _answer(coverage.coverage_on([], as_of, rules=rules, known_on=known_on, with_arrears=False), False)
+    return _StatusRun(answers, evidence, none)
+
+
+def _same(a: _Answer, row: tuple[Any, ...]) -> bool:
+    return a.pay is not None and row[2] == a.pay.paid_on.isoformat() and frozenset(row[3].split(",")) == a.pay.programs
+
+
+def _pay_dict(a: _Answer, row: tuple[Any, ...]) -> dict[str, Any]:
+    """The `payment` evidence of a shared answer with the real row's id, amounts, reference and PKS number."""
+    pay = a.pay
+    if pay is None:
+        raise AssertionError("no evidence payment in this answer")
+    _vid, pid, _paid, _progs, total, reference, expected, pks_no = row
+    return {
+        "id": pid,
+        "month": pay.month,
+        "paid_on": pay.paid_on.isoformat(),
+        "amount_rupiah": total,
+        "expected_rupiah": expected,
+        "programs": sorted(pay.programs, key=coverage._prog_order),
+        "reference": reference or None,
+        "pks_no": pks_no,
+    }

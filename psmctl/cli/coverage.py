@@ -99,6 +99,15 @@ def status(
     from psmctl import payments
 
     day = parse_date_option(as_of, "--as-of") or today()
+    if fmt == Format.json and render.json_rows_wanted():  # a pipe or file: one entry per line, no dict per entry
+        with reported():
+            database = open_database(db)
+            head, key, rows, tail = payments.status_json(
+                database, as_of=day, known_on=max(today(), day), settings=load_settings(database),
+                unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
+            )  # fmt: skip
+        render.write_json_rows(head, key, rows, tail)
+        return
     with reported():
         database = open_database(db)
         report = payments.status_report(
@@ -143,7 +152,7 @@ def due(
         database = open_database(db)
         report = payments.due_report(database, month=month, as_of=today(), settings=load_settings(database))
     if fmt == Format.json:
-        render.print_json(report)
+        render.print_json_rows(report, "people")
         return
     cols = ["nik", "nama", "kelurahan", "status", "due_on", "jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah",
             "total_rupiah", "funding", "will_lapse"]  # fmt: skip

@@ -150,3 +150,48 @@ def volunteer_by_nik(db: Database, nik: str) -> tuple[int, str] | None:
 def payment_count(db: Database) -> int:
     """Number of ledger rows, voided or not (tests and the dry-run check use it)."""
     return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
+
+
+DIGEST_SEP = "\x1f"  # char(31): separates the attribute fields of a digest
+
+_DIGEST = (
+    "SELECT p.volunteer_id, count(*), group_concat(p.iuran_month || p.paid_on, ';'), "
+    "min(p.programs || char(31) || p.segment || char(31) || p.funding || char(31) || p.income_rupiah || char(31) || "
+    "coalesce(p.risk_class, '')), "
+    "max(p.programs || char(31) || p.segment || char(31) || p.funding || char(31) || p.income_rupiah || char(31) || "
+    "coalesce(p.risk_class, '')), "
+    "max(p.pks_no IS NOT NULL OR p.pks_start IS NOT NULL) "
+    "FROM payments p WHERE NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id) {where}"
+    "GROUP BY p.volunteer_id"
+)
+
+
+def ledger_digests(
+    db: Database, volunteer_ids: Sequence[int] | None = None
+) -> Iterator[tuple[int, int, str, str, str, int]]:
+    """One row per volunteer with non-voided payments, aggregated in SQL (no per-payment Python objects).
+
+    (volunteer_id, rows, 'YYYY-MMYYYY-MM-DD;...' (iuran month + paid date per row, any order), min and max of the
+    rows' programs/segment/funding/income/risk class joined by U+001F, 1 when any row carries a PKS).
+    When min == max every row shares those attributes; the coverage engine then needs only the digest.
+    """
+    if volunteer_ids is None:
+        yield from db.conn.execute(_DIGEST.format(where=""))
+        return
+    ids = list(volunteer_ids)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        yield from db.conn.execute(
+            _DIGEST.format(where=f"AND p.volunteer_id IN ({','.join('?' * len(chunk))}) "), chunk
+        )
+
+
+def month_rows(db: Database, month: str) -> Iterator[tuple[Any, ...]]:
+    """Non-voided payments of one iuran month: (volunteer_id, id, paid_on, programs, total, reference, expected,
+    pks_no)."""
+    yield from db.conn.execute(
+        "SELECT p.volunteer_id, p.id, p.paid_on, p.programs, p.total_rupiah, p.reference, p.expected_rupiah, "
+        "p.pks_no FROM payments p WHERE p.iuran_month = ? "
+        "AND NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id)",
+        [month],
+    )
