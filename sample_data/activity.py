@@ -1,9 +1,9 @@
 """Writes the demo's payment list and attendance sheet from the people in the bundled rosters.
 
 Deterministic (fixed seed, fixed dates, fixed workbook timestamps). Run: .venv/bin/python sample_data/activity.py
-- iuran_tagana_2025.xlsx: one row per Tagana member per iuran month 2025-01..2025-12 (BPU JKK+JKM, APBD),
-  paid on the 5th of each month, except: some paid late (the 20th), a few skip July-September (they lapse and
-  re-join), and one row names a NIK that is not on the register.
+- iuran_tagana_2025.xlsx: one row per Tagana member per iuran month 2025-01..2025-09 (BPU JKK+JKM, APBD),
+  paid on the 5th of each month, except: some paid late (the 20th), a few skip July-September (in arrears on the
+  demo date, lapsing on 1 October), and one row names a NIK that is not on the register.
 - daftar_hadir_bimtek_2025.xlsx: attendance of a bimtek for PSM of kecamatan Kota; a few rows without NIK
   (matched by name + kelurahan), one person who is not on the register.
 """
@@ -55,7 +55,7 @@ def payments(rng: random.Random) -> Path:
     late = {p.nik for p in tagana if rng.random() < 0.15}
     lapse = {p.nik for p in tagana[:6]}
     n = 0
-    for month in range(1, 13):
+    for month in range(1, 10):  # up to the demo's date, 2025-09-20
         for p in tagana:
             if p.nik in lapse and month in (7, 8, 9):
                 continue  # three unpaid months: the membership lapses on 1 October

@@ -9,8 +9,8 @@ OUT=$(dirname "$DB")
 mkdir -p "$OUT"
 rm -f "$DB" "$DB-wal" "$DB-shm"
 export PSMCTL_DB="$DB"
-# The demo's "today": the sample rosters are dated January 2025 and the payments cover 2025.
-export PSMCTL_TODAY=${PSMCTL_TODAY:-2025-12-22}
+# The demo's "today": a date where the sample year shows every status (AKTIF, MENUNGGAK, NONAKTIF, never paid).
+export PSMCTL_TODAY=${PSMCTL_TODAY:-2025-09-20}
 
 echo "== 1. Database baru untuk Kota Kediri (35.71): $DB"
 $PSMCTL init --kabkota 35.71
@@ -20,14 +20,15 @@ $PSMCTL import roster sample_data/psm_*.xlsx sample_data/tksk_*.xlsx sample_data
   --report "$OUT/masalah_impor.xlsx"
 
 
-echo "== 3. Iuran 2025: semester 1 dibayar di muka untuk semua PSM/TKSK (APBD)"
-$PSMCTL payments record --unsur PSM --month 2025-01 --months 6 --paid-on 2024-12-20 --ref SP2D/2024/1220 --yes
-$PSMCTL payments record --unsur TKSK --month 2025-01 --months 12 --paid-on 2024-12-20 --ref SP2D/2024/1221 --yes
-echo "   semester 2: Kota dan Pesantren dibayar terlambat (8 Juli), Mojoroto tidak dibayar Juli-September"
+echo "== 3. Iuran 2025 (BPU JKK+JKM, APBD)"
+echo "   Kota: semester 1 dibayar di muka, semester 2 terlambat (8 Juli: 1-7 Juli tanpa perlindungan)"
+$PSMCTL payments record --unsur PSM --kecamatan Kota --month 2025-01 --months 6 --paid-on 2024-12-20 --ref SP2D/2024/1220 --yes
 $PSMCTL payments record --unsur PSM --kecamatan Kota --month 2025-07 --months 6 --paid-on 2025-07-08 --ref SP2D/2025/0708 --yes
-$PSMCTL payments record --unsur PSM --kecamatan Pesantren --month 2025-07 --months 6 --paid-on 2025-07-08 --ref SP2D/2025/0709 --yes
-$PSMCTL payments record --unsur PSM --kecamatan Mojoroto --month 2025-10 --months 3 --paid-on 2025-10-20 --ref SP2D/2025/1020 --yes
-echo "   Tagana: daftar pembayaran bulanan dari bendahara (terlambat, bolong, satu NIK tak terdaftar)"
+echo "   Mojoroto: semester 1 saja; Juli-September menunggak, berakhir 1 Oktober bila tidak dibayar"
+$PSMCTL payments record --unsur PSM --kecamatan Mojoroto --month 2025-01 --months 6 --paid-on 2024-12-20 --ref SP2D/2024/1221 --yes
+echo "   Pesantren: hanya Januari-Maret; nonaktif sejak 1 Juli"
+$PSMCTL payments record --unsur PSM --kecamatan Pesantren --month 2025-01 --months 3 --paid-on 2024-12-20 --ref SP2D/2024/1222 --yes
+echo "   TKSK: belum pernah dibayar. Tagana: daftar pembayaran bulanan dari bendahara (terlambat, bolong, satu NIK tak terdaftar)"
 $PSMCTL payments import sample_data/iuran_tagana_2025.xlsx || true
 
 echo "== 4. Pelatihan: bimtek PSM Kecamatan Kota dengan daftar hadirnya"
@@ -39,5 +40,8 @@ $PSMCTL volunteers list --unsur TAGANA --format csv | cut -d, -f1 | tail -n +2 |
   | xargs $PSMCTL attendance record "$DID" > /dev/null
 
 echo "== 5. Ringkasan per $PSMCTL_TODAY"
-$PSMCTL coverage status --format json | ${PYTHON:-.venv/bin/python} -c 'import json,sys; [print("  ", t) for t in json.load(sys.stdin)["totals"][:12]]'
-$PSMCTL training report never-trained --format json | ${PYTHON:-.venv/bin/python} -c 'import json,sys; print("   belum pernah dilatih:", len(json.load(sys.stdin)))'
+$PSMCTL summary
+$PSMCTL coverage due --month 2025-10 --format json | ${PYTHON:-.venv/bin/python} -c \
+  'import json,sys; d=json.load(sys.stdin); print("   iuran Oktober 2025:", {k: v for k, v in d.items() if k.startswith("total")})'
+$PSMCTL export summary --out "$OUT/ringkasan-$PSMCTL_TODAY.xlsx"
+echo "Ringkasan bulanan ditulis ke $OUT/ringkasan-$PSMCTL_TODAY.xlsx (NIK disamarkan); database demo: $DB"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import openpyxl  # noqa: TID253 - the CLI-startup ban does not concern tests
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet  # noqa: TID253
+
 from builders import (
     DEFAULT_COLUMNS,
     data_rows,
@@ -15,7 +17,6 @@ from builders import (
     write_roster_xlsx,
     write_rows_xlsx,
 )
-from openpyxl.worksheet.worksheet import Worksheet  # noqa: TID253
 
 BORN = dt.date(1990, 8, 17)
 

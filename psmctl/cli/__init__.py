@@ -23,6 +23,7 @@ from psmctl.cli import (
     imports,
     payments,
     rates,
+    summary,
     training,
     volunteers,
 )
@@ -100,6 +101,7 @@ app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
 app.add_typer(export.app, name="export")
+app.command("summary")(summary.summary)
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 

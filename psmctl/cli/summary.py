@@ -1,0 +1,48 @@
+"""psmctl summary: the monthly summary on the terminal (the same rows as the Ringkasan sheet)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from psmctl import render
+from psmctl.cli.common import DbPath, TableOrJson, load_settings, open_database, parse_date_option, reported, today
+
+COLUMNS = [
+    ("kecamatan", "Kecamatan"), ("jumlah", "Relawan"), ("aktif", "AKTIF"), ("menunggak", "MENUNGGAK"),
+    ("nonaktif", "NONAKTIF"), ("belum_terdaftar", "Belum terdaftar"), ("belum_pernah_dilatih", "Belum dilatih"),
+    ("jpl_tahun_ini", "JPL tahun ini"),
+]  # fmt: skip
+
+
+def summary(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Tanggal ringkasan; bawaan: hari ini.")] = None,
+    kecamatan: Annotated[
+        list[str] | None, typer.Option("--kecamatan", help="Hanya kecamatan ini; boleh diulang.")
+    ] = None,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table atau json.")] = TableOrJson.table,
+    db: DbPath = None,
+) -> None:
+    """Ringkasan per kecamatan: jumlah relawan, status kepesertaan BPJS, belum pernah dilatih, JPL tahun ini.
+
+    Baris yang sama dengan lembar Ringkasan di `psmctl export summary`.
+
+    Contoh: psmctl summary --as-of 2025-09-30
+    """
+    from psmctl import summary as summary_mod
+
+    day = parse_date_option(as_of, "--as-of") or today()
+    with reported():
+        database = open_database(db)
+        s = summary_mod.build(database, as_of=day, settings=load_settings(database), kecamatan=tuple(kecamatan or ()))
+    rows = [*s.per_kecamatan, s.total]
+    if fmt == TableOrJson.json:
+        render.print_json([{k: r.get(k) for k, _ in COLUMNS} for r in rows])
+        return
+    right = [label for key, label in COLUMNS if key != "kecamatan"]
+    render.table(f"Ringkasan per {day.isoformat()}", [label for _, label in COLUMNS],
+                 ([r.get(k) for k, _ in COLUMNS] for r in rows), right=right)  # fmt: skip
+    render.line(
+        f"Tunggakan / habis bulan depan: {len(s.tunggakan)} orang; belum pernah dilatih: {len(s.never_trained)}"
+    )
