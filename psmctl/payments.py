@@ -656,8 +656,7 @@ def status_report(
     with gc_paused():
         cache: dict[int, dict[str, Any]] = {}
         people: list[dict[str, Any]] = []
-        for r in roles:
-            vid = int(r["volunteer_id"])
+        for vid, nik, nama, kel, unsur_, _kec in roles:
             entry = cache.get(vid)
             if entry is None:
                 a = run.answers.get(vid, run.no_payments)
@@ -666,8 +665,7 @@ def status_report(
                     pay = _pay_dict(a, run.evidence[vid])
                     programs = {p: {**d, "payment": pay} if p in a.with_pay else d for p, d in programs.items()}
                 entry = cache[vid] = {"status": a.status, "masa_iur_bulan": a.masa, "programs": programs}
-            people.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
-                           **entry})  # fmt: skip
+            people.append({"nik": nik, "nama": nama, "kelurahan": kel, "unsur": unsur_, **entry})
     return {"as_of": as_of.isoformat(), "volunteers": people, "totals": _status_totals(roles, run)}
 
 
@@ -697,49 +695,45 @@ def _status_inputs(
     unsur: str | None,
     kelurahan: str | None,
     kecamatan: str | None,
-) -> tuple[list[dict[str, Any]], _StatusRun]:
-    from psmctl.db.volunteers import select_roles
-
+) -> tuple[list[Role], _StatusRun]:
     rules = rules_from(settings)
-    roles = select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=True)
-    wanted = sorted({int(r["volunteer_id"]) for r in roles})
+    roles = dbp.register_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
+    wanted = sorted({r[0] for r in roles})
     filtered = bool(unsur or kelurahan or kecamatan)
     run = _status_run(db, wanted if filtered else None, set(wanted), as_of=as_of, known_on=known_on, rules=rules)
     return roles, run
 
 
-def _status_texts(roles: list[dict[str, Any]], run: _StatusRun) -> Iterator[str]:
+def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
     cache: dict[int, str] = {}
-    for r in roles:
-        vid = int(r["volunteer_id"])
+    for vid, nik, nama, kel, unsur, _kec in roles:
         tail = cache.get(vid)
         if tail is None:
             a = run.answers.get(vid, run.no_payments)
             chunks = a.chunks()
             if a.with_pay:
-                tail = _enc(_pay_dict(a, run.evidence[vid])).join(chunks)
+                tail = a.pay_json(run.evidence[vid]).join(chunks)
             else:
                 tail = chunks[0]
             cache[vid] = tail
-        yield (f'{{"nik": {_js(r["nik"])}, "nama": {_js(r["nama"])}, "kelurahan": {_js(r["kelurahan"])}, '
-               f'"unsur": {_js(r["unsur"])}, {tail}}}')  # fmt: skip
+        yield f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, {tail}}}'
 
 
 def _js(value: Any) -> str:
     return _basestring(value) if value.__class__ is str else _enc(value)
 
 
-def _status_totals(roles: list[dict[str, Any]], run: _StatusRun) -> list[dict[str, Any]]:
+def _status_totals(roles: list[Role], run: _StatusRun) -> list[dict[str, Any]]:
     totals: dict[tuple[str, str], dict[str, Any]] = {}
     answers, none = run.answers, run.no_payments
-    for r in roles:
-        key = (str(r["kecamatan"] or ""), str(r["unsur"]))
+    for vid, _nik, _nama, _kel, unsur, kec in roles:
+        key = (str(kec or ""), str(unsur))
         t = totals.get(key)
         if t is None:
             t = totals[key] = {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0, "menunggak": 0,
                                "nonaktif": 0, "never_paid": 0}  # fmt: skip
         t["jumlah"] += 1
-        t[_TOTAL_KEY[answers.get(int(r["volunteer_id"]), none).status]] += 1
+        t[_TOTAL_KEY[answers.get(vid, none).status]] += 1
     return [totals[k] for k in sorted(totals)]
 
 
@@ -748,15 +742,13 @@ _TOTAL_KEY = {"AKTIF": "covered", "MENUNGGAK": "menunggak", "NONAKTIF": "nonakti
 
 def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
     """`coverage due`: who must be paid for a month, how much per programme, totals per funding, who would lapse."""
-    from psmctl.db.volunteers import select_roles
-
     rates.month_index(month)
     rules = rules_from(settings)
-    people: dict[int, dict[str, Any]] = {}
-    for r in select_roles(db, active_only=True):
-        people.setdefault(int(r["volunteer_id"]), r)
+    people: dict[int, Role] = {}
+    for r in dbp.register_roles(db):
+        people.setdefault(r[0], r)
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
-    dg = _digests(db, None)
+    dg = _digests(db, None, 5)
     general = [vid for vid in dg.general if vid in people]
     pays = _general_ledger(db, general)
     memo: dict[_DigestKey | None, dict[str, Any] | None] = {}
@@ -784,7 +776,7 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
                     f = memo[key] = fields(dg.ledgers[key] or [] if key is not None else [])
             if f is None:
                 continue
-            lines.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"], **f})
+            lines.append({"nik": r[1], "nama": r[2], "kelurahan": r[3], "unsur": r[4], **f})
             per_funding[f["funding"]] += f["total_rupiah"]
     lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
     return {
@@ -822,7 +814,8 @@ def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str 
 # status shows as evidence (the as-of month's) is read with one query and put in place of the synthetic row.
 # Anyone else (two rows for one month, several attribute sets, PKS rows) goes through the general path.
 
-_DigestKey = tuple[str, str]
+Role = tuple[int, str, str, str | None, str, str | None]  # dbp.register_roles: id, nik, nama, kelurahan, unsur, kec
+_DigestKey = tuple[Any, ...]  # (months + paid dates, attribute values)
 _PAY_SLOT = "@@psmctl-payment@@"
 _enc = json.JSONEncoder(ensure_ascii=False).encode  # the separators and escapes of render.to_json, on one line
 _basestring: Callable[[str], str] = json.encoder.encode_basestring
@@ -831,23 +824,21 @@ _basestring: Callable[[str], str] = json.encoder.encode_basestring
 def _synthetic(key: _DigestKey, rows: int) -> list[Paid] | None:
     """The coverage-relevant ledger a digest stands for, or None when it does not qualify for the shared path."""
     text, attrs = key
-    parts = attrs.split(dbp.DIGEST_SEP)
     items = text.split(";")
-    if len(parts) != 5 or len(items) != rows:
+    if len(items) != rows:
         return None
-    programs, segment, funding, income, risk_class = parts
+    programs, segment, funding, income, risk_class = (*attrs, "APBD", 1_000_000, "I")[:5]
     progs = frozenset(programs.split(","))
     out: list[Paid] = []
     seen: set[str] = set()
     try:
-        inc = int(income)
         for i, item in enumerate(items):
             month, paid = item[:7], item[7:]
             if len(item) != 17 or month in seen:
                 return None
             seen.add(month)
             rates.month_index(month)
-            out.append(Paid(i + 1, month, date.fromisoformat(paid), progs, 0, segment, "", funding, inc,
+            out.append(Paid(i + 1, month, date.fromisoformat(paid), progs, 0, segment, "", funding, int(income),
                             risk_class or "I"))  # fmt: skip
     except (ValueError, InputError):
         return None
@@ -863,14 +854,15 @@ class _Digests:
     general: list[int] = field(default_factory=list)
 
 
-def _digests(db: Database, volunteer_ids: Sequence[int] | None) -> _Digests:
+def _digests(db: Database, volunteer_ids: Sequence[int] | None, attributes: int) -> _Digests:
+    """Digests with the first ``attributes`` of programmes, segment, funding, income, risk class (see db)."""
     out = _Digests()
     ledgers = out.ledgers
-    for vid, rows, text, lo, hi, pks in dbp.ledger_digests(db, volunteer_ids):
-        key = (text, lo)
-        if lo != hi or pks:
+    for vid, rows, text, pks, same, *attrs in dbp.ledger_digests(db, volunteer_ids, attributes):
+        if pks or not same:
             out.general.append(vid)
             continue
+        key = (text, tuple(attrs))
         if key not in ledgers:
             ledgers[key] = _synthetic(key, rows)
         if ledgers[key] is None:
@@ -897,6 +889,22 @@ class _Answer:
     with_pay: tuple[str, ...]
     pay: Paid | None
     _chunks: list[str] | None = None
+    pay_iso: str = ""  # the evidence's paid date as the ledger writes it
+    _pay_mid: str = ""  # the evidence's JSON between "id" and "amount_rupiah": month, paid date
+    _pay_progs: str = ""  # its "programs" member
+
+    def pay_json(self, row: tuple[Any, ...]) -> str:
+        """JSON text of :func:`_pay_dict` (the same members, order and values), without building the dict."""
+        if not self._pay_mid:
+            d = _pay_dict(self, row)
+            self._pay_mid = f'"month": {_enc(d["month"])}, "paid_on": {_enc(d["paid_on"])}, '
+            self._pay_progs = f'"programs": {_enc(d["programs"])}, '
+        _vid, pid, _paid, _progs, total, reference, expected, pks_no = row
+        exp = "null" if expected is None else expected
+        ref = _basestring(reference) if reference else "null"
+        pks = "null" if pks_no is None else _enc(pks_no)
+        return (f'{{"id": {pid}, {self._pay_mid}"amount_rupiah": {total}, "expected_rupiah": {exp}, '
+                f'{self._pay_progs}"reference": {ref}, "pks_no": {pks}}}')  # fmt: skip
 
     def chunks(self) -> list[str]:
         """JSON text of status, masa_iur_bulan and programs, split where the evidence payment goes."""
@@ -913,7 +921,7 @@ def _answer(c: coverage.Coverage, shared: bool) -> _Answer:
     programs = {
         p: pc._replace(payment=None).as_dict() if p in with_pay else pc.as_dict() for p, pc in c.programs.items()
     }
-    return _Answer(c.status, c.masa_iur_bulan, programs, with_pay, pay)
+    return _Answer(c.status, c.masa_iur_bulan, programs, with_pay, pay, pay_iso=pay.paid_on.isoformat() if pay else "")
 
 
 @dataclass
@@ -928,7 +936,7 @@ class _StatusRun:
 def _status_run(
     db: Database, volunteer_ids: Sequence[int] | None, wanted: set[int], *, as_of: date, known_on: date, rules: Rules
 ) -> _StatusRun:
-    dg = _digests(db, volunteer_ids)
+    dg = _digests(db, volunteer_ids, 2)
     general = [vid for vid in dg.general if vid in wanted]
     memo: dict[_DigestKey, _Answer] = {}
     answers: dict[int, _Answer] = {}
@@ -948,7 +956,12 @@ def _status_run(
             answers[vid] = a
             if a.pay is not None:
                 needs_evidence.add(vid)
-        evidence = {r[0]: r for r in dbp.month_rows(db, month) if r[0] in needs_evidence and _same(answers[r[0]], r)}
+        progs = _programs_cache()
+        evidence: dict[int, tuple[Any, ...]] = {}
+        for r in dbp.month_rows(db, month):
+            a = answers.get(r[0])
+            if a is not None and a.pay is not None and r[2] == a.pay_iso and progs(r[3]) == a.pay.programs:
+                evidence[r[0]] = r
         missing = sorted(needs_evidence - evidence.keys())  # the ledger changed between the reads: read it again
         pays = _general_ledger(db, sorted([*general, *missing]))
         for vid in [*general, *missing]:
@@ -956,10 +969,6 @@ def _status_run(
             answers[vid] = _answer(c, False)
     none = _answer(coverage.coverage_on([], as_of, rules=rules, known_on=known_on, with_arrears=False), False)
     return _StatusRun(answers, evidence, none)
-
-
-def _same(a: _Answer, row: tuple[Any, ...]) -> bool:
-    return a.pay is not None and row[2] == a.pay.paid_on.isoformat() and frozenset(row[3].split(",")) == a.pay.programs
 
 
 def _pay_dict(a: _Answer, row: tuple[Any, ...]) -> dict[str, Any]:

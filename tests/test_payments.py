@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from psmctl import payments
+from psmctl import coverage, payments, rates, render
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
 from psmctl.settings import Settings
@@ -238,3 +243,139 @@ def test_status_due_and_gaps_reports(reg: Database) -> None:
             "status": "MENUNGGAK",
         }
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The register-wide reports read one SQL digest per person and run the engine once per distinct ledger; these
+# compare them with the general path (every payment as a Paid, the engine per person) on random ledgers.
+
+_row = st.tuples(
+    st.integers(0, 20),  # iuran month offset from 2024-11
+    st.integers(-40, 90),  # paid date offset (days) from the first day of that month
+    st.sampled_from(["JKK,JKM", "JKK,JKM", "JKK,JKM,JHT", "JKK,JKM,JHT,JP"]),
+    st.sampled_from(["BPU", "BPU", "BPU", "PU"]),
+    st.sampled_from(["APBD", "APBD", "MANDIRI"]),
+    st.sampled_from([1_000_000, 1_000_000, 3_000_000]),
+    st.sampled_from([None, None, None, "II"]),
+    st.sampled_from(["", "", "R-1"]),
+    st.integers(0, 30),  # 0 = voided, 1 = PKS row, else plain
+)
+_person = st.tuples(
+    st.lists(st.sampled_from(["PSM", "TKSK", "TAGANA"]), min_size=1, max_size=2, unique=True),
+    st.one_of(st.just("one line"), st.just("free")),
+    st.lists(_row, max_size=14),
+)
+
+
+def _fill(db: Database, people: list[tuple[list[str], str, list[tuple[object, ...]]]]) -> None:
+    batch = dbp.insert_batch(db, kind="payments", file_name=None, sha256=None, created_at=NOW, note=None)
+    for i, (unsur, shape, rows) in enumerate(people):
+        vid = int(
+            db.execute("INSERT INTO volunteers(nik, nama) VALUES (?, ?)", [f"3571{i:012d}", f"R {i % 3}"]).lastrowid
+        )
+        for u in unsur:
+            db.execute(
+                "INSERT INTO roles(volunteer_id, unsur, kelurahan, kecamatan, roster_key) "
+                "VALUES (?, ?, ?, 'Kota', 'k')",
+                [vid, u, f"Kel {i % 2}"],
+            )
+        first = rows[0] if rows else None
+        for r in rows:
+            m, day, progs, seg, fund, inc, rc, ref, kind = first if shape == "one line" and first else r
+            month = rates.add_months("2024-11", int(r[0]))
+            progs = str(progs).replace(",JP", "") if seg == "BPU" else progs  # BPU has no JP (IUR-02)
+            paid = (
+                date.fromisoformat(f"{rates.add_months('2024-11', int(m))}-01") + timedelta(days=int(day))
+            ).isoformat()
+            cur = db.execute(
+                "INSERT OR IGNORE INTO payments(volunteer_id, segment, iuran_month, paid_on, income_rupiah, programs, "
+                "total_rupiah, expected_rupiah, funding, reference, line_key, risk_class, pks_no, pks_start, batch_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, 16800, 16800, ?, ?, 'k', ?, ?, ?, ?)",
+                [vid, seg, month, paid, inc, progs, fund, ref, rc, "PKS-1" if kind == 1 else None,
+                 "2024-12-15" if kind == 1 else None, batch],
+            )  # fmt: skip
+            if kind == 0 and cur.rowcount:
+                dbp.insert_void(db, payment_id=int(cur.lastrowid), reason="salah", voided_at=NOW, batch_id=batch)
+    db.conn.commit()
+
+
+def _general_status(db: Database, as_of: date, known_on: date) -> list[dict[str, object]]:
+    from psmctl.db.volunteers import select_roles
+
+    rules = payments.rules_from(S)
+    pays = payments.ledger(db)
+    out: list[dict[str, object]] = []
+    for r in select_roles(db, active_only=True):
+        c = coverage.coverage_on(pays.get(r["volunteer_id"], []), as_of, rules=rules, known_on=known_on,
+                                 with_arrears=False)  # fmt: skip
+        out.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
+                    "status": c.status, "masa_iur_bulan": c.masa_iur_bulan,
+                    "programs": {p: pc.as_dict() for p, pc in c.programs.items()}})  # fmt: skip
+    return out
+
+
+def _general_due(db: Database, month: str, as_of: date) -> list[tuple[object, ...]]:
+    from psmctl.db.volunteers import select_roles
+
+    rules = payments.rules_from(S)
+    pays = payments.ledger(db)
+    default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    seen: set[int] = set()
+    out = []
+    for r in select_roles(db, active_only=True):
+        if r["volunteer_id"] in seen:
+            continue
+        seen.add(r["volunteer_id"])
+        d = coverage.due_for_month(pays.get(r["volunteer_id"], []), month, rules=rules, as_of=as_of, default=default)
+        if d is not None:
+            out.append((r["nik"], d.status, d.amount.segment, d.funding, d.due_on.isoformat(), d.amount.total_rupiah,
+                        d.will_lapse))  # fmt: skip
+    return sorted(out)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.lists(_person, min_size=1, max_size=6),
+    as_of=st.sampled_from(["2024-12-05", "2025-02-28", "2025-06-10", "2026-01-01"]),
+    later=st.sampled_from([0, 20, 400]),
+)
+def test_reports_match_the_general_path(tmp_path_factory: pytest.TempPathFactory, people: list[Any], as_of: str,
+                                        later: int) -> None:  # fmt: skip
+    from psmctl.db import open_db
+
+    db = open_db(tmp_path_factory.mktemp("prop") / "p.db")
+    try:
+        _fill(db, people)
+        day = date.fromisoformat(as_of)
+        known = day + timedelta(days=later)
+        report = payments.status_report(db, as_of=day, known_on=known, settings=S)
+        assert report["volunteers"] == _general_status(db, day, known)
+        head, key, rows, tail = payments.status_json(db, as_of=day, known_on=known, settings=S)
+        buf = io.StringIO()
+        render.write_json_rows(head, key, rows, tail, stream=buf)
+        assert json.loads(buf.getvalue()) == json.loads(render.to_json(report))
+        month = rates.add_months(as_of[:7], 1)
+        due = payments.due_report(db, month=month, as_of=known, settings=S)
+        got = sorted((x["nik"], x["status"], x["segment"], x["funding"], x["due_on"], x["total_rupiah"],
+                      x["will_lapse"]) for x in due["people"])  # fmt: skip
+        assert got == _general_due(db, month, known)
+    finally:
+        db.close()
+
+
+def test_register_roles_match_select_roles(reg: Database) -> None:
+    from psmctl.db.volunteers import select_roles
+
+    for kw in ({}, {"unsur": "TAGANA"}, {"kelurahan": "banjaran"}, {"kecamatan": "KOTA"}, {"kelurahan": "x"}):
+        want = [(r["volunteer_id"], r["nik"], r["nama"], r["kelurahan"], r["unsur"], r["kecamatan"])
+                for r in select_roles(reg, active_only=True, **kw)]  # fmt: skip
+        assert dbp.register_roles(reg, **kw) == want
+
+
+def test_write_json_rows_is_the_same_json() -> None:
+    for value in ({"a": 1, "rows": [], "b": [1, {"c": None}]}, {"rows": [{"x": "é"}, {"y": [1, 2]}]}):
+        buf = io.StringIO()
+        render.write_json_rows({k: v for k, v in value.items() if k == "a"}, "rows",
+                               (json.dumps(r, ensure_ascii=False) for r in value["rows"]),
+                               {k: v for k, v in value.items() if k == "b"}, stream=buf)  # fmt: skip
+        assert json.loads(buf.getvalue()) == value

@@ -152,38 +152,33 @@ def payment_count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
 
 
-DIGEST_SEP = "\x1f"  # char(31): separates the attribute fields of a digest
-
-_DIGEST = (
-    "SELECT p.volunteer_id, count(*), group_concat(p.iuran_month || p.paid_on, ';'), "
-    "min(p.programs || char(31) || p.segment || char(31) || p.funding || char(31) || p.income_rupiah || char(31) || "
-    "coalesce(p.risk_class, '')), "
-    "max(p.programs || char(31) || p.segment || char(31) || p.funding || char(31) || p.income_rupiah || char(31) || "
-    "coalesce(p.risk_class, '')), "
-    "max(p.pks_no IS NOT NULL OR p.pks_start IS NOT NULL) "
-    "FROM payments p WHERE NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id) {where}"
-    "GROUP BY p.volunteer_id"
-)
+# What a digest may carry besides months and paid dates; status reads the first two, due all five.
+DIGEST_ATTRIBUTES = ("programs", "segment", "funding", "income_rupiah", "coalesce(risk_class, '')")
 
 
 def ledger_digests(
-    db: Database, volunteer_ids: Sequence[int] | None = None
-) -> Iterator[tuple[int, int, str, str, str, int]]:
+    db: Database, volunteer_ids: Sequence[int] | None = None, attributes: int = 2
+) -> Iterator[tuple[Any, ...]]:
     """One row per volunteer with non-voided payments, aggregated in SQL (no per-payment Python objects).
 
-    (volunteer_id, rows, 'YYYY-MMYYYY-MM-DD;...' (iuran month + paid date per row, any order), min and max of the
-    rows' programs/segment/funding/income/risk class joined by U+001F, 1 when any row carries a PKS).
-    When min == max every row shares those attributes; the coverage engine then needs only the digest.
+    (volunteer_id, rows, 'YYYY-MMYYYY-MM-DD;...' (iuran month + paid date per row, any order), PKS cells set,
+    1 when every row has the same first ``attributes`` of DIGEST_ATTRIBUTES, then those attributes' minimum).
     """
+    cols = [f"p.{c}" if c.isidentifier() else c.replace("(", "(p.", 1) for c in DIGEST_ATTRIBUTES[:attributes]]
+    same = " AND ".join(f"min({c}) IS max({c})" for c in cols)
+    sql = (
+        f"SELECT p.volunteer_id, count(*), group_concat(p.iuran_month || p.paid_on, ';'), "
+        f"count(p.pks_no) + count(p.pks_start), ({same}), {', '.join(f'min({c})' for c in cols)} "
+        "FROM payments p WHERE NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id) {where}"
+        "GROUP BY p.volunteer_id"
+    )
     if volunteer_ids is None:
-        yield from db.conn.execute(_DIGEST.format(where=""))
+        yield from db.conn.execute(sql.format(where=""))
         return
     ids = list(volunteer_ids)
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
-        yield from db.conn.execute(
-            _DIGEST.format(where=f"AND p.volunteer_id IN ({','.join('?' * len(chunk))}) "), chunk
-        )
+        yield from db.conn.execute(sql.format(where=f"AND p.volunteer_id IN ({','.join('?' * len(chunk))}) "), chunk)
 
 
 def month_rows(db: Database, month: str) -> Iterator[tuple[Any, ...]]:
@@ -195,3 +190,30 @@ def month_rows(db: Database, month: str) -> Iterator[tuple[Any, ...]]:
         "AND NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id)",
         [month],
     )
+
+
+def register_roles(
+    db: Database, *, unsur: str | None = None, kelurahan: str | None = None, kecamatan: str | None = None
+) -> list[tuple[int, str, str, str | None, str, str | None]]:
+    """Active roles of people not erased as (volunteer_id, nik, nama, kelurahan, unsur, kecamatan) tuples.
+
+    The rows, filters and order of ``volunteers.select_roles(active_only=True)``, only the columns the coverage
+    reports print (a 100,000-role register without a dict per row).
+    """
+    where = ["v.forgotten_at IS NULL", "r.status = 'AKTIF'"]
+    params: list[Any] = []
+    if unsur:
+        where.append("r.unsur = ?")
+        params.append(unsur)
+    if kelurahan:
+        where.append("(r.kode_wilayah = ? OR upper(r.kelurahan) = upper(?))")
+        params += [kelurahan, kelurahan]
+    if kecamatan:
+        where.append("(r.kode_kecamatan = ? OR upper(r.kecamatan) = upper(?))")
+        params += [kecamatan, kecamatan]
+    return db.conn.execute(
+        "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan FROM roles r JOIN volunteers v "
+        f"ON v.id = r.volunteer_id WHERE {' AND '.join(where)} "
+        "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik",
+        params,
+    ).fetchall()
