@@ -173,6 +173,11 @@ def import_report(entries: list[dict[str, Any]], *, dry_run: bool, max_problems:
             line(f"{e['file']}: {len(missing)} orang dulu ada di daftar ini tetapi tidak ada di berkas baru ({verb}):")
             for m in missing[:20]:
                 line(f"  {m['nik']}  {m['nama']}  {m['unsur']}  {m['kelurahan'] or '-'}")
+            if e.get("retired") and not dry_run:
+                line(
+                    "Membatalkan: impor lagi berkas yang masih memuat mereka (status kembali AKTIF), "
+                    "atau pulihkan cadangan `psmctl db backup` yang dibuat sebelumnya."
+                )
 
 
 def write_json_rows(

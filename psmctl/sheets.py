@@ -102,7 +102,7 @@ def read_tables(path: Path, *, max_uncompressed_mb: int = 200) -> list[SheetData
             "buka di Excel lalu simpan ulang sebagai .xlsx"
         )
     if kind == "zip":
-        _check_zip(path, max_uncompressed_mb)
+        kind = _check_zip(path, max_uncompressed_mb)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(

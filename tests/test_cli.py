@@ -252,3 +252,16 @@ def test_db_option_beats_environment(runner: CliRunner, tmp_path: Path) -> None:
     third = tmp_path / "ketiga.db"
     assert runner.invoke(app, ["config", "show", "--db", str(third)]).exit_code == 0
     assert third.exists()
+
+
+def test_retire_missing_says_how_to_undo_and_reimport_undoes_it(runner: CliRunner, tmp_path: Path) -> None:
+    full = write_roster_xlsx(tmp_path / "penuh.xlsx", [roster_row(BUDI, "Budi"), roster_row(SITI, "Siti", jk="P")])
+    part = write_roster_xlsx(tmp_path / "sebagian.xlsx", [roster_row(BUDI, "Budi")])
+    assert runner.invoke(app, ["import", "roster", str(full)]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(part), "--retire-missing"])
+    assert r.exit_code == 0 and "ditandai BERHENTI" in r.stdout and "Membatalkan" in r.stdout
+    statuses = json.loads(runner.invoke(app, ["volunteers", "list", "--semua", "--format", "json"]).stdout)
+    assert {p["nik"]: p["status"] for p in statuses} == {BUDI: "AKTIF", SITI: "BERHENTI"}
+    assert runner.invoke(app, ["import", "roster", str(full)]).exit_code == 0
+    statuses = json.loads(runner.invoke(app, ["volunteers", "list", "--format", "json"]).stdout)
+    assert {p["nik"] for p in statuses} == {BUDI, SITI}

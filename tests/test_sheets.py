@@ -331,3 +331,38 @@ def test_xlsx_missing_its_parts(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("xl/workbook.xml", "bukan xml")
     assert "rusak atau tidak terbaca" in _refused(path)
+
+
+def test_xml_entity_attack_is_refused_quickly(tmp_path: Path) -> None:
+    """A 'billion laughs' DOCTYPE inside a worksheet is refused, not expanded (one line, before any blow-up)."""
+    import time
+    import zipfile
+
+    import openpyxl as opx
+
+    from psmctl.errors import InputError
+    from psmctl.sheets import read_tables
+
+    base = tmp_path / "base.xlsx"
+    wb = opx.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["NAMA", "NIK"])
+    ws.append(["Budi", "3571011708900001"])
+    wb.save(base)
+    ents = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = tmp_path / "lol.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                cut = text.index("?>") + 2 if text.startswith("<?xml") else 0
+                text = text[:cut] + f"<!DOCTYPE worksheet [{ents}]>" + text[cut:]
+                data = text.replace("Budi", "&l9;").encode()
+            zout.writestr(item, data)
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        read_tables(bomb)
+    assert time.perf_counter() - t0 < 5  # refused, not expanded to 10^9 'lol's
+    assert "lol.xlsx" in str(err.value) and "\n" not in str(err.value)
