@@ -705,17 +705,11 @@ def _status_inputs(
 
 
 def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
-    cache: dict[int, str] = {}
+    answers, evidence, none = run.answers, run.evidence, run.no_payments
     for vid, nik, nama, kel, unsur, _kec in roles:
-        tail = cache.get(vid)
-        if tail is None:
-            a = run.answers.get(vid, run.no_payments)
-            chunks = a.chunks()
-            if a.with_pay:
-                tail = a.pay_json(run.evidence[vid]).join(chunks)
-            else:
-                tail = chunks[0]
-            cache[vid] = tail
+        a = answers.get(vid, none)
+        chunks = a.chunks()
+        tail = a.pay_json(evidence[vid]).join(chunks) if a.with_pay else chunks[0]
         yield f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, {tail}}}'
 
 
