@@ -742,9 +742,10 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
     for r in dbp.register_roles(db):
         people.setdefault(r[0], r)
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
-    dg = _digests(db, None, 5)
-    general = [vid for vid in dg.general if vid in people]
-    pays = _general_ledger(db, general)
+    with gc_paused():
+        dg = _digests(db, None, 5)
+        general = [vid for vid in dg.general if vid in people]
+        pays = _general_ledger(db, general)
     memo: dict[_DigestKey | None, dict[str, Any] | None] = {}
     lines: list[dict[str, Any]] = []
     per_funding: dict[str, int] = defaultdict(int)
@@ -815,8 +816,11 @@ _enc = json.JSONEncoder(ensure_ascii=False).encode  # the separators and escapes
 _basestring: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def _synthetic(key: _DigestKey, rows: int) -> list[Paid] | None:
-    """The coverage-relevant ledger a digest stands for, or None when it does not qualify for the shared path."""
+def _synthetic(key: _DigestKey, rows: int, days: dict[str, date], months: set[str]) -> list[Paid] | None:
+    """The coverage-relevant ledger a digest stands for, or None when it does not qualify for the shared path.
+
+    ``days`` and ``months`` remember the paid dates parsed and the iuran months validated so far.
+    """
     text, attrs = key
     items = text.split(";")
     if len(items) != rows:
@@ -831,9 +835,13 @@ def _synthetic(key: _DigestKey, rows: int) -> list[Paid] | None:
             if len(item) != 17 or month in seen:
                 return None
             seen.add(month)
-            rates.month_index(month)
-            out.append(Paid(i + 1, month, date.fromisoformat(paid), progs, 0, segment, "", funding, int(income),
-                            risk_class or "I"))  # fmt: skip
+            if month not in months:
+                rates.month_index(month)
+                months.add(month)
+            day = days.get(paid)
+            if day is None:
+                day = days[paid] = date.fromisoformat(paid)
+            out.append(Paid(i + 1, month, day, progs, 0, segment, "", funding, int(income), risk_class or "I"))
     except (ValueError, InputError):
         return None
     return out
@@ -852,13 +860,15 @@ def _digests(db: Database, volunteer_ids: Sequence[int] | None, attributes: int)
     """Digests with the first ``attributes`` of programmes, segment, funding, income, risk class (see db)."""
     out = _Digests()
     ledgers = out.ledgers
+    days: dict[str, date] = {}
+    months: set[str] = set()
     for vid, rows, text, pks, same, *attrs in dbp.ledger_digests(db, volunteer_ids, attributes):
         if pks or not same:
             out.general.append(vid)
             continue
         key = (text, tuple(attrs))
         if key not in ledgers:
-            ledgers[key] = _synthetic(key, rows)
+            ledgers[key] = _synthetic(key, rows, days, months)
         if ledgers[key] is None:
             out.general.append(vid)
         else:
@@ -930,13 +940,13 @@ class _StatusRun:
 def _status_run(
     db: Database, volunteer_ids: Sequence[int] | None, wanted: set[int], *, as_of: date, known_on: date, rules: Rules
 ) -> _StatusRun:
-    dg = _digests(db, volunteer_ids, 2)
-    general = [vid for vid in dg.general if vid in wanted]
     memo: dict[_DigestKey, _Answer] = {}
     answers: dict[int, _Answer] = {}
     month = rates.month_text(as_of.year * 12 + as_of.month - 1)
     needs_evidence: set[int] = set()
     with gc_paused():
+        dg = _digests(db, volunteer_ids, 2)
+        general = [vid for vid in dg.general if vid in wanted]
         for vid, key in dg.keys.items():
             if vid not in wanted:
                 continue
