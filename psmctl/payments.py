@@ -9,12 +9,10 @@ every read (coverage.py); nothing here stores a status.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,8 +23,9 @@ from sqlite_utils import Database
 from psmctl import coverage, rates
 from psmctl.coverage import Paid, Rules
 from psmctl.db import payments as dbp
-from psmctl.db import write_tx
+from psmctl.db import snapshot, write_tx
 from psmctl.errors import InputError, NotFound
+from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
@@ -143,18 +142,6 @@ def ledger(db: Database, volunteer_ids: Sequence[int] | None = None) -> dict[int
     with gc_paused():
         _fill_ledger(db, volunteer_ids, out, progs, fromiso)
     return out
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building large acyclic results (register-wide reports)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _fill_ledger(
@@ -638,6 +625,7 @@ def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Se
     }
 
 
+@snapshot
 def status_report(
     db: Database,
     *,
@@ -734,6 +722,7 @@ def _status_totals(roles: list[Role], run: _StatusRun) -> list[dict[str, Any]]:
 _TOTAL_KEY = {"AKTIF": "covered", "MENUNGGAK": "menunggak", "NONAKTIF": "nonaktif", "BELUM_TERDAFTAR": "never_paid"}
 
 
+@snapshot
 def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
     """`coverage due`: who must be paid for a month, how much per programme, totals per funding, who would lapse."""
     rates.month_index(month)
@@ -783,6 +772,7 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
     }
 
 
+@snapshot
 def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:
     """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
     rules = rules_from(settings)

@@ -7,11 +7,9 @@ transaction through db.volunteers. Codes in reports are stable identifiers (READ
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ from psmctl import categories, dates, nik, wilayah
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.headers import Header, find_header, load_aliases, seen_labels
+from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
@@ -679,18 +678,6 @@ class ImportResult:
     missing: list[dict[str, Any]] = field(default_factory=list)
     retired: int = 0
     batch_id: int | None = None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a file's rows are read, checked and planned (all acyclic data)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class _DryRun(Exception):

@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from psmctl import attendance, coverage, payments, rates
+from psmctl.db import snapshot
 from psmctl.settings import Settings
 from psmctl.training import to_jpl
 
@@ -253,6 +254,7 @@ def _jpl_by(db: Database, *, start: date, end: date, kecamatan: Sequence[str], b
     return groups, minutes
 
 
+@snapshot
 def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
     """All rows of the summary workbook for as_of (optionally only some kecamatan)."""
     roles = active_roles(db, kecamatan)
@@ -333,6 +335,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
 # The tables the other commands show, as rows for `psmctl export roster|coverage|due|training`
 
 
+@snapshot
 def roster_rows(
     db: Database,
     *,
@@ -349,6 +352,7 @@ def roster_rows(
     )
 
 
+@snapshot
 def coverage_rows(
     db: Database,
     *,
@@ -373,6 +377,7 @@ def coverage_rows(
     return rows
 
 
+@snapshot
 def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> list[dict[str, Any]]:
     """`coverage due`: who must be paid for a month and how much per programme."""
     people: list[dict[str, Any]] = payments.due_report(db, month=month, as_of=as_of, settings=settings)["people"]
@@ -383,6 +388,7 @@ def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> li
 TRAINING_REPORTS = ("never-trained", "hours", "certificates")
 
 
+@snapshot
 def training_rows(
     db: Database,
     report: str,

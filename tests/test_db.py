@@ -166,3 +166,19 @@ def test_forget_erases_personal_data_and_keeps_counts(db: Database, tmp_path: Pa
     assert "permintaan ybs" in note
     r = runner.invoke(app, ["volunteers", "list", "--format", "json"])
     assert "(data pribadi dihapus)" not in r.stdout  # forgotten people leave the register listing
+
+
+def test_a_report_reads_one_snapshot_while_a_writer_commits(db: Database, db_path: Path) -> None:
+    from psmctl.db import snapshot
+
+    @snapshot
+    def two_reads(d: Database) -> tuple[int, int]:
+        first = d.execute("SELECT count(*) FROM batches").fetchone()[0]
+        other = connect(db_path)  # another process's import commits between the report's two queries
+        other.execute("INSERT INTO batches(kind, created_at) VALUES ('roster', 'x')")
+        other.conn.close()
+        second = d.execute("SELECT count(*) FROM batches").fetchone()[0]
+        return int(first), int(second)
+
+    assert two_reads(db) == (0, 0)
+    assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == 1

@@ -6,11 +6,13 @@ that a cron export and an admin's import do not fail on each other, and applies 
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
@@ -144,3 +146,31 @@ def set_setting(db: Database, key: str, value: str | None) -> None:
 def all_settings(db: Database) -> dict[str, str]:
     """Every stored (non-default) setting."""
     return {str(k): str(v) for k, v in db.execute("SELECT key, value FROM settings ORDER BY key").fetchall()}
+
+
+@contextmanager
+def read_tx(db: Database) -> Iterator[Database]:
+    """One consistent snapshot for a report made of several queries (WAL: an import committing meanwhile is unseen)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.rollback()  # nothing was written; ends the snapshot
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def snapshot(fn: Callable[Concatenate[Database, P], R]) -> Callable[Concatenate[Database, P], R]:
+    """Decorator: run a multi-query report inside one read snapshot (see :func:`read_tx`)."""
+
+    @functools.wraps(fn)
+    def wrapper(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with read_tx(db):
+            return fn(db, *args, **kwargs)
+
+    return wrapper

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from psmctl.db.volunteers import ROLE_ORDER, role_filter
+
 _CHUNK = 900  # stay under SQLite's bound-parameter limit
 
 PAYMENT_COLUMNS = (
@@ -200,20 +202,9 @@ def register_roles(
     The rows, filters and order of ``volunteers.select_roles(active_only=True)``, only the columns the coverage
     reports print (a 100,000-role register without a dict per row).
     """
-    where = ["v.forgotten_at IS NULL", "r.status = 'AKTIF'"]
-    params: list[Any] = []
-    if unsur:
-        where.append("r.unsur = ?")
-        params.append(unsur)
-    if kelurahan:
-        where.append("(r.kode_wilayah = ? OR upper(r.kelurahan) = upper(?))")
-        params += [kelurahan, kelurahan]
-    if kecamatan:
-        where.append("(r.kode_kecamatan = ? OR upper(r.kecamatan) = upper(?))")
-        params += [kecamatan, kecamatan]
+    where, params = role_filter(unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
     return db.conn.execute(
         "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan FROM roles r JOIN volunteers v "
-        f"ON v.id = r.volunteer_id WHERE {' AND '.join(where)} "
-        "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik",
+        f"ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}",
         params,
     ).fetchall()

@@ -135,15 +135,14 @@ def write_roster(db: Database, w: RosterWrite) -> None:
         )
 
 
-def select_roles(
-    db: Database,
-    *,
-    unsur: str | None = None,
-    kelurahan: str | None = None,
-    kecamatan: str | None = None,
-    active_only: bool = True,
-) -> list[dict[str, Any]]:
-    """Register rows (one per role) with person fields, filtered; kelurahan/kecamatan match name or code."""
+# The register's one listing order; every query that lists roles uses it.
+ROLE_ORDER = "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
+
+
+def role_filter(
+    *, unsur: str | None, kelurahan: str | None, kecamatan: str | None, active_only: bool = True
+) -> tuple[str, list[Any]]:
+    """WHERE clause over `roles r JOIN volunteers v` for the register filters (kelurahan/kecamatan: name or code)."""
     where = ["v.forgotten_at IS NULL"]
     params: list[Any] = []
     if active_only:
@@ -157,11 +156,24 @@ def select_roles(
     if kecamatan:
         where.append("(r.kode_kecamatan = ? OR upper(r.kecamatan) = upper(?))")
         params += [kecamatan, kecamatan]
+    return " AND ".join(where), params
+
+
+def select_roles(
+    db: Database,
+    *,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+    active_only: bool = True,
+) -> list[dict[str, Any]]:
+    """Register rows (one per role) with person fields, filtered; kelurahan/kecamatan match name or code."""
+    where, params = role_filter(unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=active_only)
     sql = (
         "SELECT v.id AS volunteer_id, v.nik, v.nama, v.jenis_kelamin, v.tempat_lahir, v.tgl_lahir, v.alamat, "
         "v.rt_rw, v.no_hp, r.id AS role_id, r.unsur, r.kelurahan, r.kecamatan, r.kode_wilayah, r.kode_kecamatan, "
         "r.jabatan, r.status FROM roles r JOIN volunteers v ON v.id = r.volunteer_id "
-        f"WHERE {' AND '.join(where)} ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
+        f"WHERE {where} {ROLE_ORDER}"
     )
     cur = db.execute(sql, params)
     names = [d[0] for d in cur.description]
