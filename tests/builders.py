@@ -276,3 +276,13 @@ def _save(wb: openpyxl.Workbook, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def cli_commands(typer_app: object, prefix: list[str] | None = None) -> list[list[str]]:
+    """Every registered command path of a typer app, e.g. [["import", "roster"], ["volunteers", "list"], …]."""
+    out: list[list[str]] = []
+    for cmd in typer_app.registered_commands:  # type: ignore[attr-defined]
+        out.append([*(prefix or []), cmd.name or cmd.callback.__name__])
+    for group in typer_app.registered_groups:  # type: ignore[attr-defined]
+        out.extend(cli_commands(group.typer_instance, [*(prefix or []), group.name]))
+    return out

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from builders import make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
+from builders import cli_commands, make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
 from psmctl.cli import app
 
 BUDI = make_nik(born=dt.date(1990, 8, 17), serial=101)
@@ -219,17 +219,7 @@ def test_help_and_version_are_fast_and_light() -> None:
 
 
 def test_every_command_has_indonesian_help_with_an_example(runner: CliRunner) -> None:
-    from psmctl.cli import app as root
-
-    def walk(typer_app: object, prefix: list[str]) -> list[list[str]]:
-        out: list[list[str]] = []
-        for cmd in typer_app.registered_commands:  # type: ignore[attr-defined]
-            out.append([*prefix, cmd.name or cmd.callback.__name__])
-        for group in typer_app.registered_groups:  # type: ignore[attr-defined]
-            out.extend(walk(group.typer_instance, [*prefix, group.name]))
-        return out
-
-    commands = walk(root, [])
+    commands = cli_commands(app)
     assert ["import", "roster"] in commands and ["volunteers", "show"] in commands
     for cmd in commands:
         r = runner.invoke(app, [*cmd, "--help"])

@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from builders import cli_commands
 from psmctl.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
-
-
-def _commands(typer_app: object, prefix: list[str]) -> list[list[str]]:
-    out: list[list[str]] = []
-    for cmd in typer_app.registered_commands:  # type: ignore[attr-defined]
-        out.append([*prefix, cmd.name or cmd.callback.__name__])
-    for group in typer_app.registered_groups:  # type: ignore[attr-defined]
-        out.extend(_commands(group.typer_instance, [*prefix, group.name]))
-    return out
 
 
 def test_readme_starts_with_exactly_the_two_commands() -> None:
@@ -37,7 +29,7 @@ def test_readme_starts_with_exactly_the_two_commands() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    for cmd in _commands(app, []):
+    for cmd in cli_commands(app):
         assert f"psmctl {' '.join(cmd)}" in README, cmd
 
 
