@@ -96,7 +96,7 @@ def roster(
     payload = _payload(results)
     if fmt == TableOrJson.json:
         render.print_json(payload)
-    else:
+    elif payload:  # every file failed: the one-line errors below say it all
         render.import_report(payload, dry_run=dry_run)
     if report is not None and results:
         from psmctl.import_report import write_problem_report
