@@ -27,12 +27,6 @@ from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
 from psmctl.sheets import SheetData, read_tables
 
-PERSON_FIELDS = (
-    "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt_rw",
-    "no_hp", "pendidikan", "pekerjaan", "no_kk",
-)  # fmt: skip
-ROLE_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan", "jabatan", "no_sk", "tmt")
-
 
 @dataclass(slots=True)
 class RosterRow:
@@ -660,12 +654,6 @@ def parse_file(
         note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
         results[0].report.problems.append(note)
     return results
-
-
-def file_summary(parsed: list[ParsedSheet]) -> dict[str, Any]:
-    """Totals over the sheets of a file."""
-    keys = ("rows_read", "added", "changed", "unchanged", "rejected", "warnings", "skipped")
-    return {k: sum(getattr(p.report, k) for p in parsed) for k in keys}
 
 
 @dataclass
