@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 EXCEL_DAMAGED_MSG = (
     "NIK rusak oleh Excel: Excel hanya menyimpan 15 digit. "
@@ -44,9 +44,8 @@ class InvalidNik(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Nik:
-    """A valid NIK and what it encodes."""
+class Nik(NamedTuple):
+    """A valid NIK and what it encodes (a NamedTuple: an import builds one per row)."""
 
     number: str
     region: str  # 6 digits: kecamatan of first issue
@@ -127,63 +126,58 @@ def parse(
     roster_birth: date | None = None,
 ) -> Nik:
     """Validate a NIK typed as text and decode it (NIK-01, 03, 05-09); raises InvalidNik."""
-    if number.__class__ is str and len(number) == 16 and number.isdigit() and number.isascii():
-        return _decode(number, as_of, age_range, provinces, roster_birth)
-    s = compact(number)
-    if not s:
-        raise InvalidNik("NIK_MISSING", "NIK kosong")
-    if _SCIENTIFIC.match(s):
-        raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
-    if not (s.isascii() and s.isdigit()):
-        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
-    if len(s) != 16:
-        raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
-    return _decode(s, as_of, age_range, provinces, roster_birth)
+    return Decoder(as_of, age_range, provinces).parse(number, roster_birth)
 
 
-def _decode(
-    s: str,
-    as_of: date,
-    age_range: tuple[int, int],
-    provinces: Collection[str] | None,
-    roster_birth: date | None,
-) -> Nik:
-    if provinces is None:
-        from psmctl.wilayah import province_codes
+class Decoder:
+    """`parse` for many NIKs judged on one date: the DDMMYY part of each is decoded once (a roster repeats them)."""
 
-        provinces = province_codes()
-    if s[:2] not in provinces:
-        raise InvalidNik("NIK_PROVINCE_UNKNOWN", f"kode provinsi NIK tidak dikenal ({s[:2]})")
-    found = _birth_candidates(s[6:12], as_of, tuple(age_range))
-    if isinstance(found, InvalidNik):
-        raise InvalidNik(found.code, found.message)
-    sex, candidates = found
-    birth = candidates[0]
-    if len(candidates) > 1:  # only when the age range is 100 years or wider
-        birth = roster_birth if roster_birth in candidates else min(candidates)
-    if s[12:] == "0000":
-        raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
-    return Nik(number=s, region=s[:6], birth_date=birth, sex=sex, serial=int(s[12:]))
+    def __init__(
+        self, as_of: date, age_range: tuple[int, int] = (17, 99), provinces: Collection[str] | None = None
+    ) -> None:
+        if provinces is None:
+            from psmctl.wilayah import province_codes
 
+            provinces = province_codes()
+        self.as_of, self.age_range, self.provinces = as_of, (int(age_range[0]), int(age_range[1])), provinces
+        self._births: dict[str, tuple[str, tuple[date, ...]] | InvalidNik] = {}
 
-_CANDIDATES: dict[tuple[str, date, tuple[int, ...]], tuple[str, tuple[date, ...]] | InvalidNik] = {}
+    def parse(self, number: str, roster_birth: date | None = None) -> Nik:
+        """Validate and decode one NIK typed as text; raises InvalidNik."""
+        if number.__class__ is str and len(number) == 16 and number.isdigit() and number.isascii():
+            return self.decode(number, roster_birth)
+        s = compact(number)
+        if not s:
+            raise InvalidNik("NIK_MISSING", "NIK kosong")
+        if _SCIENTIFIC.match(s):
+            raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
+        if not (s.isascii() and s.isdigit()):
+            raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+        if len(s) != 16:
+            raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
+        return self.decode(s, roster_birth)
 
-
-def _birth_candidates(
-    ddmmyy: str, as_of: date, age_range: tuple[int, ...]
-) -> tuple[str, tuple[date, ...]] | InvalidNik:
-    """(sex, possible birth dates) of a NIK's DDMMYY part, or the error; cached (a roster repeats them)."""
-    key = (ddmmyy, as_of, age_range)
-    hit = _CANDIDATES.get(key)
-    if hit is None:
-        try:
-            hit = _candidates(ddmmyy, as_of, age_range)
-        except InvalidNik as e:
-            hit = e
-        if len(_CANDIDATES) > 100_000:
-            _CANDIDATES.clear()
-        _CANDIDATES[key] = hit
-    return hit
+    def decode(self, s: str, roster_birth: date | None = None) -> Nik:
+        """Decode 16 ASCII digits (the caller checked the form); raises InvalidNik."""
+        if s[:2] not in self.provinces:
+            raise InvalidNik("NIK_PROVINCE_UNKNOWN", f"kode provinsi NIK tidak dikenal ({s[:2]})")
+        ddmmyy = s[6:12]
+        found = self._births.get(ddmmyy)
+        if found is None:
+            try:
+                found = _candidates(ddmmyy, self.as_of, self.age_range)
+            except InvalidNik as e:
+                found = e
+            self._births[ddmmyy] = found  # at most 31 x 2 x 12 x 100 keys
+        if isinstance(found, InvalidNik):
+            raise InvalidNik(found.code, found.message)
+        sex, candidates = found
+        birth = candidates[0]
+        if len(candidates) > 1:  # only when the age range is 100 years or wider
+            birth = roster_birth if roster_birth in candidates else min(candidates)
+        if s[12:] == "0000":
+            raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
+        return Nik._make((s, s[:6], birth, sex, int(s[12:])))
 
 
 def _candidates(s: str, as_of: date, age_range: tuple[int, ...]) -> tuple[str, tuple[date, ...]]:
@@ -196,26 +190,21 @@ def _candidates(s: str, as_of: date, age_range: tuple[int, ...]) -> tuple[str, t
         raise InvalidNik("NIK_DATE_INVALID", f"tanggal lahir pada NIK tidak sah (angka hari {dd:02d})")
     if not 1 <= mm <= 12:
         raise InvalidNik("NIK_DATE_INVALID", f"bulan lahir pada NIK tidak sah ({mm:02d})")
-    candidates: list[date] = []
-    ages: list[str] = []
-    any_real = False
+    real: list[date] = []
     for century in (1900, 2000):
         try:
-            born = date(century + yy, mm, day)
+            real.append(date(century + yy, mm, day))
         except ValueError:
             continue
-        any_real = True
-        age = _age(born, as_of)
-        ages.append(f"{born.year} → umur {age}")
-        if born <= as_of and age_range[0] <= age <= age_range[1]:
-            candidates.append(born)
-    if not any_real:
+    if not real:
         raise InvalidNik(
             "NIK_DATE_INVALID", f"tanggal lahir pada NIK tidak ada di kalender ({day:02d}-{mm:02d}-{yy:02d})"
         )
+    candidates = tuple(b for b in real if b <= as_of and age_range[0] <= _age(b, as_of) <= age_range[1])
     if not candidates:
-        raise InvalidNik("NIK_DATE_INVALID", f"tahun lahir pada NIK tidak masuk akal ({', '.join(ages)})")
-    return sex, tuple(candidates)
+        ages = ", ".join(f"{b.year} → umur {_age(b, as_of)}" for b in real)
+        raise InvalidNik("NIK_DATE_INVALID", f"tahun lahir pada NIK tidak masuk akal ({ages})")
+    return sex, candidates
 
 
 def format_nik(region: str, birth_date: date, sex: str, serial: int) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,8 @@ class RosterRow:
     row: int  # as Excel shows it (1-based)
     nik: str
     unsur: str
-    person: dict[str, str | None]
-    role: dict[str, str | None]
+    person: tuple[str | None, ...]  # values in db.volunteers.PERSON_COLUMNS order
+    role: tuple[str | None, ...]  # values in db.volunteers.ROLE_COLUMNS order
     roster_key: str
 
 
@@ -87,10 +88,12 @@ _WS = re.compile(r"\s+")
 def _text(v: object) -> str:
     """A cell as trimmed text with inner whitespace collapsed (the hot path of every import)."""
     if v.__class__ is str:
+        if not v:
+            return v
         s = v.strip()
-        if "  " in s or "\n" in s or "\t" in s or "\xa0" in s or "\r" in s:
+        if "  " in s or not s.isprintable():  # tabs, newlines and NBSP are not printable
             s = _WS.sub(" ", s)
-        return str(s)
+        return s
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -265,10 +268,20 @@ class _Regions:
         return out, notes
 
 
-def roster_key(unsur: str, role: dict[str, str | None]) -> str:
-    """Which roster a role belongs to: the unsur and the kelurahan (code when resolved)."""
-    place = role.get("kode_wilayah") or wilayah.norm_name(role.get("kelurahan") or "", "desa_kelurahan") or "-"
+def roster_key(unsur: str, region: tuple[str | None, ...]) -> str:
+    """Which roster a role belongs to: the unsur and the kelurahan (code when resolved); region as REGION_FIELDS."""
+    kelurahan, _, kode_wilayah, _ = region
+    place = kode_wilayah or wilayah.norm_name(kelurahan or "", "desa_kelurahan") or "-"
     return f"{unsur}|{place}"
+
+
+# The cells row() reads, in one itemgetter call per row; a field the sheet lacks reads the "" padded after the row.
+_FIELDS = (
+    "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
+    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk",
+)  # fmt: skip
+REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
+_DONE: list[object] = []  # what a parsed row is replaced with (never read again, never changed)
 
 
 class _SheetParser:
@@ -276,18 +289,23 @@ class _SheetParser:
         self.file, self.sheet, self.header, self.opts, self.as_of = file, sheet, header, opts, as_of
         self.report = SheetReport(file=file, sheet=sheet.name)
         self.parsed = ParsedSheet(self.report)
-        self.age_range = tuple(settings.get("nik.century_age_range"))
+        age_range = settings.get("nik.century_age_range")
+        self.nik = nik.Decoder(as_of, (int(age_range[0]), int(age_range[1])), wilayah.province_codes())
         self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
         self.phone_min = int(settings.get("import.phone_min_digits"))
         self.titles = _title_defaults(sheet.rows, header.row_index)
         self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
         self.default_unsur = str(settings.get("roster.default_unsur"))
-        self.provinces = wilayah.province_codes()
         self.n_warnings = 0
+        self.width = max([len(r) for r in sheet.rows[header.data_start :]] + [max(header.columns.values()) + 1])
+        self.cells = itemgetter(*(header.columns.get(f, self.width) for f in _FIELDS))
+        self.nik_col = header.columns["nik"]
+        self.has_ttl = "ttl" in header.columns
         # Per distinct cell value: a roster repeats the same few genders, dates, regions many times.
         self._genders: dict[object, str | None] = {}
         self._dates: dict[str, date | str | None] = {}
         self._nik_regions: dict[str, tuple[str, str | None]] = {}
+        self._places: dict[tuple[str, str, str], tuple[tuple[str | None, ...], list[tuple[str, str, str]], str]] = {}
 
     def gender(self, value: object) -> str | None:
         if value.__class__ is not str:
@@ -315,6 +333,16 @@ class _SheetParser:
             hit = self._nik_regions[region] = wilayah.nik_region_status(region)
         return hit
 
+    def place(self, unsur: str, kel: str, kec: str) -> tuple[tuple[str | None, ...], list[tuple[str, str, str]], str]:
+        """(region values as REGION_FIELDS, notes, roster key) of a kelurahan/kecamatan pair, once per pair."""
+        key = (unsur, kel, kec)
+        hit = self._places.get(key)
+        if hit is None:
+            out, notes = self.regions.resolve(kel, kec)
+            region = tuple(out[f] for f in REGION_FIELDS)
+            hit = self._places[key] = (region, notes, roster_key(unsur, region))
+        return hit
+
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
         shown = None if value is None else (nik_safe(value) if fld == "nik" else _text(value)[:200])
@@ -324,48 +352,56 @@ class _SheetParser:
 
     def run(self, seen: dict[tuple[str, str], tuple[str, int]], progress: Callable[[int], None] | None) -> None:
         rows = self.sheet.rows
+        width, nik_col = self.width, self.nik_col
         i = self.header.data_start
         while i < len(rows):
             row = rows[i]
+            rows[i] = _DONE  # its cells are freed as the parsed rows grow
             excel_row = i + 1
             i += 1
             if progress and i % 2000 == 0:
                 progress(2000)
-            if _is_blank(row):
-                self.report.skipped += 1
-                continue
-            first = _first_text(row)
-            if _TOTAL.match(first) and not _looks_like_nik(row, self.header):
-                self.report.skipped += 1
-                self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
-                continue
-            if _is_footer(row, self.header):
-                if any(_looks_like_nik(later, self.header) for later in rows[i:]):
-                    # Signature-like text with roster rows after it: skip this row, never the people below it.
+            v = row[nik_col] if nik_col < len(row) else None
+            if not (v.__class__ is str and len(v) == 16 and v.isdigit()):  # not the usual clean text NIK
+                if _is_blank(row):
                     self.report.skipped += 1
-                    self.add(excel_row, None, first, "warning", "ROW_SKIPPED", "baris tanpa NIK mirip tanda tangan")
                     continue
-                rest = sum(1 for r in rows[excel_row - 1 :] if not _is_blank(r))
-                self.report.skipped += rest
-                self.add(
-                    excel_row,
-                    None,
-                    first,
-                    "info",
-                    "SIGNATURE_BLOCK",
-                    f"blok tanda tangan: {rest} baris dilewati",
-                )
-                break
+                first = _first_text(row)
+                if _TOTAL.match(first) and not _looks_like_nik(row, self.header):
+                    self.report.skipped += 1
+                    self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
+                    continue
+                if _is_footer(row, self.header):
+                    if any(_looks_like_nik(later, self.header) for later in rows[i:]):
+                        # Signature-like text with roster rows after it: skip this row, never the people below it.
+                        self.report.skipped += 1
+                        self.add(excel_row, None, first, "warning", "ROW_SKIPPED", "baris tanpa NIK mirip tanda tangan")
+                        continue
+                    rest = 1 + sum(1 for r in rows[i:] if not _is_blank(r))
+                    self.report.skipped += rest
+                    self.add(
+                        excel_row,
+                        None,
+                        first,
+                        "info",
+                        "SIGNATURE_BLOCK",
+                        f"blok tanda tangan: {rest} baris dilewati",
+                    )
+                    break
             self.report.rows_read += 1
+            if len(row) < width:
+                row.extend([""] * (width - len(row)))
+            row.append("")  # what a field the sheet lacks reads (index `width`)
             self.row(row, excel_row, seen)
 
     def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
         h = self.header
-        width = len(row)
-        raw = {f: (row[c] if c < width else "") for f, c in h.columns.items()}
+        (
+            raw_nama, raw_nik, raw_date, raw_tempat, raw_ttl, raw_jk, raw_cat, raw_jabatan, raw_hp, raw_rtrw,
+            raw_rt, raw_rw, raw_kel, raw_kec, raw_tmt, raw_alamat, raw_pendidikan, raw_pekerjaan, raw_kk, raw_sk,
+        ) = self.cells(row)  # fmt: skip
         warns_before = self.n_warnings
-        nama = _text(raw.get("nama", ""))
-        raw_nik = raw.get("nik", "")
+        nama = _text(raw_nama)
         ok = True
         if not nama:
             self.add(r, "nama", "", "error", "NAME_MISSING", "nama kosong")
@@ -386,41 +422,33 @@ class _SheetParser:
             self.add(r, "nik", raw_nik, "error", e.code, e.message)
             ok = False
         # Birth place and date: combined column or separate ones.
-        tempat, raw_date = "", raw.get("tgl_lahir", "")
+        tempat = _text(raw_tempat)
         date_field = "tgl_lahir"
-        if "tempat_lahir" in h.columns:
-            tempat = _text(raw.get("tempat_lahir", ""))
-        if "ttl" in h.columns:
-            t_place, t_date = split_ttl(raw.get("ttl", ""))
+        if self.has_ttl:
+            t_place, t_date = split_ttl(raw_ttl)
             tempat = tempat or t_place
             if raw_date == "":
                 raw_date, date_field = t_date, "ttl"
         birth = self.date_cell(raw_date)
-        if isinstance(birth, str):
+        if birth.__class__ is str:
             self.add(r, date_field, raw_date, "error", "DATE_INVALID", f"tanggal lahir tidak sah: {birth}")
             ok = False
             birth = None
-        elif birth is not None and (birth > self.as_of or birth.year < 1900):
+        elif birth is not None and (birth > self.as_of or birth.year < 1900):  # type: ignore[operator,union-attr]
             self.add(
                 r,
                 date_field,
                 raw_date,
                 "error",
                 "DATE_INVALID",
-                f"tanggal lahir {birth.isoformat()} tidak mungkin",
+                f"tanggal lahir {birth.isoformat()} tidak mungkin",  # type: ignore[union-attr]
             )
             ok = False
             birth = None
         decoded = None
         if number:
             try:
-                decoded = nik.parse(
-                    number,
-                    as_of=self.as_of,
-                    age_range=self.age_range,
-                    provinces=self.provinces,
-                    roster_birth=birth,
-                )
+                decoded = self.nik.decode(number, birth)  # type: ignore[arg-type]
             except nik.InvalidNik as e:
                 self.add(r, "nik", number, "error", e.code, e.message)
                 ok = False
@@ -444,9 +472,8 @@ class _SheetParser:
                     "NIK_REGION_HISTORICAL",
                     f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})",
                 )
-        gender = self.gender(raw.get("jk", ""))
-        raw_jk = raw.get("jk", "")
-        if gender is None and _text(raw_jk) and decoded is not None:
+        gender = self.gender(raw_jk)
+        if gender is None and decoded is not None and _text(raw_jk):
             self.add(
                 r,
                 "jk",
@@ -472,7 +499,7 @@ class _SheetParser:
                     raw_date,
                     "warning",
                     "NIK_DOB_MISMATCH",
-                    f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = {dates.format_id(birth)}",
+                    f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = {dates.format_id(birth)}",  # type: ignore[arg-type]
                 )
             if birth is None and _text(raw_date) == "":
                 if ok:
@@ -488,9 +515,8 @@ class _SheetParser:
             gender = gender or decoded.sex
         # Unsur: the row's own column, else --unsur, else the title block, else the setting.
         unsur = None
-        raw_cat = raw.get("kategori", "")
-        jabatan = _text(raw.get("jabatan", "")) or None
-        if _text(raw_cat):
+        jabatan = _text(raw_jabatan) or None
+        if raw_cat != "" and _text(raw_cat):
             unsur = categories.match(raw_cat)
             if unsur is None and h.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
                 jabatan = _text(raw_cat)  # an UNSUR column holding Ketua/Anggota is a jabatan column
@@ -507,8 +533,7 @@ class _SheetParser:
         unsur = unsur or self.opts.unsur or self.titles.get("unsur") or self.default_unsur
         # Phone, RT/RW.
         phone: str | None = None
-        raw_hp = raw.get("no_hp", "")
-        if _text(raw_hp):
+        if raw_hp != "" and _text(raw_hp):
             phone, plausible = normalise_phone(raw_hp, self.phone_min)
             if not plausible:
                 self.add(
@@ -519,8 +544,7 @@ class _SheetParser:
                     "PHONE_INVALID",
                     "nomor HP tidak wajar; disimpan seperti tertulis",
                 )
-        rt_rw = _text(raw.get("rt_rw", "")) or None
-        raw_rtrw = raw.get("rt_rw", "")
+        rt_rw = _text(raw_rtrw) or None
         if isinstance(raw_rtrw, date):
             self.add(
                 r,
@@ -530,20 +554,20 @@ class _SheetParser:
                 "RT_RW_AS_DATE",
                 "RT/RW terbaca sebagai tanggal oleh Excel; periksa",
             )
-        if rt_rw is None and ("rt" in h.columns or "rw" in h.columns):
-            rt, rw = _text(raw.get("rt", "")), _text(raw.get("rw", ""))
+        if rt_rw is None and (raw_rt != "" or raw_rw != ""):
+            rt, rw = _text(raw_rt), _text(raw_rw)
             if rt or rw:
                 rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
         # Region: the row's column, else --kelurahan/--kecamatan, else the title block.
-        kel = _text(raw.get("kelurahan", "")) or self.opts.kelurahan or self.titles.get("kelurahan", "")
-        kec = _text(raw.get("kecamatan", "")) or self.opts.kecamatan or self.titles.get("kecamatan", "")
-        region, notes = self.regions.resolve(kel, kec)
+        kel = _text(raw_kel) or self.opts.kelurahan or self.titles.get("kelurahan", "")
+        kec = _text(raw_kec) or self.opts.kecamatan or self.titles.get("kecamatan", "")
+        region, notes, key_of_roster = self.place(unsur, kel, kec)
         for code, col, msg in notes:
             self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
         # Age limits per category (CAT-02) are warnings only.
         cat = categories.get(unsur)
         if cat and birth:
-            age = dates.age_on(birth, self.as_of)
+            age = dates.age_on(birth, self.as_of)  # type: ignore[arg-type]
             if (cat.min_age and age < cat.min_age) or (cat.max_age and age > cat.max_age):
                 limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
                 self.add(
@@ -554,13 +578,13 @@ class _SheetParser:
                     "AGE_OUT_OF_RANGE",
                     f"umur {age} di luar batas {unsur} ({limits})",
                 )
-        tmt = self.date_cell(raw.get("tmt", ""))
-        if isinstance(tmt, str):
-            self.add(r, "tmt", raw.get("tmt", ""), "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
+        tmt = self.date_cell(raw_tmt) if raw_tmt != "" else None
+        if tmt.__class__ is str:
+            self.add(r, "tmt", raw_tmt, "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
             tmt = None
-        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:
+        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:  # type: ignore[arg-type]
             self.add(
-                r, "tmt", raw.get("tmt", ""), "warning", "MASA_TUGAS_LEWAT",
+                r, "tmt", raw_tmt, "warning", "MASA_TUGAS_LEWAT",
                 f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK",
             )  # fmt: skip
         if ok and decoded is not None:
@@ -573,27 +597,21 @@ class _SheetParser:
             else:
                 seen[key] = (self.sheet.name, r)
         if ok and decoded is not None:
-            person: dict[str, str | None] = {
-                "nama": nama,
-                "jenis_kelamin": gender,
-                "tempat_lahir": tempat.title() if tempat.isupper() else (tempat or None),
-                "tgl_lahir": birth.isoformat() if birth else None,
-                "alamat": _text(raw.get("alamat", "")) or None,
-                "rt_rw": rt_rw,
-                "no_hp": phone,
-                "pendidikan": _text(raw.get("pendidikan", "")) or None,
-                "pekerjaan": _text(raw.get("pekerjaan", "")) or None,
-                "no_kk": nik.compact(raw.get("no_kk", "")) or None if _text(raw.get("no_kk", "")) else None,
-            }
-            role: dict[str, str | None] = {
-                **region,
-                "jabatan": jabatan,
-                "no_sk": _text(raw.get("no_sk", "")) or None,
-                "tmt": tmt.isoformat() if isinstance(tmt, date) else None,
-            }
-            self.parsed.rows.append(
-                RosterRow(self.sheet.name, r, decoded.number, unsur, person, role, roster_key(unsur, role))
+            # Tuples in the register's column order (db.volunteers): 100k rows of dicts cost 100 MB more.
+            person = (
+                nama,
+                gender,
+                tempat.title() if tempat.isupper() else (tempat or None),
+                birth.isoformat() if birth else None,  # type: ignore[union-attr]
+                _text(raw_alamat) or None,
+                rt_rw,
+                phone,
+                _text(raw_pendidikan) or None,
+                _text(raw_pekerjaan) or None,
+                (nik.compact(raw_kk) or None) if raw_kk != "" and _text(raw_kk) else None,
             )
+            role = (*region, jabatan, _text(raw_sk) or None, tmt.isoformat() if tmt else None, "AKTIF")  # type: ignore[union-attr]
+            self.parsed.rows.append(RosterRow(self.sheet.name, r, decoded.number, unsur, person, role, key_of_roster))
         else:
             self.report.rejected += 1
         if self.n_warnings > warns_before:
@@ -733,71 +751,79 @@ def _plan(
     w = vdb.RosterWrite(batch_id=batch_id)
     rows = [r for p in parsed for r in p.rows]
     persons = vdb.persons_by_nik(db, [r.nik for r in rows])
-    roles = vdb.roles_of(db, [p["id"] for p in persons.values()])
-    pending: dict[str, dict[str, Any]] = {}
-    in_file: set[tuple[str, str]] = set()
-    new_role_keys: set[tuple[str, str]] = set()
-    reports = {p.report.sheet: p.report for p in parsed}
-    for r in rows:
-        rep = reports[r.sheet]
+    roles = vdb.roles_of(db, [p[0] for p in persons.values()])
+    next_id = vdb.next_volunteer_id(db)  # ids given here, inside the write lock: roles and changes need them
+    pending: dict[str, list[Any]] = {}  # people new in this file: their insert row, completed by later rows
+    in_file: set[tuple[str, str]] = set()  # (nik, unsur): unique, the parser rejected duplicates
+    n_person = len(vdb.PERSON_COLUMNS)
+    for r, rep in ((r, p.report) for p in parsed for r in p.rows):
         in_file.add((r.nik, r.unsur))
         notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
-
         old = persons.get(r.nik)
         changed: list[str] = []
         is_new = False
-        if old is None and r.nik not in pending:
-            rec = {"nik": r.nik, **r.person, "sheet": r.sheet, "row": r.row}
-            pending[r.nik] = rec
+        if old is not None:
+            vid, old_values = old
+            if old_values[0] and r.person[0] and old_values[0].casefold() != str(r.person[0]).casefold():
+                notes.append(
+                    ("NIK_NAME_CONFLICT", f"NIK ini di register bernama '{old_values[0]}', di berkas '{r.person[0]}'")
+                )
+            if r.person != old_values:  # None in the file leaves the register's value alone
+                merged = list(old_values)
+                for i in range(n_person):
+                    value = r.person[i]
+                    if value is not None and value != merged[i]:
+                        col = vdb.PERSON_COLUMNS[i]
+                        w.person_updates.append((vid, col, value))
+                        w.changes.append((vid, None, col, merged[i], value, batch_id, r.sheet, r.row, None))
+                        merged[i] = value
+                        changed.append(col)
+                persons[r.nik] = (vid, tuple(merged))
+        elif r.nik in pending:
+            rec = pending[r.nik]  # the same person on a second roster of this file
+            vid = rec[0]
+            for i in range(n_person):
+                if r.person[i] is not None and rec[2 + i] is None:
+                    rec[2 + i] = r.person[i]
+        else:
+            vid = next_id
+            next_id += 1
+            rec = pending[r.nik] = [vid, r.nik, *r.person, batch_id, r.sheet, r.row]
             w.new_people.append(rec)
             is_new = True
-        elif old is None:
-            rec = pending[r.nik]
-            for col, value in r.person.items():
-                if value is not None and rec.get(col) is None:
-                    rec[col] = value
-        else:
-            if old["nama"] and r.person["nama"] and old["nama"].casefold() != str(r.person["nama"]).casefold():
-                msg = f"NIK ini di register bernama '{old['nama']}', di berkas '{r.person['nama']}'"
-                notes.append(("NIK_NAME_CONFLICT", msg))
-            for col, value in r.person.items():
-                if value is not None and value != old.get(col):
-                    w.person_updates.append((old["id"], col, value))
-                    w.changes.append((r.nik, None, col, old.get(col), value, batch_id, r.sheet, r.row, None))
-                    old[col] = value
-                    changed.append(col)
         # Roles: one per (person, unsur).
-        existing = roles.get(old["id"], []) if old else []
-        mine = next((x for x in existing if x["unsur"] == r.unsur), None)
+        existing = roles.get(vid, ()) if old is not None else ()
+        mine = None
         for other in existing:
-            if other["unsur"] != r.unsur and other["status"] == "AKTIF":
+            if other.unsur == r.unsur:
+                mine = other
+            elif other.values[-1] == "AKTIF":
                 notes.append(
-                    ("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other['unsur']} di {other['kelurahan'] or '-'}")
+                    ("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other.unsur} di {other.values[0] or '-'}")
                 )
-        role_values = {**r.role, "status": "AKTIF"}
         if mine is None:
-            if (r.nik, r.unsur) not in new_role_keys:
-                new_role_keys.add((r.nik, r.unsur))
-                w.new_roles.append({"nik": r.nik, "unsur": r.unsur, "roster_key": r.roster_key, **role_values,
-                                    "sheet": r.sheet, "row": r.row})  # fmt: skip
+            w.new_roles.append((vid, batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
             is_new = True
         else:
-            if mine["roster_key"] != r.roster_key:
+            if mine.roster_key != r.roster_key:
                 notes.append(
                     (
                         "NIK_ON_OTHER_ROSTER",
-                        f"sebelumnya di daftar {mine['unsur']} {mine['kelurahan'] or '-'}; dipindah ke "
-                        f"{r.role.get('kelurahan') or '-'}",
+                        f"sebelumnya di daftar {mine.unsur} {mine.values[0] or '-'}; dipindah ke {r.role[0] or '-'}",
                     )
                 )
-                w.role_updates.append((mine["id"], "roster_key", r.roster_key))
-                mine["roster_key"] = r.roster_key
-            for col, value in role_values.items():
-                if col in vdb.ROLE_COLUMNS and value is not None and value != mine.get(col):
-                    w.role_updates.append((mine["id"], col, value))
-                    w.changes.append((r.nik, mine["id"], col, mine.get(col), value, batch_id, r.sheet, r.row, None))
-                    mine[col] = value
-                    changed.append(col)
+                w.role_updates.append((mine.id, "roster_key", r.roster_key))
+                mine.roster_key = r.roster_key
+            if r.role != mine.values:
+                merged = list(mine.values)
+                for i, col in enumerate(vdb.ROLE_COLUMNS):
+                    value = r.role[i]
+                    if value is not None and value != merged[i]:
+                        w.role_updates.append((mine.id, col, value))
+                        w.changes.append((vid, mine.id, col, merged[i], value, batch_id, r.sheet, r.row, None))
+                        merged[i] = value
+                        changed.append(col)
+                mine.values = tuple(merged)
         if is_new:
             rep.added += 1
         elif changed:
@@ -821,18 +847,9 @@ def _plan(
         )
         if retire_missing:
             w.role_updates.append((role["id"], "status", "BERHENTI"))
+            note = "tidak ada di berkas baru"
             w.changes.append(
-                (
-                    role["nik"],
-                    role["id"],
-                    "status",
-                    "AKTIF",
-                    "BERHENTI",
-                    batch_id,
-                    None,
-                    None,
-                    "tidak ada di berkas baru",
-                )
+                (role["volunteer_id"], role["id"], "status", "AKTIF", "BERHENTI", batch_id, None, None, note)
             )
             result.retired += 1
     return w

@@ -29,9 +29,13 @@ class Region:
 
 
 @cache
+def _text(name: str) -> str:
+    return resources.files("psmctl.data").joinpath(name).read_text("utf-8")
+
+
+@cache
 def _lines(name: str) -> tuple[str, ...]:
-    text = resources.files("psmctl.data").joinpath(name).read_text("utf-8")
-    return tuple(text.splitlines()[1:])
+    return tuple(_text(name).splitlines()[1:])
 
 
 def _parse(lines: Iterable[str]) -> list[list[str]]:
@@ -49,9 +53,9 @@ def _scoped(prefix: str) -> dict[str, Region]:
     """Current codes starting with `prefix` (a kab/kota or kecamatan code); cheap, so imports never load all."""
     if not prefix:
         return current()
-    lines = _lines("wilayah.csv")
-    want = prefix + "."
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(ln for ln in lines if ln.startswith((want, prefix + ",")))}
+    # One regex pass over the file text, not a Python test per line: 91,599 lines, a few hundred wanted.
+    found = re.findall(rf"^{re.escape(prefix)}[.,][^\r\n]*", _text("wilayah.csv"), re.MULTILINE)
+    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(found)}
 
 
 @cache

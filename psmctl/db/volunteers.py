@@ -42,31 +42,40 @@ def volunteer_ids_by_nik(db: Database, niks: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Full person rows (with id) for the given NIKs."""
+def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, tuple[int, tuple[Any, ...]]]:
+    """(id, values in PERSON_COLUMNS order) of the given NIKs that are on the register."""
     cols = ", ".join(("id", "nik", *PERSON_COLUMNS))
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, tuple[int, tuple[Any, ...]]] = {}
     for chunk in _chunks(list(niks)):
         marks = ",".join("?" * len(chunk))
-        cur = db.execute(f"SELECT {cols} FROM volunteers WHERE nik IN ({marks})", list(chunk))
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            rec = dict(zip(names, row, strict=True))
-            out[rec["nik"]] = rec
+        for row in db.execute(f"SELECT {cols} FROM volunteers WHERE nik IN ({marks})", list(chunk)):
+            out[row[1]] = (row[0], row[2:])
     return out
 
 
-def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def next_volunteer_id(db: Database) -> int:
+    """The id the next new volunteer gets (call inside the write transaction)."""
+    return int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM volunteers").fetchone()[0])
+
+
+@dataclass(slots=True)
+class RoleRow:
+    """A role on the register as an import compares it: values in ROLE_COLUMNS order."""
+
+    id: int
+    unsur: str
+    roster_key: str
+    values: tuple[Any, ...]
+
+
+def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleRow]]:
     """Every role of the given volunteers, keyed by volunteer id."""
     cols = ", ".join(("id", "volunteer_id", "unsur", "roster_key", *ROLE_COLUMNS))
-    out: dict[int, list[dict[str, Any]]] = {}
+    out: dict[int, list[RoleRow]] = {}
     for chunk in _chunks(list(volunteer_ids)):
         marks = ",".join("?" * len(chunk))
-        cur = db.execute(f"SELECT {cols} FROM roles WHERE volunteer_id IN ({marks})", list(chunk))
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            rec = dict(zip(names, row, strict=True))
-            out.setdefault(rec["volunteer_id"], []).append(rec)
+        for row in db.execute(f"SELECT {cols} FROM roles WHERE volunteer_id IN ({marks})", list(chunk)):
+            out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
     return out
 
 
@@ -87,25 +96,30 @@ def active_roles_on_rosters(db: Database, roster_keys: Sequence[str]) -> list[di
 
 @dataclass
 class RosterWrite:
-    """Everything one roster file changes, prepared in Python and written with executemany."""
+    """Everything one roster file changes, prepared in Python as rows for executemany."""
 
     batch_id: int
-    new_people: list[dict[str, Any]] = field(default_factory=list)  # nik + person columns + sheet/row
+    new_people: list[list[Any]] = field(default_factory=list)  # NEW_PERSON_COLUMNS order (id given by the plan)
     person_updates: list[tuple[int, str, Any]] = field(default_factory=list)  # (volunteer_id, column, value)
-    new_roles: list[dict[str, Any]] = field(default_factory=list)  # nik + unsur + role columns + sheet/row
+    new_roles: list[tuple[Any, ...]] = field(default_factory=list)  # NEW_ROLE_COLUMNS order
     role_updates: list[tuple[int, str, Any]] = field(default_factory=list)  # (role_id, column, value)
-    changes: list[tuple[Any, ...]] = field(default_factory=list)  # audit rows (nik, role_id|None, field, old, new, ...)
+    changes: list[tuple[Any, ...]] = field(default_factory=list)  # CHANGE_COLUMNS order
+
+
+NEW_PERSON_COLUMNS = ("id", "nik", *PERSON_COLUMNS, "batch_id", "sheet", "row")
+NEW_ROLE_COLUMNS = ("volunteer_id", "batch_id", "unsur", "roster_key", *ROLE_COLUMNS, "sheet", "row")
+CHANGE_COLUMNS = ("volunteer_id", "role_id", "field", "old_value", "new_value", "batch_id", "sheet", "row", "note")
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def write_roster(db: Database, w: RosterWrite) -> None:
     """Apply a prepared roster write; the caller holds the transaction."""
     conn = db.conn
     if w.new_people:
-        cols = ("nik", *PERSON_COLUMNS, "batch_id", "sheet", "row")
-        conn.executemany(
-            f"INSERT INTO volunteers({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            (tuple(p.get(c) if c != "batch_id" else w.batch_id for c in cols) for p in w.new_people),
-        )
+        conn.executemany(_insert("volunteers", NEW_PERSON_COLUMNS), w.new_people)
     for column in {c for _, c, _ in w.person_updates}:
         assert column in PERSON_COLUMNS  # noqa: S101  column names never come from input
         conn.executemany(
@@ -113,13 +127,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
             [(v, vid) for vid, c, v in w.person_updates if c == column],
         )
     if w.new_roles:
-        ids = volunteer_ids_by_nik(db, [r["nik"] for r in w.new_roles])
-        rcols = ("unsur", "roster_key", *ROLE_COLUMNS, "sheet", "row")
-        conn.executemany(
-            f"INSERT INTO roles(volunteer_id, batch_id, {', '.join(rcols)}) "
-            f"VALUES (?, ?, {', '.join('?' * len(rcols))})",
-            ((ids[r["nik"]], w.batch_id, *(r.get(c) for c in rcols)) for r in w.new_roles),
-        )
+        conn.executemany(_insert("roles", NEW_ROLE_COLUMNS), w.new_roles)
     for column in {c for _, c, _ in w.role_updates}:
         assert column in (*ROLE_COLUMNS, "roster_key")  # noqa: S101
         conn.executemany(
@@ -127,12 +135,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
             [(v, rid) for rid, c, v in w.role_updates if c == column],
         )
     if w.changes:
-        ids = volunteer_ids_by_nik(db, [c[0] for c in w.changes])
-        conn.executemany(
-            "INSERT INTO changes(volunteer_id, role_id, field, old_value, new_value, batch_id, sheet, row, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((ids[c[0]], *c[1:]) for c in w.changes),
-        )
+        conn.executemany(_insert("changes", CHANGE_COLUMNS), w.changes)
 
 
 # The register's one listing order; every query that lists roles uses it.
