@@ -281,7 +281,19 @@ _FIELDS = (
     "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk",
 )  # fmt: skip
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
-_DONE: list[object] = []  # what a parsed row is replaced with (never read again, never changed)
+_DONE: list[object] = []
+_Place = tuple[tuple[str | None, ...], list[tuple[str, str, str]], str, "categories.Category | None"]
+
+
+class _TextCache(dict[str, str]):
+    """`_text` of a string cell, computed once per distinct value (dict lookups stay in C)."""
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _text(key)
+        return value
+
+
+# what a parsed row is replaced with (never read again, never changed)
 
 
 class _SheetParser:
@@ -305,7 +317,10 @@ class _SheetParser:
         self._genders: dict[object, str | None] = {}
         self._dates: dict[str, date | str | None] = {}
         self._nik_regions: dict[str, tuple[str, str | None]] = {}
-        self._places: dict[tuple[str, str, str], tuple[tuple[str | None, ...], list[tuple[str, str, str]], str]] = {}
+        self._places: dict[tuple[str, str, str], _Place] = {}
+        self.short = _TextCache()  # text of the few distinct values of columns such as KELURAHAN or JABATAN
+        self.default_kel = opts.kelurahan or self.titles.get("kelurahan", "")
+        self.default_kec = opts.kecamatan or self.titles.get("kecamatan", "")
 
     def gender(self, value: object) -> str | None:
         if value.__class__ is not str:
@@ -316,6 +331,8 @@ class _SheetParser:
         return hit
 
     def date_cell(self, value: object) -> date | str | None:
+        if value.__class__ is date:  # a real date cell: most rows
+            return value
         if value.__class__ is not str:
             return dates.parse_date_cell(value, as_of=self.as_of)
         hit = self._dates.get(value)
@@ -333,14 +350,14 @@ class _SheetParser:
             hit = self._nik_regions[region] = wilayah.nik_region_status(region)
         return hit
 
-    def place(self, unsur: str, kel: str, kec: str) -> tuple[tuple[str | None, ...], list[tuple[str, str, str]], str]:
-        """(region values as REGION_FIELDS, notes, roster key) of a kelurahan/kecamatan pair, once per pair."""
+    def place(self, unsur: str, kel: str, kec: str) -> _Place:
+        """(region values as REGION_FIELDS, notes, roster key, category) of an unsur and place, once per triple."""
         key = (unsur, kel, kec)
         hit = self._places.get(key)
         if hit is None:
             out, notes = self.regions.resolve(kel, kec)
             region = tuple(out[f] for f in REGION_FIELDS)
-            hit = self._places[key] = (region, notes, roster_key(unsur, region))
+            hit = self._places[key] = (region, notes, roster_key(unsur, region), categories.get(unsur))
         return hit
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
@@ -408,7 +425,10 @@ class _SheetParser:
             ok = False
         number = ""
         try:
-            number, note = nik.from_cell(raw_nik, numeric_ok=self.numeric_ok)
+            if raw_nik.__class__ is str and len(raw_nik) == 16 and raw_nik.isdigit() and raw_nik.isascii():
+                number, note = raw_nik, None  # the clean text NIK of almost every row
+            else:
+                number, note = nik.from_cell(raw_nik, numeric_ok=self.numeric_ok)
             if note:
                 self.add(
                     r,
@@ -421,8 +441,9 @@ class _SheetParser:
         except nik.InvalidNik as e:
             self.add(r, "nik", raw_nik, "error", e.code, e.message)
             ok = False
+        short = self.short
         # Birth place and date: combined column or separate ones.
-        tempat = _text(raw_tempat)
+        tempat = short[raw_tempat] if raw_tempat.__class__ is str else _text(raw_tempat)
         date_field = "tgl_lahir"
         if self.has_ttl:
             t_place, t_date = split_ttl(raw_ttl)
@@ -453,7 +474,7 @@ class _SheetParser:
                 self.add(r, "nik", number, "error", e.code, e.message)
                 ok = False
         if decoded is not None:
-            status, old_name = self.nik_region(decoded.region)
+            status, old_name = self._nik_regions.get(decoded.region) or self.nik_region(decoded.region)
             if status == "unknown":
                 self.add(
                     r,
@@ -472,7 +493,9 @@ class _SheetParser:
                     "NIK_REGION_HISTORICAL",
                     f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})",
                 )
-        gender = self.gender(raw_jk)
+        gender = self._genders.get(raw_jk, "?") if raw_jk.__class__ is str else "?"
+        if gender == "?":
+            gender = self.gender(raw_jk)
         if gender is None and decoded is not None and _text(raw_jk):
             self.add(
                 r,
@@ -515,7 +538,7 @@ class _SheetParser:
             gender = gender or decoded.sex
         # Unsur: the row's own column, else --unsur, else the title block, else the setting.
         unsur = None
-        jabatan = _text(raw_jabatan) or None
+        jabatan = (short[raw_jabatan] if raw_jabatan.__class__ is str else _text(raw_jabatan)) or None
         if raw_cat != "" and _text(raw_cat):
             unsur = categories.match(raw_cat)
             if unsur is None and h.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
@@ -544,7 +567,7 @@ class _SheetParser:
                     "PHONE_INVALID",
                     "nomor HP tidak wajar; disimpan seperti tertulis",
                 )
-        rt_rw = _text(raw_rtrw) or None
+        rt_rw = (short[raw_rtrw] if raw_rtrw.__class__ is str else _text(raw_rtrw)) or None
         if isinstance(raw_rtrw, date):
             self.add(
                 r,
@@ -559,13 +582,12 @@ class _SheetParser:
             if rt or rw:
                 rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
         # Region: the row's column, else --kelurahan/--kecamatan, else the title block.
-        kel = _text(raw_kel) or self.opts.kelurahan or self.titles.get("kelurahan", "")
-        kec = _text(raw_kec) or self.opts.kecamatan or self.titles.get("kecamatan", "")
-        region, notes, key_of_roster = self.place(unsur, kel, kec)
+        kel = (short[raw_kel] if raw_kel.__class__ is str else _text(raw_kel)) or self.default_kel
+        kec = (short[raw_kec] if raw_kec.__class__ is str else _text(raw_kec)) or self.default_kec
+        region, notes, key_of_roster, cat = self._places.get((unsur, kel, kec)) or self.place(unsur, kel, kec)
         for code, col, msg in notes:
             self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
         # Age limits per category (CAT-02) are warnings only.
-        cat = categories.get(unsur)
         if cat and birth:
             age = dates.age_on(birth, self.as_of)  # type: ignore[arg-type]
             if (cat.min_age and age < cat.min_age) or (cat.max_age and age > cat.max_age):
@@ -606,8 +628,8 @@ class _SheetParser:
                 _text(raw_alamat) or None,
                 rt_rw,
                 phone,
-                _text(raw_pendidikan) or None,
-                _text(raw_pekerjaan) or None,
+                (short[raw_pendidikan] if raw_pendidikan.__class__ is str else _text(raw_pendidikan)) or None,
+                (short[raw_pekerjaan] if raw_pekerjaan.__class__ is str else _text(raw_pekerjaan)) or None,
                 (nik.compact(raw_kk) or None) if raw_kk != "" and _text(raw_kk) else None,
             )
             role = (*region, jabatan, _text(raw_sk) or None, tmt.isoformat() if tmt else None, "AKTIF")  # type: ignore[union-attr]

@@ -53,9 +53,17 @@ def _scoped(prefix: str) -> dict[str, Region]:
     """Current codes starting with `prefix` (a kab/kota or kecamatan code); cheap, so imports never load all."""
     if not prefix:
         return current()
-    # One regex pass over the file text, not a Python test per line: 91,599 lines, a few hundred wanted.
-    found = re.findall(rf"^{re.escape(prefix)}[.,][^\r\n]*", _text("wilayah.csv"), re.MULTILINE)
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(found)}
+    # The file is sorted by code, so a scope is one block of lines: find its start, read to its end.
+    text = _text("wilayah.csv")
+    starts = [i for i in (text.find(f"\n{prefix},"), text.find(f"\n{prefix}.")) if i >= 0]
+    if not starts:
+        return {}
+    lines = []
+    for line in text[min(starts) + 1 :].splitlines():
+        if not line.startswith((f"{prefix},", f"{prefix}.")):
+            break
+        lines.append(line)
+    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(lines)}
 
 
 @cache

@@ -177,3 +177,14 @@ def test_dotted_and_name_of() -> None:
     assert wilayah.dotted("3571021012") == "35.71.02.1012"
     assert wilayah.name_of("35.71.02.1012") == "Banjaran"
     assert wilayah.name_of("35.71.99") == ""
+
+
+def test_a_scope_read_as_one_block_equals_filtering_every_code() -> None:
+    # _scoped reads one block of the sorted file; the whole table filtered line by line must agree.
+    everything = wilayah.current()
+    kabkota = [k for k, r in everything.items() if r.level == "kabupaten_kota"]
+    kecamatan = [k for k, r in everything.items() if r.level == "kecamatan"]
+    for scope in [*kabkota, *kecamatan[::40], "35", "31"]:
+        expected = {k: r for k, r in everything.items() if k == scope or k.startswith(scope + ".")}
+        assert wilayah._scoped(scope) == expected, scope
+    assert wilayah._scoped("99.99") == {}
