@@ -282,7 +282,9 @@ _FIELDS = (
 )  # fmt: skip
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
 _DONE: list[object] = []
-_Place = tuple[tuple[str | None, ...], list[tuple[str, str, str]], str, "categories.Category | None"]
+_Place = tuple[
+    tuple[str | None, ...], list[tuple[str, str, str]], str, "categories.Category | None", date | None, date | None
+]
 
 
 class _TextCache(dict[str, str]):
@@ -351,13 +353,17 @@ class _SheetParser:
         return hit
 
     def place(self, unsur: str, kel: str, kec: str) -> _Place:
-        """(region values as REGION_FIELDS, notes, roster key, category) of an unsur and place, once per triple."""
+        """Region values (REGION_FIELDS), notes, roster key, category and its birth-date bounds (CAT-02: younger
+        than the minimum age = born after `young`, older than the maximum = born on or before `old`)."""
         key = (unsur, kel, kec)
         hit = self._places.get(key)
         if hit is None:
             out, notes = self.regions.resolve(kel, kec)
             region = tuple(out[f] for f in REGION_FIELDS)
-            hit = self._places[key] = (region, notes, roster_key(unsur, region), categories.get(unsur))
+            cat = categories.get(unsur)
+            young = dates.birth_bound(self.as_of, cat.min_age) if cat and cat.min_age else None
+            old = dates.birth_bound(self.as_of, cat.max_age + 1) if cat and cat.max_age else None
+            hit = self._places[key] = (region, notes, roster_key(unsur, region), cat, young, old)
         return hit
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
@@ -556,7 +562,7 @@ class _SheetParser:
         unsur = unsur or self.opts.unsur or self.titles.get("unsur") or self.default_unsur
         # Phone, RT/RW.
         phone: str | None = None
-        if raw_hp != "" and _text(raw_hp):
+        if raw_hp != "" and raw_hp is not None and not (raw_hp.__class__ is str and raw_hp.isspace()):
             phone, plausible = normalise_phone(raw_hp, self.phone_min)
             if not plausible:
                 self.add(
@@ -584,13 +590,15 @@ class _SheetParser:
         # Region: the row's column, else --kelurahan/--kecamatan, else the title block.
         kel = (short[raw_kel] if raw_kel.__class__ is str else _text(raw_kel)) or self.default_kel
         kec = (short[raw_kec] if raw_kec.__class__ is str else _text(raw_kec)) or self.default_kec
-        region, notes, key_of_roster, cat = self._places.get((unsur, kel, kec)) or self.place(unsur, kel, kec)
+        region, notes, key_of_roster, cat, young, old = self._places.get((unsur, kel, kec)) or self.place(
+            unsur, kel, kec
+        )
         for code, col, msg in notes:
             self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
         # Age limits per category (CAT-02) are warnings only.
-        if cat and birth:
+        if birth and ((young and birth > young) or (old and birth <= old)):  # type: ignore[operator]
             age = dates.age_on(birth, self.as_of)  # type: ignore[arg-type]
-            if (cat.min_age and age < cat.min_age) or (cat.max_age and age > cat.max_age):
+            if cat:
                 limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
                 self.add(
                     r,
@@ -729,24 +737,15 @@ def import_file(
     # Every object built below is acyclic (rows, cells, plans); pausing the cyclic GC saves it from rescanning
     # a million of them again and again (see payments.gc_paused).
     with gc_paused():
-        return _import_file(db, path, as_of, now, settings, options, dry_run, strict, retire_missing, progress)
+        parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
+        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing)
 
 
-def _import_file(
-    db: Database,
-    path: Path,
-    as_of: date,
-    now: str,
-    settings: Settings,
-    options: Options,
-    dry_run: bool,
-    strict: bool,
-    retire_missing: bool,
-    progress: Callable[[int], None] | None,
+def _write_file(
+    db: Database, path: Path, parsed: list[ParsedSheet], now: str, dry_run: bool, strict: bool, retire_missing: bool
 ) -> ImportResult:
     from psmctl.db import write_tx
 
-    parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
     result = ImportResult(file=path.name, sheets=[p.report for p in parsed])
     rejected = sum(p.report.rejected for p in parsed)
     if strict and rejected:

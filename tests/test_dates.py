@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from psmctl import dates
@@ -256,3 +256,20 @@ def test_any_cell_returns_date_reason_or_none(cell: object) -> None:
     assert got is None or isinstance(got, date | str)
     if isinstance(got, datetime):
         pytest.fail("a datetime must come back as a plain date")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    birth=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+    on=st.dates(min_value=date(1950, 1, 1), max_value=date(2040, 12, 31)),
+    years=st.integers(min_value=0, max_value=120),
+)
+def test_birth_bound_agrees_with_age_on(birth: date, on: date, years: int) -> None:
+    assert (dates.age_on(birth, on) < years) == (birth > dates.birth_bound(on, years))
+
+
+@pytest.mark.parametrize("birth", [date(2008, 2, 28), date(2008, 2, 29), date(2008, 3, 1)])
+def test_birth_bound_on_29_february(birth: date) -> None:
+    on = date(2024, 2, 29)  # 16 years back is 2008 (leap); 17 years back is 2007 (common)
+    for years in (16, 17):
+        assert (dates.age_on(birth, on) < years) == (birth > dates.birth_bound(on, years))
