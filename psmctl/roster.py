@@ -777,92 +777,28 @@ def _plan(
     pending: dict[str, list[Any]] = {}  # people new in this file: their insert row, completed by later rows
     in_file: set[tuple[str, str]] = set()  # (nik, unsur): unique, the parser rejected duplicates
     n_person = len(vdb.PERSON_COLUMNS)
-    for r, rep in ((r, p.report) for p in parsed for r in p.rows):
-        in_file.add((r.nik, r.unsur))
-        notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
-        old = persons.get(r.nik)
-        changed: list[str] = []
-        is_new = False
-        if old is not None:
-            vid, old_values = old
-            if old_values[0] and r.person[0] and old_values[0].casefold() != str(r.person[0]).casefold():
-                notes.append(
-                    ("NIK_NAME_CONFLICT", f"NIK ini di register bernama '{old_values[0]}', di berkas '{r.person[0]}'")
-                )
-            if r.person != old_values:  # None in the file leaves the register's value alone
-                merged = list(old_values)
-                for i in range(n_person):
-                    value = r.person[i]
-                    if value is not None and value != merged[i]:
-                        col = vdb.PERSON_COLUMNS[i]
-                        w.person_updates.append((vid, col, value))
-                        w.changes.append((vid, None, col, merged[i], value, batch_id, r.sheet, r.row, None))
-                        merged[i] = value
-                        changed.append(col)
-                persons[r.nik] = (vid, tuple(merged))
-        elif r.nik in pending:
-            rec = pending[r.nik]  # the same person on a second roster of this file
-            vid = rec[0]
-            for i in range(n_person):
-                if r.person[i] is not None and rec[2 + i] is None:
-                    rec[2 + i] = r.person[i]
-        else:
-            vid = next_id
-            next_id += 1
-            rec = pending[r.nik] = [vid, r.nik, *r.person, batch_id, r.sheet, r.row]
-            w.new_people.append(rec)
-            is_new = True
-        # Roles: one per (person, unsur).
-        existing = roles.get(vid, ()) if old is not None else ()
-        mine = None
-        for other in existing:
-            if other.unsur == r.unsur:
-                mine = other
-            elif other.values[-1] == "AKTIF":
-                notes.append(
-                    ("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other.unsur} di {other.values[0] or '-'}")
-                )
-        if mine is None:
-            w.new_roles.append((vid, batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
-            is_new = True
-        else:
-            if mine.roster_key != r.roster_key:
-                notes.append(
-                    (
-                        "NIK_ON_OTHER_ROSTER",
-                        f"sebelumnya di daftar {mine.unsur} {mine.values[0] or '-'}; dipindah ke {r.role[0] or '-'}",
-                    )
-                )
-                w.role_updates.append((mine.id, "roster_key", r.roster_key))
-                mine.roster_key = r.roster_key
-            if r.role != mine.values:
-                merged = list(mine.values)
-                for i, col in enumerate(vdb.ROLE_COLUMNS):
-                    value = r.role[i]
-                    if value is not None and value != merged[i]:
-                        w.role_updates.append((mine.id, col, value))
-                        w.changes.append((vid, mine.id, col, merged[i], value, batch_id, r.sheet, r.row, None))
-                        merged[i] = value
-                        changed.append(col)
-                mine.values = tuple(merged)
-        if is_new:
-            rep.added += 1
-        elif changed:
-            rep.changed += 1
-            rep.details.setdefault("changed_fields", []).append(
-                {"row": r.row, "nik": mask_nik(r.nik), "fields": sorted(set(changed))}
-            )
-        else:
-            rep.unchanged += 1
-        for code, msg in notes:
-            rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
-        if notes:
-            rep.warnings += 1
+    for p in parsed:
+        rep = p.report
+        for r in p.rows:
+            in_file.add((r.nik, r.unsur))
+            old = persons.get(r.nik)
+            if old is None:  # not on the register: a new person, or one already new on another roster of this file
+                rec = pending.get(r.nik)
+                if rec is None:
+                    rec = pending[r.nik] = [next_id, r.nik, *r.person, batch_id, r.sheet, r.row]
+                    w.new_people.append(rec)
+                    next_id += 1
+                else:
+                    for i in range(n_person):
+                        if r.person[i] is not None and rec[2 + i] is None:
+                            rec[2 + i] = r.person[i]
+                w.new_roles.append((rec[0], batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
+                rep.added += 1
+            else:
+                persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []))
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
     keys = sorted({r.roster_key for r in rows})
-    for role in vdb.active_roles_on_rosters(db, keys):
-        if (role["nik"], role["unsur"]) in in_file:
-            continue
+    for role in vdb.missing_from_rosters(db, keys, in_file):
         result.missing.append(
             {"nik": mask_nik(role["nik"]), "nama": role["nama"], "unsur": role["unsur"], "kelurahan": role["kelurahan"]}
         )
@@ -874,3 +810,68 @@ def _plan(
             )
             result.retired += 1
     return w
+
+
+def _plan_known(
+    w: vdb.RosterWrite, r: RosterRow, rep: SheetReport, old: tuple[int, tuple[Any, ...]], existing: list[vdb.RoleRow]
+) -> tuple[int, tuple[Any, ...]]:
+    """Plan one row of a person already on the register; returns the person's values after this row."""
+    batch_id = w.batch_id
+    notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
+    changed: list[str] = []
+    vid, values = old
+    if values[0] and r.person[0] and values[0].casefold() != str(r.person[0]).casefold():
+        notes.append(("NIK_NAME_CONFLICT", f"NIK ini di register bernama '{values[0]}', di berkas '{r.person[0]}'"))
+    if r.person != values:  # None in the file leaves the register's value alone
+        merged = list(values)
+        for i, col in enumerate(vdb.PERSON_COLUMNS):
+            value = r.person[i]
+            if value is not None and value != merged[i]:
+                w.person_updates.append((vid, col, value))
+                w.changes.append((vid, None, col, merged[i], value, batch_id, r.sheet, r.row, None))
+                merged[i] = value
+                changed.append(col)
+        values = tuple(merged)
+    # Roles: one per (person, unsur).
+    mine = None
+    for other in existing:
+        if other.unsur == r.unsur:
+            mine = other
+        elif other.values[-1] == "AKTIF":
+            notes.append(("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other.unsur} di {other.values[0] or '-'}"))
+    if mine is None:
+        w.new_roles.append((vid, batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
+    else:
+        if mine.roster_key != r.roster_key:
+            notes.append(
+                (
+                    "NIK_ON_OTHER_ROSTER",
+                    f"sebelumnya di daftar {mine.unsur} {mine.values[0] or '-'}; dipindah ke {r.role[0] or '-'}",
+                )
+            )
+            w.role_updates.append((mine.id, "roster_key", r.roster_key))
+            mine.roster_key = r.roster_key
+        if r.role != mine.values:
+            merged = list(mine.values)
+            for i, col in enumerate(vdb.ROLE_COLUMNS):
+                value = r.role[i]
+                if value is not None and value != merged[i]:
+                    w.role_updates.append((mine.id, col, value))
+                    w.changes.append((vid, mine.id, col, merged[i], value, batch_id, r.sheet, r.row, None))
+                    merged[i] = value
+                    changed.append(col)
+            mine.values = tuple(merged)
+    if mine is None:
+        rep.added += 1
+    elif changed:
+        rep.changed += 1
+        rep.details.setdefault("changed_fields", []).append(
+            {"row": r.row, "nik": mask_nik(r.nik), "fields": sorted(set(changed))}
+        )
+    else:
+        rep.unchanged += 1
+    for code, msg in notes:
+        rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
+    if notes:
+        rep.warnings += 1
+    return vid, values

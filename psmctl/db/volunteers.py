@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,10 +42,22 @@ def volunteer_ids_by_nik(db: Database, niks: Iterable[str]) -> dict[str, int]:
     return out
 
 
+def _scan_all(db: Database, table: str, wanted: int) -> bool:
+    """Whether reading a whole table beats looking up `wanted` keys: 900-key IN lists cost about twice a scan
+    per row found, so a file that names a good part of the register reads the register once."""
+    return wanted > 2000 and int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) <= 3 * wanted
+
+
 def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, tuple[int, tuple[Any, ...]]]:
     """(id, values in PERSON_COLUMNS order) of the given NIKs that are on the register."""
     cols = ", ".join(("id", "nik", *PERSON_COLUMNS))
     out: dict[str, tuple[int, tuple[Any, ...]]] = {}
+    if _scan_all(db, "volunteers", len(niks)):
+        wanted = set(niks)
+        for row in db.execute(f"SELECT {cols} FROM volunteers"):
+            if row[1] in wanted:
+                out[row[1]] = (row[0], row[2:])
+        return out
     for chunk in _chunks(list(niks)):
         marks = ",".join("?" * len(chunk))
         for row in db.execute(f"SELECT {cols} FROM volunteers WHERE nik IN ({marks})", list(chunk)):
@@ -72,6 +84,12 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
     """Every role of the given volunteers, keyed by volunteer id."""
     cols = ", ".join(("id", "volunteer_id", "unsur", "roster_key", *ROLE_COLUMNS))
     out: dict[int, list[RoleRow]] = {}
+    if _scan_all(db, "roles", len(volunteer_ids)):
+        wanted = set(volunteer_ids)
+        for row in db.execute(f"SELECT {cols} FROM roles"):
+            if row[1] in wanted:
+                out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
+        return out
     for chunk in _chunks(list(volunteer_ids)):
         marks = ",".join("?" * len(chunk))
         for row in db.execute(f"SELECT {cols} FROM roles WHERE volunteer_id IN ({marks})", list(chunk)):
@@ -79,9 +97,12 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
     return out
 
 
-def active_roles_on_rosters(db: Database, roster_keys: Sequence[str]) -> list[dict[str, Any]]:
-    """Active roles on the given rosters (to find people missing from a new file)."""
+def missing_from_rosters(
+    db: Database, roster_keys: Sequence[str], present: Container[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """Active roles on the given rosters whose (nik, unsur) is not in `present`: people missing from a new file."""
     out: list[dict[str, Any]] = []
+    names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
     for chunk in _chunks(list(roster_keys)):
         marks = ",".join("?" * len(chunk))
         cur = db.execute(
@@ -89,8 +110,7 @@ def active_roles_on_rosters(db: Database, roster_keys: Sequence[str]) -> list[di
             f"JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})",
             list(chunk),
         )
-        names = [d[0] for d in cur.description]
-        out.extend(dict(zip(names, row, strict=True)) for row in cur)
+        out.extend(dict(zip(names, row, strict=True)) for row in cur if (row[5], row[2]) not in present)
     return out
 
 
