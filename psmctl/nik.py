@@ -140,7 +140,7 @@ class Decoder:
 
             provinces = province_codes()
         self.as_of, self.age_range, self.provinces = as_of, (int(age_range[0]), int(age_range[1])), provinces
-        self._births: dict[str, tuple[str, tuple[date, ...]] | InvalidNik] = {}
+        self._births: dict[str, tuple[str, date, tuple[date, ...]] | InvalidNik] = {}
 
     def parse(self, number: str, roster_birth: date | None = None) -> Nik:
         """Validate and decode one NIK typed as text; raises InvalidNik."""
@@ -161,23 +161,27 @@ class Decoder:
         """Decode 16 ASCII digits (the caller checked the form); raises InvalidNik."""
         if s[:2] not in self.provinces:
             raise InvalidNik("NIK_PROVINCE_UNKNOWN", f"kode provinsi NIK tidak dikenal ({s[:2]})")
-        ddmmyy = s[6:12]
-        found = self._births.get(ddmmyy)
+        found = self._births.get(s[6:12])
         if found is None:
-            try:
-                found = _candidates(ddmmyy, self.as_of, self.age_range)
-            except InvalidNik as e:
-                found = e
-            self._births[ddmmyy] = found  # at most 31 x 2 x 12 x 100 keys
-        if isinstance(found, InvalidNik):
+            found = self._births[s[6:12]] = _births_of(s[6:12], self.as_of, self.age_range)  # <= 74,400 keys
+        if found.__class__ is InvalidNik:
             raise InvalidNik(found.code, found.message)
-        sex, candidates = found
-        birth = candidates[0]
-        if len(candidates) > 1:  # only when the age range is 100 years or wider
+        sex, birth, candidates = found  # type: ignore[misc]
+        if candidates:  # only when the age range is 100 years or wider
             birth = roster_birth if roster_birth in candidates else min(candidates)
-        if s[12:] == "0000":
+        serial = s[12:]
+        if serial == "0000":
             raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
-        return Nik._make((s, s[:6], birth, sex, int(s[12:])))
+        return tuple.__new__(Nik, (s, s[:6], birth, sex, int(serial)))
+
+
+def _births_of(ddmmyy: str, as_of: date, age_range: tuple[int, int]) -> tuple[str, date, tuple[date, ...]] | InvalidNik:
+    """(sex, birth date, all candidates when more than one) of a DDMMYY part, or the error to raise."""
+    try:
+        sex, candidates = _candidates(ddmmyy, as_of, age_range)
+    except InvalidNik as e:
+        return e
+    return sex, candidates[0], candidates if len(candidates) > 1 else ()
 
 
 def _candidates(s: str, as_of: date, age_range: tuple[int, ...]) -> tuple[str, tuple[date, ...]]:

@@ -172,6 +172,14 @@ def _fill_merged(rows: list[list[Cell]], merged: list[tuple[tuple[int, int], tup
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
+        if c0 == c1 and r1 < len(rows):  # a KELURAHAN cell merged down a block: the common case, kept tight
+            for row in rows[r0 + 1 : r1 + 1]:
+                if c0 < len(row):
+                    row[c0] = value
+                else:
+                    row.extend([""] * (c0 - len(row)))
+                    row.append(value)
+            continue
         for r in range(r0, r1 + 1):
             while r >= len(rows):
                 rows.append([])

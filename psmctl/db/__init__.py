@@ -61,7 +61,8 @@ def connect(path: Path) -> Database:
     except sqlite3.DatabaseError as e:
         raise PsmctlError(f"{path} bukan database psmctl yang bisa dibuka ({e}); periksa --db / PSMCTL_DB") from None
     _private_sidecars(path)
-    return Database(conn, strict=True)
+    # No sqlite-utils plugins: no third-party code runs against the register (and no entry-point scan at start).
+    return Database(conn, strict=True, execute_plugins=False)
 
 
 def open_db(path: Path) -> Database:
