@@ -102,6 +102,37 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
     ]
 
 
+def bench_national(rows: int, work: Path) -> list[dict[str, Any]]:
+    """One import of a national-size roster (issue 7: 500k rows import without running out of memory).
+
+    A single run: writing the file alone takes a minute or two, and the figure is "it completes, in bounded
+    memory", not a ratio to compare between runs.
+    """
+    path = write_roster(work / f"roster_national_{rows}.xlsx", rows)
+    db = work / f"national_{rows}.db"
+    psmctl(["init", "--kabkota", "35.71"], db)
+    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)  # raises SystemExit unless exit 0
+    seconds, peak = run["seconds"], run["peak_mib"]
+    return [
+        {
+            "figure": f"import roster {rows:,} rows, one run (s)",
+            "value": seconds,
+            "yardstick": f"{rows / seconds:,.0f} rows/s",
+            "ratio": None,
+            "target": "completes",
+            "pass": run["exit"] == 0,
+        },
+        {
+            "figure": f"import roster {rows:,} rows peak memory (MiB)",
+            "value": peak,
+            "yardstick": "",
+            "ratio": None,
+            "target": "<= 1024 MiB",
+            "pass": peak <= 1024,
+        },
+    ]
+
+
 def bench_startup(runs: int) -> list[dict[str, Any]]:
     def run(args: list[str]) -> None:
         subprocess.run([sys.executable, "-m", "psmctl", *args], capture_output=True, check=True, cwd=ROOT)
@@ -128,6 +159,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="10k rows, under a minute")
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-national", action="store_true", help="skip the one-run national-size import")
+    ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
     args = ap.parse_args()
     rows = args.rows or (10_000 if args.quick else 100_000)
     results: list[dict[str, Any]] = []
@@ -135,6 +168,8 @@ def main() -> None:
         work = Path(tmp)
         results += bench_startup(max(args.runs, 5))
         results += bench_import(rows, args.runs, work)
+        if not args.quick and not args.no_national:
+            results += bench_national(args.national_rows, work)
         try:
             from benchmarks import bench_coverage  # added with the coverage engine
         except ImportError:
