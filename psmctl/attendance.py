@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -56,6 +56,11 @@ def _certifying() -> list[str]:
 
 def _facts(db: Database, volunteer_id: int | None = None) -> list[rules.Fact]:
     return [rules.Fact(**row) for row in q.attendance_facts(db, volunteer_id=volunteer_id)]
+
+
+def facts(db: Database) -> list[rules.Fact]:
+    """Every attendance fact (for callers that ask several questions of the same facts)."""
+    return _facts(db)
 
 
 # --- trainings ----------------------------------------------------------------------------------------------------
@@ -644,18 +649,38 @@ def hours(
     """JPL per volunteer and per group between start and end, against the yearly target per unsur (TRN-06)."""
     if end < start:
         raise InputError(f"--to {end.isoformat()} sebelum --from {start.isoformat()}")
-    s = settings_of(db)
+    return hours_of(_roles(db, unsur, kecamatan), _facts(db), start=start, end=end, by=by, settings=settings_of(db))
+
+
+def hours_of(
+    roles: Sequence[Mapping[str, Any]],
+    facts: Iterable[rules.Fact],
+    *,
+    start: date,
+    end: date,
+    by: str | None,
+    settings: Settings,
+    with_volunteers: bool = True,
+) -> rules.HoursReport:
+    """`hours` over roles and facts the caller holds already (the summary asks per unsur of one register read)."""
+    s = settings
     targets = {k.rsplit(".", 1)[1].upper(): float(v) for k, v, _ in s.items() if k.startswith("training.target_jpl.")}
     return rules.hours(
-        _roles(db, unsur, kecamatan),
-        _facts(db),
+        roles,
+        facts,
         start=start,
         end=end,
         counted_types=_counted(s),
         targets=targets,
         default_target=float(s.get("training.target_jpl_default")),
         by=by,
+        with_volunteers=with_volunteers,
     )
+
+
+def last_trained(facts: Iterable[rules.Fact], *, as_of: date, settings: Settings) -> dict[int, date]:
+    """Per volunteer id, the end date of the last counted training on or before as_of."""
+    return rules.last_trained(facts, as_of=as_of, counted_types=_counted(settings))
 
 
 def certificates(

@@ -16,7 +16,7 @@ Rows come from summary.py; this module only decides how they look in a file:
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,7 +47,7 @@ class Block:
     """A table on a sheet: optional title line, bold header, rows, optional bold totals row."""
 
     columns: Sequence[Column]
-    rows: Sequence[Mapping[str, Any]]
+    rows: Iterable[Mapping[str, Any]]  # read once, as the sheet is written
     title: str | None = None
     total: Mapping[str, Any] | None = None
 
@@ -368,13 +368,13 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
     ]
     return [
         ringkasan,
-        Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan)]),
-        Sheet("Tunggakan", [Block(TUNGGAKAN, s.tunggakan)]),
+        Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan())]),
+        Sheet("Tunggakan", [Block(TUNGGAKAN, s.tunggakan())]),
         Sheet(
             "Pelatihan",
             [
                 Block(JPL, s.jpl, title=f"JPL {s.as_of.year} per kecamatan dan unsur"),
-                Block(NEVER, s.never_trained, title="Belum pernah dilatih"),
+                Block(NEVER, s.never_trained(), title="Belum pernah dilatih"),
             ],
         ),
         about_sheet(facts),

@@ -866,6 +866,26 @@ def _digests(db: Database, volunteer_ids: Sequence[int] | None, attributes: int)
     return out
 
 
+def ledgers_by_history(db: Database, volunteer_ids: Sequence[int]) -> Iterator[tuple[list[int], list[Paid]]]:
+    """The coverage-relevant ledgers of the given volunteers, each distinct history once: (ids sharing it, ledger).
+
+    Everyone whose payments are one attribute set over distinct iuran months shares a synthetic ledger with
+    everyone else with the same months, paid dates and attributes (all five: status, arrears and the iuran due
+    agree); anyone else comes alone with the real ledger. People without payments are not listed.
+    """
+    wanted = set(volunteer_ids)
+    dg = _digests(db, volunteer_ids if len(wanted) < 50_000 else None, len(dbp.DIGEST_ATTRIBUTES))
+    groups: dict[_DigestKey, list[int]] = {}
+    for vid, key in dg.keys.items():
+        if vid in wanted:
+            groups.setdefault(key, []).append(vid)
+    for key, ids in groups.items():
+        yield ids, dg.ledgers[key] or []
+    general = sorted(vid for vid in dg.general if vid in wanted)
+    for vid, pays in _general_ledger(db, general).items():
+        yield [vid], pays
+
+
 def _general_ledger(db: Database, ids: Sequence[int]) -> dict[int, list[Paid]]:
     out: dict[int, list[Paid]] = {}
     for i in range(0, len(ids), 900):

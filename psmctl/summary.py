@@ -8,15 +8,20 @@ Counting unit: one row per active register role (a person who is both PSM and Ta
 Statuses are RULES.md §5.4 (AKTIF / MENUNGGAK / NONAKTIF / BELUM TERDAFTAR); "never trained" is TRN-04; JPL is
 TRN-06 for 1 January of the as-of year up to ``as_of``.
 
-The fingerprint is a SHA-256 over the unmasked rows every sheet is made from (canonical JSON), so two exports
-with the same fingerprint carry the same data, whatever the masking choice.
+The fingerprint is a SHA-256 over everything the sheets are made from (the aggregates as canonical JSON; per
+register role its unmasked fields, its standing and its last training), so two exports with the same fingerprint
+carry the same data, whatever the masking choice.
+
+The three long sheets (Daftar Relawan, Tunggakan, belum pernah dilatih) are not kept as rows: `Summary` holds the
+roles, one shared `Standing` per distinct payment history and the last training per person, and yields the rows
+while the workbook is written (a 100,000-person register stays well under 300 MiB).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,20 +44,35 @@ def status_label(status: str) -> str:
 
 @dataclass
 class Summary:
-    """Every row of the summary workbook, unmasked, with what the Tentang sheet states."""
+    """The summary workbook's rows (the long ones yielded on demand), unmasked, with what Tentang states."""
 
     as_of: date
     kecamatan: tuple[str, ...]
     per_kecamatan: list[dict[str, Any]]  # one row per kecamatan, then nothing else
     total: dict[str, Any]  # the JUMLAH row
     detail: list[dict[str, Any]]  # one row per kecamatan × kelurahan × unsur
-    relawan: list[dict[str, Any]]
-    tunggakan: list[dict[str, Any]]
     jpl: list[dict[str, Any]]  # per kecamatan × unsur
-    never_trained: list[dict[str, Any]]
     rates_version: str
+    roles: list[dict[str, Any]] = field(default_factory=list, repr=False)  # ROLE_KEYS, register order
+    standing: dict[int, Standing] = field(default_factory=dict, repr=False)  # per volunteer id (shared objects)
+    trained: dict[int, date] = field(default_factory=dict, repr=False)  # last counted training per volunteer id
     counts: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
+
+    def relawan(self) -> Iterator[dict[str, Any]]:
+        """Daftar Relawan rows, one per role."""
+        return relawan_rows(self.roles, self.standing, self.trained, self.as_of)
+
+    def tunggakan(self) -> Iterator[dict[str, Any]]:
+        """Tunggakan rows, one per person owing (or lapsing next month)."""
+        return tunggakan_rows(self.roles, self.standing, self.as_of)
+
+    def never_trained(self) -> Iterator[dict[str, Any]]:
+        """'Belum pernah dilatih' rows, one per role of a person with no counted training."""
+        for r in self.roles:
+            if r["volunteer_id"] not in self.trained:
+                yield {"nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
+                       "kelurahan": r["kelurahan"], "umur": age_on(r.get("tgl_lahir"), self.as_of)}  # fmt: skip
 
 
 def fingerprint(*parts: Any) -> str:
@@ -112,14 +132,15 @@ ROLE_KEYS = ("volunteer_id", "role_id", "nik", "nama", "jenis_kelamin", "tgl_lah
 
 def active_roles(db: Database, kecamatan: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Active register roles (only the keys the summary reads), for every kecamatan or the named ones."""
-    from psmctl.db.volunteers import select_roles
+    from psmctl.db.volunteers import role_rows
 
+    if not kecamatan:
+        return role_rows(db, ROLE_KEYS)
     seen: dict[int, dict[str, Any]] = {}
-    for k in kecamatan or (None,):
-        for r in select_roles(db, kecamatan=k, active_only=True):
-            seen.setdefault(int(r["role_id"]), {key: r.get(key) for key in ROLE_KEYS})
-    rows = list(seen.values())
-    return sorted(rows, key=_order) if kecamatan else rows
+    for k in kecamatan:
+        for r in role_rows(db, ROLE_KEYS, kecamatan=k):
+            seen.setdefault(int(r["role_id"]), r)
+    return sorted(seen.values(), key=_order)
 
 
 def _order(r: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
@@ -144,31 +165,39 @@ class Standing:
         return sum(a for _, a in self.arrears)
 
 
+def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: coverage.Rules) -> Standing:
+    """One person's Standing on as_of from their ledger (known on as_of)."""
+    month = month_of(as_of)
+    c = coverage.coverage_on(payments_, as_of, rules=rules, known_on=as_of)
+    due = None
+    if c.status == "MENUNGGAK":
+        default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+        due = coverage.due_for_month(payments_, month, rules=rules, as_of=as_of, default=default)
+    covered = tuple(
+        pc.covered_to if (pc := c.programs.get(p)) is not None and pc.covered else None for p in rates.PROGRAMMES
+    )
+    return Standing(
+        c.status, c.masa_iur_bulan, covered, c.arrears, c.lapse_on,
+        due.amount.total_rupiah if due is not None else None, due.due_on if due is not None else None,
+    )  # fmt: skip
+
+
 def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settings: Settings) -> dict[int, Standing]:
     """Coverage of each volunteer on as_of (ledger known on as_of), with the current month's iuran when unpaid.
 
-    A thin layer over payments.ledger and coverage.coverage_on / due_for_month: payments.status_report gives
-    neither kecamatan nor arrears, which the summary needs.
+    `standing_of` runs once per distinct payment history (payments.ledgers_by_history): people with the same
+    history share one Standing object.
     """
     rules = payments.rules_from(settings)
     ids = sorted(set(volunteer_ids))
-    pays = payments.ledger(db, ids if len(ids) < 50_000 else None)
-    month = month_of(as_of)
-    default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     out: dict[int, Standing] = {}
+    for group, ledger in payments.ledgers_by_history(db, ids):
+        one = standing_of(ledger, as_of=as_of, rules=rules)
+        for vid in group:
+            out[vid] = one
+    never_paid = standing_of([], as_of=as_of, rules=rules)
     for vid in ids:
-        mine = pays.pop(vid, [])
-        c = coverage.coverage_on(mine, as_of, rules=rules, known_on=as_of)
-        due = None
-        if c.status == "MENUNGGAK":
-            due = coverage.due_for_month(mine, month, rules=rules, as_of=as_of, default=default)
-        covered = tuple(
-            pc.covered_to if (pc := c.programs.get(p)) is not None and pc.covered else None for p in rates.PROGRAMMES
-        )
-        out[vid] = Standing(
-            c.status, c.masa_iur_bulan, covered, c.arrears, c.lapse_on,
-            due.amount.total_rupiah if due is not None else None, due.due_on if due is not None else None,
-        )  # fmt: skip
+        out.setdefault(vid, never_paid)
     return out
 
 
@@ -177,21 +206,25 @@ def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settin
 
 
 def _counts_row(keys: dict[str, Any], roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing],
-                trained: Mapping[str, date]) -> dict[str, Any]:  # fmt: skip
+                trained: Mapping[int, date]) -> dict[str, Any]:  # fmt: skip
     row: dict[str, Any] = {**keys, "jumlah": len(roles)}
+    counts = dict.fromkeys(STATUSES, 0)
+    never = 0
+    for r in roles:  # one pass, not one per status
+        vid = r["volunteer_id"]
+        counts[st[vid].status] += 1
+        never += vid not in trained
     for s in STATUSES:
-        n = sum(1 for r in roles if st[int(r["volunteer_id"])].status == s)
-        row[s.lower()] = n
-        row[f"pct_{s.lower()}"] = round(n / len(roles), 4) if roles else 0.0
-    row["belum_pernah_dilatih"] = sum(1 for r in roles if str(r["nik"]) not in trained)
+        row[s.lower()] = counts[s]
+        row[f"pct_{s.lower()}"] = round(counts[s] / len(roles), 4) if roles else 0.0
+    row["belum_pernah_dilatih"] = never
     return row
 
 
 def relawan_rows(
-    roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], trained: Mapping[str, date], as_of: date
-) -> list[dict[str, Any]]:
+    roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], trained: Mapping[int, date], as_of: date
+) -> Iterator[dict[str, Any]]:
     """Daftar Relawan: the register with age, status, covered-until per programme and last training."""
-    rows = []
     for r in roles:
         c = st[int(r["volunteer_id"])]
         row: dict[str, Any] = {
@@ -202,16 +235,15 @@ def relawan_rows(
         }  # fmt: skip
         for p, until in zip(rates.PROGRAMMES, c.covered_to, strict=True):
             row[f"{p.lower()}_sampai"] = until
-        row["pelatihan_terakhir"] = trained.get(str(r["nik"]))
-        rows.append(row)
-    return rows
+        row["pelatihan_terakhir"] = trained.get(r["volunteer_id"])
+        yield row
 
 
-def tunggakan_rows(roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date) -> list[dict[str, Any]]:
-    """Tunggakan: each person MENUNGGAK on as_of or whose membership ends next month, with what to pay."""
+def _owing(
+    roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date
+) -> Iterator[tuple[Mapping[str, Any], Standing, bool]]:
+    """(role, standing, ends next month) of each person MENUNGGAK on as_of or lapsing next month, once each."""
     first, last = _next_month_range(as_of)
-    month = month_of(as_of)
-    rows: list[dict[str, Any]] = []
     seen: set[int] = set()
     for r in roles:
         vid = int(r["volunteer_id"])
@@ -220,9 +252,18 @@ def tunggakan_rows(roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing
         if vid in seen or not (c.status == "MENUNGGAK" or ends_next):
             continue
         seen.add(vid)  # money is owed once per person, whatever the number of unsur
+        yield r, c, ends_next
+
+
+def tunggakan_rows(
+    roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date
+) -> Iterator[dict[str, Any]]:
+    """Tunggakan: each person MENUNGGAK on as_of or whose membership ends next month, with what to pay."""
+    month = month_of(as_of)
+    for r, c, ends_next in _owing(roles, st, as_of):
         months = [m for m, _ in c.arrears]
         this_month = c.due_rupiah or 0
-        rows.append(
+        yield (
             {
                 "nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
                 "kelurahan": r["kelurahan"], "status": status_label(c.status),
@@ -232,51 +273,48 @@ def tunggakan_rows(roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing
                 "berakhir_pada": c.lapse_on, "berakhir_bulan_depan": "ya" if ends_next else "tidak",
             }
         )  # fmt: skip
-    return rows
 
 
 def _group(roles: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> dict[tuple[str, ...], list[Mapping[str, Any]]]:
     out: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
     for r in roles:
-        out.setdefault(tuple(str(r.get(k) or "") for k in keys), []).append(r)
+        key = tuple([r[k] or "" for k in keys])  # TEXT columns: str or NULL
+        group = out.get(key)
+        if group is None:
+            group = out[key] = []
+        group.append(r)
     return out
-
-
-def _jpl_by(db: Database, *, start: date, end: date, kecamatan: Sequence[str], by: str,
-            unsur: str | None = None) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
-    """attendance.hours groups (for each kecamatan filter) and the total minutes, each (person, course) once."""
-    groups: list[dict[str, Any]] = []
-    minutes = 0
-    for k in kecamatan or (None,):
-        h = attendance.hours(db, start=start, end=end, by=by, unsur=unsur, kecamatan=k)
-        groups += h.groups
-        minutes += int(h.total["menit"])
-    return groups, minutes
 
 
 @snapshot
 def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
-    """All rows of the summary workbook for as_of (optionally only some kecamatan)."""
+    """The summary for as_of (optionally only some kecamatan): aggregates now, long sheets' rows on demand."""
     roles = active_roles(db, kecamatan)
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
-    trained = attendance.last_training(db, as_of=as_of)
+    facts = attendance.facts(db)
+    trained = attendance.last_trained(facts, as_of=as_of, settings=settings)
     start = date(as_of.year, 1, 1)
 
-    # JPL this year per (kecamatan, kelurahan, unsur): attendance.hours attributes a training to the unsur
-    # it names (TRN-06), so it is asked once per unsur.
-    unsurs = sorted({str(r["unsur"]) for r in roles})
+    # JPL this year per (kecamatan, kelurahan, unsur): a training counts for the unsur it names (TRN-06), so the
+    # hours are asked once per unsur, of the roles already read.
+    by_unsur = _group(roles, ("unsur",))
     jpl_detail: dict[tuple[str, str, str], int] = {}
     jpl_groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for u in unsurs:
-        groups, _ = _jpl_by(db, start=start, end=as_of, kecamatan=kecamatan, by="kelurahan", unsur=u)
-        for g in groups:
+    for (u,), members in sorted(by_unsur.items()):
+        h = attendance.hours_of(
+            members, facts, start=start, end=as_of, by="kelurahan", settings=settings, with_volunteers=False
+        )
+        for g in h.groups:
             jpl_detail[(g["kecamatan"], g["kelurahan"], u)] = int(g["menit"])
             agg = jpl_groups.setdefault((g["kecamatan"], u), {"orang": 0, "dilatih": 0, "memenuhi_target": 0,
                                                               "menit": 0, "target_jpl": 0.0})  # fmt: skip
             for key in agg:
                 agg[key] += g[key]
-    kec_groups, total_minutes = _jpl_by(db, start=start, end=as_of, kecamatan=kecamatan, by="kecamatan")
-    jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in kec_groups}
+    by_kec = attendance.hours_of(
+        roles, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
+    )
+    jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in by_kec.groups}
+    total_minutes = int(by_kec.total["menit"])
 
     detail = []
     for (kec, kel, u), members in sorted(_group(roles, ("kecamatan", "kelurahan", "unsur")).items()):
@@ -291,7 +329,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
     total = _counts_row({"kecamatan": "JUMLAH", "kelurahan": ALL, "unsur": ALL}, roles, st, trained)
     total["jpl_tahun_ini"] = to_jpl(total_minutes)
 
-    never_by = _group((r for r in roles if str(r["nik"]) not in trained), ("kecamatan", "unsur"))
+    never_by = _group((r for r in roles if r["volunteer_id"] not in trained), ("kecamatan", "unsur"))
     jpl_rows = []
     for (kec, u), members in sorted(_group(roles, ("kecamatan", "unsur")).items()):
         agg = jpl_groups.get((kec, u), {"orang": len({r["volunteer_id"] for r in members}), "dilatih": 0,
@@ -301,11 +339,6 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
              "belum_pernah_dilatih": len(never_by.get((kec, u), [])), "memenuhi_target": agg["memenuhi_target"],
              "jpl": to_jpl(int(agg["menit"])), "target_jpl": round(float(agg["target_jpl"]), 1)}
         )  # fmt: skip
-    never = [
-        {"nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
-         "kelurahan": r["kelurahan"], "umur": age_on(r.get("tgl_lahir"), as_of)}
-        for r in roles if str(r["nik"]) not in trained
-    ]  # fmt: skip
 
     s = Summary(
         as_of=as_of,
@@ -313,22 +346,39 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         per_kecamatan=per_kec,
         total=total,
         detail=detail,
-        relawan=relawan_rows(roles, st, trained, as_of),
-        tunggakan=tunggakan_rows(roles, st, as_of),
         jpl=jpl_rows,
-        never_trained=never,
         rates_version=payments.rules_from(settings).table.version,
+        roles=roles,
+        standing=st,
+        trained=trained,
     )
     s.counts = {
         "peran_aktif": len(roles),
-        "orang": len({r["volunteer_id"] for r in roles}),
-        "tunggakan": len(s.tunggakan),
-        "belum_pernah_dilatih": len(never),
+        "orang": len(st),
+        "tunggakan": sum(1 for _ in _owing(roles, st, as_of)),
+        "belum_pernah_dilatih": sum(1 for r in roles if r["volunteer_id"] not in trained),
     }
-    s.fingerprint = fingerprint(
-        as_of, s.kecamatan, s.rates_version, per_kec, total, detail, s.relawan, s.tunggakan, jpl_rows, never
-    )
+    s.fingerprint = _fingerprint(s)
     return s
+
+
+def _fingerprint(s: Summary) -> str:
+    """SHA-256 over what every sheet is made from: the aggregates, then per role its fields, standing, training.
+
+    Each distinct Standing is hashed once, where it first appears; a role then names it by number.
+    """
+    h = hashlib.sha256()
+    h.update(fingerprint(s.as_of, s.kecamatan, s.rates_version, s.per_kecamatan, s.total, s.detail, s.jpl).encode())
+    numbers: dict[int, int] = {}
+    for r in s.roles:
+        vid = r["volunteer_id"]
+        c = s.standing[vid]
+        n = numbers.get(id(c))
+        if n is None:
+            n = numbers[id(c)] = len(numbers)
+            h.update(f"S{n}={c!r}\n".encode())
+        h.update("\x1f".join(map(str, (*r.values(), n, s.trained.get(vid)))).encode() + b"\n")
+    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------------------------------------

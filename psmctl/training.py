@@ -409,15 +409,23 @@ def hours(
     targets: Mapping[str, float],
     default_target: float,
     by: str | None = None,
+    with_volunteers: bool = True,
 ) -> HoursReport:
-    """JPL attended between start and end (by training end date) per person and per group, against targets."""
+    """JPL attended between start and end (by training end date) per person and per group, against targets.
+
+    ``with_volunteers=False`` leaves `volunteers` empty (the summary reads only the groups)."""
     by_person: dict[int, list[Mapping[str, Any]]] = {}
     for r in roles:
         by_person.setdefault(int(r["volunteer_id"]), []).append(r)
 
+    period_targets: dict[object, float] = {}  # per unsur: a register has a handful, and 100k roles
+
     def target_of(unsur: object) -> float:
-        yearly = targets.get(str(unsur).upper(), default_target)
-        return period_target(float(yearly), start, end)
+        t = period_targets.get(unsur)
+        if t is None:
+            yearly = targets.get(str(unsur).upper(), default_target)
+            t = period_targets[unsur] = period_target(float(yearly), start, end)
+        return t
 
     pairs: dict[tuple[int, int], int] = {}  # (volunteer, training) → minutes, each once
     role_pairs: dict[int, set[tuple[int, int]]] = {}  # id(role row) → pairs attributed to it
@@ -428,9 +436,14 @@ def hours(
         for r in _attributed(f, by_person[f.volunteer_id]):
             role_pairs.setdefault(id(r), set()).add((f.volunteer_id, f.training_id))
 
+    minutes_of: dict[int, int] = {}  # per person, in one pass (not a scan of every pair per person)
+    count_of: dict[int, int] = {}
+    for (v, _), m in pairs.items():
+        minutes_of[v] = minutes_of.get(v, 0) + m
+        count_of[v] = count_of.get(v, 0) + 1
     volunteers: list[dict[str, Any]] = []
-    for vid, p in people(roles).items():
-        minutes = sum(m for (v, _), m in pairs.items() if v == vid)
+    for vid, p in people(roles).items() if with_volunteers else ():
+        minutes = minutes_of.get(vid, 0)
         target = max(target_of(u) for u in p["unsur"])
         volunteers.append(
             {
@@ -439,7 +452,7 @@ def hours(
                 "unsur": ", ".join(p["unsur"]),
                 "kecamatan": p["kecamatan"],
                 "kelurahan": p["kelurahan"],
-                "pelatihan": sum(1 for (v, _) in pairs if v == vid),
+                "pelatihan": count_of.get(vid, 0),
                 "menit": minutes,
                 "jpl": to_jpl(minutes),
                 "target_jpl": target,
@@ -458,7 +471,8 @@ def hours(
             group_pairs: set[tuple[int, int]] = set()
             person_target: dict[int, float] = {}
             for r in members:
-                group_pairs |= role_pairs.get(id(r), set())
+                if id(r) in role_pairs:
+                    group_pairs |= role_pairs[id(r)]
                 vid = int(r["volunteer_id"])
                 person_target[vid] = max(person_target.get(vid, 0.0), target_of(r["unsur"]))
             per_person: dict[int, int] = {}

@@ -157,7 +157,8 @@ def test_interrupted_workbook_keeps_the_old_file_and_leaves_nothing(built: summa
     folder.mkdir()
     target = folder / "ringkasan.xlsx"
     target.write_bytes(b"last month's report")
-    built.relawan = Boom(built.relawan)
+    rows = Boom(built.relawan())
+    built.relawan = lambda: iter(rows)  # type: ignore[method-assign]
     with pytest.raises(RuntimeError, match="disk full"):
         export.write_summary(target, built, db_name="x.db")
     assert target.read_bytes() == b"last month's report"

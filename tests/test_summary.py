@@ -78,7 +78,7 @@ def test_ringkasan_counts_every_status_and_the_totals_match_the_register(db: Dat
 
 def test_daftar_relawan_has_age_status_covered_until_and_last_training(db: Database, tmp_path: Path) -> None:
     build_register(db, tmp_path)
-    rows = {r["nik"]: r for r in summary.build(db, as_of=AS_OF, settings=SETTINGS).relawan}
+    rows = {r["nik"]: r for r in summary.build(db, as_of=AS_OF, settings=SETTINGS).relawan()}
     budi = rows[AKTIF]
     assert (budi["umur"], budi["status"], budi["masa_iur_bulan"]) == (34, "AKTIF", 6)
     assert budi["jkk_sampai"] == budi["jkm_sampai"] == dt.date(2025, 12, 31)
@@ -91,7 +91,7 @@ def test_daftar_relawan_has_age_status_covered_until_and_last_training(db: Datab
 
 def test_tunggakan_lists_arrears_and_who_ends_next_month_with_amounts(db: Database, tmp_path: Path) -> None:
     build_register(db, tmp_path)
-    rows = {r["nik"]: r for r in summary.build(db, as_of=AS_OF, settings=SETTINGS).tunggakan}
+    rows = {r["nik"]: r for r in summary.build(db, as_of=AS_OF, settings=SETTINGS).tunggakan()}
     assert set(rows) == {LAPSING, JUNE_UNPAID}  # AKTIF, NONAKTIF and never paid owe nothing here
     siti = rows[LAPSING]
     assert siti["bulan_tunggakan"] == "2025-04, 2025-05, 2025-06"
@@ -107,14 +107,14 @@ def test_pelatihan_rows_per_kecamatan_and_unsur_and_the_never_trained(db: Databa
     by = {(r["kecamatan"], r["unsur"]): r for r in s.jpl}
     assert (by[("Kota", "PSM")]["orang"], by[("Kota", "PSM")]["dilatih"], by[("Kota", "PSM")]["jpl"]) == (4, 1, 16.0)
     assert by[("Kota", "TAGANA")]["belum_pernah_dilatih"] == 1
-    assert {r["nik"] for r in s.never_trained} == {LAPSING, NEVER_PAID, NONAKTIF, JUNE_UNPAID}
+    assert {r["nik"] for r in s.never_trained()} == {LAPSING, NEVER_PAID, NONAKTIF, JUNE_UNPAID}
 
 
 def test_kecamatan_filter_keeps_only_that_kecamatan(db: Database, tmp_path: Path) -> None:
     build_register(db, tmp_path)
     s = summary.build(db, as_of=AS_OF, settings=SETTINGS, kecamatan=("Pesantren",))
-    assert [r["nik"] for r in s.relawan] == [PESANTREN]
-    assert s.total["jumlah"] == 1 and s.total["jpl_tahun_ini"] == 16.0 and s.tunggakan == []
+    assert [r["nik"] for r in s.relawan()] == [PESANTREN]
+    assert s.total["jumlah"] == 1 and s.total["jpl_tahun_ini"] == 16.0 and list(s.tunggakan()) == []
 
 
 def test_fingerprint_is_stable_for_the_same_data_and_changes_with_it(db: Database, tmp_path: Path) -> None:
@@ -141,3 +141,51 @@ def test_age_on() -> None:
     assert summary.age_on("1990-08-17", dt.date(2025, 8, 16)) == 34
     assert summary.age_on("1990-08-17", dt.date(2025, 8, 17)) == 35
     assert summary.age_on(None, AS_OF) is None and summary.age_on("17-08-1990", AS_OF) is None
+
+
+def test_standings_shared_per_payment_history_equal_each_persons_own_ledger(db: Database) -> None:
+    # standings() runs the engine once per distinct history on a synthetic ledger, and alone for anyone the
+    # digest cannot stand for; each answer must be what that person's real ledger gives.
+    n = 48
+    db.conn.executemany(
+        "INSERT INTO volunteers(id, nik, nama) VALUES (?, ?, ?)",
+        [
+            (i, make_nik(born=dt.date(1980, 1, 1) + dt.timedelta(days=i), serial=i), f"Orang {i}")
+            for i in range(1, n + 1)
+        ],
+    )
+    db.conn.commit()
+    shapes = [
+        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2)),
+        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2)),  # same history as above
+        payments.LineSpec(month="2025-02", months=2, paid_on=dt.date(2025, 2, 20)),  # lapses / in arrears
+        payments.LineSpec(month="2025-03", months=4, paid_on=dt.date(2025, 7, 1)),  # paid after as_of
+        payments.LineSpec(month="2025-01", months=12, paid_on=dt.date(2025, 1, 2), programs=("JKK", "JKM", "JHT")),
+        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 5), segment="PU",
+                          income_rupiah=2_500_000, programs=("JKK", "JKM", "JHT", "JP"), risk_class="III"),
+        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2), pks_no="PKS-1",
+                          pks_start=dt.date(2024, 12, 1)),
+        payments.LineSpec(month="2024-10", months=3, paid_on=dt.date(2024, 10, 1)),  # ended long ago
+    ]  # fmt: skip
+    for i in range(1, n + 1):
+        if i % 9 == 0:
+            continue  # never paid
+        spec = shapes[i % len(shapes)]
+        payments.write_plan(db, payments.plan_record(db, volunteer_ids=[i], spec=spec, settings=SETTINGS, now=NOW),
+                            now=NOW)  # fmt: skip
+        if i % 7 == 0:  # a second line over the same months, other attributes: not one attribute set
+            extra = payments.LineSpec(month="2025-05", months=2, paid_on=dt.date(2025, 5, 3), income_rupiah=1_500_000)
+            payments.write_plan(
+                db, payments.plan_record(db, volunteer_ids=[i], spec=extra, settings=SETTINGS, now=NOW), now=NOW
+            )
+    voided = db.execute("SELECT id FROM payments WHERE volunteer_id = 5 ORDER BY iuran_month DESC").fetchone()[0]
+    payments.void(db, voided, reason="salah catat", now=NOW)
+
+    got = summary.standings(db, range(1, n + 1), as_of=AS_OF, settings=SETTINGS)
+    rules = payments.rules_from(SETTINGS)
+    ledgers = payments.ledger(db)
+    expected = {i: summary.standing_of(ledgers.get(i, []), as_of=AS_OF, rules=rules) for i in range(1, n + 1)}
+    assert got == expected
+    statuses = {s.status for s in got.values()}
+    assert {"AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR"} <= statuses
+    assert got[2] is got[2 + len(shapes)]  # one object for one history

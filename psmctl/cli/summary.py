@@ -44,5 +44,6 @@ def summary(
     render.table(f"Ringkasan per {day.isoformat()}", [label for _, label in COLUMNS],
                  ([r.get(k) for k, _ in COLUMNS] for r in rows), right=right)  # fmt: skip
     render.line(
-        f"Tunggakan / habis bulan depan: {len(s.tunggakan)} orang; belum pernah dilatih: {len(s.never_trained)}"
+        f"Tunggakan / habis bulan depan: {s.counts['tunggakan']} orang; "
+        f"belum pernah dilatih: {s.counts['belum_pernah_dilatih']}"
     )

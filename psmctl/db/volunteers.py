@@ -203,6 +203,19 @@ def select_roles(
     return [dict(zip(names, row, strict=True)) for row in cur]
 
 
+def role_rows(db: Database, keys: Sequence[str], *, kecamatan: str | None = None) -> list[dict[str, Any]]:
+    """Active register roles as dicts of only `keys` (names of select_roles' columns), in the register order."""
+    exprs = {"volunteer_id": "v.id", "role_id": "r.id", "nik": "v.nik", "nama": "v.nama",
+             "jenis_kelamin": "v.jenis_kelamin", "tgl_lahir": "v.tgl_lahir", "no_hp": "v.no_hp", "unsur": "r.unsur",
+             "kecamatan": "r.kecamatan", "kelurahan": "r.kelurahan"}  # fmt: skip
+    where, params = role_filter(unsur=None, kelurahan=None, kecamatan=kecamatan)
+    cols = ", ".join(exprs[k] for k in keys)
+    cur = db.execute(
+        f"SELECT {cols} FROM roles r JOIN volunteers v ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}", params
+    )
+    return [dict(zip(keys, row, strict=True)) for row in cur]
+
+
 def person(db: Database, nik: str) -> dict[str, Any] | None:
     """One volunteer row with its creation batch, or None."""
     cur = db.execute(
