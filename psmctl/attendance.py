@@ -572,12 +572,12 @@ def import_file(
     dry_run: bool = False,
 ) -> list[SheetReport]:
     """Import one daftar hadir file (every sheet with a NAMA column) in one transaction; InputError if none."""
-    from psmctl.sheets import read_tables
+    from psmctl.sheets import limits, read_tables
 
     training = _get_training(db, training_id)
     settings = settings_of(db)
     path = Path(path)
-    sheets = read_tables(path, max_uncompressed_mb=int(settings.get("import.max_uncompressed_mb")))
+    sheets = read_tables(path, **limits(settings))
     plan = _Plan(db, training, settings, as_of)
     reports: list[SheetReport] = []
     for sheet in sheets:

@@ -504,7 +504,7 @@ def import_file(
     from psmctl.db.volunteers import volunteer_ids_by_nik
 
     result = ImportResult(path.name)
-    data = sheets.read_tables(path, max_uncompressed_mb=int(settings.get("import.max_uncompressed_mb")))
+    data = sheets.read_tables(path, **sheets.limits(settings))
     aliases = headers.load_aliases("payments_headers.toml")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     rules = rules_from(settings)

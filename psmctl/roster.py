@@ -26,7 +26,7 @@ from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
-from psmctl.sheets import SheetData, read_tables
+from psmctl.sheets import SheetData, limits, read_tables
 
 
 @dataclass(slots=True)
@@ -664,7 +664,7 @@ def parse_file(
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
     """Read and validate one roster file; InputError when the file as a whole cannot be used."""
-    tables = read_tables(path, max_uncompressed_mb=int(settings.get("import.max_uncompressed_mb")))
+    tables = read_tables(path, **limits(settings))
     if options.sheet is not None:
         chosen = [t for t in tables if t.name == options.sheet]
         if not chosen:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import cast
 
 from psmctl.errors import InputError
+from psmctl.settings import Settings
 
 Cell = object
 
@@ -52,7 +53,12 @@ def _kind(path: Path, head: bytes) -> str:
     return "unknown"
 
 
-def _check_zip(path: Path, limit_mb: int) -> str:
+# A bomb is tiny and swells enormously; a real workbook's XML deflates 5-15x (a 500,000-row roster: 37 MB -> 299 MB).
+# The ratio is judged only once the content is large enough to matter.
+_RATIO_FROM_MB = 64
+
+
+def _check_zip(path: Path, limit_mb: int, max_ratio: int) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -60,10 +66,16 @@ def _check_zip(path: Path, limit_mb: int) -> str:
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise InputError(f"{path.name}: berkas rusak atau terpotong ({e}); minta kirim ulang berkasnya") from None
     total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
     if total > limit_mb * 1024 * 1024:
         raise InputError(
             f"{path.name}: isi berkas membengkak menjadi {total // (1024 * 1024)} MB saat dibuka "
             f"(batas {limit_mb} MB, pengaturan import.max_uncompressed_mb); berkas ditolak"
+        )
+    if total > _RATIO_FROM_MB * 1024 * 1024 and total / packed > max_ratio:
+        raise InputError(
+            f"{path.name}: isi berkas membengkak {total // packed}x saat dibuka (batas {max_ratio}x, pengaturan "
+            "import.max_compression_ratio): bukan spreadsheet biasa; berkas ditolak"
         )
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "xlsx"
@@ -76,7 +88,15 @@ def _check_zip(path: Path, limit_mb: int) -> str:
     raise InputError(f"{path.name}: berkas zip ini bukan spreadsheet Excel/ODS")
 
 
-def read_tables(path: Path, *, max_uncompressed_mb: int = 200) -> list[SheetData]:
+def limits(settings: Settings) -> dict[str, int]:
+    """The unpacking limits of `read_tables` from the settings (import.max_uncompressed_mb, max_compression_ratio)."""
+    return {
+        "max_uncompressed_mb": int(settings.get("import.max_uncompressed_mb")),
+        "max_ratio": int(settings.get("import.max_compression_ratio")),
+    }
+
+
+def read_tables(path: Path, *, max_uncompressed_mb: int = 1024, max_ratio: int = 100) -> list[SheetData]:
     """Every worksheet of a spreadsheet file (or the single table of a CSV); InputError when unreadable."""
     path = Path(path)
     if path.is_dir():
@@ -102,7 +122,7 @@ def read_tables(path: Path, *, max_uncompressed_mb: int = 200) -> list[SheetData
             "buka di Excel lalu simpan ulang sebagai .xlsx"
         )
     if kind == "zip":
-        kind = _check_zip(path, max_uncompressed_mb)
+        kind = _check_zip(path, max_uncompressed_mb, max_ratio)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(

@@ -298,6 +298,19 @@ def test_zip_bomb_is_refused_before_expanding(tmp_path: Path, monkeypatch: pytes
     assert "300 MB" in msg and "batas 200 MB" in msg
 
 
+def test_a_bomb_under_the_size_limit_is_refused_by_how_much_it_swells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _zip_bomb(tmp_path / "bom.xlsx", 100)  # 100 MB: under the default 1024 MB, but ~1000x its size
+
+    def must_not_open(*args: object) -> None:
+        raise AssertionError("the workbook was opened before its ratio was checked")
+
+    monkeypatch.setattr(sheets, "_read_calamine", must_not_open)
+    msg = _refused(path)
+    assert "batas 100x" in msg and "import.max_compression_ratio" in msg
+
+
 def test_size_limit_applies_to_ordinary_workbooks_too(tmp_path: Path) -> None:
     path = write_rows_xlsx(tmp_path / "biasa.xlsx", {"S": [["NAMA", "NIK"], ["Budi", NIK1]]})
     assert "batas 0 MB" in _refused(path, max_uncompressed_mb=0)
