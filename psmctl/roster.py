@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -29,9 +29,8 @@ from psmctl.settings import Settings
 from psmctl.sheets import SheetData, limits, read_tables
 
 
-@dataclass(slots=True)
-class RosterRow:
-    """One accepted roster row, normalised."""
+class RosterRow(NamedTuple):
+    """One accepted roster row, normalised (a NamedTuple: an import makes one per row)."""
 
     sheet: str
     row: int  # as Excel shows it (1-based)
@@ -282,6 +281,7 @@ _FIELDS = (
 )  # fmt: skip
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
 _DONE: list[object] = []
+_new_row = tuple.__new__  # RosterRow(...) without the keyword-handling __new__ NamedTuple generates
 _Place = tuple[
     tuple[str | None, ...], list[tuple[str, str, str]], str, "categories.Category | None", date | None, date | None
 ]
@@ -456,7 +456,7 @@ class _SheetParser:
             tempat = tempat or t_place
             if raw_date == "":
                 raw_date, date_field = t_date, "ttl"
-        birth = self.date_cell(raw_date)
+        birth = raw_date if raw_date.__class__ is date else self.date_cell(raw_date)  # most are date cells
         if birth.__class__ is str:
             self.add(r, date_field, raw_date, "error", "DATE_INVALID", f"tanggal lahir tidak sah: {birth}")
             ok = False
@@ -562,7 +562,15 @@ class _SheetParser:
         unsur = unsur or self.opts.unsur or self.titles.get("unsur") or self.default_unsur
         # Phone, RT/RW.
         phone: str | None = None
-        if raw_hp != "" and raw_hp is not None and not (raw_hp.__class__ is str and raw_hp.isspace()):
+        if (
+            raw_hp.__class__ is str
+            and raw_hp[:1] == "0"
+            and len(raw_hp) >= self.phone_min
+            and raw_hp.isdigit()
+            and raw_hp.isascii()
+        ):
+            phone = raw_hp  # already clean: 08xxxxxxxxxx (normalise_phone's own first test)
+        elif raw_hp != "" and raw_hp is not None and not (raw_hp.__class__ is str and raw_hp.isspace()):
             phone, plausible = normalise_phone(raw_hp, self.phone_min)
             if not plausible:
                 self.add(
@@ -641,7 +649,9 @@ class _SheetParser:
                 (nik.compact(raw_kk) or None) if raw_kk != "" and _text(raw_kk) else None,
             )
             role = (*region, jabatan, _text(raw_sk) or None, tmt.isoformat() if tmt else None, "AKTIF")  # type: ignore[union-attr]
-            self.parsed.rows.append(RosterRow(self.sheet.name, r, decoded.number, unsur, person, role, key_of_roster))
+            self.parsed.rows.append(
+                _new_row(RosterRow, (self.sheet.name, r, decoded.number, unsur, person, role, key_of_roster))
+            )
         else:
             self.report.rejected += 1
         if self.n_warnings > warns_before:
@@ -775,12 +785,10 @@ def _plan(
     roles = vdb.roles_of(db, [p[0] for p in persons.values()])
     next_id = vdb.next_volunteer_id(db)  # ids given here, inside the write lock: roles and changes need them
     pending: dict[str, list[Any]] = {}  # people new in this file: their insert row, completed by later rows
-    in_file: set[tuple[str, str]] = set()  # (nik, unsur): unique, the parser rejected duplicates
     n_person = len(vdb.PERSON_COLUMNS)
     for p in parsed:
         rep = p.report
         for r in p.rows:
-            in_file.add((r.nik, r.unsur))
             old = persons.get(r.nik)
             if old is None:  # not on the register: a new person, or one already new on another roster of this file
                 rec = pending.get(r.nik)
@@ -798,6 +806,7 @@ def _plan(
                 persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []))
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
     keys = sorted({r.roster_key for r in rows})
+    in_file = {(r.nik, r.unsur) for r in rows}
     for role in vdb.missing_from_rosters(db, keys, in_file):
         result.missing.append(
             {"nik": mask_nik(role["nik"]), "nama": role["nama"], "unsur": role["unsur"], "kelurahan": role["kelurahan"]}
