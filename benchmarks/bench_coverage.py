@@ -114,6 +114,17 @@ def run_benchmarks(people: int, repeat: int) -> None:
             _report(name, _timed(call, repeat))
 
 
+def _payments_csv(work: Path, people: int) -> Path:
+    """What `payments record --all-active --month 2025-01 --months 12` records, as an office's CSV list."""
+    path = work / f"iuran_{people}.csv"
+    if not path.exists():
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("NIK,BULAN IURAN,TANGGAL BAYAR,NO REFERENSI\n")
+            for i in range(1, people + 1):
+                fh.writelines(f"3571{i:012d},2025-{m:02d},2025-01-20,SP2D-1\n" for m in range(1, 13))
+    return path
+
+
 RECORD = ["payments", "record", "--all-active", "--month", "2025-01", "--months", "12", "--paid-on", "2025-01-20",
           "--ref", "SP2D-1", "--yes"]  # fmt: skip
 STATUS = ["coverage", "status", "--as-of", "2025-08-20", "--format", "json"]
@@ -183,6 +194,12 @@ def results(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
         if i < runs - 1:
             db.unlink()
     record, raw = statistics.median(records), statistics.median(raws)
+    imports = []
+    for i in range(runs):  # the same 1.2M iuran months as a CSV payment list, into a register without payments
+        fresh = work / f"payments_import_{rows}_{i}.db"
+        build_register(fresh, rows)
+        imports.append(_command(["payments", "import", str(_payments_csv(work, rows))], fresh))
+        fresh.unlink()
     query = statistics.median(_raw_coverage_query(db) for _ in range(runs))
     status = statistics.median(_command(STATUS, db) for _ in range(runs))
     due = statistics.median(_command(DUE, db) for _ in range(runs))
@@ -193,6 +210,8 @@ def results(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
     return [
         _row(f"payments record --all-active {n} (s)", record, f"raw executemany {raw:.2f} s", raw, "<= 4x",
              record <= 4 * raw),
+        _row(f"payments import CSV {n} (s)", statistics.median(imports), f"raw executemany {raw:.2f} s", raw,
+             "<= 4x", statistics.median(imports) <= 4 * raw),
         _row(f"coverage status --format json {n} (s)", status, yard, query, "<= 3 s", status <= 3),
         _row(f"coverage due {n} (s)", due, yard, query, "<= 3 s", due <= 3),
         _row(f"coverage check {n} (s)", check, yard, query, "<= 0.3 s", check <= 0.3),
