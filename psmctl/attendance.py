@@ -732,7 +732,9 @@ def last_training(db: Database, *, as_of: date) -> dict[str, date]:
     by_id = rules.last_trained(_facts(db), as_of=as_of, counted_types=_counted(s))
     from psmctl.db.volunteers import select_roles
 
-    niks = {int(r["volunteer_id"]): str(r["nik"]) for r in select_roles(db, active_only=False)}
+    niks = {
+        int(r["volunteer_id"]): str(r["nik"]) for r in select_roles(db, active_only=False, keys=("volunteer_id", "nik"))
+    }
     return {niks[v]: d for v, d in by_id.items() if v in niks}
 
 

@@ -132,13 +132,13 @@ ROLE_KEYS = ("volunteer_id", "role_id", "nik", "nama", "jenis_kelamin", "tgl_lah
 
 def active_roles(db: Database, kecamatan: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Active register roles (only the keys the summary reads), for every kecamatan or the named ones."""
-    from psmctl.db.volunteers import role_rows
+    from psmctl.db.volunteers import select_roles
 
     if not kecamatan:
-        return role_rows(db, ROLE_KEYS)
+        return select_roles(db, keys=ROLE_KEYS)
     seen: dict[int, dict[str, Any]] = {}
     for k in kecamatan:
-        for r in role_rows(db, ROLE_KEYS, kecamatan=k):
+        for r in select_roles(db, kecamatan=k, keys=ROLE_KEYS):
             seen.setdefault(int(r["role_id"]), r)
     return sorted(seen.values(), key=_order)
 

@@ -182,6 +182,16 @@ def role_filter(
     return " AND ".join(where), params
 
 
+# What select_roles can return, by key (its default: all of them, in this order).
+ROLE_SELECT = {
+    "volunteer_id": "v.id", "nik": "v.nik", "nama": "v.nama", "jenis_kelamin": "v.jenis_kelamin",
+    "tempat_lahir": "v.tempat_lahir", "tgl_lahir": "v.tgl_lahir", "alamat": "v.alamat", "rt_rw": "v.rt_rw",
+    "no_hp": "v.no_hp", "role_id": "r.id", "unsur": "r.unsur", "kelurahan": "r.kelurahan", "kecamatan": "r.kecamatan",
+    "kode_wilayah": "r.kode_wilayah", "kode_kecamatan": "r.kode_kecamatan", "jabatan": "r.jabatan",
+    "status": "r.status",
+}  # fmt: skip
+
+
 def select_roles(
     db: Database,
     *,
@@ -189,27 +199,13 @@ def select_roles(
     kelurahan: str | None = None,
     kecamatan: str | None = None,
     active_only: bool = True,
+    keys: Sequence[str] = tuple(ROLE_SELECT),
 ) -> list[dict[str, Any]]:
-    """Register rows (one per role) with person fields, filtered; kelurahan/kecamatan match name or code."""
+    """Register rows (one per role) with person fields, filtered; kelurahan/kecamatan match name or code.
+
+    `keys` (of ROLE_SELECT) narrows each row to what the caller reads: 100k rows of 17 keys are 100 MB."""
     where, params = role_filter(unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=active_only)
-    sql = (
-        "SELECT v.id AS volunteer_id, v.nik, v.nama, v.jenis_kelamin, v.tempat_lahir, v.tgl_lahir, v.alamat, "
-        "v.rt_rw, v.no_hp, r.id AS role_id, r.unsur, r.kelurahan, r.kecamatan, r.kode_wilayah, r.kode_kecamatan, "
-        "r.jabatan, r.status FROM roles r JOIN volunteers v ON v.id = r.volunteer_id "
-        f"WHERE {where} {ROLE_ORDER}"
-    )
-    cur = db.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
-
-
-def role_rows(db: Database, keys: Sequence[str], *, kecamatan: str | None = None) -> list[dict[str, Any]]:
-    """Active register roles as dicts of only `keys` (names of select_roles' columns), in the register order."""
-    exprs = {"volunteer_id": "v.id", "role_id": "r.id", "nik": "v.nik", "nama": "v.nama",
-             "jenis_kelamin": "v.jenis_kelamin", "tgl_lahir": "v.tgl_lahir", "no_hp": "v.no_hp", "unsur": "r.unsur",
-             "kecamatan": "r.kecamatan", "kelurahan": "r.kelurahan"}  # fmt: skip
-    where, params = role_filter(unsur=None, kelurahan=None, kecamatan=kecamatan)
-    cols = ", ".join(exprs[k] for k in keys)
+    cols = ", ".join(ROLE_SELECT[k] for k in keys)
     cur = db.execute(
         f"SELECT {cols} FROM roles r JOIN volunteers v ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}", params
     )
