@@ -96,9 +96,14 @@ def limits(settings: Settings) -> dict[str, int]:
     }
 
 
-def read_tables(path: Path, *, max_uncompressed_mb: int = 1024, max_ratio: int = 100) -> list[SheetData]:
-    """Every worksheet of a spreadsheet file (or the single table of a CSV); InputError when unreadable."""
+def read_tables(path: Path, *, max_uncompressed_mb: int | None = None, max_ratio: int | None = None) -> list[SheetData]:
+    """Every worksheet of a spreadsheet file (or the single table of a CSV); InputError when unreadable.
+
+    Limits not given are the settings' defaults (see `limits`)."""
     path = Path(path)
+    default = limits(Settings())
+    max_mb = default["max_uncompressed_mb"] if max_uncompressed_mb is None else max_uncompressed_mb
+    ratio = default["max_ratio"] if max_ratio is None else max_ratio
     if path.is_dir():
         raise InputError(f"{path}: ini folder, bukan berkas spreadsheet")
     if not path.exists():
@@ -122,7 +127,7 @@ def read_tables(path: Path, *, max_uncompressed_mb: int = 1024, max_ratio: int =
             "buka di Excel lalu simpan ulang sebagai .xlsx"
         )
     if kind == "zip":
-        kind = _check_zip(path, max_uncompressed_mb, max_ratio)
+        kind = _check_zip(path, max_mb, ratio)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(
