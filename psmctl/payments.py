@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -29,6 +30,7 @@ from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
+from psmctl.sheets import SheetData
 
 ALL_PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
 FUNDING_ALIASES = {
@@ -306,33 +308,18 @@ def void(db: Database, payment_id: int, *, reason: str, now: str) -> dict[str, A
     return p
 
 
-def new_findings(
-    db: Database, rows: Sequence[tuple[Any, ...]], settings: Settings
-) -> dict[int, list[coverage.Finding]]:
-    """COV-12 / before-start findings that new rows (index → findings) would get once in the ledger."""
-    rules = rules_from(settings)
-    by_person: dict[int, list[int]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        by_person[int(r[0])].append(i)
-    existing = ledger(db, list(by_person)) if len(by_person) <= 5000 else ledger(db)
-    out: dict[int, list[coverage.Finding]] = defaultdict(list)
-    for vid, idxs in by_person.items():
-        fresh = [
-            Paid(-1 - i, rows[i][2], date.fromisoformat(rows[i][3]), frozenset(rows[i][5].split(",")), rows[i][11],
-                 rows[i][1], pks_no=rows[i][17], pks_start=date.fromisoformat(rows[i][18]) if rows[i][18] else None)
-            for i in idxs
-        ]  # fmt: skip
-        _ms, findings = coverage.memberships([*existing.get(vid, []), *fresh], rules=rules)
-        for f in findings:
-            if f.payment_id < 0:
-                out[-1 - f.payment_id].append(f)
-    return out
-
-
 # --------------------------------------------------------------------------------------------------------
 # Importing a payment list
 
 _SKIP_WORDS = ("JUMLAH", "TOTAL", "MENGETAHUI", "NIP", "KEPALA", "LURAH", "CAMAT", "TTD")
+# The cells a payment line is made of, apart from the NIK and the reference (which only travel with the row):
+# rows with the same cells here share one _Line (1.2M iuran months: a few dozen distinct lines).
+_LINE_FIELDS = (
+    "bulan", "tanggal_bayar", "segmen", "sumber_dana", "jkk", "jkm", "jht", "jp", "jkp", "jumlah", "upah",
+    "program", "pks_no", "pks_mulai", "kelas_risiko",
+)  # fmt: skip
+
+_Spec = tuple[str, object, str, str, str]  # field, value, code, message, level: a Problem without sheet and row
 
 
 @dataclass
@@ -362,32 +349,17 @@ def _money_cell(value: object) -> int | None | str:
     return int(text) if text.isdigit() else f"'{value}' bukan angka rupiah"
 
 
-@dataclass
-class _Row:
-    """One data row being read: its cells, its findings, and the payment it becomes."""
+class _Line(NamedTuple):
+    """What the cells of a row other than NIK and reference make: the payment's fields and the findings."""
 
-    sheet: str
-    number: int  # as Excel shows it
-    cells: list[object]
-    columns: dict[str, int]
-    labels: dict[str, str]
-    errors: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-    values: dict[str, object] = field(default_factory=dict)  # field -> cell, for the fields the sheet has
-
-    def __post_init__(self) -> None:
-        n = len(self.cells)
-        self.values = {f: self.cells[c] if c < n else "" for f, c in self.columns.items()}
-
-    def get(self, fld: str, default: object = "") -> object:
-        return self.values.get(fld, default)
-
-    def add(self, fld: str, value: object, code: str, msg: str, level: str = "error") -> None:
-        p = Problem(
-            self.sheet, self.number, self.labels.get(fld, fld.upper()), None if value is None else str(value),
-            "error" if level == "error" else "warning" if level == "warning" else "info", code, msg,
-        )  # fmt: skip
-        (self.errors if level == "error" else self.notes).append(p)
+    id: int
+    head: tuple[Any, ...] | None  # PAYMENT_COLUMNS segment..funding; None when the line is rejected
+    tail: tuple[Any, ...]  # risk_class, pks_no, pks_start
+    errors: tuple[_Spec, ...]
+    notes: tuple[_Spec, ...]
+    early: tuple[int, int]  # errors, notes found before the checks that need a whole row (all a bad NIK gets)
+    paid: Paid | None  # the ledger row coverage will see (id filled in per person)
+    dedupe: int  # one id per (month, paid date, programmes, total): with volunteer and reference, the natural key
 
 
 class _Memo:
@@ -403,9 +375,8 @@ class _Memo:
         self.mismatch_level = "error" if settings.get("amounts.mismatch") == "reject" else "warning"
         self._months: dict[object, str | ValueError] = {}
         self._days: dict[object, date | str | None] = {}
-        self._checks: dict[tuple[Any, ...], list[tuple[str, str, str]]] = {}
-        self._expected: dict[tuple[Any, ...], rates.Expected] = {}
         self._programs: dict[object, tuple[str, ...] | InputError] = {}
+        self.dedupe: dict[tuple[Any, ...], int] = {}
 
     def month(self, value: object) -> str:
         key = (value.__class__, value)
@@ -443,126 +414,185 @@ class _Memo:
             raise hit
         return hit
 
-    def check(
-        self, seg: str, month: str, paid: date, progs: tuple[str, ...], income: int
-    ) -> list[tuple[str, str, str]]:
-        key = (seg, month, paid, progs, income)
-        hit = self._checks.get(key)
-        if hit is None:
-            hit = check_line(
-                segment=seg, months=[month], paid_on=paid, programs=progs, income_rupiah=income,
-                table=self.rules.table, config_max_ahead=self.max_ahead,
-            )  # fmt: skip
-            if len(self._checks) < 100_000:
-                self._checks[key] = hit
-        return hit
 
-    def expected(
-        self, seg: str, month: str, income: int, progs: tuple[str, ...], funding: str, rc: str
-    ) -> rates.Expected:
-        key = (seg, month, income, progs, funding, rc)
-        hit = self._expected.get(key)
-        if hit is None:
-            hit = rates.expected(
-                self.rules.table, segment=seg, month=month, income_rupiah=income, programmes=progs, funding=funding,
-                risk_class=rc,
-            )  # fmt: skip
-            if len(self._expected) < 100_000:
-                self._expected[key] = hit
-        return hit
+def _read_line(line_id: int, cells: dict[str, object], memo: _Memo, funding_default: str) -> _Line:
+    """Parse and check the cells of a payment line (all but NIK and reference); pure, so shared by equal rows."""
 
+    def get(fld: str) -> object:
+        return cells.get(fld, "")
 
-def _read_row(row: _Row, *, memo: _Memo, funding_default: str) -> tuple[Any, ...] | None:
-    """Parse and check one row; the payment tuple (NIK in place of the volunteer id) or None when rejected."""
-    from psmctl import nik
+    errors: list[_Spec] = []
+    notes: list[_Spec] = []
+
+    def add(fld: str, value: object, code: str, msg: str, level: str = "error") -> None:
+        (errors if level == "error" else notes).append((fld, value, code, msg, level))
+
+    def done(head: tuple[Any, ...] | None, tail: tuple[Any, ...] = (), paid: Paid | None = None, dedupe: int = -1,
+             early: tuple[int, int] | None = None) -> _Line:  # fmt: skip
+        return _Line(line_id, head, tail, tuple(errors), tuple(notes), early or (len(errors), len(notes)), paid,
+                     dedupe)  # fmt: skip
 
     as_of = memo.as_of
-    get = row.values.get  # a C call per field, not a method: 18 fields a row, 1.2M rows
-
-    raw_nik = get("nik", "")
-    try:
-        the_nik, warn_code = nik.from_cell(raw_nik)
-        if warn_code:
-            row.add("nik", mask_nik(the_nik), warn_code, "NIK tersimpan sebagai angka", "warning")
-    except nik.InvalidNik as e:
-        row.add("nik", mask_nik(nik.compact(raw_nik)), e.code, e.message)
-        the_nik = ""
     month = ""
     try:
-        month = memo.month(get("bulan", ""))
+        month = memo.month(get("bulan"))
     except ValueError as e:
-        row.add("bulan", get("bulan", ""), "MONTH_INVALID", str(e))
-    paid = memo.day(get("tanggal_bayar", ""))
+        add("bulan", get("bulan"), "MONTH_INVALID", str(e))
+    paid = memo.day(get("tanggal_bayar"))
     if paid is None:
-        row.add("tanggal_bayar", "", "PAID_ON_MISSING", "tanggal bayar kosong")
+        add("tanggal_bayar", "", "PAID_ON_MISSING", "tanggal bayar kosong")
     elif isinstance(paid, str):
-        row.add("tanggal_bayar", get("tanggal_bayar", ""), "PAID_ON_INVALID", paid)
+        add("tanggal_bayar", get("tanggal_bayar"), "PAID_ON_INVALID", paid)
     elif paid > as_of:
-        row.add("tanggal_bayar", paid, "PAID_ON_FUTURE", f"tanggal bayar {paid} di masa depan")
-    seg = str(get("segmen", "") or "BPU").strip().upper()
+        add("tanggal_bayar", paid, "PAID_ON_FUTURE", f"tanggal bayar {paid} di masa depan")
+    seg = str(get("segmen") or "BPU").strip().upper()
     if seg not in rates.SEGMENTS:
-        row.add("segmen", seg, "SEGMENT_INVALID", "segmen harus BPU atau PU")
+        add("segmen", seg, "SEGMENT_INVALID", "segmen harus BPU atau PU")
     funding = funding_default
     try:
-        funding = parse_funding(str(get("sumber_dana", "") or funding_default))
+        funding = parse_funding(str(get("sumber_dana") or funding_default))
     except InputError as e:
-        row.add("sumber_dana", get("sumber_dana", ""), "FUNDING_INVALID", str(e))
+        add("sumber_dana", get("sumber_dana"), "FUNDING_INVALID", str(e))
     amounts: dict[str, int] = {}
     for p in ALL_PROGRAMMES:
-        v = _money_cell(get(p.lower(), ""))
+        v = _money_cell(get(p.lower()))
         if isinstance(v, str):
-            row.add(p.lower(), get(p.lower(), ""), "AMOUNT_INVALID", v)
+            add(p.lower(), get(p.lower()), "AMOUNT_INVALID", v)
         elif v:
             amounts[p] = v
-    given_total = _money_cell(get("jumlah", ""))
+    given_total = _money_cell(get("jumlah"))
     if isinstance(given_total, str):
-        row.add("jumlah", get("jumlah", ""), "AMOUNT_INVALID", given_total)
+        add("jumlah", get("jumlah"), "AMOUNT_INVALID", given_total)
         given_total = None
-    income_cell = _money_cell(get("upah", ""))
+    income_cell = _money_cell(get("upah"))
     if isinstance(income_cell, str):
-        row.add("upah", get("upah", ""), "AMOUNT_INVALID", income_cell)
+        add("upah", get("upah"), "AMOUNT_INVALID", income_cell)
         income_cell = None
     progs: tuple[str, ...] = ("JKK", "JKM")
     try:
-        named = get("program", "")
+        named = get("program")
         progs = memo.programs(named) if named else memo.programs(list(amounts) or ["JKK", "JKM"])
     except InputError as e:
-        row.add("program", get("program", ""), "PROGRAM_INVALID", str(e))
+        add("program", get("program"), "PROGRAM_INVALID", str(e))
     income = income_cell or (1_000_000 if seg == "BPU" else 0)
-    pks_no = str(get("pks_no", "") or "").strip() or None
-    pks_start = memo.day(get("pks_mulai", ""))
+    pks_no = str(get("pks_no") or "").strip() or None
+    pks_start = memo.day(get("pks_mulai"))
     if isinstance(pks_start, str):
-        row.add("pks_mulai", get("pks_mulai", ""), "PKS_START_INVALID", pks_start)
+        add("pks_mulai", get("pks_mulai"), "PKS_START_INVALID", pks_start)
         pks_start = None
     if pks_start is not None and not pks_no:
-        row.add("pks_mulai", pks_start, "COV-19", "tanggal mulai PKS tanpa nomor PKS ditolak")
-    rc = str(get("kelas_risiko", "") or memo.risk_class).strip().upper()
-    if row.errors or not isinstance(paid, date):
-        return None
-    for lvl, code, msg in memo.check(seg, month, paid, progs, income):
-        row.add("program" if code.startswith("IUR") else "bulan", month, code, msg, lvl)
-    if row.errors:
-        return None
-    exp = memo.expected(seg, month, income, progs, funding, rc)
+        add("pks_mulai", pks_start, "COV-19", "tanggal mulai PKS tanpa nomor PKS ditolak")
+    rc = str(get("kelas_risiko") or memo.risk_class).strip().upper()
+    if errors or not isinstance(paid, date):
+        return done(None)
+    early = (len(errors), len(notes))
+    for lvl, code, msg in check_line(
+        segment=seg, months=[month], paid_on=paid, programs=progs, income_rupiah=income, table=memo.rules.table,
+        config_max_ahead=memo.max_ahead,
+    ):  # fmt: skip
+        add("program" if code.startswith("IUR") else "bulan", month, code, msg, lvl)
+    if errors:
+        return done(None, early=early)
+    exp = rates.expected(memo.rules.table, segment=seg, month=month, income_rupiah=income, programmes=progs,
+                         funding=funding, risk_class=rc)  # fmt: skip
     total = sum(amounts.values()) if amounts else (given_total if given_total is not None else exp.total_rupiah)
     if amounts and given_total is not None and given_total != total:
-        row.add("jumlah", given_total, "TOTAL_MISMATCH", f"JUMLAH {_money(given_total)} tidak sama dengan "
-                f"jumlah per program {_money(total)}", "warning")  # fmt: skip
+        add("jumlah", given_total, "TOTAL_MISMATCH", f"JUMLAH {_money(given_total)} tidak sama dengan "
+            f"jumlah per program {_money(total)}", "warning")  # fmt: skip
     mismatch = amount_check(total, exp.total_rupiah, month)
     if mismatch:
-        row.add("jumlah", total, "IUR-17", mismatch[1], memo.mismatch_level)
+        add("jumlah", total, "IUR-17", mismatch[1], memo.mismatch_level)
     for code, msg in exp.notes:
-        row.add("upah", income, code, msg, "info")
-    if row.errors:
-        return None
+        add("upah", income, code, msg, "info")
+    if errors:
+        return done(None, early=early)
     same = not amounts and total == exp.total_rupiah
     split = [amounts.get(p, exp.payable(p) if same else 0) for p in ALL_PROGRAMMES]
-    reference = str(get("referensi", "") or "").strip()
-    pks_iso = pks_start.isoformat() if isinstance(pks_start, date) else None
-    return (
-        the_nik, seg, month, paid.isoformat(), income, ",".join(progs), *split, total, exp.total_rupiah, funding,
-        reference, "", rc if seg == "PU" else None, pks_no, pks_iso, 0, row.sheet, row.number,
-    )  # fmt: skip
+    programs = ",".join(progs)
+    head = (seg, month, paid.isoformat(), income, programs, *split, total, exp.total_rupiah, funding)
+    ledger_row = Paid(0, month, paid, frozenset(progs), total, seg, pks_no=pks_no, pks_start=pks_start)
+    dedupe = memo.dedupe.setdefault((month, head[2], programs, total), len(memo.dedupe))
+    tail = (rc if seg == "PU" else None, pks_no, pks_start.isoformat() if isinstance(pks_start, date) else None)
+    return done(head, tail, ledger_row, dedupe, early)
+
+
+class _Sheet:
+    """How one sheet's rows are read: the NIK column, the line cells as one tuple, the labels for findings."""
+
+    def __init__(self, sheet: SheetData, header: Any, report: SheetReport) -> None:
+        cols = header.columns
+        self.report, self.name, self.labels = report, sheet.name, header.labels
+        self.text_only = sheet.text_only
+        self.fields = tuple(f for f in _LINE_FIELDS if f in cols)  # bulan and tanggal_bayar at least: a tuple
+        self.cells = operator.itemgetter(*(cols[f] for f in self.fields))
+        self.nik, self.ref = cols["nik"], cols.get("referensi")
+        self.width = max(cols.values()) + 1
+
+    def problem(self, number: int, spec: _Spec) -> Problem:
+        fld, value, code, msg, level = spec
+        return Problem(self.name, number, self.labels.get(fld, fld.upper()), None if value is None else str(value),
+                       level, code, msg)  # type: ignore[arg-type]  # fmt: skip
+
+
+def _nik_of(raw: object) -> tuple[str, _Spec | None]:
+    """(NIK, its finding) of a NIK cell; NIK "" when the cell is refused."""
+    from psmctl import nik
+
+    try:
+        the_nik, warn_code = nik.from_cell(raw)
+    except nik.InvalidNik as e:
+        return "", ("nik", mask_nik(nik.compact(raw)), e.code, e.message, "error")
+    if warn_code:
+        return the_nik, ("nik", mask_nik(the_nik), warn_code, "NIK tersimpan sebagai angka", "warning")
+    return the_nik, None
+
+
+def _read_sheet(
+    sheet: SheetData, s: _Sheet, lines: dict[object, _Line], memo: _Memo, funding_default: str, data_start: int
+) -> Iterator[tuple[str, _Line, str, int]]:
+    """(NIK, line, reference, row number) of every accepted row of a sheet; findings go to the sheet's report."""
+    rep, problems, fields, pick, nik_col, ref_col, width = (
+        s.report, s.report.problems, s.fields, s.cells, s.nik, s.ref, s.width)  # fmt: skip
+    niks: dict[object, tuple[str, _Spec | None]] = {}
+    rows = sheet.rows
+    for r in range(data_start, len(rows)):
+        cells = rows[r]
+        if len(cells) < width:
+            cells = [*cells, *[""] * (width - len(cells))]
+        raw = cells[nik_col]
+        if raw == "" or raw is None:
+            text = " ".join(str(v) for v in cells if v not in ("", None)).upper()
+            if text and not any(k in text for k in _SKIP_WORDS):
+                rep.rows_read += 1
+                rep.rejected += 1
+                problems.append(s.problem(r + 1, ("nik", "", "NIK_MISSING", "NIK kosong", "error")))
+            continue
+        rep.rows_read += 1
+        values = pick(cells)
+        key = values if s.text_only else tuple((v.__class__, v) for v in values)
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = _read_line(len(lines), dict(zip(fields, values, strict=True)), memo, funding_default)
+        if isinstance(raw, str) and len(raw) == 16 and raw.isdigit() and raw.isascii():
+            the_nik, nik_spec = raw, None
+        else:
+            hit = niks.get((raw.__class__, raw))
+            if hit is None:
+                hit = niks[(raw.__class__, raw)] = _nik_of(raw)
+            the_nik, nik_spec = hit
+        if line.errors or line.notes or nik_spec:
+            errors, notes = line.errors, line.notes
+            if nik_spec and not the_nik:
+                errors, notes = (nik_spec, *errors[: line.early[0]]), notes[: line.early[1]]
+            elif nik_spec:
+                notes = (nik_spec, *notes)
+            problems += [s.problem(r + 1, spec) for spec in (*errors, *notes)]
+            rep.warnings += sum(1 for spec in notes if spec[4] == "warning")
+        if not the_nik or line.head is None:
+            rep.rejected += 1
+            continue
+        ref = cells[ref_col] if ref_col is not None else ""
+        yield the_nik, line, ("" if not ref else str(ref).strip()), r + 1
 
 
 def import_file(
@@ -582,89 +612,133 @@ def import_file(
     payment already in the ledger, or twice in the file, counts once. ``dry_run`` writes nothing.
     """
     from psmctl import headers, sheets
-    from psmctl.db.volunteers import volunteer_ids_by_nik
 
     result = ImportResult(path.name)
     data = sheets.read_tables(path, **sheets.limits(settings))
     aliases = headers.load_aliases("payments_headers.toml")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    rules = rules_from(settings)
     scan = int(settings.get("import.header_scan_rows"))
-    staged: list[tuple[SheetReport, tuple[Any, ...]]] = []
-    memo = _Memo(as_of=as_of, settings=settings, rules=rules)
-    for sheet in data:
-        rep = SheetReport(file=path.name, sheet=sheet.name)
-        result.sheets.append(rep)
-        header = headers.find_header(sheet.rows, aliases, ["nik", "bulan", "tanggal_bayar"], scan)
-        if header is None:
-            msg = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan; lembar dilewati"
-            rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
-            rep.skipped += 1
-            continue
-        for r in range(header.data_start, len(sheet.rows)):
-            row = _Row(sheet.name, r + 1, sheet.rows[r], header.columns, header.labels)
-            if row.get("nik", "") in ("", None):
-                text = " ".join(str(v) for v in row.cells if v not in ("", None)).upper()
-                if text and not any(k in text for k in _SKIP_WORDS):
-                    rep.rows_read += 1
-                    rep.rejected += 1
-                    row.add("nik", "", "NIK_MISSING", "NIK kosong")
-                    rep.problems += row.errors
+    memo = _Memo(as_of=as_of, settings=settings, rules=rules_from(settings))
+    lines: dict[object, _Line] = {}
+    staged: list[tuple[str, _Line, str, int, _Sheet]] = []
+    with gc_paused():  # a million small tuples that cannot form a cycle
+        for sheet in data:
+            rep = SheetReport(file=path.name, sheet=sheet.name)
+            result.sheets.append(rep)
+            header = headers.find_header(sheet.rows, aliases, ["nik", "bulan", "tanggal_bayar"], scan)
+            if header is None:
+                msg = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan; lembar dilewati"
+                rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
+                rep.skipped += 1
                 continue
-            rep.rows_read += 1
-            payment = _read_row(row, memo=memo, funding_default=funding_default)
-            rep.problems += row.errors + row.notes
-            rep.warnings += sum(1 for p in row.notes if p.level == "warning")
-            if payment is None:
-                rep.rejected += 1
-            else:
-                staged.append((rep, payment))
-    if result.sheets and all(s.skipped for s in result.sheets):
-        result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
-        return result
-    # A NIK not on the register is reported, never invented.
-    ids = volunteer_ids_by_nik(db, [p[0] for _, p in staged])
-    rows: list[tuple[SheetReport, tuple[Any, ...]]] = []
-    for rep, p in staged:
-        vid = ids.get(str(p[0]))
-        if vid is None:
-            msg = "NIK tidak ada di register; impor daftar relawannya dulu"
-            rep.problems.append(
-                Problem(rep.sheet, p[21], "NIK", mask_nik(str(p[0])), "error", "NIK_NOT_REGISTERED", msg)
-            )
-            rep.rejected += 1
-        else:
-            rows.append((rep, (vid, *p[1:15], f"imp:{sha[:16]}:{p[20]}:{p[21]}", *p[16:])))
-    existing = dbp.existing_payment_keys(db, {pr[0] for _, pr in rows})
-    in_file: set[tuple[Any, ...]] = set()
-    fresh: list[tuple[SheetReport, tuple[Any, ...]]] = []
-    for rep, pr in rows:
-        key = (pr[0], pr[2], pr[3], pr[14], pr[5], pr[11])
-        if key in in_file:
-            msg = "baris sama dengan baris lain di berkas ini; dihitung satu pembayaran"
-            rep.problems.append(Problem(rep.sheet, pr[21], None, None, "info", "DUPLICATE_ROW", msg))
-            rep.unchanged += 1
-        elif key in existing:
-            rep.unchanged += 1
-        else:
-            rep.added += 1
-            fresh.append((rep, pr))
-        in_file.add(key)
-    for i, found in new_findings(db, [pr for _, pr in fresh], settings).items():
-        rep, pr = fresh[i]
-        for f in found:
-            rep.problems.append(Problem(rep.sheet, pr[21], "BULAN IURAN", f.month, "warning", f.code, f.message))
-            rep.warnings += 1
+            s = _Sheet(sheet, header, rep)
+            staged += ((*row, s) for row in _read_sheet(sheet, s, lines, memo, funding_default, header.data_start))
+            sheet.rows = []  # the cells are read: let them go before the ledger work
+        if result.sheets and all(s.skipped for s in result.sheets):
+            result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
+            return result
+        fresh = _fresh(db, staged, memo)
+        del staged
+        for i, found in _findings(db, fresh, settings):
+            _vid, line, _ref, number, s = fresh[i]
+            for f in found:
+                s.report.problems.append(Problem(s.name, number, "BULAN IURAN", f.month, "warning", f.code, f.message))
+                s.report.warnings += 1
     rejected = sum(s.rejected for s in result.sheets)
     if strict and rejected:
         result.refused = f"{rejected} baris ditolak; dengan --strict tidak ada yang ditulis"
         return result
     if dry_run or not fresh:
         return result
+    key = f"imp:{sha[:16]}:"
     with write_tx(db):
         batch = dbp.insert_batch(db, kind="payments", file_name=path.name, sha256=sha, created_at=now, note=None)
-        result.written = dbp.insert_payments(db, (r[:19] + (batch,) + r[20:] for _, r in fresh))
+        result.written = dbp.insert_payments(
+            db,
+            ((vid, *line.head, ref, f"{key}{s.name}:{number}", *line.tail, batch, s.name, number)  # type: ignore[misc]
+             for vid, line, ref, number, s in fresh),
+        )  # fmt: skip
     return result
+
+
+def _fresh(
+    db: Database, staged: list[tuple[str, _Line, str, int, _Sheet]], memo: _Memo
+) -> list[tuple[int, _Line, str, int, _Sheet]]:
+    """The staged rows that are new payments, NIK replaced by the volunteer id; the rest counted on their sheet.
+
+    A NIK not on the register is reported, never invented. The same payment twice in the file, or already in the
+    ledger, counts once (the natural key: volunteer, month, paid date, reference, programmes, total).
+    """
+    from psmctl.db.volunteers import volunteer_ids_by_nik
+
+    ids = volunteer_ids_by_nik(db, [row[0] for row in staged])
+    refs: dict[str, int] = {}
+    # The natural key as one int, volunteer | dedupe id << 32 | reference id << 64: a set of a million ints,
+    # not of a million 6-tuples.
+    keyed: list[tuple[int, int, str, _Line, int, _Sheet]] = []
+    for nik_text, line, ref, number, s in staged:
+        vid = ids.get(nik_text)
+        if vid is None:
+            msg = "NIK tidak ada di register; impor daftar relawannya dulu"
+            s.report.problems.append(
+                Problem(s.name, number, "NIK", mask_nik(nik_text), "error", "NIK_NOT_REGISTERED", msg)
+            )
+            s.report.rejected += 1
+            continue
+        rid = refs.get(ref)
+        if rid is None:
+            rid = refs[ref] = len(refs)
+        keyed.append((vid | line.dedupe << 32 | rid << 64, vid, ref, line, number, s))
+    existing: set[int] = set()
+    for vid, month, paid_on, ref, programs, total in dbp.existing_payment_keys(db, {k[1] for k in keyed}):
+        did, rid = memo.dedupe.get((month, paid_on, programs, total)), refs.get(ref)
+        if did is not None and rid is not None:
+            existing.add(vid | did << 32 | rid << 64)
+    in_file: set[int] = set()
+    fresh: list[tuple[int, _Line, str, int, _Sheet]] = []
+    for key, vid, ref, line, number, s in keyed:
+        if key in in_file:
+            msg = "baris sama dengan baris lain di berkas ini; dihitung satu pembayaran"
+            s.report.problems.append(Problem(s.name, number, None, None, "info", "DUPLICATE_ROW", msg))
+            s.report.unchanged += 1
+        elif key in existing:
+            s.report.unchanged += 1
+        else:
+            s.report.added += 1
+            fresh.append((vid, line, ref, number, s))
+        in_file.add(key)
+    return fresh
+
+
+def _findings(
+    db: Database, fresh: Sequence[tuple[int, _Line, str, int, _Sheet]], settings: Settings
+) -> Iterator[tuple[int, list[coverage.Finding]]]:
+    """COV-12 / before-start findings (index in ``fresh`` → findings) the new rows get once in the ledger.
+
+    A person with no payments yet whose new lines are the same as another's gets the same findings: memberships
+    are computed once per distinct sequence of lines (1.2M months for 100k people: one computation).
+    """
+    rules = rules_from(settings)
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for i, row in enumerate(fresh):
+        by_person[row[0]].append(i)
+    existing = ledger(db, list(by_person)) if len(by_person) <= 5000 else ledger(db)
+    seen: dict[tuple[int, ...], list[tuple[int, coverage.Finding]]] = {}
+    for vid, idxs in by_person.items():
+        before = existing.get(vid)
+        key = tuple(fresh[i][1].id for i in idxs)
+        found = None if before else seen.get(key)
+        if found is None:
+            new = [fresh[i][1].paid._replace(id=-1 - n) for n, i in enumerate(idxs)]  # type: ignore[union-attr]
+            _ms, all_found = coverage.memberships([*(before or ()), *new], rules=rules)
+            found = [(-1 - f.payment_id, f) for f in all_found if f.payment_id < 0]
+            if not before:
+                seen[key] = found
+        if found:
+            grouped: dict[int, list[coverage.Finding]] = defaultdict(list)
+            for n, f in found:
+                grouped[idxs[n]].append(f)
+            yield from grouped.items()
 
 
 # --------------------------------------------------------------------------------------------------------

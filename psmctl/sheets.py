@@ -33,6 +33,7 @@ class SheetData:
     name: str
     rows: list[list[Cell]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    text_only: bool = False  # every cell a str (CSV): a reader may key on cell values without their types
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -231,4 +232,4 @@ def _read_csv(path: Path) -> SheetData:
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return SheetData(os.path.splitext(path.name)[0], rows)
+    return SheetData(os.path.splitext(path.name)[0], rows, text_only=True)

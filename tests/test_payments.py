@@ -179,6 +179,52 @@ def test_import_without_header_is_refused(reg: Database, tmp_path: Path) -> None
     assert res.refused and dbp.payment_count(reg) == 0
 
 
+def test_import_findings_follow_each_persons_own_ledger(reg: Database, tmp_path: Path) -> None:
+    """Equal new lines get equal findings only when the people's ledgers are equal too (findings are shared)."""
+    nik_d = "3571011708900004"
+    add_volunteer(reg, nik_d, "Dian")
+    header = ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"]
+    before = [[NIK_C, f"2024-{m:02d}", f"2024-{m:02d}-05", "BPU", 16800] for m in range(1, 7)]
+    payments.import_file(reg, write_csv(tmp_path / "a.csv", before, header), as_of=date(2025, 1, 1), now=NOW,
+                         settings=S)  # fmt: skip
+    rows = []
+    for n in (NIK_A, NIK_B):  # the same ten lines each, nothing in the ledger yet
+        rows += [[n, f"2024-{m:02d}", f"2024-{m:02d}-05", "BPU", 16800] for m in range(1, 7)]
+        rows += [[n, f"2024-{m:02d}", "2024-10-07", "BPU", 16800] for m in range(7, 11)]
+    for n in (nik_d, NIK_C):  # the same four late lines; only C paid January to June before
+        rows += [[n, f"2024-{m:02d}", "2024-10-07", "BPU", 16800] for m in range(7, 11)]
+    res = payments.import_file(reg, write_csv(tmp_path / "b.csv", rows, header), as_of=date(2025, 1, 1), now=NOW,
+                               settings=S)  # fmt: skip
+    found = [(p.row, p.code, p.value) for p in res.sheets[0].problems]
+    late = ["2024-07", "2024-08", "2024-09"]
+    # Rows 3-12 are A, 13-22 B, 23-26 D, 27-30 C (title and header rows first).
+    assert found == [
+        *((r, "COV-12", m) for r, m in zip((9, 10, 11), late, strict=True)),
+        *((r, "COV-12", m) for r, m in zip((19, 20, 21), late, strict=True)),
+        *((r, "COV-START", m) for r, m in zip((23, 24, 25), late, strict=True)),
+        *((r, "COV-12", m) for r, m in zip((27, 28, 29), late, strict=True)),
+    ]
+    assert res.written == 28 and res.sheets[0].warnings == 12
+
+
+def test_import_equal_looking_cells_of_other_types_are_judged_apart(reg: Database, tmp_path: Path) -> None:
+    """TRUE and 1 compare equal in Python; in a JUMLAH cell one is not money and the other is Rp1."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["NIK", "BULAN IURAN", "TANGGAL BAYAR", "JUMLAH"])
+    ws.append([NIK_A, "2025-01", "2025-01-20", True])
+    ws.append([NIK_B, "2025-01", "2025-01-20", 1])
+    ws.append([NIK_C, "2025-01", "2025-01-20", "1"])
+    wb.save(tmp_path / "t.xlsx")
+    res = payments.import_file(reg, tmp_path / "t.xlsx", as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert [(p.row, p.level, p.code) for p in res.sheets[0].problems] == [
+        (2, "error", "AMOUNT_INVALID"), (3, "warning", "IUR-17"), (4, "warning", "IUR-17"),
+    ]  # fmt: skip
+    assert sorted(r["total_rupiah"] for r in dbp.list_payments(reg)) == [1, 1]
+
+
 def test_void_is_a_new_row_and_the_ledger_is_append_only(reg: Database) -> None:
     ids = payments.select_volunteers(reg, niks=[NIK_A])
     spec = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 10))
