@@ -673,9 +673,18 @@ def _fresh(
 
     ids = volunteer_ids_by_nik(db, [row[0] for row in staged])
     refs: dict[str, int] = {}
+    existing: set[int] = set()
     # The natural key as one int, volunteer | dedupe id << 32 | reference id << 64: a set of a million ints,
     # not of a million 6-tuples.
-    keyed: list[tuple[int, int, str, _Line, int, _Sheet]] = []
+    for owner, month, paid_on, ref, programs, total in dbp.existing_payment_keys(db, ids.values()):
+        did = memo.dedupe.get((month, paid_on, programs, total))
+        if did is not None:
+            rid = refs.get(ref)
+            if rid is None:
+                rid = refs[ref] = len(refs)
+            existing.add(owner | did << 32 | rid << 64)
+    in_file: set[int] = set()
+    fresh: list[tuple[int, _Line, str, int, _Sheet]] = []
     for nik_text, line, ref, number, s in staged:
         vid = ids.get(nik_text)
         if vid is None:
@@ -688,15 +697,7 @@ def _fresh(
         rid = refs.get(ref)
         if rid is None:
             rid = refs[ref] = len(refs)
-        keyed.append((vid | line.dedupe << 32 | rid << 64, vid, ref, line, number, s))
-    existing: set[int] = set()
-    for vid, month, paid_on, ref, programs, total in dbp.existing_payment_keys(db, {k[1] for k in keyed}):
-        did, rid = memo.dedupe.get((month, paid_on, programs, total)), refs.get(ref)
-        if did is not None and rid is not None:
-            existing.add(vid | did << 32 | rid << 64)
-    in_file: set[int] = set()
-    fresh: list[tuple[int, _Line, str, int, _Sheet]] = []
-    for key, vid, ref, line, number, s in keyed:
+        key = vid | line.dedupe << 32 | rid << 64
         if key in in_file:
             msg = "baris sama dengan baris lain di berkas ini; dihitung satu pembayaran"
             s.report.problems.append(Problem(s.name, number, None, None, "info", "DUPLICATE_ROW", msg))

@@ -13,7 +13,6 @@ stay under ``max_uncompressed_mb`` (a setting), and the file type is sniffed fro
 from __future__ import annotations
 
 import csv
-import io
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -231,5 +230,10 @@ def _read_csv(path: Path) -> SheetData:
         raise InputError(f"{path.name}: bukan berkas CSV teks")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    del text, raw  # checked; the rows are read from the file again (a StringIO of it would take 4 bytes a char)
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            rows = cast("list[list[Cell]]", list(csv.reader(fh, delimiter=delimiter)))  # a fresh list a row
+    except csv.Error as e:
+        raise InputError(f"{path.name}: CSV tidak terbaca ({_short(e)}); simpan ulang dari Excel sebagai CSV") from None
     return SheetData(os.path.splitext(path.name)[0], rows, text_only=True)

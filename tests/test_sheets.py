@@ -113,6 +113,22 @@ def test_csv_keeps_scientific_text_as_text(tmp_path: Path) -> None:
     assert sheets.read_tables(path)[0].rows[1] == ["Budi", "3,57101E+15"]
 
 
+def test_csv_cell_spanning_lines_stays_one_cell(tmp_path: Path) -> None:
+    path = tmp_path / "alamat.csv"
+    path.write_bytes(b'NAMA;ALAMAT;NIK\r\nBudi;"Jl. Mawar 1\r\nRT 01 / RW 02";3571011708900001\r\n')
+    (s,) = sheets.read_tables(path)
+    assert s.rows == [["NAMA", "ALAMAT", "NIK"], ["Budi", "Jl. Mawar 1\r\nRT 01 / RW 02", NIK1]]
+    assert s.text_only
+
+
+def test_csv_with_a_runaway_quote_is_refused_in_one_line(tmp_path: Path) -> None:
+    """An opening quote never closed swallows the rest of the file into one field, past the csv module's limit."""
+    path = tmp_path / "rusak.csv"
+    path.write_text("NAMA;NIK\n\"Budi;3571011708900001\n" + "Siti;3571015708900002\n" * 10_000, encoding="utf-8")
+    msg = _refused(path)
+    assert "rusak.csv" in msg and "CSV tidak terbaca" in msg and "\n" not in msg
+
+
 def _write_ods(path: Path) -> Path:
     """A minimal OpenDocument spreadsheet written by hand (no LibreOffice here): mimetype stored first."""
     ns = (
