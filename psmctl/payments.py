@@ -10,6 +10,7 @@ every read (coverage.py); nothing here stores a status.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import operator
 from collections import defaultdict
@@ -377,6 +378,7 @@ class _Memo:
         self._days: dict[object, date | str | None] = {}
         self._programs: dict[object, tuple[str, ...] | InputError] = {}
         self.dedupe: dict[tuple[Any, ...], int] = {}
+        self.line_ids = itertools.count()  # one numbering over every sheet: a person's lines may span sheets
 
     def month(self, value: object) -> str:
         key = (value.__class__, value)
@@ -490,7 +492,12 @@ def _read_line(line_id: int, cells: dict[str, object], memo: _Memo, funding_defa
         segment=seg, months=[month], paid_on=paid, programs=progs, income_rupiah=income, table=memo.rules.table,
         config_max_ahead=memo.max_ahead,
     ):  # fmt: skip
-        add("program" if code.startswith("IUR") else "bulan", month, code, msg, lvl)
+        if code in ("IUR-07", "IUR-09"):  # the income: point at the UPAH cell as typed
+            add("upah", get("upah"), code, msg, lvl)
+        elif code.startswith("IUR"):
+            add("program", ",".join(progs), code, msg, lvl)
+        else:
+            add("bulan", month, code, msg, lvl)
     if errors:
         return done(None, early=early)
     exp = rates.expected(memo.rules.table, segment=seg, month=month, income_rupiah=income, programmes=progs,
@@ -530,6 +537,8 @@ class _Sheet:
 
     def problem(self, number: int, spec: _Spec) -> Problem:
         fld, value, code, msg, level = spec
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a number cell as Excel shows it: 16800, not 16800.0
         return Problem(self.name, number, self.labels.get(fld, fld.upper()), None if value is None else str(value),
                        level, code, msg)  # type: ignore[arg-type]  # fmt: skip
 
@@ -572,7 +581,8 @@ def _read_sheet(
         key = values if s.text_only else tuple((v.__class__, v) for v in values)
         line = lines.get(key)
         if line is None:
-            line = lines[key] = _read_line(len(lines), dict(zip(fields, values, strict=True)), memo, funding_default)
+            line = lines[key] = _read_line(next(memo.line_ids), dict(zip(fields, values, strict=True)), memo,
+                                           funding_default)  # fmt: skip
         if isinstance(raw, str) and len(raw) == 16 and raw.isdigit() and raw.isascii():
             the_nik, nik_spec = raw, None
         else:
@@ -619,7 +629,7 @@ def import_file(
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     scan = int(settings.get("import.header_scan_rows"))
     memo = _Memo(as_of=as_of, settings=settings, rules=rules_from(settings))
-    lines: dict[object, _Line] = {}
+    lines: dict[tuple[str, ...], dict[object, _Line]] = {}  # per set of columns: equal cells, equal meaning
     staged: list[tuple[str, _Line, str, int, _Sheet]] = []
     with gc_paused():  # a million small tuples that cannot form a cycle
         for sheet in data:
@@ -632,7 +642,8 @@ def import_file(
                 rep.skipped += 1
                 continue
             s = _Sheet(sheet, header, rep)
-            staged += ((*row, s) for row in _read_sheet(sheet, s, lines, memo, funding_default, header.data_start))
+            cache = lines.setdefault(s.fields, {})
+            staged += ((*row, s) for row in _read_sheet(sheet, s, cache, memo, funding_default, header.data_start))
             sheet.rows = []  # the cells are read: let them go before the ledger work
         if result.sheets and all(s.skipped for s in result.sheets):
             result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"

@@ -225,6 +225,26 @@ def test_import_equal_looking_cells_of_other_types_are_judged_apart(reg: Databas
     assert sorted(r["total_rupiah"] for r in dbp.list_payments(reg)) == [1, 1]
 
 
+def test_import_sheets_with_other_columns_read_equal_cells_by_their_own_header(reg: Database, tmp_path: Path) -> None:
+    """16800 under JUMLAH is an iuran; 16800 under UPAH is an income far below the minimum."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Januari"
+    ws.append(["NIK", "BULAN IURAN", "TANGGAL BAYAR", "JUMLAH"])
+    ws.append([NIK_A, "2025-01", "2025-01-20", 16800])
+    ws2 = wb.create_sheet("Februari")
+    ws2.append(["NIK", "BULAN IURAN", "TANGGAL BAYAR", "UPAH"])
+    ws2.append([NIK_B, "2025-01", "2025-01-20", 16800])
+    wb.save(tmp_path / "dua.xlsx")
+    res = payments.import_file(reg, tmp_path / "dua.xlsx", as_of=date(2025, 6, 1), now=NOW, settings=S)
+    jan, feb = res.sheets
+    assert (jan.added, jan.rejected, jan.problems) == (1, 0, [])
+    assert (feb.added, feb.rejected) == (0, 1)
+    assert [(p.row, p.column, p.value, p.code) for p in feb.problems] == [(2, "UPAH", "16800", "IUR-07")]
+
+
 def test_void_is_a_new_row_and_the_ledger_is_append_only(reg: Database) -> None:
     ids = payments.select_volunteers(reg, niks=[NIK_A])
     spec = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 10))
