@@ -726,18 +726,6 @@ def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict
     return rows, rules.to_jpl(minutes)
 
 
-def last_training(db: Database, *, as_of: date) -> dict[str, date]:
-    """Per NIK, the end date of the last counted training on or before as_of (people never trained absent)."""
-    s = settings_of(db)
-    by_id = rules.last_trained(_facts(db), as_of=as_of, counted_types=_counted(s))
-    from psmctl.db.volunteers import select_roles
-
-    niks = {
-        int(r["volunteer_id"]): str(r["nik"]) for r in select_roles(db, active_only=False, keys=("volunteer_id", "nik"))
-    }
-    return {niks[v]: d for v, d in by_id.items() if v in niks}
-
-
 def kinds() -> Iterable[rules.Course]:
     """The course catalogue, for help texts and `training kinds`."""
     return rules.catalogue().courses
