@@ -38,6 +38,7 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})$", re.ASCII)
 _NAMED = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*([a-z]+)\.?\s*[-/.,\s]\s*(\d{2}|\d{4})$", re.ASCII)
 _COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$", re.ASCII)
+_PLAIN = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)  # a shape _NUMERIC also reads, the same way
 
 # Excel's 1900 date system counts from 1899-12-30 (it believes 1900-02-29 existed).
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -83,6 +84,14 @@ def _build(day: int, month: int, yy: str, as_of: date | None, raw: str) -> date 
 
 def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
     """Parse one typed date, day first; return the date or the reason (Indonesian) it cannot be read."""
+    m = _PLAIN.fullmatch(text)  # "17-08-1990", "7/8/1990": most typed dates, without the general path's regexes
+    if m:
+        dd, mm, yyyy = int(m[1]), int(m[2]), int(m[3])
+        if 1 <= mm <= 12:
+            try:
+                return date(yyyy, mm, dd)
+            except ValueError:
+                pass  # the general path words the reason
     raw = str(text).strip()
     s = _DAY_NAMES.sub("", raw).strip().lower().replace("\u00a0", " ")
     s = re.sub(r"\s+", " ", s)

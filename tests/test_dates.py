@@ -273,3 +273,17 @@ def test_birth_bound_on_29_february(birth: date) -> None:
     on = date(2024, 2, 29)  # 16 years back is 2008 (leap); 17 years back is 2007 (common)
     for years in (16, 17):
         assert (dates.age_on(birth, on) < years) == (birth > dates.birth_bound(on, years))
+
+
+@given(st.integers(0, 40), st.integers(0, 14), st.integers(1000, 2999), st.sampled_from("-/."), st.booleans())
+def test_day_first_numeric_dates(dd: int, mm: int, yyyy: int, sep: str, padded: bool) -> None:
+    text = f"{dd:02d}{sep}{mm:02d}{sep}{yyyy}" if padded else f"{dd}{sep}{mm}{sep}{yyyy}"
+    try:
+        expected: date | None = date(yyyy, mm, dd)
+    except ValueError:
+        expected = None
+    got = dates.parse_date_text(text)
+    if expected is not None:
+        assert got == expected
+    else:
+        assert isinstance(got, str) and text in got

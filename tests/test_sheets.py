@@ -124,7 +124,7 @@ def test_csv_cell_spanning_lines_stays_one_cell(tmp_path: Path) -> None:
 def test_csv_with_a_runaway_quote_is_refused_in_one_line(tmp_path: Path) -> None:
     """An opening quote never closed swallows the rest of the file into one field, past the csv module's limit."""
     path = tmp_path / "rusak.csv"
-    path.write_text("NAMA;NIK\n\"Budi;3571011708900001\n" + "Siti;3571015708900002\n" * 10_000, encoding="utf-8")
+    path.write_text('NAMA;NIK\n"Budi;3571011708900001\n' + "Siti;3571015708900002\n" * 10_000, encoding="utf-8")
     msg = _refused(path)
     assert "rusak.csv" in msg and "CSV tidak terbaca" in msg and "\n" not in msg
 
