@@ -386,6 +386,10 @@ class Calendar:
             d += timedelta(days=1)
         return d
 
+    def unlisted(self, years: Iterable[int]) -> list[int]:
+        """The years among these with no holiday list: their due dates move past weekends only (IUR-13 WARN)."""
+        return sorted({y for y in years if y not in self.years})
+
 
 def load_calendar(extra: Iterable[str] = ()) -> Calendar:
     """National holidays and cuti bersama from data/holidays.toml, plus local extra ISO dates."""
@@ -401,7 +405,15 @@ def _calendar(extra: tuple[str, ...]) -> Calendar:
         years.add(int(y["year"]))
         days.update(y["dates"])
     for text in extra:
-        days.add(date.fromisoformat(text))
+        try:
+            day = date.fromisoformat(str(text))
+        except ValueError:
+            raise InputError(
+                f"calendar.extra_holidays: '{text}' bukan tanggal ISO (contoh: 2027-03-10); "
+                "perbaiki dengan psmctl config set"
+            ) from None
+        days.add(day)
+        years.add(day.year)  # the office has listed that year's days itself
     return Calendar(frozenset(days), frozenset(years))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -70,6 +71,9 @@ def parse_value(key: str, text: str) -> Any:
             value = json.loads(text)
             if not isinstance(value, type(default)):
                 raise ValueError(text)
+            if key == "calendar.extra_holidays":
+                for item in value:
+                    date.fromisoformat(str(item))  # ISO dates only: a due date never guesses day-first
             return value
     except (ValueError, json.JSONDecodeError):
         raise InputError(f"nilai '{text}' tidak cocok untuk '{key}' (contoh: {json.dumps(default)})") from None

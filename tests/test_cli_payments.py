@@ -119,3 +119,19 @@ def test_real_entry_point_never_prints_a_traceback(tmp_path: Path) -> None:
                        capture_output=True, text=True, env=env)  # fmt: skip
     assert r.returncode == 1 and len(r.stderr.splitlines()) == 1
     assert "Traceback" not in r.stderr and not re.search(r"\d{16}", r.stdout + r.stderr)
+
+
+def test_due_in_a_year_without_holiday_list_warns_once(reg: Database, runner: CliRunner) -> None:
+    code, out, err = run(runner, "coverage", "due", "--month", "2026-06", "--format", "json")
+    assert code == 0 and "IUR-13" not in err
+    code, out, err = run(runner, "coverage", "due", "--month", "2099-12", "--format", "json")
+    assert code == 0, err
+    json.loads(out)  # stdout stays pure JSON: the warning is on stderr
+    (line,) = [x for x in err.splitlines() if "IUR-13" in x]
+    assert "2099" in line and "2100" in line and "calendar.extra_holidays" in line
+    code, _out, err = run(runner, "config", "set", "calendar.extra_holidays", '["2099-12-25", "2100-01-01"]')
+    assert code == 0, err
+    code, _out, err = run(runner, "coverage", "due", "--month", "2099-12")
+    assert code == 0 and "IUR-13" not in err
+    code, _out, err = run(runner, "config", "set", "calendar.extra_holidays", '["25-12-2099"]')
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "25-12-2099" in err

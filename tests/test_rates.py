@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from psmctl import rates
-from psmctl.errors import DataError
+from psmctl.errors import DataError, InputError
 
 TABLE = rates.load()
 CAL = rates.load_calendar()
@@ -214,6 +214,8 @@ def test_excluded_funding_override() -> None:
         ("PU", "2020-10", date(2020, 11, 30)),  # PP 49/2020: 30th of M+1
         ("PU", "2021-01", date(2021, 3, 1)),  # 30 Feb does not exist: 28 Feb 2021 (Sunday) → Monday
         ("PU", "2021-02", date(2021, 3, 15)),
+        ("BPU", "2026-05", date(2026, 5, 18)),  # Friday 15 May 2026: cuti bersama after Ascension Day
+        ("PU", "2026-04", date(2026, 5, 18)),  # due 15 May 2026 as well: the same cuti bersama
     ],
 )
 def test_due_dates(segment: str, month: str, due: date) -> None:
@@ -241,3 +243,16 @@ def test_benefits_by_event_date() -> None:
     assert old is not None and new is not None
     assert (old.get("lump_sum_rupiah"), new.get("lump_sum_rupiah")) == (24_000_000, 42_000_000)
     assert (old.get("beasiswa_min_masa_iur"), new.get("beasiswa_min_masa_iur")) == (60, 36)
+
+
+def test_years_without_a_holiday_list_are_named() -> None:
+    """IUR-13: a year missing from the data is reported (weekends only), unless the office listed its own days."""
+    assert CAL.unlisted([2024, 2025, 2026]) == []
+    assert CAL.unlisted([2026, 2027, 2023]) == [2023, 2027]
+    assert rates.load_calendar(("2027-03-10", "2027-03-11")).unlisted([2026, 2027]) == []
+    assert rates.load_calendar(("2027-03-10",)).is_working_day(date(2027, 3, 10)) is False
+
+
+def test_an_extra_holiday_that_is_not_a_date_is_one_clear_error() -> None:
+    with pytest.raises(InputError, match="calendar.extra_holidays"):
+        rates.load_calendar(("2027-02-30",))

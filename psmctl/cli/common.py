@@ -144,3 +144,23 @@ def reported() -> Iterator[None]:
     except sqlite3.DatabaseError as e:
         render.error(f"database rusak atau bukan database psmctl: {e}; jalankan `psmctl db check`")
         raise typer.Exit(1) from None
+
+
+def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
+    """IUR-13: say so when due dates fall in a year without a holiday list (weekends only are skipped then)."""
+    from psmctl import rates
+
+    missing = rates.load_calendar(tuple(settings.get("calendar.extra_holidays"))).unlisted(d.year for d in days)
+    if missing:
+        years = ", ".join(str(y) for y in missing)
+        render.warn(
+            f"IUR-13: daftar hari libur tahun {years} belum ada di data psmctl; jatuh tempo hanya melewati "
+            "Sabtu/Minggu. Isi calendar.extra_holidays (psmctl config set) dengan libur nasional dan cuti "
+            "bersama tahun itu."
+        )
+
+
+def month_days(month: str) -> tuple[date, date]:
+    """The first days of an iuran month and of the next: its due dates fall in one of them (BPU: M, PU: M+1)."""
+    y, m = int(month[:4]), int(month[5:7])
+    return date(y, m, 1), date(y + m // 12, m % 12 + 1, 1)

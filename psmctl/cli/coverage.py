@@ -13,10 +13,12 @@ from psmctl.cli.common import (
     FormatOpt,
     TableOrJson,
     load_settings,
+    month_days,
     open_database,
     parse_date_option,
     reported,
     today,
+    warn_unlisted_holidays,
 )
 
 app = typer.Typer(help="Perlindungan BPJS Ketenagakerjaan dihitung dari buku iuran.", no_args_is_help=True)
@@ -46,7 +48,9 @@ def check(
     known = parse_date_option(as_known_on, "--as-known-on") or max(today(), day)
     with reported():
         database = open_database(db)
-        result = payments.check(database, nik, on=day, known_on=known, settings=load_settings(database))
+        settings = load_settings(database)
+        result = payments.check(database, nik, on=day, known_on=known, settings=settings)
+    warn_unlisted_holidays(settings, day)
     if fmt == TableOrJson.json:
         render.print_json(result)
         return
@@ -102,18 +106,22 @@ def status(
     if fmt == Format.json and render.json_rows_wanted():  # a pipe or file: one entry per line, no dict per entry
         with reported():
             database = open_database(db)
+            settings = load_settings(database)
             head, key, rows, tail = payments.status_json(
-                database, as_of=day, known_on=max(today(), day), settings=load_settings(database),
+                database, as_of=day, known_on=max(today(), day), settings=settings,
                 unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
             )  # fmt: skip
+        warn_unlisted_holidays(settings, day)
         render.write_json_rows(head, key, rows, tail)
         return
     with reported():
         database = open_database(db)
+        settings = load_settings(database)
         report = payments.status_report(
-            database, as_of=day, known_on=max(today(), day), settings=load_settings(database),
+            database, as_of=day, known_on=max(today(), day), settings=settings,
             unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
         )  # fmt: skip
+    warn_unlisted_holidays(settings, day)
     if fmt == Format.json:
         render.print_json(report)
         return
@@ -150,7 +158,9 @@ def due(
 
     with reported():
         database = open_database(db)
-        report = payments.due_report(database, month=month, as_of=today(), settings=load_settings(database))
+        settings = load_settings(database)
+        report = payments.due_report(database, month=month, as_of=today(), settings=settings)
+    warn_unlisted_holidays(settings, *month_days(month))
     if fmt == Format.json:
         render.print_json_rows(report, "people")
         return

@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, db_path, load_settings, open_database, parse_date_option, reported, today
+from psmctl.cli.common import (
+    DbPath,
+    db_path,
+    load_settings,
+    month_days,
+    open_database,
+    parse_date_option,
+    reported,
+    today,
+    warn_unlisted_holidays,
+)
 from psmctl.errors import InputError
 
 if TYPE_CHECKING:
@@ -175,6 +185,7 @@ def summary_cmd(
         database = open_database(db)
         settings = load_settings(database)
         s = summary.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+        warn_unlisted_holidays(settings, day)
         export.write_summary(
             out, s, db_name=db_path(db).name, schema=schema_version(database), unmask=unmask, mode=_mode(settings)
         )
@@ -242,6 +253,7 @@ def coverage_cmd(
         rows = summary.coverage_rows(
             database, as_of=day, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
         )
+        warn_unlisted_holidays(settings, day)
         about = [*_about(db, "Status kepesertaan BPJS Ketenagakerjaan", day), _rates_fact()]
         _write(out, kind, name="Kepesertaan", columns=export.COVERAGE, rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip
@@ -274,6 +286,7 @@ def due_cmd(
         database = open_database(db)
         settings = load_settings(database)
         rows = summary.due_rows(database, month=wanted, as_of=day, settings=settings)
+        warn_unlisted_holidays(settings, *month_days(wanted))
         about = [*_about(db, f"Iuran bulan {wanted}", day), ("Bulan iuran", wanted), _rates_fact()]
         _write(out, kind, name=f"Iuran {wanted}", columns=export.DUE, rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip

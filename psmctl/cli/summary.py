@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, TableOrJson, load_settings, open_database, parse_date_option, reported, today
+from psmctl.cli.common import (
+    DbPath,
+    TableOrJson,
+    load_settings,
+    open_database,
+    parse_date_option,
+    reported,
+    today,
+    warn_unlisted_holidays,
+)
 
 COLUMNS = [
     ("kecamatan", "Kecamatan"), ("jumlah", "Relawan"), ("aktif", "AKTIF"), ("menunggak", "MENUNGGAK"),
@@ -35,7 +44,9 @@ def summary(
     day = parse_date_option(as_of, "--as-of") or today()
     with reported():
         database = open_database(db)
-        s = summary_mod.build(database, as_of=day, settings=load_settings(database), kecamatan=tuple(kecamatan or ()))
+        settings = load_settings(database)
+        s = summary_mod.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+    warn_unlisted_holidays(settings, day)
     rows = [*s.per_kecamatan, s.total]
     if fmt == TableOrJson.json:
         render.print_json([{k: r.get(k) for k, _ in COLUMNS} for r in rows])
