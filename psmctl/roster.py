@@ -806,8 +806,7 @@ def _plan(
                 persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []))
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
     keys = sorted({r.roster_key for r in rows})
-    in_file = {(r.nik, r.unsur) for r in rows}
-    for role in vdb.missing_from_rosters(db, keys, in_file):
+    for role in vdb.missing_from_rosters(db, keys, lambda: {(r.nik, r.unsur) for r in rows}):
         result.missing.append(
             {"nik": mask_nik(role["nik"]), "nama": role["nama"], "unsur": role["unsur"], "kelurahan": role["kelurahan"]}
         )

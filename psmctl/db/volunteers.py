@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,11 +98,14 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
 
 
 def missing_from_rosters(
-    db: Database, roster_keys: Sequence[str], present: Container[tuple[str, str]]
+    db: Database, roster_keys: Sequence[str], present: Callable[[], Container[tuple[str, str]]]
 ) -> list[dict[str, Any]]:
-    """Active roles on the given rosters whose (nik, unsur) is not in `present`: people missing from a new file."""
+    """Active roles on the given rosters whose (nik, unsur) is not in ``present()``: people missing from a new file.
+
+    ``present`` is called only when those rosters already hold someone: a first import builds no 100k-pair set."""
     out: list[dict[str, Any]] = []
     names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
+    found: Container[tuple[str, str]] | None = None
     for chunk in _chunks(list(roster_keys)):
         marks = ",".join("?" * len(chunk))
         cur = db.execute(
@@ -110,7 +113,11 @@ def missing_from_rosters(
             f"JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})",
             list(chunk),
         )
-        out.extend(dict(zip(names, row, strict=True)) for row in cur if (row[5], row[2]) not in present)
+        for row in cur:
+            if found is None:
+                found = present()
+            if (row[5], row[2]) not in found:
+                out.append(dict(zip(names, row, strict=True)))
     return out
 
 
