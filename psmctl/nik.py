@@ -167,7 +167,7 @@ class Decoder:
             raise InvalidNik("NIK_PROVINCE_UNKNOWN", f"kode provinsi NIK tidak dikenal ({s[:2]})")
         found = self._births.get(s[6:12])
         if found is None:
-            found = self._births[s[6:12]] = _births_of(s[6:12], self.as_of, self.age_range, self._bounds)  # <= 74,400
+            found = self._births[s[6:12]] = _births_of(s[6:12], self.as_of, self._bounds)  # <= 74,400
         if found.__class__ is InvalidNik:
             raise InvalidNik(found.code, found.message)
         sex, birth, candidates = found  # type: ignore[misc]
@@ -179,20 +179,18 @@ class Decoder:
         return tuple.__new__(Nik, (s, s[:6], birth, sex, int(serial)))
 
 
-def _births_of(
-    ddmmyy: str, as_of: date, age_range: tuple[int, int], bounds: tuple[date, date] | None = None
-) -> tuple[str, date, tuple[date, ...]] | InvalidNik:
+def _births_of(ddmmyy: str, as_of: date, bounds: tuple[date, date]) -> tuple[str, date, tuple[date, ...]] | InvalidNik:
     """(sex, birth date, all candidates when more than one) of a DDMMYY part, or the error to raise."""
     try:
-        sex, candidates = _candidates(ddmmyy, as_of, age_range, bounds)
+        sex, candidates = _candidates(ddmmyy, as_of, bounds)
     except InvalidNik as e:
         return e
     return sex, candidates[0], candidates if len(candidates) > 1 else ()
 
 
-def _candidates(
-    s: str, as_of: date, age_range: tuple[int, ...], bounds: tuple[date, date] | None = None
-) -> tuple[str, tuple[date, ...]]:
+def _candidates(s: str, as_of: date, bounds: tuple[date, date]) -> tuple[str, tuple[date, ...]]:
+    """(sex, the birth dates in 19YY/20YY with an age in range); ``bounds`` = (youngest, oldest) as
+    Decoder builds them: a birth date is in range when oldest < birth <= youngest."""
     dd, mm, yy = int(s[0:2]), int(s[2:4]), int(s[4:6])
     if 1 <= dd <= 31:
         sex, day = "L", dd
@@ -212,7 +210,7 @@ def _candidates(
         raise InvalidNik(
             "NIK_DATE_INVALID", f"tanggal lahir pada NIK tidak ada di kalender ({day:02d}-{mm:02d}-{yy:02d})"
         )
-    youngest, oldest = bounds or (birth_bound(as_of, age_range[0]), birth_bound(as_of, age_range[1] + 1))
+    youngest, oldest = bounds
     candidates = tuple(b for b in real if oldest < b <= youngest and b <= as_of)
     if not candidates:
         ages = ", ".join(f"{b.year} → umur {_age(b, as_of)}" for b in real)

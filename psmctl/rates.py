@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
+
+if TYPE_CHECKING:
+    from psmctl.settings import Settings
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 SEGMENTS = ("BPU", "PU")
@@ -389,6 +392,11 @@ class Calendar:
     def unlisted(self, years: Iterable[int]) -> list[int]:
         """The years among these with no holiday list: their due dates move past weekends only (IUR-13 WARN)."""
         return sorted({y for y in years if y not in self.years})
+
+
+def calendar_of(settings: Settings) -> Calendar:
+    """The holiday calendar a database uses: the national list plus its calendar.extra_holidays."""
+    return load_calendar(tuple(settings.get("calendar.extra_holidays")))
 
 
 def load_calendar(extra: Iterable[str] = ()) -> Calendar:

@@ -150,7 +150,7 @@ def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
     """IUR-13: say so when due dates fall in a year without a holiday list (weekends only are skipped then)."""
     from psmctl import rates
 
-    missing = rates.load_calendar(tuple(settings.get("calendar.extra_holidays"))).unlisted(d.year for d in days)
+    missing = rates.calendar_of(settings).unlisted(d.year for d in days)
     if missing:
         years = ", ".join(str(y) for y in missing)
         render.warn(
