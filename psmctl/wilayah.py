@@ -58,12 +58,12 @@ def _scoped(prefix: str) -> dict[str, Region]:
     starts = [i for i in (text.find(f"\n{prefix},"), text.find(f"\n{prefix}.")) if i >= 0]
     if not starts:
         return {}
-    lines = []
-    for line in text[min(starts) + 1 :].splitlines():
-        if not line.startswith((f"{prefix},", f"{prefix}.")):
-            break
-        lines.append(line)
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(lines)}
+    heads = (f"{prefix},", f"{prefix}.")
+    begin = end = min(starts) + 1
+    while end < len(text) and text.startswith(heads, end):  # line by line to the block's end, not the file's
+        nl = text.find("\n", end)
+        end = len(text) if nl < 0 else nl + 1
+    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(text[begin:end].splitlines())}
 
 
 @cache
