@@ -55,10 +55,10 @@ def _scoped(prefix: str) -> dict[str, Region]:
         return current()
     # The file is sorted by code, so a scope is one block of lines: find its start, read to its end.
     text = _text("wilayah.csv")
-    starts = [i for i in (text.find(f"\n{prefix},"), text.find(f"\n{prefix}.")) if i >= 0]
+    heads = (f"{prefix},", f"{prefix}.")
+    starts = [i for i in (text.find("\n" + h) for h in heads) if i >= 0]
     if not starts:
         return {}
-    heads = (f"{prefix},", f"{prefix}.")
     begin = end = min(starts) + 1
     while end < len(text) and text.startswith(heads, end):  # line by line to the block's end, not the file's
         nl = text.find("\n", end)
