@@ -97,7 +97,7 @@ def _is_number_row(row: Sequence[object]) -> bool:
             nums.append(float(v))
             continue
         s = str(v).strip().strip("()")
-        if not s.isdigit():
+        if not s.isdecimal():  # isdigit() also passes '²', which float() refuses
             return False
         nums.append(float(s))
     return nums == sorted(nums) and nums[0] <= 2 and all(b - a == 1 for a, b in zip(nums, nums[1:], strict=False))

@@ -346,7 +346,7 @@ def _money_cell(value: object) -> int | None | str:
     text = text.removesuffix(",00").replace(".", "").replace(",", "")
     if text == "-" or not text:
         return None
-    return int(text) if text.isdigit() else f"'{value}' bukan angka rupiah"
+    return int(text) if text.isdecimal() else f"'{value}' bukan angka rupiah"  # isdigit passes "²"
 
 
 class _Line(NamedTuple):

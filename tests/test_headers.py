@@ -150,6 +150,13 @@ def test_column_number_row_under_a_two_row_header(tmp_path: Path) -> None:
     assert sheet.rows[h.data_start][h.columns["nik"]] == NIK1
 
 
+def test_superscript_digits_under_the_header_are_not_a_number_row() -> None:
+    # Found by the CSV fuzz: '²' is a digit to str.isdigit but not a number to float(); it was a traceback.
+    rows: list[list[object]] = [["NO", "NAMA", "NIK"], ["0", "0", "²"], [1, "Budi", NIK1]]
+    h = _find(rows)
+    assert h is not None and h.data_start == 1
+
+
 def test_data_row_numbered_1_is_not_a_column_number_row() -> None:
     rows: list[list[object]] = [["NO", "NAMA", "NIK"], [1, "Budi", NIK1], [2, "Siti", "3571015708900002"]]
     h = _find(rows)

@@ -225,6 +225,15 @@ def test_import_equal_looking_cells_of_other_types_are_judged_apart(reg: Databas
     assert sorted(r["total_rupiah"] for r in dbp.list_payments(reg)) == [1, 1]
 
 
+def test_import_amount_with_a_superscript_digit_is_a_finding_not_a_crash(reg: Database, tmp_path: Path) -> None:
+    # '²' passes str.isdigit but int() refuses it: the row is reported, the others are written.
+    rows = [[NIK_A, "2025-01", "2025-01-20", "BPU", "16800²"], [NIK_B, "2025-01", "2025-01-20", "BPU", "16800"]]
+    path = write_csv(tmp_path / "p.csv", rows, ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])
+    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert [(p.level, p.code, p.value) for p in res.sheets[0].problems] == [("error", "AMOUNT_INVALID", "16800²")]
+    assert res.written == 1
+
+
 def test_import_sheets_with_other_columns_read_equal_cells_by_their_own_header(reg: Database, tmp_path: Path) -> None:
     """16800 under JUMLAH is an iuran; 16800 under UPAH is an income far below the minimum."""
     import openpyxl
