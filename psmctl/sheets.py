@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import os
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import cast
+from typing import Any, TypedDict, cast
 
 from psmctl.errors import InputError
 from psmctl.settings import Settings
@@ -33,6 +35,61 @@ class SheetData:
     rows: list[list[Cell]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     text_only: bool = False  # every cell a str (CSV): a reader may key on cell values without their types
+    rest: RestOfSheet | None = None  # the rows after `rows`, not yet read (read_tables' read_first)
+
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+class RestOfSheet:
+    """The rows of a large sheet after its first part, left in calamine's memory until read, in order, by
+    `take` (build the rows) or `skip` (pass over them).
+
+    Building a row makes its Python objects. The roster import has a forked child skip to its part of the sheet
+    and build only that (roster._run_split), so neither process builds the other's rows. Merged ranges are
+    filled as `read_tables` fills them: a top-left value read (or skipped over) is kept for the rows below it."""
+
+    def __init__(self, rows: Iterator[list[Cell]], start: int, end: int, width: int, merged: Merged):
+        self.start = start  # sheet index (0-based) of the next row to read
+        self.end = end  # sheet index after the last row
+        self.width = width  # cells per row
+        self._rows = rows
+        self._merged = merged
+        self._values: dict[tuple[int, int], Cell] = {}  # top-left values of ranges that reach unread rows
+        self._done = False  # the last rows have been built
+
+    def take(self, n: int | None = None) -> list[list[Cell]]:
+        """The next n rows (all the rest when n is None), merged cells filled."""
+        start = self.start
+        if self._done:
+            return []
+        rows = cast("list[list[Cell]]", list(self._rows if n is None else islice(self._rows, n)))
+        self.start += len(rows)
+        self._done = self.start >= self.end
+        if self._merged:
+            # The last part also gets the rows a range reaching below the data adds, as a whole read does.
+            _fill_merged(rows, self._merged, offset=start, values=self._values, last=self.start >= self.end)
+            self._keep(start, lambda r: rows[r - start])
+        return rows
+
+    def skip(self, n: int) -> None:
+        """Pass over the next n rows, keeping only the top-left values the rows after them need."""
+        start = self.start
+        wanted = {r0 for (r0, _), (r1, _) in self._merged if start <= r0 < start + n <= r1}
+        seen: dict[int, list[Cell]] = {}
+        for i, row in enumerate(islice(self._rows, n), start):
+            if i in wanted:
+                seen[i] = row
+        self.start = min(start + n, self.end)
+        self._keep(start, seen.__getitem__)
+
+    def _keep(self, start: int, row_at: Callable[[int], list[Cell]]) -> None:
+        # Top-left cells in the rows just read, of ranges that go on below them.
+        for (r0, c0), (r1, _) in self._merged:
+            if start <= r0 < self.start <= r1:
+                row = row_at(r0)
+                if c0 < len(row):
+                    self._values[(r0, c0)] = row[c0]
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,7 +145,14 @@ def _check_zip(path: Path, limit_mb: int, max_ratio: int) -> str:
     raise InputError(f"{path.name}: berkas zip ini bukan spreadsheet Excel/ODS")
 
 
-def limits(settings: Settings) -> dict[str, int]:
+class Limits(TypedDict):
+    """What `read_tables` refuses to unpack (settings import.max_uncompressed_mb, max_compression_ratio)."""
+
+    max_uncompressed_mb: int
+    max_ratio: int
+
+
+def limits(settings: Settings) -> Limits:
     """The unpacking limits of `read_tables` from the settings (import.max_uncompressed_mb, max_compression_ratio)."""
     return {
         "max_uncompressed_mb": int(settings.get("import.max_uncompressed_mb")),
@@ -96,10 +160,18 @@ def limits(settings: Settings) -> dict[str, int]:
     }
 
 
-def read_tables(path: Path, *, max_uncompressed_mb: int | None = None, max_ratio: int | None = None) -> list[SheetData]:
+def read_tables(
+    path: Path,
+    *,
+    max_uncompressed_mb: int | None = None,
+    max_ratio: int | None = None,
+    read_first: Callable[[int], int | None] | None = None,
+) -> list[SheetData]:
     """Every worksheet of a spreadsheet file (or the single table of a CSV); InputError when unreadable.
 
-    Limits not given are the settings' defaults (see `limits`)."""
+    Limits not given are the settings' defaults (see `limits`). `read_first(height)`, when given, may name how
+    many rows of a long .xlsx/.xls/.ods sheet to read now: `rows` then holds those and `rest` the others, unread
+    (see RestOfSheet)."""
     path = Path(path)
     default = limits(Settings())
     max_mb = default["max_uncompressed_mb"] if max_uncompressed_mb is None else max_uncompressed_mb
@@ -135,7 +207,7 @@ def read_tables(path: Path, *, max_uncompressed_mb: int | None = None, max_ratio
             )
     else:
         raise InputError(f"{path.name}: bukan berkas spreadsheet (.xlsx, .xls, .ods atau .csv)")
-    return _read_calamine(path, kind)
+    return _read_calamine(path, kind, read_first)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -148,7 +220,7 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob
 
 
-def _read_calamine(path: Path, kind: str) -> list[SheetData]:
+def _read_calamine(path: Path, kind: str, read_first: Callable[[int], int | None] | None = None) -> list[SheetData]:
     import python_calamine as pc
 
     errors = (
@@ -170,9 +242,13 @@ def _read_calamine(path: Path, kind: str) -> list[SheetData]:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no roster
             sheet = wb.get_sheet_by_name(meta.name)
+            merged = list(sheet.merged_cell_ranges or [])
+            first = read_first(sheet.height) if read_first and sheet.start == (0, 0) else None
+            if first and first < sheet.height:
+                sheets.append(_read_first(meta.name, sheet, merged, first))
+                continue
             # calamine already hands back a fresh list per row: no copy (100k rows x 12 cells).
             rows = cast("list[list[Cell]]", sheet.to_python(skip_empty_area=False))
-            merged = list(sheet.merged_cell_ranges or [])
             del sheet  # release calamine's own copy of the cells before the next sheet is read
             sheets.append(SheetData(meta.name, _fill_merged(rows, merged) if merged else rows, merged))
         wb.close()
@@ -188,24 +264,50 @@ def _read_calamine(path: Path, kind: str) -> list[SheetData]:
     return sheets
 
 
+def _read_first(name: str, sheet: Any, merged: Merged, first: int) -> SheetData:
+    # Only for a sheet whose used area starts at A1: there iter_rows and to_python(skip_empty_area=False) give
+    # the same rows (the tests compare them); elsewhere iter_rows leaves out the empty columns on the left.
+    rest = RestOfSheet(sheet.iter_rows(), 0, int(sheet.height), int(sheet.width), merged)
+    return SheetData(name, rest.take(first), merged, rest=rest)
+
+
 def _short(e: BaseException) -> str:
     return str(e).splitlines()[0][:120] if str(e) else type(e).__name__
 
 
-def _fill_merged(rows: list[list[Cell]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[Cell]]:
+def _fill_merged(
+    rows: list[list[Cell]],
+    merged: Merged,
+    *,
+    offset: int = 0,
+    values: dict[Any, Cell] | None = None,
+    last: bool = True,
+) -> list[list[Cell]]:
+    """Give every cell of each merged range its top-left value. `rows` are the sheet's rows from index `offset`
+    on; a top-left cell above them is looked up in `values`. Only the `last` part of a sheet grows rows for a
+    range that reaches below its end."""
     for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or c0 >= len(rows[r0]):
+        if r0 >= offset:
+            if r0 - offset >= len(rows) or c0 >= len(rows[r0 - offset]):
+                continue
+            value = rows[r0 - offset][c0]
+        elif values is not None and (r0, c0) in values:
+            value = values[(r0, c0)]
+        else:
             continue
-        value = rows[r0][c0]
-        if c0 == c1 and r1 < len(rows):  # a KELURAHAN cell merged down a block: the common case, kept tight
-            for row in rows[r0 + 1 : r1 + 1]:
+        lo = max(r0, offset) - offset  # rows[lo : hi + 1] are the range's rows in this part
+        hi = r1 - offset if last else min(r1 - offset, len(rows) - 1)
+        if hi < lo:  # the range ends above these rows
+            continue
+        if c0 == c1 and hi < len(rows):  # a KELURAHAN cell merged down a block: the common case, kept tight
+            for row in rows[lo : hi + 1]:
                 if c0 < len(row):
                     row[c0] = value
                 else:
                     row.extend([""] * (c0 - len(row)))
                     row.append(value)
             continue
-        for r in range(r0, r1 + 1):
+        for r in range(lo, hi + 1):
             while r >= len(rows):
                 rows.append([])
             row = rows[r]

@@ -395,3 +395,59 @@ def test_xml_entity_attack_is_refused_quickly(tmp_path: Path) -> None:
         read_tables(bomb)
     assert time.perf_counter() - t0 < 5  # refused, not expanded to 10^9 'lol's
     assert "lol.xlsx" in str(err.value) and "\n" not in str(err.value)
+
+
+# --- a long sheet read in parts (read_first / RestOfSheet) ----------------------------------------------------
+
+
+def _merged_sheet(tmp_path: Path, *, start_col: int = 1) -> Path:
+    """30 rows x 5 columns with merges that start above, inside and across any cut, and one below the data."""
+    rows: list[list[object]] = [["JUDUL"] + [None] * 4]
+    for i in range(1, 30):
+        rows.append([f"kel {i // 7}" if i % 7 == 1 else None, f"n{i}", i, dt.date(1990, 1, 1 + i % 28), None])
+    rows[24][4] = "akhir"
+    merges = ["A1:E1", "A2:A8", "A9:A15", "A16:A22", "A23:A29", "D3:E5", "B12:C20", "E25:E34"]
+    if start_col != 1:  # the same sheet moved right: its used area no longer starts at column A
+        rows = [[None] * (start_col - 1) + r for r in rows]
+        merges = []
+    return write_rows_xlsx(tmp_path / "panjang.xlsx", {"S": rows}, merges={"S": merges})
+
+
+@pytest.mark.parametrize("first", [1, 2, 9, 16, 29])
+@pytest.mark.parametrize("plan", ["take", "chunks", "skip"])
+def test_a_sheet_read_in_parts_gives_the_rows_of_a_whole_read(tmp_path: Path, first: int, plan: str) -> None:
+    path = _merged_sheet(tmp_path)
+    (whole,) = sheets.read_tables(path)
+    (part,) = sheets.read_tables(path, read_first=lambda height: first)
+    assert part.rest is not None and part.rest.start == first and part.rest.end == 30
+    assert part.rows == whole.rows[:first]
+    rest = part.rest
+    if plan == "take":
+        got = part.rows + rest.take()
+    elif plan == "chunks":  # as the roster import checks them: a few rows at a time
+        got = list(part.rows)
+        while rest.start < rest.end:
+            got += rest.take(3)
+    else:  # as the forked child does: pass over the rows up to its part, then build the rest
+        n = min(5, rest.end - rest.start)
+        rest.skip(n)
+        got = whole.rows[: first + n] + rest.take()
+    assert got == whole.rows
+    assert len(whole.rows) == 34  # the last merge reaches four rows below the data: filled as rows of its own
+    assert [r[0] for r in whole.rows[1:9]] == ["kel 0"] * 7 + ["kel 1"] and whole.rows[19][2] == "n11"
+
+
+def test_read_first_is_only_asked_about_sheets_that_start_at_a1(tmp_path: Path) -> None:
+    asked: list[int] = []
+    (s,) = sheets.read_tables(_merged_sheet(tmp_path, start_col=3), read_first=lambda h: asked.append(h) or 1)
+    assert asked == [] and s.rest is None and len(s.rows) == 30 and s.rows[1][3] == "n1"
+    csv_path = tmp_path / "daftar.csv"
+    csv_path.write_text("NAMA,NIK\nBudi,3571011708900001\n", encoding="utf-8")
+    (c,) = sheets.read_tables(csv_path, read_first=lambda h: asked.append(h) or 1)
+    assert asked == [] and c.rest is None
+
+
+@pytest.mark.parametrize("first", [None, 0, 30, 31])
+def test_read_first_of_nothing_or_everything_reads_the_whole_sheet(tmp_path: Path, first: int | None) -> None:
+    (s,) = sheets.read_tables(_merged_sheet(tmp_path), read_first=lambda h: first)
+    assert s.rest is None and len(s.rows) == 34
