@@ -8,17 +8,18 @@ transaction through db.volunteers. Codes in reports are stable identifiers (READ
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from psmctl import categories, dates, nik, wilayah
+from psmctl import categories, dates, forked, nik, wilayah
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.headers import Header, find_header, load_aliases, seen_labels
@@ -26,7 +27,7 @@ from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
-from psmctl.sheets import SheetData, limits, read_tables
+from psmctl.sheets import RestOfSheet, SheetData, limits, read_tables
 
 
 class RosterRow(NamedTuple):
@@ -311,7 +312,8 @@ class _SheetParser:
         self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
         self.default_unsur = str(settings.get("roster.default_unsur"))
         self.n_warnings = 0
-        self.width = max([len(r) for r in sheet.rows[header.data_start :]] + [max(header.columns.values()) + 1])
+        rest = [sheet.rest.width] if sheet.rest else []
+        self.width = max([len(r) for r in sheet.rows[header.data_start :]] + rest + [max(header.columns.values()) + 1])
         self.cells = itemgetter(*(header.columns.get(f, self.width) for f in _FIELDS))
         self.nik_col = header.columns["nik"]
         self.has_ttl = "ttl" in header.columns
@@ -373,14 +375,24 @@ class _SheetParser:
         if level == "warning":
             self.n_warnings += 1
 
-    def run(self, seen: dict[tuple[str, str], tuple[str, int]], progress: Callable[[int], None] | None) -> None:
-        rows = self.sheet.rows
+    def run(
+        self,
+        rows: list[list[object]],
+        seen: dict[tuple[str, str], tuple[str, int]],
+        progress: Callable[[int], None] | None,
+        *,
+        start: int,
+        offset: int = 0,
+        more: bool = False,
+    ) -> int | None:
+        """Check rows[start:] (rows[i] is the sheet's row offset + i). With `more` (rows after these exist but
+        are not here) it stops at a signature-like row, whose verdict needs the rows below, and returns its index."""
         width, nik_col = self.width, self.nik_col
-        i = self.header.data_start
+        i = start
         while i < len(rows):
             row = rows[i]
             rows[i] = _DONE  # its cells are freed as the parsed rows grow
-            excel_row = i + 1
+            excel_row = offset + i + 1
             i += 1
             if progress and i % 2000 == 0:
                 progress(2000)
@@ -395,6 +407,9 @@ class _SheetParser:
                     self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
                     continue
                 if _is_footer(row, self.header):
+                    if more:
+                        rows[i - 1] = row
+                        return i - 1
                     if any(_looks_like_nik(later, self.header) for later in rows[i:]):
                         # Signature-like text with roster rows after it: skip this row, never the people below it.
                         self.report.skipped += 1
@@ -416,6 +431,13 @@ class _SheetParser:
                 row.extend([""] * (width - len(row)))
             row.append("")  # what a field the sheet lacks reads (index `width`)
             self.row(row, excel_row, seen)
+        return None
+
+    def duplicate(self, r: int, number: str, first: tuple[str, int]) -> None:
+        """Report row r as a second row of a (NIK, unsur) first seen at `first` (sheet, row)."""
+        sheet, first_row = first
+        where = f"baris {first_row}" if sheet == self.sheet.name else f"lembar '{sheet}' baris {first_row}"
+        self.add(r, "nik", number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {where}")
 
     def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
         h = self.header
@@ -628,9 +650,7 @@ class _SheetParser:
         if ok and decoded is not None:
             key = (decoded.number, unsur)
             if key in seen:
-                sheet, first_row = seen[key]
-                where = f"baris {first_row}" if sheet == self.sheet.name else f"lembar '{sheet}' baris {first_row}"
-                self.add(r, "nik", number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {where}")
+                self.duplicate(r, number, seen[key])
                 ok = False
             else:
                 seen[key] = (self.sheet.name, r)
@@ -658,6 +678,144 @@ class _SheetParser:
             self.report.warnings += 1
 
 
+# A sheet of this many rows is checked by two processes, the parent and a forked child (psmctl.forked): 100,000
+# rows take 0.3 s less. Below it the fork and the hand-back cost more than they save. Tests lower it.
+SPLIT_FROM_ROWS = 20_000
+# The parent's share of the rows: besides its rows it unpacks and merges the child's answer (benchmarks/).
+PARENT_SHARE = 0.55
+
+
+class _Unseen(dict[tuple[str, str], tuple[str, int]]):
+    """The child's `seen`: it cannot know the parent's rows, so duplicates are found when its rows are merged."""
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __setitem__(self, key: tuple[str, str], value: tuple[str, int]) -> None:
+        pass
+
+
+def _run_split(
+    parser: _SheetParser,
+    sheet: SheetData,
+    seen: dict[tuple[str, str], tuple[str, int]],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Check a long sheet in two processes. The rows below its header are still in calamine: a forked child
+    skips to the last part of them and checks it while this process reads and checks the first part; then the
+    child's rows are merged here exactly as one process would have checked them. Forking before either part is
+    read keeps the two processes' pages apart: neither writes to memory the other still shares."""
+    rest: RestOfSheet | None = sheet.rest
+    assert rest is not None  # noqa: S101
+    part = rest  # the child's view of the rest: this process drops its own once the child has answered
+    cut = rest.start + int((rest.end - rest.start) * PARENT_SHARE)
+    child = forked.start(lambda: _check_rest(parser, part, cut))
+
+    def cancel() -> None:  # this process goes on to the end: the child's work is not wanted
+        nonlocal child
+        if child is not None:
+            child.cancel()
+            child = None
+
+    answer = None
+    try:
+        to_end = _check_rows(
+            parser, sheet.rows, parser.header.data_start, 0, rest, seen, progress, upto=cut, on_lookahead=cancel
+        )
+        if not to_end and child is not None:
+            answer, child = child.result(), None
+    finally:
+        cancel()  # still running after an error or Ctrl-C here
+    sheet.rows = []
+    if to_end:
+        return
+    if answer is None:  # no fork here, or the child failed: this process checks the child's part itself
+        _check_rows(parser, [], 0, rest.start, rest, seen, progress)
+        return
+    sheet.rest = rest = part = None  # type: ignore[assignment]  # free calamine's cells before the merge grows
+    _merge_rest(parser, answer, seen)
+    if progress:
+        progress(answer[0])
+
+
+# Rows built and checked at a time from calamine's cells: the cells of a checked chunk are freed before the next
+# is built, so a 100,000-row sheet never holds all its rows as Python objects at once.
+_CHUNK = 4000
+
+
+def _check_rows(
+    parser: _SheetParser,
+    rows: list[list[object]],
+    start: int,
+    offset: int,
+    rest: RestOfSheet,
+    seen: dict[tuple[str, str], tuple[str, int]],
+    progress: Callable[[int], None] | None,
+    *,
+    upto: int | None = None,
+    on_lookahead: Callable[[], None] | None = None,
+) -> bool:
+    """Check rows[start:] (the sheet's rows from `offset`), then the rest's rows up to the sheet index `upto`
+    (None: to the end), a chunk at a time. A signature-like row is judged by the rows below it, all of them: on
+    meeting one, `on_lookahead()` is called and the check goes on to the end of the sheet. Returns True when it
+    checked to the end, False when it stopped at `upto`."""
+    end = rest.end if upto is None else upto
+    while True:
+        final = upto is None and rest.start >= rest.end  # no row of the sheet after these
+        stop = parser.run(rows, seen, progress, start=start, offset=offset, more=not final)
+        if stop is not None:
+            if on_lookahead:
+                on_lookahead()
+            rows = rows[stop:]
+            rows.extend(rest.take())
+            parser.run(rows, seen, progress, start=0, offset=offset + stop)
+            return True
+        if rest.start >= end:
+            return upto is None
+        offset, start = rest.start, 0
+        rows = rest.take(min(_CHUNK, end - offset))
+
+
+def _check_rest(parser: _SheetParser, rest: RestOfSheet, cut: int) -> tuple[Any, ...]:
+    """In the child: check the sheet's rows from `cut` on and return plain values (marshal takes no NamedTuple)."""
+    rest.skip(cut - rest.start)
+    n = rest.end - rest.start
+    _check_rows(parser, [], 0, rest.start, rest, _Unseen(), None)
+    rep = parser.report
+    return (
+        n,
+        (rep.rows_read, rep.skipped, rep.rejected, rep.warnings),
+        [(p.sheet, p.row, p.column, p.value, p.level, p.code, p.message) for p in rep.problems],
+        [tuple(r) for r in parser.parsed.rows],
+    )
+
+
+def _merge_rest(parser: _SheetParser, answer: tuple[Any, ...], seen: dict[tuple[str, str], tuple[str, int]]) -> None:
+    """Add the child's rows and findings after this process's own, finding the (NIK, unsur) pairs it could not:
+    a pair already seen makes its row a duplicate, reported as the last finding of that row, as `row` does."""
+    _, counts, problems, rows = answer
+    rep = parser.report
+    rep.rows_read += counts[0]
+    rep.skipped += counts[1]
+    rep.rejected += counts[2]
+    rep.warnings += counts[3]
+    mine, rep.problems = rep.problems, []  # parser.duplicate appends here
+    accepted = parser.parsed.rows
+    name = parser.sheet.name
+    for t in rows:
+        key = (t[2], t[3])
+        first = seen.get(key)
+        if first is None:
+            seen[key] = (name, t[1])
+            accepted.append(_new_row(RosterRow, t))
+        else:
+            parser.duplicate(t[1], t[2], first)
+            rep.rejected += 1
+    theirs = (Problem(*p) for p in problems)
+    mine.extend(heapq.merge(theirs, rep.problems, key=attrgetter("row")))
+    rep.problems = mine
+
+
 def nik_safe(value: object) -> str:
     """A NIK cell as shown in a report: the value as typed (reports stay in the office; stderr masks)."""
     if isinstance(value, float) and value.is_integer():
@@ -674,7 +832,13 @@ def parse_file(
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
     """Read and validate one roster file; InputError when the file as a whole cannot be used."""
-    tables = read_tables(path, **limits(settings))
+    scan = int(settings.get("import.header_scan_rows"))
+
+    def read_first(height: int) -> int | None:
+        # A long sheet is read up to its header first: the rows below are read by the process that checks them.
+        return scan if height >= SPLIT_FROM_ROWS and forked.available() else None
+
+    tables = read_tables(path, **limits(settings), read_first=read_first)
     if options.sheet is not None:
         chosen = [t for t in tables if t.name == options.sheet]
         if not chosen:
@@ -682,7 +846,6 @@ def parse_file(
             raise InputError(f"{path.name}: lembar '{options.sheet}' tidak ada; lembar yang ada: {names}")
         tables = chosen
     aliases = load_aliases("roster_headers.toml")
-    scan = int(settings.get("import.header_scan_rows"))
     found: list[tuple[SheetData, Header]] = []
     skipped_sheets: list[str] = []
     for t in tables:
@@ -705,9 +868,12 @@ def parse_file(
     seen_niks: dict[tuple[str, str], tuple[str, int]] = {}
     for t, header in found:
         parser = _SheetParser(path.name, t, header, options, settings, as_of)
-        parser.run(seen_niks, progress)
+        if t.rest is None:
+            parser.run(t.rows, seen_niks, progress, start=header.data_start)
+        else:
+            _run_split(parser, t, seen_niks, progress)
         results.append(parser.parsed)
-        t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
+        t.rows, t.rest = [], None  # the cells are no longer needed: free them before the next sheet and the plan
     for name in skipped_sheets:
         note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
         results[0].report.problems.append(note)
