@@ -20,6 +20,7 @@ from typing import Any
 
 from benchmarks import bench_coverage, bench_export
 from benchmarks.data import write_roster
+from benchmarks.treemem import TreeSampler
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -34,21 +35,33 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def psmctl(args: list[str], db: Path) -> dict[str, Any]:
-    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB, exit code."""
+def psmctl(args: list[str], db: Path, *, forks: bool = False) -> dict[str, Any]:
+    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB, exit code.
+
+    `forks`: the command may fork a child (roster import); its peak memory then counts the child's private pages
+    too (benchmarks.treemem), and `child_mib` says how much of it was the child's."""
     env = {**os.environ, "PSMCTL_DB": str(db), "COLUMNS": "200"}
-    r = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.measure", *args],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    last = r.stderr.strip().splitlines()[-1]
+    sampler = TreeSampler(proc.pid) if forks else None
+    if sampler:
+        sampler.start()
+    _, stderr = proc.communicate()
+    if sampler:
+        sampler.stop()
+    last = stderr.strip().splitlines()[-1]
     result: dict[str, Any] = json.loads(last)
     if result["exit"] not in (0,):
-        raise SystemExit(f"psmctl {' '.join(args)} failed: {r.stderr[-2000:]}")
+        raise SystemExit(f"psmctl {' '.join(args)} failed: {stderr[-2000:]}")
+    if sampler:
+        result["child_mib"] = sampler.child_peak_kib / 1024
+        result["peak_mib"] = max(result["peak_mib"], sampler.peak_mib)
     return result
 
 
@@ -81,7 +94,7 @@ def calamine_read_fresh(path: Path) -> float:
 def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
     path = write_roster(work / f"roster_{rows}.xlsx", rows)
     in_process, _ = median_time(lambda: calamine_read(path), runs)
-    raws, firsts, peaks, reimports = [], [], [], []
+    raws, firsts, peaks, children, reimports = [], [], [], [], []
     for i in range(runs):  # yardstick and figure taken in turn, so that a busy spell hits both
         db = work / f"imp_{rows}_{i}.db"
         # Like a real office: without a kab/kota the region matcher would load the whole country's 91k codes.
@@ -90,8 +103,13 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
         first = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
         again = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
         firsts.append(first["seconds"])
-        peaks.append(first["peak_mib"])
         reimports.append(again["seconds"])
+        # Memory from a run of its own: sampling the forked child's pages slows the command by about 6%.
+        mem_db = work / f"imp_{rows}_{i}_mem.db"
+        psmctl(["init", "--kabkota", "35.71"], mem_db)
+        sampled = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], mem_db, forks=True)
+        peaks.append(sampled["peak_mib"])
+        children.append(sampled["child_mib"])
     raw = statistics.median(raws)
     first_med = statistics.median(firsts)
     reimport_med = statistics.median(reimports)
@@ -105,12 +123,13 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
             "pass": first_med / raw <= 3,
         },
         {
+            # The largest of the runs, not the median: a limit is met by every run or it is not met.
             "figure": f"import roster {rows:,} rows peak memory (MiB)",
-            "value": statistics.median(peaks),
-            "yardstick": "",
+            "value": max(peaks),
+            "yardstick": f"the process and its forked child together (the child's own pages: {max(children):.0f} MiB)",
             "ratio": None,
             "target": "<= 300 MiB",
-            "pass": statistics.median(peaks) <= 300,
+            "pass": max(peaks) <= 300,
         },
         {
             "figure": f"re-import unchanged {rows:,} rows (s)",
@@ -132,7 +151,7 @@ def bench_national(rows: int, work: Path) -> list[dict[str, Any]]:
     path = write_roster(work / f"roster_national_{rows}.xlsx", rows)
     db = work / f"national_{rows}.db"
     psmctl(["init", "--kabkota", "35.71"], db)
-    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)  # raises SystemExit unless exit 0
+    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db, forks=True)  # SystemExit unless exit 0
     seconds, peak = run["seconds"], run["peak_mib"]
     return [
         {

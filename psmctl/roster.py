@@ -681,6 +681,10 @@ class _SheetParser:
 # A sheet of this many rows is checked by two processes, the parent and a forked child (psmctl.forked): 100,000
 # rows take 0.3 s less. Below it the fork and the hand-back cost more than they save. Tests lower it.
 SPLIT_FROM_ROWS = 20_000
+# ... and up to this many. The child's rows cost about 1.5 KB each while calamine's cells are still held, so a
+# national 500,000-row file checked in two processes would need 1 GB to save 0.5 s of 11.4 s: it is read whole
+# and checked in one, in under 900 MB (benchmarks/).
+SPLIT_UP_TO_ROWS = 200_000
 # The parent's share of the rows: besides its rows it unpacks and merges the child's answer (benchmarks/).
 PARENT_SHARE = 0.55
 
@@ -836,7 +840,7 @@ def parse_file(
 
     def read_first(height: int) -> int | None:
         # A long sheet is read up to its header first: the rows below are read by the process that checks them.
-        return scan if height >= SPLIT_FROM_ROWS and forked.available() else None
+        return scan if SPLIT_FROM_ROWS <= height <= SPLIT_UP_TO_ROWS and forked.available() else None
 
     tables = read_tables(path, **limits(settings), read_first=read_first)
     if options.sheet is not None:

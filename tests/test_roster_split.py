@@ -213,3 +213,15 @@ def test_a_long_roster_is_imported_through_the_split(db: Any, tmp_path: Path, mo
                      "ORDER BY v.id").fetchall()  # fmt: skip
     assert [g[0] for g in got] == [r[2] for r in rows[2:]] and {g[1] for g in got} == {"Banjaran"}
     assert [g[2] for g in got] == list(range(3, 303))
+
+
+def test_a_national_size_sheet_is_checked_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Above SPLIT_UP_TO_ROWS a second process would cost more memory than the time it saves.
+    path = _write(tmp_path / "nasional.xlsx", [([["DAFTAR PSM"], HEADER, *_people(60)], [])])
+    monkeypatch.setattr(roster, "SPLIT_UP_TO_ROWS", 50)
+    spy = _Spy(monkeypatch)
+    ((report, accepted),) = _parse(path, split=True, monkeypatch=monkeypatch)
+    assert spy.splits == 0 and len(accepted) == 60 and report["rows_read"] == 60
+    monkeypatch.setattr(roster, "SPLIT_UP_TO_ROWS", 62)  # 62 rows: title, header, 60 people
+    _parse(path, split=True, monkeypatch=monkeypatch)
+    assert spy.splits == 1
