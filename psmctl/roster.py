@@ -742,8 +742,8 @@ def _run_split(
         progress(answer[0])
 
 
-# Rows built and checked at a time from calamine's cells: the cells of a checked chunk are freed before the next
-# is built, so a 100,000-row sheet never holds all its rows as Python objects at once.
+# Rows of a split sheet built and checked at a time from calamine's cells: the cells of a checked chunk are freed
+# before the next is built, so neither process holds its part of the sheet as Python objects all at once.
 _CHUNK = 4000
 
 
