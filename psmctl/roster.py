@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -709,11 +710,10 @@ def _run_split(
     skips to the last part of them and checks it while this process reads and checks the first part; then the
     child's rows are merged here exactly as one process would have checked them. Forking before either part is
     read keeps the two processes' pages apart: neither writes to memory the other still shares."""
-    rest: RestOfSheet | None = sheet.rest
+    rest = sheet.rest
     assert rest is not None  # noqa: S101
-    part = rest  # the child's view of the rest: this process drops its own once the child has answered
     cut = rest.start + int((rest.end - rest.start) * PARENT_SHARE)
-    child = forked.start(lambda: _check_rest(parser, part, cut))
+    child = forked.start(partial(_check_rest, parser, rest, cut))
 
     def cancel() -> None:  # this process goes on to the end: the child's work is not wanted
         nonlocal child
@@ -736,7 +736,8 @@ def _run_split(
     if answer is None:  # no fork here, or the child failed: this process checks the child's part itself
         _check_rows(parser, [], 0, rest.start, rest, seen, progress)
         return
-    sheet.rest = rest = part = None  # type: ignore[assignment]  # free calamine's cells before the merge grows
+    sheet.rest = None
+    del rest  # the last reference to calamine's cells: free them before the merge grows
     _merge_rest(parser, answer, seen)
     if progress:
         progress(answer[0])

@@ -68,7 +68,7 @@ class RestOfSheet:
         self._done = self.start >= self.end
         if self._merged:
             # The last part also gets the rows a range reaching below the data adds, as a whole read does.
-            _fill_merged(rows, self._merged, offset=start, values=self._values, last=self.start >= self.end)
+            _fill_merged(rows, self._merged, offset=start, values=self._values, last=self._done)
             self._keep(start, lambda r: rows[r - start])
         return rows
 
