@@ -237,7 +237,7 @@ class _Row:
 def _status_values() -> dict[str, str]:
     import tomllib
 
-    from psmctl.headers import norm_label
+    from psmctl.importing.headers import norm_label
 
     raw = tomllib.loads(resources.files("psmctl.data").joinpath("attendance_headers.toml").read_text("utf-8"))
     return {norm_label(v): status for status, values in raw["values"].items() for v in values}
@@ -249,7 +249,7 @@ def _status(value: object) -> str | None:
         return "hadir" if value else "tidak_hadir"
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
-    from psmctl.headers import norm_label
+    from psmctl.importing.headers import norm_label
 
     return _status_values().get(norm_label(value))
 
@@ -485,6 +485,9 @@ def record(
     """Record attendance of people given by NIK on the command line (one transaction)."""
     if not niks:
         raise InputError("beri sedikitnya satu --nik")
+    from psmctl.nik import require_nik
+
+    niks = [require_nik(n) for n in niks]
     if status and _status(status) not in ("hadir", "lulus", "tidak_lulus"):
         raise InputError(f"--status '{status}' tidak dikenal; pilih hadir, lulus (kompeten) atau tidak_lulus")
     if certificate_no and len(niks) > 1:
@@ -516,7 +519,7 @@ def record(
 
 
 def _sheet_rows(sheet: Any, default_kelurahan: str | None, scan_rows: int) -> tuple[list[_Row], Problem | None]:
-    from psmctl.headers import find_header, load_aliases
+    from psmctl.importing.headers import find_header, load_aliases
 
     header = find_header(sheet.rows, load_aliases("attendance_headers.toml"), ["nama"], scan_rows=scan_rows)
     if header is None:

@@ -1,8 +1,11 @@
 """Dates as kelurahan offices type them, read day-first (RULES.md §9.2).
 
 Accepted: real date cells; Excel serial numbers (1900 date system); ``17/08/1990``, ``17-8-90``, ``17.08.1990``;
-``17 Agustus 1990``, ``17 Agt 1990``, ``17-Agu-90``, ``1 Pebruari 1985``; ISO ``1990-08-17``; ``17081990``.
-Day names (Senin … Minggu/Ahad) are ignored. Text is always day-month-year: dateutil is month-first and cannot
+``17 Agustus 1990``, ``17 Agt 1990``, ``3 Mrt 1988``, ``17-Agu-90``, ``17-08-'90``, ``1 Pebruari 1985``; ISO
+``1990-08-17``; ``17081990``; month first with a month name (``Agustus 17, 1990``). Day names (Senin … Minggu,
+Sen … Min), a "tgl"/"tanggal" prefix and a time after the date ("00:00", "pukul 15.25") are ignored. "-", "--",
+"—", "?", "tidak ada" are empty. A year alone (1990, as text or number) is never an Excel serial: it is a reason
+naming the year (`year_only` finds it). Text is always day-month-year: dateutil is month-first and cannot
 read Indonesian month names, so it is not used. A date that cannot be read is returned as a reason (str), never
 guessed. Two-digit years take the century that puts the date on or before ``as_of`` (so 05 is 2005, never 1905,
 when ``as_of`` is 2025); without ``as_of`` they follow the C library's rule (00-68 → 20YY).
@@ -12,16 +15,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 MONTHS: dict[str, int] = {
     "januari": 1, "jan": 1, "january": 1,
     "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "febuari": 2, "february": 2,
-    "maret": 3, "mar": 3, "march": 3,
+    "maret": 3, "mar": 3, "mrt": 3, "march": 3,
     "april": 4, "apr": 4,
     "mei": 5, "may": 5,
     "juni": 6, "jun": 6, "june": 6,
     "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8, "august": 8,
+    "agustus": 8, "agst": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8, "august": 8,
     "september": 9, "sep": 9, "sept": 9,
     "oktober": 10, "okt": 10, "oct": 10, "october": 10,
     "november": 11, "nopember": 11, "nov": 11, "nop": 11,
@@ -34,6 +38,13 @@ MONTH_NAMES = [
 ]  # fmt: skip
 
 _DAY_NAMES = re.compile(r"\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\b[,\s]*", re.IGNORECASE)
+_SHORT_DAY = re.compile(r"^(sen|sel|rab|kam|jum|sab|min)\b\.?,?\s*", re.IGNORECASE)
+_PREFIX = re.compile(r"^(?:tgl|tanggal)\b\.?\s*:?\s*", re.IGNORECASE)
+_TIME = re.compile(
+    r"(?:\s+|t)(?:pukul|jam|pkl\.?)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:wib|wita|wit)?$", re.IGNORECASE
+)
+_MONTH_FIRST = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", re.ASCII)
+EMPTY_WORDS = frozenset({"-", "--", "---", "—", "–", "?", "??", "tidak ada", "tdk ada", "belum ada", "n/a", "x"})
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})$", re.ASCII)
 _NAMED = re.compile(r"^(\d{1,2})\s*[-/.\s]\s*([a-z]+)\.?\s*[-/.,\s]\s*(\d{2}|\d{4})$", re.ASCII)
@@ -93,10 +104,13 @@ def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
             except ValueError:
                 pass  # the general path words the reason
     raw = str(text).strip()
-    s = _DAY_NAMES.sub("", raw).strip().lower().replace("\u00a0", " ")
-    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip()
+    s = _SHORT_DAY.sub("", _PREFIX.sub("", _DAY_NAMES.sub("", s).strip())).strip().lower()
+    s = _TIME.sub("", s).replace("'", "").replace("’", "").strip(" ,")
     if not s:
         return "tanggal kosong"
+    if (year := year_only(s)) is not None:
+        return f"hanya tahun ({year}), bukan tanggal"
     m = _ISO.match(s)
     if m:
         y, mo, d = (int(g) for g in m.groups())
@@ -113,6 +127,9 @@ def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
         if month is None:
             return f"nama bulan '{m.group(2)}' tidak dikenal pada '{raw}'"
         return _build(int(m.group(1)), month, m.group(3), as_of, raw)
+    m = _MONTH_FIRST.match(s)
+    if m and m.group(1) in MONTHS:
+        return _build(int(m.group(2)), MONTHS[m.group(1)], m.group(3), as_of, raw)
     m = _COMPACT.match(s)
     if m:
         return _build(int(m.group(1)), int(m.group(2)), m.group(3), as_of, raw)
@@ -132,11 +149,32 @@ def parse_date_cell(value: object, *, as_of: date | None = None) -> date | str |
     if isinstance(value, bool):
         return f"'{value}' bukan tanggal"
     if isinstance(value, int | float):
+        if (year := year_only(value)) is not None:
+            return f"hanya tahun ({year}), bukan tanggal"
         return excel_serial_to_date(float(value))
-    text = str(value).strip()
-    if not text:
+    return _parse_str(str(value), as_of)
+
+
+@lru_cache(maxsize=65536)
+def _parse_str(value: str, as_of: date | None) -> date | str | None:
+    # Memoised: a roster repeats the same few hundred typed dates (a pure function of the text and the day).
+    text = " ".join(value.split())
+    if not text or text.lower() in EMPTY_WORDS:
         return None
     return parse_date_text(text, as_of=as_of)
+
+
+def year_only(value: object) -> int | None:
+    """The year when a cell holds a year alone (1990, "1990"), else None: a year is never an Excel serial."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer() and 1900 <= value <= 2100:
+        return int(value)
+    if isinstance(value, str):
+        s = value.strip()
+        if len(s) == 4 and s.isdecimal() and s.isascii() and 1900 <= int(s) <= 2100:
+            return int(s)
+    return None
 
 
 _MONTH_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})$", re.ASCII)

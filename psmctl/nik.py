@@ -33,6 +33,9 @@ EXCEL_DAMAGED_MSG = (
 )
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
 _STRIP = re.compile(r"[\s\u00a0.\-]")
+# Characters a copy from a web page or WhatsApp leaves in a NIK that nobody can see.
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # named in the report when stripped
+_WIDE_SPACES = re.compile(r"[\u00a0\u202f\u2007]")  # spaces of another width: stripped like a space
 _FLOAT_TEXT = re.compile(r"^(\d{15,16})\.0+$")
 _MAX_EXACT_DOUBLE = 2**53
 
@@ -57,11 +60,29 @@ class Nik(NamedTuple):
 
 
 def compact(value: object) -> str:
-    """Strip spaces (incl. non-breaking), dots, dashes and a leading apostrophe (NIK-01)."""
-    s = str(value).strip()
+    """Strip spaces (incl. non-breaking), invisible characters, dots, dashes and a leading apostrophe (NIK-01)."""
+    s = _WIDE_SPACES.sub(" ", _INVISIBLE.sub("", str(value))).strip()
     if s.startswith("'"):
         s = s[1:]
     return _STRIP.sub("", s)
+
+
+def require_nik(text: str) -> str:
+    """A NIK typed on the command line, as 16 digits; InputError (one Indonesian line) when it is not one."""
+    from psmctl.errors import InputError
+
+    try:
+        return validate(text)
+    except InvalidNik:
+        raise InputError("NIK harus 16 digit angka (spasi, titik dan tanda hubung boleh)") from None
+
+
+def validate(text: str) -> str:
+    """A NIK typed on the command line ("3571 0242 0976 0317", "3571.0242…"): its 16 digits; InvalidNik if not."""
+    s = compact(text)
+    if not (s.isascii() and s.isdigit() and len(s) == 16):
+        raise InvalidNik("NIK_FORMAT", "NIK harus 16 digit angka")
+    return s
 
 
 def from_cell(value: object, *, numeric_ok: str = "warn") -> tuple[str, str | None]:
@@ -83,6 +104,9 @@ def from_cell(value: object, *, numeric_ok: str = "warn") -> tuple[str, str | No
     if isinstance(value, int | float):
         return _from_number(int(value), numeric_ok)
     text = str(value).strip()
+    if _INVISIBLE.search(text):  # stripped, and said: the cell does not look like what it holds
+        number, _ = from_cell(_INVISIBLE.sub("", text), numeric_ok=numeric_ok)
+        return number, "NIK_INVISIBLE_CHARS"
     if _SCIENTIFIC.match(text):
         raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
     m = _FLOAT_TEXT.match(text)

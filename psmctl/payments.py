@@ -29,6 +29,7 @@ from psmctl.db import snapshot, write_tx
 from psmctl.errors import InputError, NotFound
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
+from psmctl.nik import require_nik
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
 from psmctl.sheets import SheetData
@@ -266,6 +267,7 @@ def select_volunteers(
 ) -> list[int]:
     """Volunteer ids named by --nik, or selected from the register; unknown NIKs raise NotFound."""
     ids: list[int] = []
+    niks = [require_nik(n) for n in niks]
     if niks:
         from psmctl.db.volunteers import volunteer_ids_by_nik
 
@@ -290,7 +292,7 @@ def list_payments(db: Database, *, nik: str | None = None, month: str | None = N
     """Ledger rows for `payments list` (voided rows included, with their reason)."""
     if month:
         rates.month_index(month)
-    return dbp.list_payments(db, nik=nik, month=month)
+    return dbp.list_payments(db, nik=require_nik(nik) if nik else None, month=month)
 
 
 def void(db: Database, payment_id: int, *, reason: str, now: str) -> dict[str, Any]:
@@ -620,7 +622,8 @@ def import_file(
     Rows with an error are listed and left out (XLS-02); a NIK not on the register is one of those errors. The same
     payment already in the ledger, or twice in the file, counts once. ``dry_run`` writes nothing.
     """
-    from psmctl import headers, sheets
+    from psmctl import sheets
+    from psmctl.importing import headers
 
     result = ImportResult(path.name)
     data = sheets.read_tables(path, **sheets.limits(settings))
@@ -758,6 +761,7 @@ def _findings(
 
 def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Settings) -> dict[str, Any]:
     """`coverage check`: status, programmes with evidence, masa iur and benefit figures of one person on a date."""
+    nik_text = require_nik(nik_text)
     found = dbp.volunteer_by_nik(db, nik_text)
     if found is None:
         raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")
@@ -944,6 +948,7 @@ def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str 
     """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
     rules = rules_from(settings)
     if nik_text:
+        nik_text = require_nik(nik_text)
         found = dbp.volunteer_by_nik(db, nik_text)
         if found is None:
             raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")

@@ -8,27 +8,33 @@ transaction through db.volunteers. Codes in reports are stable identifiers (READ
 from __future__ import annotations
 
 import hashlib
-import heapq
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from psmctl import categories, dates, forked, nik, wilayah
+from psmctl import categories, dates, nik, wilayah
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
-from psmctl.headers import Header, find_header, load_aliases, seen_labels
+from psmctl.importing import cells
+from psmctl.importing.cells import gender as _gender
+from psmctl.importing.cells import normalise_phone, split_ttl
+from psmctl.importing.cells import text as _text
+from psmctl.importing.findings import level_of
+from psmctl.importing.headers import Header, find_header, load_aliases, seen_labels
+from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
+from psmctl.importing.titles import Titles, read_titles
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
-from psmctl.sheets import RestOfSheet, SheetData, limits, read_tables
+from psmctl.sheets import SheetData, limits, read_tables
+
+__all__ = ["normalise_phone", "split_ttl"]
 
 
 class RosterRow(NamedTuple):
@@ -41,6 +47,7 @@ class RosterRow(NamedTuple):
     person: tuple[str | None, ...]  # values in db.volunteers.PERSON_COLUMNS order
     role: tuple[str | None, ...]  # values in db.volunteers.ROLE_COLUMNS order
     roster_key: str
+    note: str | None  # KETERANGAN text (or why the person is BERHENTI), kept in the person's history
 
 
 @dataclass
@@ -60,18 +67,9 @@ class Options:
     kelurahan: str | None = None
     kecamatan: str | None = None
     unsur: str | None = None
-
-
-_SIGNATURE = re.compile(r"\b(MENGETAHUI|LURAH|CAMAT|KEPALA|NIP|TTD|TTD\.|DISAHKAN|KETUA)\b")
-_PLACE_DATE = re.compile(r"^[A-Za-z .'-]{2,40},\s*\d{1,2}\s*[-/. ]\s*(?:[A-Za-z]+|\d{1,2})\s*[-/. ]\s*\d{2,4}\s*$")
-_TOTAL = re.compile(r"^\s*(JUMLAH|TOTAL|SUB ?TOTAL)\b", re.IGNORECASE)
-_DATE_TAIL = re.compile(
-    r"(\d{1,2}\s*[-/. ]\s*(?:[A-Za-z]+\.?|\d{1,2})\s*[-/., ]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{8})\s*$"
-)
-_TITLE_KEL = re.compile(r"^(?:KELURAHAN|DESA|KEL\.?)\s*:?\s+(.+)$", re.IGNORECASE)
-_TITLE_KEC = re.compile(r"^(?:KECAMATAN|KEC\.?)\s*:?\s+(.+)$", re.IGNORECASE)
-_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M"}
-_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN"}
+    kolom: tuple[tuple[str, str], ...] = ()  # --kolom "HEADER=field": columns mapped by hand
+    include_hidden: bool = False  # --sertakan-tersembunyi: hidden rows are imported too
+    hold_stopped: bool = False  # --tahan-keterangan: people whose KETERANGAN says they stopped are not imported
 
 
 def sha256_of(path: Path) -> str:
@@ -83,133 +81,11 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-_WS = re.compile(r"\s+")
-
-
-def _text(v: object) -> str:
-    """A cell as trimmed text with inner whitespace collapsed (the hot path of every import)."""
-    if v.__class__ is str:
-        if not v:
-            return v
-        s = v.strip()
-        if "  " in s or not s.isprintable():  # tabs, newlines and NBSP are not printable
-            s = _WS.sub(" ", s)
-        return s
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, date):
-        return v.isoformat()
-    return _WS.sub(" ", str(v)).strip()
-
-
 def _cell(row: list[object], header: Header, fld: str) -> object:
     c = header.columns.get(fld)
     if c is None or c >= len(row):
         return ""
     return row[c]
-
-
-def _title_defaults(rows: list[list[object]], upto: int) -> dict[str, str]:
-    """Kelurahan, kecamatan and category named in the title block above the header (§9.2)."""
-    found: dict[str, str] = {}
-    for row in rows[:upto]:
-        for cell in row:
-            t = _text(cell)
-            if not t:
-                continue
-            if (m := _TITLE_KEL.match(t)) and "kelurahan" not in found:
-                found["kelurahan"] = m.group(1).strip(" :")
-            elif (m := _TITLE_KEC.match(t)) and "kecamatan" not in found:
-                found["kecamatan"] = m.group(1).strip(" :")
-            if "unsur" not in found:
-                for word in re.findall(r"\(([^)]+)\)|\b([A-Z]{3,6})\b", t.upper()):
-                    code = categories.match(word[0] or word[1])
-                    if code:
-                        found["unsur"] = code
-                        break
-    return found
-
-
-def _first_text(row: list[object]) -> str:
-    for v in row:
-        if v.__class__ is float and v.is_integer():
-            return str(int(v))  # the NO column: never a JUMLAH/TOTAL label
-        t = _text(v)
-        if t:
-            return t
-    return ""
-
-
-def _is_blank(row: list[object]) -> bool:
-    for v in row:
-        if v is None or v == "":
-            continue
-        if v.__class__ is str and not v.strip():
-            continue
-        return False
-    return True
-
-
-def _is_footer(row: list[object], header: Header) -> bool:
-    """A signature-block line: no NIK, few cells, and a keyword (Mengetahui, Lurah, NIP…) or a place-and-date."""
-    if _text(_cell(row, header, "nik")):
-        return False
-    texts = [_text(v) for v in row if _text(v)]
-    if not texts or len(texts) > 3:
-        return False
-    joined = " ".join(texts).upper()
-    return bool(_SIGNATURE.search(joined)) or any(_PLACE_DATE.match(t) for t in texts)
-
-
-def _looks_like_nik(row: list[object], header: Header) -> bool:
-    v = _cell(row, header, "nik")
-    try:
-        nik.from_cell(v)
-    except nik.InvalidNik:
-        return False
-    return True
-
-
-def split_ttl(value: object) -> tuple[str, object]:
-    """Split 'SURABAYA, 17-08-1990', 'Kediri 17 Agustus 1990', 'Kediri/17-08-1990' into place and date part."""
-    if isinstance(value, date | int | float) and not isinstance(value, bool):
-        return "", value
-    t = _text(value)
-    m = _DATE_TAIL.search(t)
-    if not m:
-        return t.strip(" ,/"), ""
-    return t[: m.start()].strip(" ,/-"), m.group(1)
-
-
-def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
-    """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible)."""
-    if value.__class__ is str and value[:1] == "0" and len(value) >= min_digits and value.isdigit() and value.isascii():
-        return value, True  # already clean: 08xxxxxxxxxx
-    if isinstance(value, float) and value.is_integer():
-        raw = str(int(value))
-    else:
-        raw = _text(value)
-    s = re.sub(r"[\s\-.()]", "", raw)
-    if s.startswith("+62"):
-        s = "0" + s[3:]
-    elif s.startswith("62") and len(s) >= 10:
-        s = "0" + s[2:]
-    elif s.startswith("8") and s.isdigit():
-        s = "0" + s
-    if not s.isdigit() or len(s) < min_digits:
-        return raw, False
-    return s, True
-
-
-def _gender(value: object) -> str | None:
-    key = re.sub(r"[\s\-.]", "", _text(value).upper())
-    if key in _MALE:
-        return "L"
-    if key in _FEMALE:
-        return "P"
-    return None
 
 
 class _Regions:
@@ -269,18 +145,23 @@ class _Regions:
         return out, notes
 
 
-def roster_key(unsur: str, region: tuple[str | None, ...]) -> str:
-    """Which roster a role belongs to: the unsur and the kelurahan (code when resolved); region as REGION_FIELDS."""
+def roster_key(unsur: str, region: tuple[str | None, ...], unknown: str = "-") -> str:
+    """Which roster a role belongs to: the unsur and the kelurahan (code when resolved); region as REGION_FIELDS.
+    A role whose kelurahan nobody named is keyed by `unknown` (its file), never shared with another file's."""
     kelurahan, _, kode_wilayah, _ = region
-    place = kode_wilayah or wilayah.norm_name(kelurahan or "", "desa_kelurahan") or "-"
+    place = kode_wilayah or wilayah.norm_name(kelurahan or "", "desa_kelurahan") or unknown
     return f"{unsur}|{place}"
+
+
+UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (then the file's digest)
 
 
 # The cells row() reads, in one itemgetter call per row; a field the sheet lacks reads the "" padded after the row.
 _FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
-    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk",
+    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket",
 )  # fmt: skip
+_READ = {*_FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
 _DONE: list[object] = []
 _new_row = tuple.__new__  # RosterRow(...) without the keyword-handling __new__ NamedTuple generates
@@ -297,57 +178,57 @@ class _TextCache(dict[str, str]):
         return value
 
 
-# what a parsed row is replaced with (never read again, never changed)
+@dataclass(frozen=True)
+class _Context:
+    """What one table's rows are read with: the file, its sheet, the table and what its titles say."""
+
+    file: str
+    digest: str
+    sheet: SheetData
+    table: Table
+    titles: Titles
 
 
 class _SheetParser:
-    def __init__(self, file: str, sheet: SheetData, header: Header, opts: Options, settings: Settings, as_of: date):
-        self.file, self.sheet, self.header, self.opts, self.as_of = file, sheet, header, opts, as_of
-        self.report = SheetReport(file=file, sheet=sheet.name)
-        self.parsed = ParsedSheet(self.report)
+    def __init__(self, ctx: _Context, opts: Options, settings: Settings, as_of: date, parsed: ParsedSheet):
+        header = ctx.table.header
+        self.file, self.sheet, self.header, self.opts, self.as_of = ctx.file, ctx.sheet, header, opts, as_of
+        self.ctx = ctx
+        self.parsed = parsed  # one report per sheet, shared by its tables
+        self.report = parsed.report
         age_range = settings.get("nik.century_age_range")
         self.nik = nik.Decoder(as_of, (int(age_range[0]), int(age_range[1])), wilayah.province_codes())
         self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
         self.phone_min = int(settings.get("import.phone_min_digits"))
-        self.titles = _title_defaults(sheet.rows, header.row_index)
+        self.titles = ctx.titles
         self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
-        self.default_unsur = str(settings.get("roster.default_unsur"))
         self.n_warnings = 0
-        rest = [sheet.rest.width] if sheet.rest else []
-        self.width = max([len(r) for r in sheet.rows[header.data_start :]] + rest + [max(header.columns.values()) + 1])
+        rows = ctx.sheet.rows[ctx.table.start : ctx.table.end]
+        self.width = max([len(r) for r in rows] + [max(header.columns.values(), default=0) + 1])
         self.cells = itemgetter(*(header.columns.get(f, self.width) for f in _FIELDS))
         self.nik_col = header.columns["nik"]
         self.has_ttl = "ttl" in header.columns
-        # Per distinct cell value: a roster repeats the same few genders, dates, regions many times.
-        self._genders: dict[object, str | None] = {}
-        self._dates: dict[str, date | str | None] = {}
+        self.jk_marks = header.marks.get("jk")
         self._nik_regions: dict[str, tuple[str, str | None]] = {}
         self._places: dict[tuple[str, str, str], _Place] = {}
         self.short = _TextCache()  # text of the few distinct values of columns such as KELURAHAN or JABATAN
-        self.default_kel = opts.kelurahan or self.titles.get("kelurahan", "")
-        self.default_kec = opts.kecamatan or self.titles.get("kecamatan", "")
+        self.default_kel = opts.kelurahan or self.titles.get("kelurahan")
+        self.default_kec = opts.kecamatan or self.titles.get("kecamatan")
+        section = ctx.table.section.unsur if ctx.table.section else None
+        self.table_unsur = opts.unsur or section or self.titles.unsur
+        self.default_unsur = str(settings.get("roster.default_unsur"))
+        self.said: set[str] = set()  # sheet-level findings already given once
 
-    def gender(self, value: object) -> str | None:
-        if value.__class__ is not str:
-            return _gender(value)
-        hit = self._genders.get(value, "?")
-        if hit == "?":
-            hit = self._genders[value] = _gender(value)
-        return hit
+    def once(self, code: str, row: int | None, fld: str | None, value: object, msg: str) -> None:
+        """A finding about the whole table, given on the first row it concerns only."""
+        if code not in self.said:
+            self.said.add(code)
+            self.add(row, fld, value, level_of(code), code, msg)
 
     def date_cell(self, value: object) -> date | str | None:
         if value.__class__ is date:  # a real date cell: most rows
             return value
-        if value.__class__ is not str:
-            return dates.parse_date_cell(value, as_of=self.as_of)
-        hit = self._dates.get(value)
-        if hit is None:
-            hit = dates.parse_date_cell(value, as_of=self.as_of)
-            if hit is None:
-                return None
-            if len(self._dates) < 50_000:
-                self._dates[value] = hit
-        return hit
+        return dates.parse_date_cell(value, as_of=self.as_of)  # memoised per distinct text (dates._parse_str)
 
     def nik_region(self, region: str) -> tuple[str, str | None]:
         hit = self._nik_regions.get(region)
@@ -366,7 +247,8 @@ class _SheetParser:
             cat = categories.get(unsur)
             young = dates.birth_bound(self.as_of, cat.min_age) if cat and cat.min_age else None
             old = dates.birth_bound(self.as_of, cat.max_age + 1) if cat and cat.max_age else None
-            hit = self._places[key] = (region, notes, roster_key(unsur, region), cat, young, old)
+            unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
+            hit = self._places[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
         return hit
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
@@ -376,63 +258,68 @@ class _SheetParser:
         if level == "warning":
             self.n_warnings += 1
 
-    def run(
-        self,
-        rows: list[list[object]],
-        seen: dict[tuple[str, str], tuple[str, int]],
-        progress: Callable[[int], None] | None,
-        *,
-        start: int,
-        offset: int = 0,
-        more: bool = False,
-    ) -> int | None:
-        """Check rows[start:] (rows[i] is the sheet's row offset + i). With `more` (rows after these exist but
-        are not here) it stops at a signature-like row, whose verdict needs the rows below, and returns its index."""
+    def run(self, seen: dict[tuple[str, str], tuple[str, int]], progress: Callable[[int], None] | None) -> None:
+        """Check the table's rows, in order: each is a person, or a row that is nobody (blank, JUMLAH, numbers,
+        signature block), or a hidden row."""
+        table, rows = self.ctx.table, self.sheet.rows
         width, nik_col = self.width, self.nik_col
-        i = start
-        while i < len(rows):
+        hidden = self.sheet.hidden_rows
+        for i in range(table.start, table.end):
             row = rows[i]
-            rows[i] = _DONE  # its cells are freed as the parsed rows grow
-            excel_row = offset + i + 1
-            i += 1
+            excel_row = i + 1
             if progress and i % 2000 == 0:
                 progress(2000)
             v = row[nik_col] if nik_col < len(row) else None
             if not (v.__class__ is str and len(v) == 16 and v.isdigit()):  # not the usual clean text NIK
-                if _is_blank(row):
-                    self.report.skipped += 1
-                    continue
-                first = _first_text(row)
-                if _TOTAL.match(first) and not _looks_like_nik(row, self.header):
-                    self.report.skipped += 1
-                    self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
-                    continue
-                if _is_footer(row, self.header):
-                    if more:
-                        rows[i - 1] = row
-                        return i - 1
-                    if any(_looks_like_nik(later, self.header) for later in rows[i:]):
-                        # Signature-like text with roster rows after it: skip this row, never the people below it.
-                        self.report.skipped += 1
-                        self.add(excel_row, None, first, "warning", "ROW_SKIPPED", "baris tanpa NIK mirip tanda tangan")
-                        continue
-                    rest = 1 + sum(1 for r in rows[i:] if not _is_blank(r))
-                    self.report.skipped += rest
-                    self.add(
-                        excel_row,
-                        None,
-                        first,
-                        "info",
-                        "SIGNATURE_BLOCK",
-                        f"blok tanda tangan: {rest} baris dilewati",
-                    )
+                kind = classify(row, v, self.has_nik)
+                if kind is not Kind.DATA and self.nobody(kind, row, i, excel_row):
                     break
+                if kind is not Kind.DATA:
+                    continue
+            if hidden and i in hidden and not self.opts.include_hidden:
+                self.hidden_row(row, excel_row)
+                continue
             self.report.rows_read += 1
             if len(row) < width:
                 row.extend([""] * (width - len(row)))
             row.append("")  # what a field the sheet lacks reads (index `width`)
             self.row(row, excel_row, seen)
-        return None
+            row.pop()
+
+    def has_nik(self, cell: object) -> bool:
+        try:
+            nik.from_cell(cell)
+        except nik.InvalidNik:
+            return False
+        return True
+
+    def nobody(self, kind: Kind, row: list[object], i: int, excel_row: int) -> bool:
+        """Report a row that is no person; True when it starts the signature block that ends the table."""
+        first = _text(next((c for c in row if _text(c)), ""))
+        if kind is Kind.TOTAL:
+            self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
+        if kind is not Kind.SIGNATURE:
+            self.report.skipped += 1
+            return False
+        below = self.sheet.rows[i + 1 : self.ctx.table.end]
+        if any(self.has_nik(r[self.nik_col]) for r in below if self.nik_col < len(r)):
+            # Signature-like text with roster rows after it: skip this row, never the people below it.
+            self.report.skipped += 1
+            self.add(excel_row, None, first, "warning", "ROW_SKIPPED", "baris tanpa NIK mirip tanda tangan")
+            return False
+        rest = 1 + sum(1 for r in below if not is_blank(r))
+        self.report.skipped += rest
+        self.add(excel_row, None, first, "info", "SIGNATURE_BLOCK", f"blok tanda tangan: {rest} baris dilewati")
+        return True
+
+    def hidden_row(self, row: list[object], excel_row: int) -> None:
+        """A row the office hid: offices hide people instead of deleting them, so it is not imported unless asked."""
+        name = _text(row[self.header.columns["nama"]]) if self.header.columns.get("nama", 99999) < len(row) else ""
+        self.report.skipped += 1
+        self.add(
+            excel_row, "nama", name, "warning", "ROW_HIDDEN",
+            f"baris tersembunyi: {name or 'baris ini'} tidak diimpor (pakai --sertakan-tersembunyi untuk mengimpornya)",
+        )  # fmt: skip
 
     def duplicate(self, r: int, number: str, first: tuple[str, int]) -> None:
         """Report row r as a second row of a (NIK, unsur) first seen at `first` (sheet, row)."""
@@ -441,384 +328,269 @@ class _SheetParser:
         self.add(r, "nik", number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {where}")
 
     def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
-        h = self.header
-        (
-            raw_nama, raw_nik, raw_date, raw_tempat, raw_ttl, raw_jk, raw_cat, raw_jabatan, raw_hp, raw_rtrw,
-            raw_rt, raw_rw, raw_kel, raw_kec, raw_tmt, raw_alamat, raw_pendidikan, raw_pekerjaan, raw_kk, raw_sk,
-        ) = self.cells(row)  # fmt: skip
+        """Read one person's row through the named checks below; accepted rows join `parsed.rows`."""
+        c = _Cells._make(self.cells(row))
         warns_before = self.n_warnings
-        nama = _text(raw_nama)
-        ok = True
-        if not nama:
-            self.add(r, "nama", "", "error", "NAME_MISSING", "nama kosong")
-            ok = False
-        number = ""
-        try:
-            if raw_nik.__class__ is str and len(raw_nik) == 16 and raw_nik.isdigit() and raw_nik.isascii():
-                number, note = raw_nik, None  # the clean text NIK of almost every row
-            else:
-                number, note = nik.from_cell(raw_nik, numeric_ok=self.numeric_ok)
-            if note:
-                self.add(
-                    r,
-                    "nik",
-                    raw_nik,
-                    "warning",
-                    note,
-                    "NIK tersimpan sebagai angka; format kolom NIK sebagai Teks",
-                )
-        except nik.InvalidNik as e:
-            self.add(r, "nik", raw_nik, "error", e.code, e.message)
-            ok = False
-        short = self.short
-        # Birth place and date: combined column or separate ones.
-        tempat = short[raw_tempat] if raw_tempat.__class__ is str else _text(raw_tempat)
-        date_field = "tgl_lahir"
-        if self.has_ttl:
-            t_place, t_date = split_ttl(raw_ttl)
-            tempat = tempat or t_place
-            if raw_date == "":
-                raw_date, date_field = t_date, "ttl"
-        birth = raw_date if raw_date.__class__ is date else self.date_cell(raw_date)  # most are date cells
-        if birth.__class__ is str:
-            self.add(r, date_field, raw_date, "error", "DATE_INVALID", f"tanggal lahir tidak sah: {birth}")
-            ok = False
-            birth = None
-        elif birth is not None and (birth > self.as_of or birth.year < 1900):  # type: ignore[operator,union-attr]
-            self.add(
-                r,
-                date_field,
-                raw_date,
-                "error",
-                "DATE_INVALID",
-                f"tanggal lahir {birth.isoformat()} tidak mungkin",  # type: ignore[union-attr]
-            )
-            ok = False
-            birth = None
-        decoded = None
-        if number:
-            try:
-                decoded = self.nik.decode(number, birth)  # type: ignore[arg-type]
-            except nik.InvalidNik as e:
-                self.add(r, "nik", number, "error", e.code, e.message)
-                ok = False
+        nama, stopped = self.read_name(c, r)
+        number = self.read_nik(c, r)
+        tempat, birth, where = self.read_birth(c, r)
+        decoded = self.decode(number, birth, where, r) if number else None
+        ok = bool(nama) and decoded is not None and where is not _REJECTED
+        unsur, jabatan = self.read_unsur(c, r)
+        region, _, key_of_roster, cat, young, old = self.read_place(c, unsur, r)
+        status, note = self.read_status(c, stopped, r)
         if decoded is not None:
-            status, old_name = self._nik_regions.get(decoded.region) or self.nik_region(decoded.region)
-            if status == "unknown":
-                self.add(
-                    r,
-                    "nik",
-                    number,
-                    "warning",
-                    "NIK_REGION_UNKNOWN",
-                    f"kode kecamatan NIK {wilayah.dotted(decoded.region)} tidak ditemukan di daftar Kemendagri",
-                )
-            elif status == "historical":
-                self.add(
-                    r,
-                    "nik",
-                    number,
-                    "info",
-                    "NIK_REGION_HISTORICAL",
-                    f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})",
-                )
-        gender = self._genders.get(raw_jk, "?") if raw_jk.__class__ is str else "?"
-        if gender == "?":
-            gender = self.gender(raw_jk)
-        if gender is None and decoded is not None and _text(raw_jk):
-            self.add(
-                r,
-                "jk",
-                raw_jk,
-                "warning",
-                "GENDER_UNKNOWN",
-                f"jenis kelamin '{_text(raw_jk)}' tidak dikenal; dipakai dari NIK ({decoded.sex})",
-            )
-        if decoded is not None:
-            if gender and gender != decoded.sex:
-                self.add(
-                    r,
-                    "jk",
-                    raw_jk,
-                    "warning",
-                    "NIK_GENDER_MISMATCH",
-                    f"Jenis kelamin: NIK = {decoded.sex}, daftar = {gender}",
-                )
-            if birth and birth != decoded.birth_date:
-                self.add(
-                    r,
-                    date_field,
-                    raw_date,
-                    "warning",
-                    "NIK_DOB_MISMATCH",
-                    f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = {dates.format_id(birth)}",  # type: ignore[arg-type]
-                )
-            if birth is None and _text(raw_date) == "":
-                if ok:
-                    self.add(
-                        r,
-                        date_field,
-                        "",
-                        "info",
-                        "BIRTHDATE_FROM_NIK",
-                        "tanggal lahir kosong; diambil dari NIK",
-                    )
+            gender = self.read_gender(row, c, decoded.sex, r)
+            if birth is None:
                 birth = decoded.birth_date
-            gender = gender or decoded.sex
-        # Unsur: the row's own column, else --unsur, else the title block, else the setting.
-        unsur = None
-        jabatan = (short[raw_jabatan] if raw_jabatan.__class__ is str else _text(raw_jabatan)) or None
-        if raw_cat != "" and _text(raw_cat):
-            unsur = categories.match(raw_cat)
-            if unsur is None and h.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
-                jabatan = _text(raw_cat)  # an UNSUR column holding Ketua/Anggota is a jabatan column
-            elif unsur is None:
-                self.add(
-                    r,
-                    "kategori",
-                    raw_cat,
-                    "warning",
-                    "CATEGORY_UNKNOWN",
-                    f"unsur '{_text(raw_cat)}' tidak dikenal; dicatat UNKNOWN",
-                )
-                unsur = "UNKNOWN"
-        unsur = unsur or self.opts.unsur or self.titles.get("unsur") or self.default_unsur
-        # Phone, RT/RW.
-        phone: str | None = None
-        if (
-            raw_hp.__class__ is str
-            and raw_hp[:1] == "0"
-            and len(raw_hp) >= self.phone_min
-            and raw_hp.isdigit()
-            and raw_hp.isascii()
-        ):
-            phone = raw_hp  # already clean: 08xxxxxxxxxx (normalise_phone's own first test)
-        elif raw_hp != "" and raw_hp is not None and not (raw_hp.__class__ is str and raw_hp.isspace()):
-            phone, plausible = normalise_phone(raw_hp, self.phone_min)
-            if not plausible:
-                self.add(
-                    r,
-                    "no_hp",
-                    raw_hp,
-                    "warning",
-                    "PHONE_INVALID",
-                    "nomor HP tidak wajar; disimpan seperti tertulis",
-                )
-        rt_rw = (short[raw_rtrw] if raw_rtrw.__class__ is str else _text(raw_rtrw)) or None
-        if isinstance(raw_rtrw, date):
-            self.add(
-                r,
-                "rt_rw",
-                raw_rtrw,
-                "warning",
-                "RT_RW_AS_DATE",
-                "RT/RW terbaca sebagai tanggal oleh Excel; periksa",
-            )
-        if rt_rw is None and (raw_rt != "" or raw_rw != ""):
-            rt, rw = _text(raw_rt), _text(raw_rw)
-            if rt or rw:
-                rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
-        # Region: the row's column, else --kelurahan/--kecamatan, else the title block.
-        kel = (short[raw_kel] if raw_kel.__class__ is str else _text(raw_kel)) or self.default_kel
-        kec = (short[raw_kec] if raw_kec.__class__ is str else _text(raw_kec)) or self.default_kec
-        region, notes, key_of_roster, cat, young, old = self._places.get((unsur, kel, kec)) or self.place(
-            unsur, kel, kec
-        )
-        for code, col, msg in notes:
-            self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
-        # Age limits per category (CAT-02) are warnings only.
-        if birth and ((young and birth > young) or (old and birth <= old)):  # type: ignore[operator]
-            age = dates.age_on(birth, self.as_of)  # type: ignore[arg-type]
-            if cat:
-                limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
-                self.add(
-                    r,
-                    date_field,
-                    raw_date,
-                    "warning",
-                    "AGE_OUT_OF_RANGE",
-                    f"umur {age} di luar batas {unsur} ({limits})",
-                )
-        tmt = self.date_cell(raw_tmt) if raw_tmt != "" else None
-        if tmt.__class__ is str:
-            self.add(r, "tmt", raw_tmt, "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
-            tmt = None
-        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:  # type: ignore[arg-type]
-            self.add(
-                r, "tmt", raw_tmt, "warning", "MASA_TUGAS_LEWAT",
-                f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK",
-            )  # fmt: skip
-        if ok and decoded is not None:
-            key = (decoded.number, unsur)
-            if key in seen:
-                self.duplicate(r, number, seen[key])
-                ok = False
-            else:
-                seen[key] = (self.sheet.name, r)
-        if ok and decoded is not None:
-            # Tuples in the register's column order (db.volunteers): 100k rows of dicts cost 100 MB more.
+            if cat and where is not _REJECTED and ((young and birth > young) or (old and birth <= old)):
+                self.age_out_of_range(birth, cat, unsur, where, r)
+        tmt = self.read_tmt(c, cat, unsur, r)
+        if ok and status == _HELD:
+            self.report.skipped += 1
+            ok = False
+        elif ok:
+            ok = self.first_in_file(decoded.number, unsur, r, seen)  # type: ignore[union-attr]
+        if ok:
             person = (
-                nama,
-                gender,
-                tempat.title() if tempat.isupper() else (tempat or None),
-                birth.isoformat() if birth else None,  # type: ignore[union-attr]
-                _text(raw_alamat) or None,
-                rt_rw,
-                phone,
-                (short[raw_pendidikan] if raw_pendidikan.__class__ is str else _text(raw_pendidikan)) or None,
-                (short[raw_pekerjaan] if raw_pekerjaan.__class__ is str else _text(raw_pekerjaan)) or None,
-                (nik.compact(raw_kk) or None) if raw_kk != "" and _text(raw_kk) else None,
-            )
-            role = (*region, jabatan, _text(raw_sk) or None, tmt.isoformat() if tmt else None, "AKTIF")  # type: ignore[union-attr]
-            self.parsed.rows.append(
-                _new_row(RosterRow, (self.sheet.name, r, decoded.number, unsur, person, role, key_of_roster))
-            )
+                nama, gender, tempat.title() if tempat.isupper() else (tempat or None),
+                birth.isoformat() if birth else None, _text(c.alamat) or None, self.read_rt_rw(c, r),
+                self.read_phone(c, r), self.short_text(c.pendidikan), self.short_text(c.pekerjaan),
+                (nik.compact(c.no_kk) or None) if c.no_kk != "" and _text(c.no_kk) else None,
+            )  # fmt: skip
+            role = (*region, jabatan, _text(c.no_sk) or None, tmt.isoformat() if tmt else None, status)
+            values = (self.sheet.name, r, decoded.number, unsur, person, role, key_of_roster, note)  # type: ignore[union-attr]
+            self.parsed.rows.append(_new_row(RosterRow, values))
         else:
-            self.report.rejected += 1
+            self.report.rejected += status != _HELD
         if self.n_warnings > warns_before:
             self.report.warnings += 1
 
+    def short_text(self, value: object) -> str | None:
+        return (self.short[value] if value.__class__ is str else _text(value)) or None
 
-# A sheet of this many rows is checked by two processes, the parent and a forked child (psmctl.forked): 100,000
-# rows take 0.3 s less. Below it the fork and the hand-back cost more than they save. Tests lower it.
-SPLIT_FROM_ROWS = 20_000
-# ... and up to this many. The child's rows cost about 1.5 KB each while calamine's cells are still held, so a
-# national 500,000-row file checked in two processes would need 1 GB to save 0.5 s of 11.4 s: it is read whole
-# and checked in one, in under 900 MB (benchmarks/).
-SPLIT_UP_TO_ROWS = 200_000
-# The parent's share of the rows: besides its rows it unpacks and merges the child's answer (benchmarks/).
-PARENT_SHARE = 0.55
+    def read_name(self, c: _Cells, r: int) -> tuple[str, str | None]:
+        """The name, and "Alm." written before it (the person has died)."""
+        nama, alm = cells.name_and_alm(_text(c.nama))
+        if not nama:
+            self.add(r, "nama", "", "error", "NAME_MISSING", "nama kosong")
+        return nama, alm
 
+    def read_nik(self, c: _Cells, r: int) -> str:
+        raw = c.nik
+        if raw.__class__ is str and len(raw) == 16 and raw.isdigit() and raw.isascii():
+            return raw  # the clean text NIK of almost every row
+        try:
+            number, note = nik.from_cell(raw, numeric_ok=self.numeric_ok)
+        except nik.InvalidNik as e:
+            self.add(r, "nik", raw, "error", e.code, e.message)
+            return ""
+        if note == "NIK_INVISIBLE_CHARS":
+            self.add(r, "nik", raw, "warning", note, "NIK berisi karakter tak terlihat (spasi lebar-nol/NBSP); dihapus")
+        elif note:
+            self.add(r, "nik", raw, "warning", note, "NIK tersimpan sebagai angka; format kolom NIK sebagai Teks")
+        return number
 
-class _Unseen(dict[tuple[str, str], tuple[str, int]]):
-    """The child's `seen`: it cannot know the parent's rows, so duplicates are found when its rows are merged."""
+    def read_birth(self, c: _Cells, r: int) -> tuple[str, date | None, Any]:
+        """Birth place and date, from their own columns or a "TEMPAT, TGL LAHIR" one; (place, date, where) with
+        `where` = (field, raw cell) the date came from, or _REJECTED."""
+        tempat = self.short[c.tempat_lahir] if c.tempat_lahir.__class__ is str else _text(c.tempat_lahir)
+        raw_date, fld = c.tgl_lahir, "tgl_lahir"
+        if self.has_ttl and c.ttl != "":
+            t_place, t_date = split_ttl(c.ttl) if isinstance(c.ttl, str) else ("", c.ttl)
+            tempat = tempat or t_place
+            if raw_date == "":
+                raw_date, fld = t_date, "ttl"
+        birth = raw_date if raw_date.__class__ is date else self.date_cell(raw_date)  # most are date cells
+        if birth.__class__ is str:
+            year = dates.year_only(raw_date)
+            if year is not None:
+                self.add(r, fld, raw_date, "warning", "DATE_YEAR_ONLY",
+                         f"tanggal lahir hanya tahun ({year}); tanggal lengkap diambil dari NIK")  # fmt: skip
+            else:
+                self.add(r, fld, raw_date, "warning", "DATE_UNREADABLE",
+                         f"tanggal lahir '{_text(raw_date)}' tidak terbaca ({birth}); dipakai dari NIK")  # fmt: skip
+            return tempat, None, (fld, raw_date, year)
+        if birth is not None and (birth > self.as_of or birth.year < 1900):  # type: ignore[operator,union-attr]
+            self.add(r, fld, raw_date, "error", "DATE_INVALID", f"tanggal lahir {birth.isoformat()} tidak mungkin")  # type: ignore[union-attr]
+            return tempat, None, _REJECTED
+        return tempat, birth, (fld, raw_date, None)  # type: ignore[return-value]
 
-    def __contains__(self, key: object) -> bool:
-        return False
+    def decode(self, number: str, birth: date | None, where: Any, r: int) -> nik.Nik | None:
+        """The NIK decoded, its region checked, and its birth date compared with the row's."""
+        try:
+            decoded = self.nik.decode(number, birth)
+        except nik.InvalidNik as e:
+            self.add(r, "nik", number, "error", e.code, e.message)
+            return None
+        status, old_name = self._nik_regions.get(decoded.region) or self.nik_region(decoded.region)
+        if status == "unknown":
+            msg = f"kode kecamatan NIK {wilayah.dotted(decoded.region)} tidak ditemukan di daftar Kemendagri"
+            self.add(r, "nik", number, "warning", "NIK_REGION_UNKNOWN", msg)
+        elif status == "historical":
+            msg = f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})"
+            self.add(r, "nik", number, "info", "NIK_REGION_HISTORICAL", msg)
+        if where is _REJECTED:
+            return decoded
+        fld, raw, year = where
+        if birth and birth != decoded.birth_date:
+            msg = f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = {dates.format_id(birth)}"
+            self.add(r, fld, raw, "warning", "NIK_DOB_MISMATCH", msg)
+        elif year is not None and year != decoded.birth_date.year:
+            msg = f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = tahun {year}"
+            self.add(r, fld, raw, "warning", "NIK_DOB_MISMATCH", msg)
+        elif birth is None and year is None and _text(raw) == "":
+            self.add(r, fld, "", "info", "BIRTHDATE_FROM_NIK", "tanggal lahir kosong; diambil dari NIK")
+        return decoded
 
-    def __setitem__(self, key: tuple[str, str], value: tuple[str, int]) -> None:
-        pass
-
-
-def _run_split(
-    parser: _SheetParser,
-    sheet: SheetData,
-    seen: dict[tuple[str, str], tuple[str, int]],
-    progress: Callable[[int], None] | None,
-) -> None:
-    """Check a long sheet in two processes. The rows below its header are still in calamine: a forked child
-    skips to the last part of them and checks it while this process reads and checks the first part; then the
-    child's rows are merged here exactly as one process would have checked them. Forking before either part is
-    read keeps the two processes' pages apart: neither writes to memory the other still shares."""
-    rest = sheet.rest
-    assert rest is not None  # noqa: S101
-    cut = rest.start + int((rest.end - rest.start) * PARENT_SHARE)
-    child = forked.start(partial(_check_rest, parser, rest, cut))
-
-    def cancel() -> None:  # this process goes on to the end: the child's work is not wanted
-        nonlocal child
-        if child is not None:
-            child.cancel()
-            child = None
-
-    answer = None
-    try:
-        to_end = _check_rows(
-            parser, sheet.rows, parser.header.data_start, 0, rest, seen, progress, upto=cut, on_lookahead=cancel
-        )
-        if not to_end and child is not None:
-            answer, child = child.result(), None
-    finally:
-        cancel()  # still running after an error or Ctrl-C here
-    sheet.rows = []
-    if to_end:
-        return
-    if answer is None:  # no fork here, or the child failed: this process checks the child's part itself
-        _check_rows(parser, [], 0, rest.start, rest, seen, progress)
-        return
-    sheet.rest = None
-    del rest  # the last reference to calamine's cells: free them before the merge grows
-    _merge_rest(parser, answer, seen)
-    if progress:
-        progress(answer[0])
-
-
-# Rows of a split sheet built and checked at a time from calamine's cells: the cells of a checked chunk are freed
-# before the next is built, so neither process holds its part of the sheet as Python objects all at once.
-_CHUNK = 4000
-
-
-def _check_rows(
-    parser: _SheetParser,
-    rows: list[list[object]],
-    start: int,
-    offset: int,
-    rest: RestOfSheet,
-    seen: dict[tuple[str, str], tuple[str, int]],
-    progress: Callable[[int], None] | None,
-    *,
-    upto: int | None = None,
-    on_lookahead: Callable[[], None] | None = None,
-) -> bool:
-    """Check rows[start:] (the sheet's rows from `offset`), then the rest's rows up to the sheet index `upto`
-    (None: to the end), a chunk at a time. A signature-like row is judged by the rows below it, all of them: on
-    meeting one, `on_lookahead()` is called and the check goes on to the end of the sheet. Returns True when it
-    checked to the end, False when it stopped at `upto`."""
-    end = rest.end if upto is None else upto
-    while True:
-        final = upto is None and rest.start >= rest.end  # no row of the sheet after these
-        stop = parser.run(rows, seen, progress, start=start, offset=offset, more=not final)
-        if stop is not None:
-            if on_lookahead:
-                on_lookahead()
-            rows = rows[stop:]
-            rows.extend(rest.take())
-            parser.run(rows, seen, progress, start=0, offset=offset + stop)
-            return True
-        if rest.start >= end:
-            return upto is None
-        offset, start = rest.start, 0
-        rows = rest.take(min(_CHUNK, end - offset))
-
-
-def _check_rest(parser: _SheetParser, rest: RestOfSheet, cut: int) -> tuple[Any, ...]:
-    """In the child: check the sheet's rows from `cut` on and return plain values (marshal takes no NamedTuple)."""
-    rest.skip(cut - rest.start)
-    n = rest.end - rest.start
-    _check_rows(parser, [], 0, rest.start, rest, _Unseen(), None)
-    rep = parser.report
-    return (
-        n,
-        (rep.rows_read, rep.skipped, rep.rejected, rep.warnings),
-        [(p.sheet, p.row, p.column, p.value, p.level, p.code, p.message) for p in rep.problems],
-        [tuple(r) for r in parser.parsed.rows],
-    )
-
-
-def _merge_rest(parser: _SheetParser, answer: tuple[Any, ...], seen: dict[tuple[str, str], tuple[str, int]]) -> None:
-    """Add the child's rows and findings after this process's own, finding the (NIK, unsur) pairs it could not:
-    a pair already seen makes its row a duplicate, reported as the last finding of that row, as `row` does."""
-    _, counts, problems, rows = answer
-    rep = parser.report
-    rep.rows_read += counts[0]
-    rep.skipped += counts[1]
-    rep.rejected += counts[2]
-    rep.warnings += counts[3]
-    mine, rep.problems = rep.problems, []  # parser.duplicate appends here
-    accepted = parser.parsed.rows
-    name = parser.sheet.name
-    for t in rows:
-        key = (t[2], t[3])
-        first = seen.get(key)
-        if first is None:
-            seen[key] = (name, t[1])
-            accepted.append(_new_row(RosterRow, t))
+    def read_gender(self, row: list[object], c: _Cells, nik_sex: str, r: int) -> str:
+        """L/P from the gender column or the ticks under L | P, compared with the NIK's."""
+        raw: object = c.jk
+        if self.jk_marks:
+            gender, raw = cells.ticked(row, self.jk_marks)
+            if gender is None and raw:
+                msg = f"jenis kelamin: tanda ganda ({raw}); dipakai dari NIK ({nik_sex})"
+                self.add(r, "jk", raw, "warning", "GENDER_UNKNOWN", msg)
         else:
-            parser.duplicate(t[1], t[2], first)
-            rep.rejected += 1
-    theirs = (Problem(*p) for p in problems)
-    mine.extend(heapq.merge(theirs, rep.problems, key=attrgetter("row")))
-    rep.problems = mine
+            gender = _gender(raw)
+            if gender is None and _text(raw):
+                msg = f"jenis kelamin '{_text(raw)}' tidak dikenal; dipakai dari NIK ({nik_sex})"
+                self.add(r, "jk", raw, "warning", "GENDER_UNKNOWN", msg)
+        if gender and gender != nik_sex:
+            self.add(
+                r, "jk", raw, "warning", "NIK_GENDER_MISMATCH", f"Jenis kelamin: NIK = {nik_sex}, daftar = {gender}"
+            )
+        return gender or nik_sex
+
+    def read_unsur(self, c: _Cells, r: int) -> tuple[str, str | None]:
+        """Unsur: the row's own column, else --unsur, the section title, the title block, else the setting."""
+        unsur = None
+        jabatan = self.short_text(c.jabatan)
+        if c.kategori != "" and _text(c.kategori):
+            unsur = categories.match(c.kategori)
+            if unsur is None and self.header.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
+                jabatan = _text(c.kategori)  # an UNSUR column holding Ketua/Anggota is a jabatan column
+            elif unsur is None:
+                msg = f"unsur '{_text(c.kategori)}' tidak dikenal; dicatat UNKNOWN"
+                self.add(r, "kategori", c.kategori, "warning", "CATEGORY_UNKNOWN", msg)
+                unsur = "UNKNOWN"
+        if unsur is None and self.table_unsur is None:
+            msg = (
+                f"berkas tidak menyebut unsur (tidak ada kolom UNSUR, judul, atau --unsur): dicatat "
+                f"{self.default_unsur}; pakai --unsur bila bukan {self.default_unsur}"
+            )
+            self.once("UNSUR_MISSING", r, None, None, msg)
+        return unsur or self.table_unsur or self.default_unsur, jabatan
+
+    def read_place(self, c: _Cells, unsur: str, r: int) -> _Place:
+        """Region of the role: the row's column, else --kelurahan/--kecamatan, else the title block."""
+        kel = self.short_text(c.kelurahan) or self.default_kel
+        kec = self.short_text(c.kecamatan) or self.default_kec
+        hit = self._places.get((unsur, kel, kec)) or self.place(unsur, kel, kec)
+        for code, col, msg in hit[1]:
+            self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
+        if not kel:
+            msg = (
+                "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "
+                "--retire-missing tidak bisa dipakai untuk berkas ini"
+            )
+            self.once("KELURAHAN_UNKNOWN", r, "kelurahan", None, msg)
+        return hit
+
+    def read_status(self, c: _Cells, alm: str | None, r: int) -> tuple[str, str | None]:
+        """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped;
+        (status, note kept in the person's history)."""
+        note = _text(c.ket)
+        word = alm or (cells.stop_word(note) if note else None)
+        if word is None:
+            return "AKTIF", note or None
+        said = f"'{word}'" + (f" (KETERANGAN: {note})" if note and not alm else "")
+        if self.opts.hold_stopped:
+            msg = f"{said}: orang ini tidak diimpor (--tahan-keterangan); periksa lalu impor ulang tanpa opsi itu"
+            self.add(r, "ket" if not alm else "nama", note or word, "warning", "STOP_WORD", msg)
+            return _HELD, note
+        msg = f"{said}: dicatat BERHENTI, tidak AKTIF (pakai --tahan-keterangan untuk tidak mengimpornya)"
+        self.add(r, "ket" if not alm else "nama", note or word, "warning", "STOP_WORD", msg)
+        return "BERHENTI", f"BERHENTI: {note or word}"
+
+    def age_out_of_range(self, birth: date, cat: Any, unsur: str, where: Any, r: int) -> None:
+        """Age limits per category (CAT-02) are warnings only."""
+        age = dates.age_on(birth, self.as_of)
+        limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
+        self.add(r, where[0], where[1], "warning", "AGE_OUT_OF_RANGE", f"umur {age} di luar batas {unsur} ({limits})")
+
+    def read_tmt(self, c: _Cells, cat: Any, unsur: str, r: int) -> date | None:
+        if c.tmt == "":
+            return None
+        tmt = self.date_cell(c.tmt)
+        if tmt.__class__ is str:
+            self.add(r, "tmt", c.tmt, "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
+            return None
+        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:  # type: ignore[arg-type]
+            msg = f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK"
+            self.add(r, "tmt", c.tmt, "warning", "MASA_TUGAS_LEWAT", msg)
+        return tmt  # type: ignore[return-value]
+
+    def read_phone(self, c: _Cells, r: int) -> str | None:
+        raw = c.no_hp
+        if raw.__class__ is str and raw[:1] == "0" and len(raw) >= self.phone_min and raw.isdigit() and raw.isascii():
+            return raw  # already clean: 08xxxxxxxxxx
+        if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
+            return None
+        phone, plausible = normalise_phone(raw, self.phone_min)
+        if not plausible:
+            self.add(r, "no_hp", raw, "warning", "PHONE_INVALID", "nomor HP tidak wajar; disimpan seperti tertulis")
+        return phone
+
+    def read_rt_rw(self, c: _Cells, r: int) -> str | None:
+        rt_rw = self.short_text(c.rt_rw)
+        if isinstance(c.rt_rw, date):
+            self.add(
+                r, "rt_rw", c.rt_rw, "warning", "RT_RW_AS_DATE", "RT/RW terbaca sebagai tanggal oleh Excel; periksa"
+            )
+        if rt_rw is None and (c.rt != "" or c.rw != ""):
+            rt, rw = _text(c.rt), _text(c.rw)
+            if rt or rw:
+                rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
+        return rt_rw
+
+    def first_in_file(self, number: str, unsur: str, r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> bool:
+        key = (number, unsur)
+        if key in seen:
+            self.duplicate(r, number, seen[key])
+            return False
+        seen[key] = (self.sheet.name, r)
+        return True
+
+
+class _Cells(NamedTuple):
+    """The raw cells of one row, by field (`_FIELDS` order)."""
+
+    nama: object
+    nik: object
+    tgl_lahir: object
+    tempat_lahir: object
+    ttl: object
+    jk: object
+    kategori: object
+    jabatan: object
+    no_hp: object
+    rt_rw: object
+    rt: object
+    rw: object
+    kelurahan: object
+    kecamatan: object
+    tmt: object
+    alamat: object
+    pendidikan: object
+    pekerjaan: object
+    no_kk: object
+    no_sk: object
+    ket: object
+
+
+_REJECTED: Any = object()  # read_birth's `where` for a birth date that rejects the row
+_HELD = "DITAHAN"  # read_status: a stopped person not imported (--tahan-keterangan)
 
 
 def nik_safe(value: object) -> str:
@@ -838,51 +610,90 @@ def parse_file(
 ) -> list[ParsedSheet]:
     """Read and validate one roster file; InputError when the file as a whole cannot be used."""
     scan = int(settings.get("import.header_scan_rows"))
-
-    def read_first(height: int) -> int | None:
-        # A long sheet is read up to its header first: the rows below are read by the process that checks them.
-        return scan if SPLIT_FROM_ROWS <= height <= SPLIT_UP_TO_ROWS and forked.available() else None
-
-    tables = read_tables(path, **limits(settings), read_first=read_first)
-    if options.sheet is not None:
-        chosen = [t for t in tables if t.name == options.sheet]
-        if not chosen:
-            names = ", ".join(f"'{t.name}'" for t in tables)
-            raise InputError(f"{path.name}: lembar '{options.sheet}' tidak ada; lembar yang ada: {names}")
-        tables = chosen
+    sheets = _chosen_sheets(path, read_tables(path, **limits(settings)), options)
     aliases = load_aliases("roster_headers.toml")
+    manual = dict(options.kolom)
     found: list[tuple[SheetData, Header]] = []
+    cover = Titles()  # what sheets without a table (a cover sheet) say: the default of the sheets after them
+    covers: dict[str, Titles] = {}
     skipped_sheets: list[str] = []
-    for t in tables:
-        header = find_header(t.rows, aliases, ["nama", "nik"], scan_rows=scan)
+    for t in sheets:
+        header = find_header(t.rows, aliases, ["nama", "nik"], scan_rows=scan, manual=manual)
         if header is None:
             skipped_sheets.append(t.name)
+            cover = read_titles(t.rows[:200]).under(cover)
         else:
             found.append((t, header))
+            covers[t.name] = cover
     if not found:
-        seen = seen_labels(tables[0].rows, scan) if tables else []
-        where = f"lembar '{tables[0].name}'" if len(tables) == 1 else f"{len(tables)} lembar"
-        cols = ", ".join(seen) if seen else "tidak ada"
-        raise InputError(
-            f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} (kolom yang terbaca: {cols}); "
-            "periksa baris judul kolom"
-        )
+        _no_table(path, sheets, scan)
     if not options.all_sheets and options.sheet is None and str(settings.get("import.sheets")) == "first":
         found = found[:1]
+    digest = sha256_of(path)
     results: list[ParsedSheet] = []
     seen_niks: dict[tuple[str, str], tuple[str, int]] = {}
     for t, header in found:
-        parser = _SheetParser(path.name, t, header, options, settings, as_of)
-        if t.rest is None:
-            parser.run(t.rows, seen_niks, progress, start=header.data_start)
-        else:
-            _run_split(parser, t, seen_niks, progress)
-        results.append(parser.parsed)
-        t.rows, t.rest = [], None  # the cells are no longer needed: free them before the next sheet and the plan
+        titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
+        parsed = ParsedSheet(SheetReport(file=path.name, sheet=t.name))
+        for table in split_tables(t.rows, header, aliases, ["nama", "nik"], manual):
+            parser = _SheetParser(_Context(path.name, digest, t, table, titles), options, settings, as_of, parsed)
+            _column_findings(parser)
+            parser.run(seen_niks, progress)
+        results.append(parsed)
+        t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
     for name in skipped_sheets:
         note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
         results[0].report.problems.append(note)
     return results
+
+
+def _chosen_sheets(path: Path, sheets: list[SheetData], options: Options) -> list[SheetData]:
+    if options.sheet is None:
+        return sheets
+    chosen = [t for t in sheets if t.name == options.sheet]
+    if not chosen:
+        names = ", ".join(f"'{t.name}'" for t in sheets)
+        raise InputError(f"{path.name}: lembar '{options.sheet}' tidak ada; lembar yang ada: {names}")
+    return chosen
+
+
+def _no_table(path: Path, sheets: list[SheetData], scan: int) -> None:
+    seen = seen_labels(sheets[0].rows, scan) if sheets else []
+    where = f"lembar '{sheets[0].name}'" if len(sheets) == 1 else f"{len(sheets)} lembar"
+    cols = ", ".join(seen) if seen else "tidak ada"
+    raise InputError(
+        f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} (kolom yang terbaca: {cols}); "
+        "periksa baris judul kolom"
+    )
+
+
+def _column_findings(parser: _SheetParser) -> None:
+    """Name, once per table, every column with data that no field reads, every hidden column, every header
+    that could be two fields, and the section title that gave the table its unsur."""
+    table, rows = parser.ctx.table, parser.sheet.rows
+    h = table.header
+    used = {c for f, c in h.columns.items() if f in _READ} | {c for cols in h.marks.values() for c in cols}
+    head_row = h.row_index + 1
+    if table.section is not None:
+        sec = table.section
+        msg = f"judul bagian '{sec.text}': baris di bawahnya dicatat unsur {sec.unsur}"
+        parser.add(sec.index + 1, None, sec.text, "info", "SECTION_TITLE", msg)
+    for _, label, fields in h.ambiguous:
+        msg = (
+            f"judul kolom '{label}' bisa berarti {' atau '.join(fields)}; tidak dibaca (pakai --kolom \"{label}=...\")"
+        )
+        parser.add(head_row, None, label, "warning", "HEADER_AMBIGUOUS", msg)
+    width = max((len(r) for r in rows[table.start : table.end]), default=0)
+    for c in range(max(width, max(h.titles, default=-1) + 1)):
+        sample = next((v for r in rows[table.start : table.end] if c < len(r) and (v := _text(r[c]))), "")
+        label = h.titles.get(c, "")
+        name = f"'{label}'" if label else f"{cells.column_letter(c)} (tanpa judul)"
+        if c in parser.sheet.hidden_cols and (sample or label):
+            msg = f"kolom {name} tersembunyi; tetap dibaca" if c in used else f"kolom {name} tersembunyi"
+            parser.add(head_row, None, label or sample, "warning", "COLUMN_HIDDEN", msg)
+        if c not in used and sample and not (label and h.columns.get("no") == c):
+            msg = f"kolom {name} tidak dibaca oleh impor ini (contoh isi: {sample[:60]})"
+            parser.add(head_row, None, label or None, "warning", "COLUMN_UNUSED", msg)
 
 
 @dataclass
@@ -932,6 +743,8 @@ def _write_file(
     if strict and rejected:
         result.refused = f"{rejected} baris ditolak dan --strict dipakai: berkas tidak diimpor sama sekali"
         return result
+    if retire_missing:
+        _refuse_unknown_kelurahan(path, parsed)
     digest = sha256_of(path)
     try:
         with write_tx(db):
@@ -945,6 +758,17 @@ def _write_file(
     except _DryRun:
         pass
     return result
+
+
+def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
+    """--retire-missing retires the people of a kelurahan's roster who are not in the file: with no kelurahan
+    known, it would retire people of whichever roster shared the key. Refused, naming what to do."""
+    unknown = sorted({r.unsur for p in parsed for r in p.rows if r.roster_key.split("|", 1)[1][:1] == UNKNOWN_PLACE})
+    if unknown:
+        raise InputError(
+            f"{path.name}: kelurahan daftar ini ({', '.join(unknown)}) tidak diketahui, jadi --retire-missing "
+            "ditolak (bisa memberhentikan orang kelurahan lain); sebutkan --kelurahan lalu ulangi"
+        )
 
 
 def _plan(
@@ -973,6 +797,8 @@ def _plan(
                             rec[2 + i] = r.person[i]
                 w.new_roles.append((rec[0], batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
                 rep.added += 1
+                if r.note:
+                    w.changes.append((rec[0], None, "keterangan", None, r.note, batch_id, r.sheet, r.row, "KETERANGAN"))
             else:
                 persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []))
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
@@ -1040,6 +866,8 @@ def _plan_known(
                     merged[i] = value
                     changed.append(col)
             mine.values = tuple(merged)
+    if r.note and (mine is None or changed):
+        w.changes.append((vid, None, "keterangan", None, r.note, batch_id, r.sheet, r.row, "KETERANGAN"))
     if mine is None:
         rep.added += 1
     elif changed:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import csv
 import os
 import zipfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from psmctl.errors import InputError
+from psmctl.importing.layout import Layout, read_layouts
 from psmctl.settings import Settings
 
 Cell = object
@@ -35,61 +34,11 @@ class SheetData:
     rows: list[list[Cell]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     text_only: bool = False  # every cell a str (CSV): a reader may key on cell values without their types
-    rest: RestOfSheet | None = None  # the rows after `rows`, not yet read (read_tables' read_first)
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based rows the office hid (.xlsx, .ods)
+    hidden_cols: set[int] = field(default_factory=set)
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
-
-
-class RestOfSheet:
-    """The rows of a large sheet after its first part, left in calamine's memory until read, in order, by
-    `take` (build the rows) or `skip` (pass over them).
-
-    Building a row makes its Python objects. The roster import has a forked child skip to its part of the sheet
-    and build only that (roster._run_split), so neither process builds the other's rows. Merged ranges are
-    filled as `read_tables` fills them: a top-left value read (or skipped over) is kept for the rows below it."""
-
-    def __init__(self, rows: Iterator[list[Cell]], start: int, end: int, width: int, merged: Merged):
-        self.start = start  # sheet index (0-based) of the next row to read
-        self.end = end  # sheet index after the last row
-        self.width = width  # cells per row
-        self._rows = rows
-        self._merged = merged
-        self._values: dict[tuple[int, int], Cell] = {}  # top-left values of ranges that reach unread rows
-        self._done = False  # the last rows have been built
-
-    def take(self, n: int | None = None) -> list[list[Cell]]:
-        """The next n rows (all the rest when n is None), merged cells filled."""
-        start = self.start
-        if self._done:
-            return []
-        rows = cast("list[list[Cell]]", list(self._rows if n is None else islice(self._rows, n)))
-        self.start += len(rows)
-        self._done = self.start >= self.end
-        if self._merged:
-            # The last part also gets the rows a range reaching below the data adds, as a whole read does.
-            _fill_merged(rows, self._merged, offset=start, values=self._values, last=self._done)
-            self._keep(start, lambda r: rows[r - start])
-        return rows
-
-    def skip(self, n: int) -> None:
-        """Pass over the next n rows, keeping only the top-left values the rows after them need."""
-        start = self.start
-        wanted = {r0 for (r0, _), (r1, _) in self._merged if start <= r0 < start + n <= r1}
-        seen: dict[int, list[Cell]] = {}
-        for i, row in enumerate(islice(self._rows, n), start):
-            if i in wanted:
-                seen[i] = row
-        self.start = min(start + n, self.end)
-        self._keep(start, seen.__getitem__)
-
-    def _keep(self, start: int, row_at: Callable[[int], list[Cell]]) -> None:
-        # Top-left cells in the rows just read, of ranges that go on below them.
-        for (r0, c0), (r1, _) in self._merged:
-            if start <= r0 < self.start <= r1:
-                row = row_at(r0)
-                if c0 < len(row):
-                    self._values[(r0, c0)] = row[c0]
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -165,13 +114,10 @@ def read_tables(
     *,
     max_uncompressed_mb: int | None = None,
     max_ratio: int | None = None,
-    read_first: Callable[[int], int | None] | None = None,
 ) -> list[SheetData]:
     """Every worksheet of a spreadsheet file (or the single table of a CSV); InputError when unreadable.
 
-    Limits not given are the settings' defaults (see `limits`). `read_first(height)`, when given, may name how
-    many rows of a long .xlsx/.xls/.ods sheet to read now: `rows` then holds those and `rest` the others, unread
-    (see RestOfSheet)."""
+    Limits not given are the settings' defaults (see `limits`)."""
     path = Path(path)
     default = limits(Settings())
     max_mb = default["max_uncompressed_mb"] if max_uncompressed_mb is None else max_uncompressed_mb
@@ -207,7 +153,7 @@ def read_tables(
             )
     else:
         raise InputError(f"{path.name}: bukan berkas spreadsheet (.xlsx, .xls, .ods atau .csv)")
-    return _read_calamine(path, kind, read_first)
+    return _read_calamine(path, kind)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -220,7 +166,7 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob
 
 
-def _read_calamine(path: Path, kind: str, read_first: Callable[[int], int | None] | None = None) -> list[SheetData]:
+def _read_calamine(path: Path, kind: str) -> list[SheetData]:
     import python_calamine as pc
 
     errors = (
@@ -238,19 +184,20 @@ def _read_calamine(path: Path, kind: str, read_first: Callable[[int], int | None
         with open(path, "rb") as fh:
             wb = pc.load_workbook(fh)
         sheets: list[SheetData] = []
+        layouts = read_layouts(path, kind)
         for meta in wb.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no roster
             sheet = wb.get_sheet_by_name(meta.name)
-            merged = list(sheet.merged_cell_ranges or [])
-            first = read_first(sheet.height) if read_first and sheet.start == (0, 0) else None
-            if first and first < sheet.height:
-                sheets.append(_read_first(meta.name, sheet, merged, first))
-                continue
+            lay = layouts.get(meta.name) or Layout()
+            merged = list(sheet.merged_cell_ranges or []) or lay.merged  # .ods: spans read from content.xml
             # calamine already hands back a fresh list per row: no copy (100k rows x 12 cells).
             rows = cast("list[list[Cell]]", sheet.to_python(skip_empty_area=False))
             del sheet  # release calamine's own copy of the cells before the next sheet is read
-            sheets.append(SheetData(meta.name, _fill_merged(rows, merged) if merged else rows, merged))
+            filled = _fill_merged(rows, merged) if merged else rows
+            sheets.append(
+                SheetData(meta.name, filled, merged, hidden_rows=lay.hidden_rows, hidden_cols=lay.hidden_cols)
+            )
         wb.close()
     except pc.PasswordError:
         raise InputError(
@@ -262,13 +209,6 @@ def _read_calamine(path: Path, kind: str, read_first: Callable[[int], int | None
     if not sheets:
         raise InputError(f"{path.name}: workbook tidak punya lembar data (hanya grafik atau kosong)")
     return sheets
-
-
-def _read_first(name: str, sheet: Any, merged: Merged, first: int) -> SheetData:
-    # Only for a sheet whose used area starts at A1: there iter_rows and to_python(skip_empty_area=False) give
-    # the same rows (the tests compare them); elsewhere iter_rows leaves out the empty columns on the left.
-    rest = RestOfSheet(sheet.iter_rows(), 0, int(sheet.height), int(sheet.width), merged)
-    return SheetData(name, rest.take(first), merged, rest=rest)
 
 
 def _short(e: BaseException) -> str:
@@ -320,7 +260,8 @@ def _fill_merged(
 
 def _read_csv(path: Path) -> SheetData:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+    utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # what Excel's "Unicode Text" saves
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
             break
@@ -331,7 +272,7 @@ def _read_csv(path: Path) -> SheetData:
     if "\x00" in text:
         raise InputError(f"{path.name}: bukan berkas CSV teks")
     sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    delimiter = max((";", ",", "\t"), key=sample.count)  # Excel saves ";" in Indonesian locales, "\t" as text
     del text, raw  # checked; the rows are read from the file again (a StringIO of it would take 4 bytes a char)
     try:
         with open(path, encoding=encoding, newline="") as fh:

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import nik as nikmod
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError, NotFound
+from psmctl.nik import require_nik
 from psmctl.privacy import mask_nik
 
 # The public JSON keys of `volunteers list` (README documents them; cron scripts read them).
@@ -29,14 +29,6 @@ def list_volunteers(
     """One row per person and unsur, with the public keys."""
     rows = vdb.select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=not include_inactive)
     return [{k: r.get(k) for k in LIST_KEYS} for r in rows]
-
-
-def require_nik(text: str) -> str:
-    """A NIK typed on the command line, normalised; InputError if it is not 16 digits."""
-    s = nikmod.compact(text)
-    if not (s.isdigit() and len(s) == 16):
-        raise InputError("NIK harus 16 digit angka")
-    return s
 
 
 def show(db: Database, nik: str) -> dict[str, Any]:

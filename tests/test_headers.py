@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from builders import DEFAULT_TITLE_ROWS, roster_row, write_roster_xlsx
-from psmctl import headers, sheets
+from psmctl import sheets
+from psmctl.importing import headers
 
 ALIASES = headers.load_aliases("roster_headers.toml")
 REQUIRED = ("nik", "nama")
@@ -192,15 +193,20 @@ def test_title_text_is_not_a_header() -> None:
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
-        ("No. KTP", "NOKTP"),
-        ("NO KTP", "NOKTP"),
-        ("NOKTP", "NOKTP"),
-        ("Tempat/Tgl. Lahir", "TEMPATTGLLAHIR"),
+        ("No. KTP", "KTP NOMOR"),
+        ("NO KTP", "KTP NOMOR"),
+        ("Tempat/Tgl. Lahir", "LAHIR TANGGAL TEMPAT"),
+        ("TEMPAT, TGL LAHIR", "LAHIR TANGGAL TEMPAT"),
+        ("TMPT/TGL LAHIR", "LAHIR TANGGAL TEMPAT"),
         ("Nama :", "NAMA"),
         ("NIK (16 digit)", "NIK"),
-        ("No_HP", "NOHP"),
-        ("Jenis-Kelamin", "JENISKELAMIN"),
-        ("  nama\u00a0lengkap ", "NAMALENGKAP"),
+        ("N I K", "NIK"),
+        ("N.I.K", "NIK"),
+        ("L / P", "LP"),
+        ("No_HP", "HP NOMOR"),
+        ("Jenis-Kelamin", "JENIS KELAMIN"),
+        ("JNS KELAMIN", "JENIS KELAMIN"),
+        ("  nama\u00a0lengkap ", "LENGKAP NAMA"),
         (None, ""),
         (12, "12"),
     ],
@@ -219,3 +225,20 @@ def test_load_aliases_reads_the_data_file() -> None:
 def test_seen_labels_lists_the_most_label_like_row() -> None:
     rows: list[list[object]] = [["DAFTAR"], ["NOMOR", "NAMA ORANG", "KTP NO", "ALAMAT"], [1, "x"]]
     assert headers.seen_labels(rows) == ["NOMOR", "NAMA ORANG", "KTP NO", "ALAMAT"]
+
+
+def test_a_label_that_could_be_two_fields_is_reported_not_guessed() -> None:
+    h = _find([["NAMA", "NIK", "KELURAHAN/KECAMATAN"]])
+    assert h is not None and "kelurahan" not in h.columns and "kecamatan" not in h.columns
+    assert [(c, fields) for c, _, fields in h.ambiguous] == [(2, ("kecamatan", "kelurahan"))]
+
+
+def test_kolom_maps_a_label_by_hand() -> None:
+    h = headers.find_header([["NAMA", "NO. IDENTITAS"]], ALIASES, REQUIRED, manual={"No Identitas": "nik"})
+    assert h is not None and h.columns["nik"] == 1
+
+
+def test_gender_as_ticks_under_l_and_p() -> None:
+    rows: list[list[object]] = [["NO", "NAMA", "NIK", "JENIS KELAMIN", "JENIS KELAMIN"], ["", "", "", "L", "P"]]
+    h = _find([*rows, [1, "Budi", NIK1, "v", ""]])
+    assert h is not None and h.marks == {"jk": {3: "L", 4: "P"}} and "jk" not in h.columns and h.data_start == 2

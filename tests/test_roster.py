@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from builders import data_rows, make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
 from psmctl import roster
+from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.settings import Settings
 
@@ -185,8 +186,6 @@ def test_nik_contradicting_the_row_warns_with_both_values(db: Database, tmp_path
         ("3571011708900000", "17-08-1990", "NIK_ZERO_SERIAL"),
         ("3571013208900001", "17-08-1990", "NIK_DATE_INVALID"),
         ("3.57101E+15", "17-08-1990", "NIK_EXCEL_DAMAGED"),
-        ("3571011708900001", "31-02-1990", "DATE_INVALID"),
-        ("3571011708900001", "17-13-1990", "DATE_INVALID"),
     ],
 )
 def test_rejected_rows_name_sheet_row_and_reason(db: Database, tmp_path: Path, nik: str, tgl: str, code: str) -> None:
@@ -196,6 +195,16 @@ def test_rejected_rows_name_sheet_row_and_reason(db: Database, tmp_path: Path, n
     bad = [p for p in result.sheets[0].problems if p.level == "error"]
     assert [(p.sheet, p.row, p.code) for p in bad] == [("PSM", at[1], code)]
     assert result.sheets[0].rejected == 1 and result.sheets[0].added == 1
+
+
+@pytest.mark.parametrize("tgl", ["31-02-1990", "17-13-1990"])
+def test_an_unreadable_birth_date_keeps_the_person_with_the_nik_date(db: Database, tmp_path: Path, tgl: str) -> None:
+    # Issue 15: the NIK gives the birth date; the cell is shown in a warning, the person is not rejected.
+    rows = [roster_row("3571011708900001", "Bermasalah", tgl=tgl)]
+    result = run(db, write_roster_xlsx(tmp_path / "psm.xlsx", rows))
+    found = [(p.level, p.code, p.value) for p in result.sheets[0].problems]
+    assert ("warning", "DATE_UNREADABLE", tgl) in found and result.sheets[0].added == 1
+    assert vdb.person(db, "3571011708900001")["tgl_lahir"] == "1990-08-17"
 
 
 def test_strict_refuses_the_whole_file(db: Database, tmp_path: Path) -> None:

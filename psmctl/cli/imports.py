@@ -54,6 +54,21 @@ def roster(
             help="Tandai BERHENTI orang yang dulu ada di daftar kelurahan ini tetapi tidak ada di berkas baru.",
         ),
     ] = False,
+    kolom: Annotated[
+        list[str] | None,
+        typer.Option("--kolom", help='Petakan kolom dengan tangan: "JUDUL KOLOM=field" (boleh diulang).'),
+    ] = None,
+    include_hidden: Annotated[
+        bool,
+        typer.Option("--sertakan-tersembunyi", help="Impor juga orang di baris yang disembunyikan kelurahan."),
+    ] = False,
+    hold_stopped: Annotated[
+        bool,
+        typer.Option(
+            "--tahan-keterangan",
+            help="Jangan impor orang yang KETERANGAN-nya meninggal/pindah/berhenti (bawaan: dicatat BERHENTI).",
+        ),
+    ] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Tulis laporan masalah per baris ke berkas .xlsx ini.")
     ] = None,
@@ -79,8 +94,10 @@ def roster(
         settings = load_settings(database)
         cat = categories.require(unsur) if unsur else None
         opts = roster_mod.Options(
-            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat
-        )
+            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat,
+            kolom=parse_kolom(kolom or [], "roster_headers.toml"), include_hidden=include_hidden,
+            hold_stopped=hold_stopped,
+        )  # fmt: skip
         as_of, now = today(), now_iso()
     for path in files:
         try:
@@ -164,3 +181,18 @@ def _payload(results: list[Any]) -> list[dict[str, Any]]:
                 entry["refused"] = res.refused
             out.append(entry)
     return out
+
+
+def parse_kolom(values: list[str], aliases: str) -> tuple[tuple[str, str], ...]:
+    """`--kolom "HEADER=field"` values as (header, field) pairs; InputError naming the fields an import reads."""
+    from psmctl.errors import InputError
+    from psmctl.importing.headers import load_aliases
+
+    fields = sorted(load_aliases(aliases))
+    out: list[tuple[str, str]] = []
+    for v in values:
+        head, sep, fld = v.rpartition("=")
+        if not sep or not head.strip() or fld.strip().lower() not in fields:
+            raise InputError(f"--kolom '{v}': tulis \"JUDUL KOLOM=field\"; field yang dikenal: {', '.join(fields)}")
+        out.append((head.strip(), fld.strip().lower()))
+    return tuple(out)

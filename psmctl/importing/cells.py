@@ -1,0 +1,127 @@
+"""Reading one cell as the value a field holds: text, gender (a letter, a word or ticks under L | P), phone,
+"TEMPAT, TGL LAHIR" split into place and date, and KETERANGAN words that end a volunteer's service.
+
+Pure functions of the cell; the ones a long file calls with the same few values again and again are memoised
+(functools.lru_cache), so a 100,000-row roster parses each distinct gender, place or note once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+
+_WS = re.compile(r"\s+")
+
+
+def text(v: object) -> str:
+    """A cell as trimmed text with inner whitespace collapsed (the hot path of every import)."""
+    if v.__class__ is str:
+        if not v:
+            return v
+        s = v.strip()
+        if "  " in s or not s.isprintable():  # tabs, newlines and NBSP are not printable
+            s = _WS.sub(" ", s)
+        return s
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, date):
+        return v.isoformat()
+    return _WS.sub(" ", str(v)).strip()
+
+
+_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M"}
+_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN"}
+
+
+@lru_cache(maxsize=1024)
+def _gender_text(value: str) -> str | None:
+    key = re.sub(r"[\s\-.]", "", value.upper())
+    if key in _MALE:
+        return "L"
+    if key in _FEMALE:
+        return "P"
+    return None
+
+
+def gender(value: object) -> str | None:
+    """'L' / 'P' for a gender cell, None when not understood."""
+    return _gender_text(value) if isinstance(value, str) else _gender_text(text(value))
+
+
+# What an office puts in a checkmark column to tick it; anything else non-empty is shown as unknown.
+_UNTICKED = {"", "-", "0", "TIDAK", "BUKAN"}
+
+
+def ticked(row: Sequence[object], columns: Mapping[int, str]) -> tuple[str | None, str]:
+    """The value of a field given as ticks (JENIS KELAMIN over L | P): (value, the ticked columns' values
+    joined, as the report shows them: "L", "L + P")."""
+    values = [v for c, v in columns.items() if c < len(row) and text(row[c]).upper() not in _UNTICKED]
+    return (values[0] if len(set(values)) == 1 else None), " + ".join(values)
+
+
+@lru_cache(maxsize=4096)
+def split_ttl(value: str) -> tuple[str, str]:
+    """'Kediri, 17-08-1990' / 'Kediri/17 Agustus 1990' / 'Kediri 17-08-1990' → (place, date text)."""
+    t = _WS.sub(" ", value).strip()
+    m = re.match(r"^([^\d,/]*?[A-Za-z][^\d,/]*?)\s*[,/]\s*(.*\d.*)$", t)
+    if m:
+        return m.group(1).strip(" ,/-"), m.group(2).strip()
+    m = re.search(r"\d", t)
+    if not m:
+        return t.strip(" ,/"), ""
+    return t[: m.start()].strip(" ,/-"), t[m.start() :].strip()
+
+
+def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
+    """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible)."""
+    if value.__class__ is str and value[:1] == "0" and len(value) >= min_digits and value.isdigit() and value.isascii():
+        return value, True  # already clean: 08xxxxxxxxxx
+    raw = str(int(value)) if isinstance(value, float) and value.is_integer() else text(value)
+    s = re.sub(r"[\s\-.()]", "", raw)
+    if s.startswith("+62"):
+        s = "0" + s[3:]
+    elif s.startswith("62") and len(s) >= 10:
+        s = "0" + s[2:]
+    elif s.startswith("8") and s.isdigit():
+        s = "0" + s
+    if not s.isdigit() or len(s) < min_digits:
+        return raw, False
+    return s, True
+
+
+# Words in KETERANGAN (or before a name) that mean the person no longer serves: what the admin must see.
+_STOP = re.compile(
+    r"\b(meninggal(?:\s+dunia)?|wafat|almarhum(?:ah)?|alm|almh|pindah|mutasi|mengundurkan\s+diri|"
+    r"undur\s+diri|resign|berhenti|keluar|tidak\s+aktif|non\s*-?\s*aktif|diberhentikan|purna)\b\.?",
+    re.IGNORECASE,
+)
+_NAME_ALM = re.compile(r"^\(?\s*(alm|almh|almarhum|almarhumah)\b\.?\)?\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def stop_word(note: str) -> str | None:
+    """The word of a KETERANGAN that says the person died, moved, resigned or stopped, as written; else None."""
+    m = _STOP.search(note)
+    return m.group(0) if m else None
+
+
+def name_and_alm(name: str) -> tuple[str, str | None]:
+    """A name written "Alm. SITI …": (the name without it, the word) — the person has died."""
+    m = _NAME_ALM.match(name)
+    if not m:
+        return name, None
+    return name[m.end() :].strip(), m.group(0).strip()
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter of a 0-based column index (0 → A, 26 → AA)."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out

@@ -1,0 +1,294 @@
+"""Finding a table's header row and mapping its columns to fields, by the words of each label (RULES.md §9.1).
+
+A label is read as words: upper case, punctuation and text in parentheses dropped, letters typed apart joined
+(``N I K``, ``N.I.K`` → NIK), common abbreviations spelled out (JNS → JENIS, TGL → TANGGAL, TMPT → TEMPAT,
+NO → NOMOR, TELP → TELEPON …). Two labels with the same words in any order are the same label, so
+``TEMPAT, TGL LAHIR`` = ``Tempat/Tgl. Lahir`` = ``TMPT/TGL LAHIR``. A label no alias names exactly is matched by
+the longest aliases it contains; when those belong to two fields it is *ambiguous* and reported, never guessed.
+``--kolom "HEADER=field"`` maps a label by hand. A two-row header (``JENIS KELAMIN`` merged over ``L`` | ``P``)
+gives *mark columns*: a tick under L or P is the value. The alias tables are data (``data/*_headers.toml``;
+``common_headers.toml`` holds the fields every import shares).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+_PARENS = re.compile(r"\(.*?\)")
+_SPLIT = re.compile(r"[^0-9A-Z]+")
+# Abbreviations offices write in headers, as the word they stand for.
+_WORDS = {
+    "NO": "NOMOR", "NMR": "NOMOR", "JNS": "JENIS", "JEN": "JENIS", "TGL": "TANGGAL", "TANGAL": "TANGGAL",
+    "TMPT": "TEMPAT", "TMP": "TEMPAT", "TPT": "TEMPAT", "LHR": "LAHIR", "TELP": "TELEPON", "TLP": "TELEPON",
+    "TELPON": "TELEPON", "KEL": "KELURAHAN", "KEC": "KECAMATAN", "KET": "KETERANGAN", "PEND": "PENDIDIKAN",
+    "KELAMIN": "KELAMIN", "WHATSAPP": "WA", "HANDPHONE": "HP", "DAN": "", "ATAU": "", "YANG": "",
+}  # fmt: skip
+# Words that add nothing to what a column holds ("NIK SESUAI KTP", "NIK 16 DIGIT").
+_FILLER = {"SESUAI", "DIGIT", "16", "ANGKA", "LENGKAP", "WAJIB", "DIISI", "BARU"}
+
+
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """The words of a header label, abbreviations spelled out, in sorted order: its identity for matching."""
+    s = _PARENS.sub(" ", text.upper().replace("&", " DAN "))
+    raw = [w for w in _SPLIT.split(s) if w]
+    joined: list[str] = []
+    run = ""
+    for w in raw:  # letters typed apart ("N I K", "L / P") are one word
+        if len(w) == 1 and w.isalpha():
+            run += w
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(w)
+    if run:
+        joined.append(run)
+    out = [_WORDS.get(w, w) for w in joined]
+    return tuple(sorted(w for w in out if w))
+
+
+def norm_label(text: object) -> str:
+    """A label or cell value as one key: 'No. KTP' → 'KTP NOMOR' (its words, sorted)."""
+    if text is None:
+        return ""
+    return " ".join(words(str(text)))
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a table's header is and which column holds which field (all 0-based)."""
+
+    row_index: int
+    columns: dict[str, int]
+    labels: dict[str, str]
+    data_start: int
+    # A field given as ticks under one column per value: {"jk": {3: "L", 4: "P"}}.
+    marks: dict[str, dict[int, str]] = field(default_factory=dict)
+    # Labels of columns that could be two fields: (column, label, the fields).
+    ambiguous: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    # Every column's label as the sheet shows it (both header rows joined), for naming unused columns.
+    titles: dict[int, str] = field(default_factory=dict)
+
+
+@cache
+def load_aliases(resource: str) -> dict[str, list[str]]:
+    """An alias table (field = [labels]) from psmctl/data, after the fields every import shares."""
+    own = _read("common_headers.toml") if resource != "common_headers.toml" else {}
+    data = _read(resource)
+    merged = {k: list(v) for k, v in data.items()}
+    for k, v in own.items():
+        merged.setdefault(k, [])
+        merged[k] = merged[k] + [x for x in v if x not in merged[k]]
+    return merged
+
+
+def _read(resource: str) -> dict[str, list[str]]:
+    data = tomllib.loads(resources.files("psmctl.data").joinpath(resource).read_text("utf-8"))
+    return {str(k): [str(x) for x in v] for k, v in data["aliases"].items()}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Alias labels as word keys, and the hand mappings of one import (`--kolom`)."""
+
+    exact: dict[tuple[str, ...], str]
+    manual: dict[tuple[str, ...], str]
+    glued: dict[str, str]  # aliases with their letters run together ("NOKTP"), as some offices type them
+
+    def field_of(self, label: str) -> tuple[str | None, tuple[str, ...]]:
+        """(field, ()) when the label names one field, (None, fields) when it could be several, (None, ())."""
+        key = words(label)
+        if not key:
+            return None, ()
+        if key in self.manual:
+            return self.manual[key], ()
+        hit = (
+            self.exact.get(key)
+            or self.exact.get(tuple(w for w in key if w not in _FILLER))
+            or self.glued.get(_glue(label))
+        )
+        if hit:
+            return hit, ()
+        return self._contained(key)
+
+    def _contained(self, key: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+        have = set(key)
+        best = 0
+        fields: set[str] = set()
+        for alias, fld in self.exact.items():
+            if len(alias) < 2 or not set(alias) <= have:  # one-word aliases only match whole labels
+                continue
+            if len(alias) > best:
+                best, fields = len(alias), {fld}
+            elif len(alias) == best:
+                fields.add(fld)
+        if not fields:  # "KELURAHAN/KECAMATAN": every word a one-word alias
+            singles = [self.exact.get((w,)) for w in key if w not in _FILLER and w != "NOMOR"]
+            if singles and all(singles):
+                fields = {f for f in singles if f}
+        if len(fields) == 1:
+            return fields.pop(), ()
+        return None, tuple(sorted(fields))
+
+
+def make_lookup(aliases: Mapping[str, Sequence[str]], manual: Mapping[str, str] | None = None) -> Lookup:
+    """The lookup of an alias table; `manual` maps header labels to fields by hand (`--kolom`)."""
+    exact: dict[tuple[str, ...], str] = {}
+    glued: dict[str, str] = {}
+    for fld, labels in aliases.items():
+        for label in labels:
+            exact.setdefault(words(label), fld)
+            glued.setdefault(_glue(label), fld)
+    return Lookup(exact, {words(k): v for k, v in (manual or {}).items()}, glued)
+
+
+def _glue(label: str) -> str:
+    return "".join(_SPLIT.split(_PARENS.sub(" ", label.upper())))
+
+
+def _text(cell: object) -> str:
+    return " ".join(cell.split()) if isinstance(cell, str) else ""
+
+
+@dataclass
+class _Match:
+    cols: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    marks: dict[str, dict[int, str]] = field(default_factory=dict)
+    ambiguous: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)
+
+    def claim(self, fld: str, c: int, label: str) -> None:
+        if fld not in self.cols:
+            self.cols[fld] = c
+            self.labels[fld] = label
+
+
+def _match_single(row: Sequence[object], lookup: Lookup) -> _Match:
+    m = _Match()
+    for c, cell in enumerate(row):
+        label = _text(cell)
+        if not label:
+            continue
+        m.titles[c] = label
+        fld, maybe = lookup.field_of(label)
+        if fld:
+            m.claim(fld, c, label)
+        elif maybe:
+            m.ambiguous.append((c, label, maybe))
+    return m
+
+
+# A sub-header cell that is one value of its parent's field: JENIS KELAMIN over L | P.
+_MARK_VALUES = {"jk": {"L": "L", "LK": "L", "LAKILAKI": "L", "P": "P", "PR": "P", "PEREMPUAN": "P", "W": "P"}}
+
+
+def _match_double(parent: Sequence[object], child: Sequence[object], lookup: Lookup) -> _Match:
+    m = _Match()
+    for c in range(max(len(parent), len(child))):
+        p = _text(parent[c]) if c < len(parent) else ""
+        k = _text(child[c]) if c < len(child) else ""
+        if p or k:
+            m.titles[c] = p if not k or k == p else (f"{p} {k}" if p else k)
+        pfld, _ = lookup.field_of(p) if p else (None, ())
+        value = _MARK_VALUES.get(pfld or "", {}).get("".join(words(k))) if k and k != p else None
+        if pfld and value:
+            m.marks.setdefault(pfld, {})[c] = value
+            m.labels.setdefault(pfld, p)
+            continue
+        for label in (k, f"{p} {k}" if k and p and k != p else "", p):
+            if not label:
+                continue
+            fld, maybe = lookup.field_of(label)
+            if fld:
+                m.claim(fld, c, label)
+                break
+            if maybe and label == k:
+                m.ambiguous.append((c, label, maybe))
+                break
+    for fld, cols in m.marks.items():  # a mark field is read from its ticks, not one column
+        if len(set(cols.values())) < 2:
+            del m.marks[fld]
+        elif m.cols.get(fld) in cols:
+            del m.cols[fld]
+    return m
+
+
+def is_number_row(row: Sequence[object]) -> bool:
+    """The '1 2 3 4 …' row some offices put under the header."""
+    values = [v for v in row if v not in ("", None)]
+    if len(values) < 3:
+        return False
+    nums: list[float] = []
+    for v in values:
+        if isinstance(v, bool):
+            return False
+        if isinstance(v, int | float):
+            nums.append(float(v))
+            continue
+        s = str(v).strip().strip("()")
+        if not s.isdecimal():  # isdigit() also passes '²', which float() refuses
+            return False
+        nums.append(float(s))
+    return nums == sorted(nums) and nums[0] <= 2 and all(b - a == 1 for a, b in zip(nums, nums[1:], strict=False))
+
+
+def _is_sub_header(parent: Sequence[object], child: Sequence[object], lookup: Lookup) -> bool:
+    """A second header row: it names fields itself, or holds only short labels under labelled columns."""
+    if _match_single(child, lookup).cols:
+        return True
+    cells = [(c, _text(v)) for c, v in enumerate(child) if v not in ("", None)]
+    if not cells:
+        return False
+    for c, t in cells:
+        if not t or len(t) > 12 or any(ch.isdigit() for ch in t) or c >= len(parent) or not _text(parent[c]):
+            return False
+    return True
+
+
+def find_header(
+    rows: Sequence[Sequence[object]],
+    aliases: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    scan_rows: int = 20,
+    *,
+    start: int = 0,
+    manual: Mapping[str, str] | None = None,
+) -> Header | None:
+    """The first row (or pair of rows) from `start` among the next `scan_rows` that holds every required field."""
+    lookup = make_lookup(aliases, manual)
+    for r in range(start, min(start + scan_rows, len(rows))):
+        m = _match_single(rows[r], lookup)
+        data = r + 1
+        if m.cols and r + 1 < len(rows) and not is_number_row(rows[r + 1]):
+            if _is_sub_header(rows[r], rows[r + 1], lookup):
+                d = _match_double(rows[r], rows[r + 1], lookup)
+                if (len(d.cols) + len(d.marks) >= len(m.cols) and set(d.cols) != set(m.cols)) or d.marks:
+                    m, data = d, r + 2
+        if all(f in m.cols for f in required):
+            while data < len(rows) and is_number_row(rows[data]):
+                data += 1
+            return Header(r, m.cols, m.labels, data, m.marks, m.ambiguous, m.titles)
+    return None
+
+
+def is_header_like(row: Sequence[object], aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> bool:
+    """Whether a row below a table's data is a header again (a repeated header, or the next table's)."""
+    m = _match_single(row, make_lookup(aliases))
+    return all(f in m.cols for f in required)
+
+
+def seen_labels(rows: Sequence[Sequence[object]], scan_rows: int = 20) -> list[str]:
+    """The text cells of the most label-like row, to tell the admin which columns were found instead."""
+    best: list[str] = []
+    for row in rows[:scan_rows]:
+        texts = [_text(c) for c in row if _text(c)]
+        if len(texts) > len(best):
+            best = texts
+    return best[:12]

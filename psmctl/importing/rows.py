@@ -1,0 +1,153 @@
+"""Which rows of a sheet are people: tables and their sections, and the rows that are nobody.
+
+A sheet may hold several tables, each under its own header, often each under a section title
+("A. PEKERJA SOSIAL MASYARAKAT (PSM)", "B. TKSK") that gives the unsur of its rows. Inside a table a row is
+data, blank, a JUMLAH/TOTAL line, the column-number row, a repeated header, or the signature block (Mengetahui,
+LURAH …, NIP …, a place and date). A signature-like row with people below it is skipped alone, never the people
+below it. Every importer uses these rules; the importer only says which column holds the NIK.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from psmctl.importing.headers import Header, find_header, is_header_like, is_number_row
+from psmctl.importing.titles import line_of, unsur_of
+
+
+class Kind(Enum):
+    """What a row below a header is."""
+
+    DATA = "data"
+    BLANK = "blank"
+    TOTAL = "total"
+    NUMBERS = "numbers"
+    SIGNATURE = "signature"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section title line: its row (0-based), its text and the unsur it names."""
+
+    index: int
+    text: str
+    unsur: str
+
+
+@dataclass
+class Table:
+    """One table of a sheet: its header, its rows [start, end) and the section title above it, if any."""
+
+    header: Header
+    start: int
+    end: int
+    section: Section | None = None
+
+
+SIGNATURE = re.compile(r"\b(MENGETAHUI|LURAH|CAMAT|KEPALA|NIP|TTD|TTD\.|DISAHKAN|KETUA)\b")
+_PLACE_DATE = re.compile(r"^[A-Za-z .'-]{2,40},\s*\d{1,2}\s*[-/. ]\s*(?:[A-Za-z]+|\d{1,2})\s*[-/. ]\s*\d{2,4}\s*$")
+_TOTAL = re.compile(r"^\s*(JUMLAH|TOTAL|SUB ?TOTAL)\b", re.IGNORECASE)
+
+
+def text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return " ".join(str(v).split())
+
+
+def is_blank(row: Sequence[object]) -> bool:
+    for v in row:
+        if v is None or v == "":
+            continue
+        if v.__class__ is str and not v.strip():
+            continue
+        return False
+    return True
+
+
+def first_text(row: Sequence[object]) -> str:
+    for v in row:
+        if v.__class__ is float and v.is_integer():
+            return str(int(v))  # the NO column: never a JUMLAH/TOTAL label
+        t = text(v)
+        if t:
+            return t
+    return ""
+
+
+def is_footer(row: Sequence[object], nik_cell: object) -> bool:
+    """A signature-block line: no NIK, few cells, and a keyword (Mengetahui, Lurah, NIP…) or a place-and-date."""
+    if text(nik_cell):
+        return False
+    texts = list(dict.fromkeys(t for v in row if (t := text(v))))
+    if not texts or len(texts) > 3:
+        return False
+    joined = " ".join(texts).upper()
+    return bool(SIGNATURE.search(joined)) or any(_PLACE_DATE.match(t) for t in texts)
+
+
+def classify(row: Sequence[object], nik_cell: object, has_nik: Callable[[object], bool]) -> Kind:
+    """The kind of one row below a header; `has_nik(cell)` says whether a cell reads as a NIK."""
+    if is_blank(row):
+        return Kind.BLANK
+    if is_number_row(row):
+        return Kind.NUMBERS
+    if _TOTAL.match(first_text(row)) and not has_nik(nik_cell):
+        return Kind.TOTAL
+    if is_footer(row, nik_cell):
+        return Kind.SIGNATURE
+    return Kind.DATA
+
+
+def section_of(row: Sequence[object], index: int) -> Section | None:
+    """A section title: one line of text alone on its row that names an unsur ("B. TKSK")."""
+    cells = {text(v) for v in row if text(v)}
+    if len(cells) != 1:
+        return None
+    line = line_of(row)
+    if len(line) > 120 or re.search(r"\d{6,}", line):
+        return None
+    unsur = unsur_of(line)
+    return Section(index, line, unsur) if unsur else None
+
+
+def split_tables(
+    rows: Sequence[Sequence[object]],
+    first: Header,
+    aliases: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    manual: Mapping[str, str] | None = None,
+) -> list[Table]:
+    """The tables of a sheet from its first header down: a header row again, or a section title, starts a new
+    one. A table with no row between its section title and the next header gives that header its section."""
+    out: list[Table] = []
+    cur = Table(first, first.data_start, len(rows))
+    i = first.data_start
+    while i < len(rows):
+        row = rows[i]
+        if is_header_like(row, aliases, required):
+            h = find_header(rows, aliases, required, scan_rows=1, start=i, manual=manual)
+            if h is not None:
+                section = cur.section if _empty(rows, cur.start, i) else None
+                cur.end = i
+                out.append(cur)
+                cur = Table(h, h.data_start, len(rows), section)
+                i = h.data_start
+                continue
+        sec = section_of(row, i)
+        if sec is not None:
+            cur.end = i
+            out.append(cur)
+            cur = Table(cur.header, i + 1, len(rows), sec)
+        i += 1
+    out.append(cur)
+    return [t for t in out if not _empty(rows, t.start, t.end) or t is out[0]]
+
+
+def _empty(rows: Sequence[Sequence[object]], start: int, end: int) -> bool:
+    return all(is_blank(rows[k]) for k in range(start, min(end, len(rows))))

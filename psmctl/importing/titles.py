@@ -1,0 +1,119 @@
+"""What title lines and cover sheets say about a table: its kelurahan, kecamatan, kab/kota and unsur (§9.2).
+
+Offices write them in many forms: "DAFTAR PSM KELURAHAN JAGALAN", "KELURAHAN X KECAMATAN Y", "KEL. X KEC. Y",
+"DESA/KELURAHAN : X", a label and its value in two cells ("Kelurahan" | ": X"), "DATA TKSK KECAMATAN Y",
+"REKAPITULASI PSM SE-KECAMATAN Y", "… KOTA KEDIRI TAHUN 2025". A line is read as words: a keyword (KELURAHAN,
+KEC., KOTA …) starts a place name, which runs to the next keyword, year or punctuation; its first word is always
+part of it, so "KECAMATAN KOTA KOTA KEDIRI" is kecamatan KOTA of kota KEDIRI. Keywords are data (`KEYWORDS`): a
+new place field (a province) is one more entry there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from psmctl import categories
+
+# Words that start a place name, and the field the name fills.
+KEYWORDS: dict[str, str] = {
+    "KELURAHAN": "kelurahan", "KEL": "kelurahan", "DESA": "kelurahan",
+    "KECAMATAN": "kecamatan", "KEC": "kecamatan",
+    "KOTA": "kabkota", "KABUPATEN": "kabkota", "KAB": "kabkota",
+}  # fmt: skip
+# Words that end a place name besides the keywords.
+_STOP = {"TAHUN", "PROVINSI", "PERIODE", "BULAN", "SEMESTER", "TRIWULAN", "DAN", "SE", "DINAS", "DATA", "DAFTAR"}
+_PAIR = re.compile(r"\b(?:DESA|KEL\.?|KELURAHAN)\s*/\s*(?:DESA|KEL\.?|KELURAHAN)\b\.?")
+_SE = re.compile(r"\bSE\s*-\s*(?=KEC|KOTA|KAB)")
+_TOKEN = re.compile(r"[A-Z0-9'’]+|[:(),\-]")
+
+
+@dataclass
+class Titles:
+    """Places and unsur a title block names; `lines` are the lines that named something (for the report)."""
+
+    places: dict[str, str] = field(default_factory=dict)
+    unsur: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.places.get(name, "")
+
+    def under(self, other: Titles) -> Titles:
+        """These titles, with what they leave out taken from `other` (a cover sheet, the sheet's own title)."""
+        places = {**other.places, **self.places}
+        return Titles(places, self.unsur or other.unsur, [*other.lines, *self.lines])
+
+
+def _places(line: str) -> dict[str, str]:
+    s = _SE.sub("", _PAIR.sub("KELURAHAN", line.upper()))
+    tokens = _TOKEN.findall(s)
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(tokens):
+        what = KEYWORDS.get(tokens[i])
+        i += 1
+        if what is None:
+            continue
+        while i < len(tokens) and tokens[i] in (":", "-"):
+            i += 1
+        name: list[str] = []
+        while i < len(tokens):
+            t = tokens[i]
+            if name and (t in KEYWORDS or t in _STOP or not t[0].isalnum() or (t.isdigit() and len(t) == 4)):
+                break
+            if not t[0].isalnum():
+                break
+            name.append(t)
+            i += 1
+        if name and what not in found and not (len(name) == 1 and name[0].isdigit()):
+            found[what] = " ".join(name)
+    return found
+
+
+def unsur_of(line: str) -> str | None:
+    """The unsur a line names: a code or name in it ("DATA TKSK …", "(PSM)", "PEKERJA SOSIAL MASYARAKAT")."""
+    s = line.upper()
+    for inner in re.findall(r"\(([^)]+)\)", s):
+        code = categories.match(inner)
+        if code:
+            return code
+    toks = re.findall(r"[A-Z]+", s)
+    for size in (4, 3, 2, 1):  # the longest name first: "TENAGA KESEJAHTERAAN SOSIAL KECAMATAN" over a word
+        for k in range(len(toks) - size + 1):
+            code = categories.match(" ".join(toks[k : k + size]))
+            if code:
+                return code
+    return None
+
+
+def line_of(row: Sequence[object]) -> str:
+    """A row's text cells as one line (a title merged across the sheet repeats its text: said once)."""
+    parts: list[str] = []
+    for cell in row:
+        if isinstance(cell, str) and cell.strip():
+            t = " ".join(cell.split())
+            if not parts or parts[-1] != t:
+                parts.append(t)
+    return " ".join(parts)
+
+
+def read_titles(rows: Iterable[Sequence[object]]) -> Titles:
+    """What the lines above a table (or a whole cover sheet) name: the first value of each field wins."""
+    out = Titles()
+    for row in rows:
+        line = line_of(row)
+        if not line:
+            continue
+        named = False
+        for what, value in _places(line).items():
+            if what not in out.places:
+                out.places[what] = value
+                named = True
+        if out.unsur is None:
+            out.unsur = unsur_of(line)
+            named = named or out.unsur is not None
+        if named:
+            out.lines.append(line)
+    return out
