@@ -202,6 +202,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-national", action="store_true", help="skip the one-run national-size import")
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
+    ap.add_argument("--only-import", action="store_true", help="only the roster import and its yardstick")
     args = ap.parse_args()
     rows = args.rows or (10_000 if args.quick else 100_000)
     results: list[dict[str, Any]] = []
@@ -210,12 +211,14 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "psmctl")], check=True)
     with tempfile.TemporaryDirectory(prefix="psmctl-bench-") as tmp:
         work = Path(tmp)
-        results += bench_startup(max(args.runs, 5))
+        if not args.only_import:
+            results += bench_startup(max(args.runs, 5))
         results += bench_import(rows, args.runs, work)
-        if not args.quick and not args.no_national:
+        if not args.quick and not args.no_national and not args.only_import:
             results += bench_national(args.national_rows, work)
-        results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
-        results += bench_export.results(rows, args.runs, work)
+        if not args.only_import:
+            results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
+            results += bench_export.results(rows, args.runs, work)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"{'figure':48} {'value':>10} {'ratio':>7}  {'target':12} {'':5} yardstick")

@@ -13,7 +13,6 @@ matches nobody, or several people, is rejected and never creates a person.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,9 +32,6 @@ from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
 
 COMMAND_LINE = "(baris perintah)"
-_SIGNATURE = re.compile(r"^(MENGETAHUI|LURAH|CAMAT|KEPALA|NIP|TTD|JUMLAH|TOTAL)\b")
-_PLACE_DATE = re.compile(r"^[A-Za-z .'-]+[,/]\s*\d{1,2}[\s\-/.]+\w+[\s\-/.]+\d{2,4}$")  # "Kediri, 12 Januari 2025"
-_TITLE_KELURAHAN = re.compile(r"^\s*(?:KELURAHAN|DESA)\s*[:.]?\s+(.+?)\s*$", re.IGNORECASE)
 
 
 def settings_of(db: Database) -> Settings:
@@ -518,50 +514,82 @@ def record(
     return report
 
 
-def _sheet_rows(sheet: Any, default_kelurahan: str | None, scan_rows: int) -> tuple[list[_Row], Problem | None]:
+def _sheet_rows(sheet: Any, default_kelurahan: str | None, scan_rows: int) -> tuple[list[_Row], list[Problem]]:
+    """The rows of a daftar hadir, read by the import engine: header by its words, kelurahan from the title lines,
+    rows that are nobody (blank, JUMLAH, numbers, signature, hidden) reported, unused columns named."""
+    from psmctl.importing.columns import column_findings
     from psmctl.importing.headers import find_header, load_aliases
+    from psmctl.importing.rows import Table
+    from psmctl.importing.titles import read_titles
 
     header = find_header(sheet.rows, load_aliases("attendance_headers.toml"), ["nama"], scan_rows=scan_rows)
     if header is None:
         msg = f"sheet '{sheet.name}': kolom NAMA tidak ditemukan; sheet dilewati"
-        return [], Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg)
-    kelurahan = default_kelurahan or ""
-    if not kelurahan:
-        for row in sheet.rows[: header.row_index]:
-            for cell in row:
-                m = _TITLE_KELURAHAN.match(str(cell)) if isinstance(cell, str) else None
-                if m:
-                    kelurahan = kelurahan or m.group(1)
-    cols = header.columns
+        return [], [Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg)]
+    kelurahan = default_kelurahan or read_titles(sheet.rows[: header.row_index]).get("kelurahan")
+    table = Table(header, header.data_start, len(sheet.rows))
+    problems = column_findings(sheet, table, _READ_FIELDS)
     out: list[_Row] = []
     for index in range(header.data_start, len(sheet.rows)):
-        cells = sheet.rows[index]
+        row = _read_row(sheet, header.columns, index, kelurahan, problems)
+        if row is _END:
+            break
+        if row is not None:
+            out.append(row)
+    return out, problems
 
-        def cell(name: str, cells: list[object] = cells) -> object:
-            c = cols.get(name)
-            return cells[c] if c is not None and c < len(cells) else ""
 
-        nama = _text(cell("nama"))
-        if not _text(cell("nik")) and (_SIGNATURE.match(nama.upper()) or _PLACE_DATE.match(nama)):
-            break  # the signature block or a JUMLAH row: the list has ended
-        if not nama and not _text(cell("nik")):
-            continue
-        out.append(
-            _Row(
-                sheet=sheet.name,
-                row=index + 1,
-                nik=cell("nik"),
-                nama=nama,
-                kelurahan=_text(cell("kelurahan")) or kelurahan,
-                jpl=cell("jpl"),
-                status=cell("status"),
-                hasil=cell("hasil"),
-                certificate_no=_text(cell("certificate_no")),
-                certificate_date=cell("certificate_date"),
-                valid_until=cell("valid_until"),
-            )
-        )
-    return out, None
+_READ_FIELDS = frozenset(
+    {"no", "nama", "nik", "kelurahan", "kecamatan", "unsur", "jpl", "status", "hasil", "certificate_no",
+     "certificate_date", "valid_until"}
+)  # fmt: skip
+_END: Any = object()
+
+
+def _read_row(sheet: Any, cols: dict[str, int], index: int, kelurahan: str, problems: list[Problem]) -> Any:
+    """One daftar hadir row: an attendance line, None for a row that is nobody (reported), _END at the signature
+    block that ends the list."""
+    from psmctl import nik as niklib
+    from psmctl.importing.rows import Kind, classify, signature_ends
+
+    cells = sheet.rows[index]
+
+    def cell(name: str, cells: list[object] = cells) -> object:
+        c = cols.get(name)
+        return cells[c] if c is not None and c < len(cells) else ""
+
+    def is_person(r: Any) -> bool:
+        got = [r[cols[f]] for f in ("nik", "jpl", "status") if f in cols and cols[f] < len(r)]
+        return any(_text(v) for v in got)
+
+    def has_nik(v: object) -> bool:
+        try:
+            niklib.from_cell(v)
+        except niklib.InvalidNik:
+            return False
+        return True
+
+    kind = classify(cells, cell("nik"), has_nik)
+    first = next((_text(v) for v in cells if _text(v)), "")
+    if kind is Kind.SIGNATURE and signature_ends(sheet.rows[index + 1 :], is_person):
+        problems.append(Problem(sheet.name, index + 1, None, first, "info", "SIGNATURE_BLOCK", "blok tanda tangan"))
+        return _END
+    if kind is not Kind.DATA:
+        if kind is Kind.TOTAL or kind is Kind.SIGNATURE:
+            code = "ROW_TOTAL_SKIPPED" if kind is Kind.TOTAL else "ROW_SKIPPED"
+            problems.append(Problem(sheet.name, index + 1, None, first, "info", code, "baris ini bukan peserta"))
+        return None
+    nama = _text(cell("nama"))
+    if index in sheet.hidden_rows:
+        msg = f"baris tersembunyi: {nama or 'baris ini'} tidak diimpor (tampilkan barisnya bila memang hadir)"
+        problems.append(Problem(sheet.name, index + 1, "NAMA", nama, "warning", "ROW_HIDDEN", msg))
+        return None
+    return _Row(
+        sheet=sheet.name, row=index + 1, nik=cell("nik"), nama=nama,
+        kelurahan=_text(cell("kelurahan")) or kelurahan, jpl=cell("jpl"), status=cell("status"),
+        hasil=cell("hasil"), certificate_no=_text(cell("certificate_no")), certificate_date=cell("certificate_date"),
+        valid_until=cell("valid_until"),
+    )  # fmt: skip
 
 
 def import_file(
@@ -585,11 +613,10 @@ def import_file(
     reports: list[SheetReport] = []
     for sheet in sheets:
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problem = _sheet_rows(sheet, kelurahan, int(settings.get("import.header_scan_rows")))
-        if problem is not None:
-            report.warnings += 1
-            report.problems.append(problem)
-        else:
+        rows, problems = _sheet_rows(sheet, kelurahan, int(settings.get("import.header_scan_rows")))
+        report.problems += problems
+        report.warnings += sum(1 for p in problems if p.level == "warning")
+        if not any(p.code == "NO_HEADER" for p in problems):
             plan.judge(rows, report)
         reports.append(report)
     if all(any(p.code == "NO_HEADER" for p in r.problems) for r in reports):

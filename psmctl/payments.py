@@ -313,13 +313,15 @@ def void(db: Database, payment_id: int, *, reason: str, now: str) -> dict[str, A
 # --------------------------------------------------------------------------------------------------------
 # Importing a payment list
 
-_SKIP_WORDS = ("JUMLAH", "TOTAL", "MENGETAHUI", "NIP", "KEPALA", "LURAH", "CAMAT", "TTD")
 # The cells a payment line is made of, apart from the NIK and the reference (which only travel with the row):
 # rows with the same cells here share one _Line (1.2M iuran months: a few dozen distinct lines).
 _LINE_FIELDS = (
     "bulan", "tanggal_bayar", "segmen", "sumber_dana", "jkk", "jkm", "jht", "jp", "jkp", "jumlah", "upah",
     "program", "pks_no", "pks_mulai", "kelas_risiko",
 )  # fmt: skip
+# Columns a payment list's report does not name as unused: the line's cells, NIK, reference, NO, and the name
+# (it tells a reader whose row it is; the register keeps the person's name).
+_READ_FIELDS = frozenset({*_LINE_FIELDS, "nik", "referensi", "no", "nama"})
 
 _Spec = tuple[str, object, str, str, str]  # field, value, code, message, level: a Problem without sheet and row
 
@@ -527,8 +529,9 @@ def _read_line(line_id: int, cells: dict[str, object], memo: _Memo, funding_defa
 class _Sheet:
     """How one sheet's rows are read: the NIK column, the line cells as one tuple, the labels for findings."""
 
-    def __init__(self, sheet: SheetData, header: Any, report: SheetReport) -> None:
+    def __init__(self, sheet: SheetData, header: Any, report: SheetReport, numeric_ok: str = "warn") -> None:
         cols = header.columns
+        self.numeric_ok = numeric_ok  # setting nik.numeric_cell_not_zero
         self.report, self.name, self.labels = report, sheet.name, header.labels
         self.text_only = sheet.text_only
         self.fields = tuple(f for f in _LINE_FIELDS if f in cols)  # bulan and tanggal_bayar at least: a tuple
@@ -544,14 +547,39 @@ class _Sheet:
                        level, code, msg)  # type: ignore[arg-type]  # fmt: skip
 
 
-def _nik_of(raw: object) -> tuple[str, _Spec | None]:
-    """(NIK, its finding) of a NIK cell; NIK "" when the cell is refused."""
+def _nobody(cells: list[object], raw: object, r: int, s: _Sheet, hidden: set[int]) -> bool:
+    """A row that is no payment, reported as every import reports it; False for a row that must be read."""
+    from psmctl.importing.rows import Kind, classify
+
+    kind = classify(cells, raw, lambda cell: bool(_nik_of(cell, s.numeric_ok)[0]))
+    if kind is Kind.BLANK or kind is Kind.NUMBERS:
+        return True
+    if kind is Kind.TOTAL or kind is Kind.SIGNATURE:
+        code, msg = ("ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati") if kind is Kind.TOTAL else (
+            "SIGNATURE_BLOCK", "baris tanda tangan dilewati")  # fmt: skip
+        s.report.skipped += 1
+        s.report.problems.append(s.problem(r + 1, ("nik", None, code, msg, "info")))
+        return True
+    if r in hidden:
+        s.report.skipped += 1
+        msg = "baris tersembunyi: tidak diimpor (tampilkan barisnya di Excel bila memang dibayar)"
+        s.report.problems.append(s.problem(r + 1, ("nik", None, "ROW_HIDDEN", msg, "warning")))
+        s.report.warnings += 1
+        return True
+    return False
+
+
+def _nik_of(raw: object, numeric_ok: str = "warn") -> tuple[str, _Spec | None]:
+    """(NIK, its finding) of a NIK cell, read by the one NIK reader; NIK "" when the cell is refused."""
     from psmctl import nik
 
     try:
-        the_nik, warn_code = nik.from_cell(raw)
+        the_nik, warn_code = nik.from_cell(raw, numeric_ok=numeric_ok)
     except nik.InvalidNik as e:
         return "", ("nik", mask_nik(nik.compact(raw)), e.code, e.message, "error")
+    if warn_code == "NIK_INVISIBLE_CHARS":
+        msg = "NIK berisi karakter tak terlihat (spasi lebar-nol/NBSP); dihapus"
+        return the_nik, ("nik", mask_nik(the_nik), warn_code, msg, "warning")
     if warn_code:
         return the_nik, ("nik", mask_nik(the_nik), warn_code, "NIK tersimpan sebagai angka", "warning")
     return the_nik, None
@@ -564,18 +592,18 @@ def _read_sheet(
     rep, problems, fields, pick, nik_col, ref_col, width = (
         s.report, s.report.problems, s.fields, s.cells, s.nik, s.ref, s.width)  # fmt: skip
     niks: dict[object, tuple[str, _Spec | None]] = {}
-    rows = sheet.rows
+    rows, hidden = sheet.rows, sheet.hidden_rows
     for r in range(data_start, len(rows)):
         cells = rows[r]
         if len(cells) < width:
             cells = [*cells, *[""] * (width - len(cells))]
         raw = cells[nik_col]
-        if raw == "" or raw is None:
-            text = " ".join(str(v) for v in cells if v not in ("", None)).upper()
-            if text and not any(k in text for k in _SKIP_WORDS):
-                rep.rows_read += 1
-                rep.rejected += 1
-                problems.append(s.problem(r + 1, ("nik", "", "NIK_MISSING", "NIK kosong", "error")))
+        if raw == "" or raw is None or r in hidden:
+            if _nobody(cells, raw, r, s, hidden):  # the engine's row kinds: blank, JUMLAH, signature, hidden
+                continue
+            rep.rows_read += 1
+            rep.rejected += 1
+            problems.append(s.problem(r + 1, ("nik", "", "NIK_MISSING", "NIK kosong", "error")))
             continue
         rep.rows_read += 1
         values = pick(cells)
@@ -589,7 +617,7 @@ def _read_sheet(
         else:
             hit = niks.get((raw.__class__, raw))
             if hit is None:
-                hit = niks[(raw.__class__, raw)] = _nik_of(raw)
+                hit = niks[(raw.__class__, raw)] = _nik_of(raw, s.numeric_ok)
             the_nik, nik_spec = hit
         if line.errors or line.notes or nik_spec:
             errors, notes = line.errors, line.notes
@@ -624,6 +652,8 @@ def import_file(
     """
     from psmctl import sheets
     from psmctl.importing import headers
+    from psmctl.importing.columns import column_findings
+    from psmctl.importing.rows import Table
 
     result = ImportResult(path.name)
     data = sheets.read_tables(path, **sheets.limits(settings))
@@ -643,11 +673,12 @@ def import_file(
                 rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
                 rep.skipped += 1
                 continue
-            s = _Sheet(sheet, header, rep)
+            s = _Sheet(sheet, header, rep, str(settings.get("nik.numeric_cell_not_zero")))
+            rep.problems += column_findings(sheet, Table(header, header.data_start, len(sheet.rows)), _READ_FIELDS)
             cache = lines.setdefault(s.fields, {})
             staged += ((*row, s) for row in _read_sheet(sheet, s, cache, memo, funding_default, header.data_start))
             sheet.rows = []  # the cells are read: let them go before the ledger work
-        if result.sheets and all(s.skipped for s in result.sheets):
+        if result.sheets and all(any(p.code == "NO_HEADER" for p in s.problems) for s in result.sheets):
             result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
             return result
         fresh = _fresh(db, staged, memo)

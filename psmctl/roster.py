@@ -24,6 +24,7 @@ from psmctl.importing import cells
 from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
+from psmctl.importing.columns import column_findings
 from psmctl.importing.findings import level_of
 from psmctl.importing.headers import Header, find_header, load_aliases, seen_labels
 from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
@@ -637,7 +638,7 @@ def parse_file(
         parsed = ParsedSheet(SheetReport(file=path.name, sheet=t.name))
         for table in split_tables(t.rows, header, aliases, ["nama", "nik"], manual):
             parser = _SheetParser(_Context(path.name, digest, t, table, titles), options, settings, as_of, parsed)
-            _column_findings(parser)
+            parsed.report.problems += column_findings(t, table, _READ)
             parser.run(seen_niks, progress)
         results.append(parsed)
         t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
@@ -665,35 +666,6 @@ def _no_table(path: Path, sheets: list[SheetData], scan: int) -> None:
         f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} (kolom yang terbaca: {cols}); "
         "periksa baris judul kolom"
     )
-
-
-def _column_findings(parser: _SheetParser) -> None:
-    """Name, once per table, every column with data that no field reads, every hidden column, every header
-    that could be two fields, and the section title that gave the table its unsur."""
-    table, rows = parser.ctx.table, parser.sheet.rows
-    h = table.header
-    used = {c for f, c in h.columns.items() if f in _READ} | {c for cols in h.marks.values() for c in cols}
-    head_row = h.row_index + 1
-    if table.section is not None:
-        sec = table.section
-        msg = f"judul bagian '{sec.text}': baris di bawahnya dicatat unsur {sec.unsur}"
-        parser.add(sec.index + 1, None, sec.text, "info", "SECTION_TITLE", msg)
-    for _, label, fields in h.ambiguous:
-        msg = (
-            f"judul kolom '{label}' bisa berarti {' atau '.join(fields)}; tidak dibaca (pakai --kolom \"{label}=...\")"
-        )
-        parser.add(head_row, None, label, "warning", "HEADER_AMBIGUOUS", msg)
-    width = max((len(r) for r in rows[table.start : table.end]), default=0)
-    for c in range(max(width, max(h.titles, default=-1) + 1)):
-        sample = next((v for r in rows[table.start : table.end] if c < len(r) and (v := _text(r[c]))), "")
-        label = h.titles.get(c, "")
-        name = f"'{label}'" if label else f"{cells.column_letter(c)} (tanpa judul)"
-        if c in parser.sheet.hidden_cols and (sample or label):
-            msg = f"kolom {name} tersembunyi; tetap dibaca" if c in used else f"kolom {name} tersembunyi"
-            parser.add(head_row, None, label or sample, "warning", "COLUMN_HIDDEN", msg)
-        if c not in used and sample and not (label and h.columns.get("no") == c):
-            msg = f"kolom {name} tidak dibaca oleh impor ini (contoh isi: {sample[:60]})"
-            parser.add(head_row, None, label or None, "warning", "COLUMN_UNUSED", msg)
 
 
 @dataclass

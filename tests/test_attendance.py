@@ -21,6 +21,11 @@ DEDI = "3571021212850004"
 STRANGER = "3571010101900009"
 
 
+def _rowfindings(report: Any) -> list[Any]:
+    """The findings about people; the engine's notes on rows that are nobody (the signature block) left out."""
+    return [p for p in report.problems if p.code not in ("SIGNATURE_BLOCK", "ROW_TOTAL_SKIPPED")]
+
+
 def add_person(
     db: Database, nik: str, nama: str, unsur: str, kelurahan: str, kecamatan: str, born: str = "1990-01-01"
 ) -> int:
@@ -92,7 +97,7 @@ def count(db: Database, table: str) -> int:
 
 
 def codes(reports: list[Any]) -> list[str]:
-    return [p.code for r in reports for p in r.problems]
+    return [p.code for r in reports for p in _rowfindings(r)]
 
 
 # --- trainings ----------------------------------------------------------------------------------------------------
@@ -204,7 +209,7 @@ def test_import_by_name_and_kelurahan_is_reported_for_confirmation(reg: Database
         ],
     )
     reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
-    problems = {p.row: p for p in reports[0].problems}
+    problems = {p.row: p for p in _rowfindings(reports[0])}
     assert problems[5].code == "MATCHED_BY_NAME" and problems[5].level == "warning"
     assert "3571**********02" in problems[5].message and ANI not in problems[5].message
     assert problems[6].code == "NAME_NOT_FOUND"  # Dedi is in Bandar Lor, not Banjaran
@@ -231,7 +236,7 @@ def test_person_not_on_register_is_rejected_never_created(reg: Database, tmp_pat
         tmp_path / "h.xlsx", [[1, "Orang Baru", STRANGER, "Banjaran", "", ""], [2, "Budi", BUDI, "", "", ""]]
     )
     reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
-    bad = reports[0].problems[0]
+    bad = _rowfindings(reports[0])[0]
     assert (bad.code, bad.level, bad.row, bad.value) == ("NIK_NOT_REGISTERED", "error", 5, "3571**********09")
     assert STRANGER not in bad.message
     assert (reports[0].added, reports[0].rejected) == (1, 1)
@@ -246,7 +251,7 @@ def test_duplicate_attendance_in_file_and_on_reimport(reg: Database, tmp_path: P
     )
     first = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)[0]
     assert (first.added, first.skipped) == (2, 1)
-    assert [p.code for p in first.problems] == ["DUPLICATE_IN_FILE"]
+    assert [p.code for p in _rowfindings(first)] == ["DUPLICATE_IN_FILE"]
     second = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)[0]
     assert (second.added, second.changed, second.unchanged) == (0, 0, 2)
     record = att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW)
@@ -311,7 +316,7 @@ def test_row_findings_durations_status_and_nik_cells(reg: Database, tmp_path: Pa
         ],
     )
     reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
-    assert [(p.row, p.code) for p in reports[0].problems] == [
+    assert [(p.row, p.code) for p in _rowfindings(reports[0])] == [
         (5, "DURATION_IN_DAYS"),
         (6, "BARE_JAM"),
         (7, "ABSENT"),
@@ -335,7 +340,7 @@ def test_uji_kompetensi_result_and_certificate_columns(reg: Database, tmp_path: 
         header=["NO", "NAMA", "NIK", "HASIL", "NO SERTIFIKAT", "TANGGAL SERTIFIKAT"],
     )
     reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
-    assert [(p.row, p.code) for p in reports[0].problems] == [(7, "DATE_INVALID")]
+    assert [(p.row, p.code) for p in _rowfindings(reports[0])] == [(7, "DATE_INVALID")]
     _, rows = att.show_training(reg, tid)
     assert {x["nik"]: (x["status"], x["no_sertifikat"], x["berlaku_sampai"]) for x in rows} == {
         ANI: ("lulus", "SK-001", "2030-02-01"),  # TRN-05: 5 years from the certificate date
@@ -356,7 +361,7 @@ def test_too_young_and_future_training_are_warned(reg: Database) -> None:
     add_person(reg, "3571010101200001", "Anak", "PSM", "Banjaran", "Kota", born="2020-01-01")
     tid = new_training(reg, start=date(2025, 9, 1), end=None)
     r = att.record(reg, tid, ["3571010101200001"], as_of=AS_OF, created_at=NOW)
-    assert [p.code for p in r.problems] == ["TRAINING_IN_FUTURE", "TOO_YOUNG"]
+    assert [p.code for p in _rowfindings(r)] == ["TRAINING_IN_FUTURE", "TOO_YOUNG"]
     assert r.added == 1
 
 

@@ -111,6 +111,8 @@ def stop_word(note: str) -> str | None:
 
 def name_and_alm(name: str) -> tuple[str, str | None]:
     """A name written "Alm. SITI …": (the name without it, the word) — the person has died."""
+    if name[:1] not in "Aa(":
+        return name, None  # nearly every name: no regex
     m = _NAME_ALM.match(name)
     if not m:
         return name, None

@@ -82,3 +82,11 @@ CODES: dict[str, Code] = {
 def level_of(code: str) -> Level:
     """The registered level of a code (KeyError for an unregistered code: every finding is registered)."""
     return CODES[code].level
+
+
+def markdown_table() -> str:
+    """The README's table of codes, rendered from the registry (tests/test_findings.py keeps them equal)."""
+    lines = ["| code | level | meaning |", "|---|---|---|"]
+    for level in ("error", "warning", "info"):
+        lines += [f"| `{code}` | {level} | {c.meaning} |" for code, c in CODES.items() if c.level == level]
+    return "\n".join(lines)

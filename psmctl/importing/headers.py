@@ -278,9 +278,9 @@ def find_header(
     return None
 
 
-def is_header_like(row: Sequence[object], aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> bool:
+def is_header_like(row: Sequence[object], lookup: Lookup, required: Sequence[str]) -> bool:
     """Whether a row below a table's data is a header again (a repeated header, or the next table's)."""
-    m = _match_single(row, make_lookup(aliases))
+    m = _match_single(row, lookup)
     return all(f in m.cols for f in required)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from psmctl.importing.headers import Header, find_header, is_header_like, is_number_row
+from psmctl.importing.headers import Header, find_header, is_header_like, is_number_row, make_lookup
 from psmctl.importing.titles import line_of, unsur_of
 
 
@@ -104,10 +104,21 @@ def classify(row: Sequence[object], nik_cell: object, has_nik: Callable[[object]
     return Kind.DATA
 
 
+def signature_ends(below: Sequence[Sequence[object]], is_person: Callable[[Sequence[object]], bool]) -> bool:
+    """Whether a signature-like row ends its table: no row below it is a person. Otherwise the row is skipped
+    alone, never the people below it (a NIK-less 'LURAH …' line in the middle of a list)."""
+    return not any(is_person(r) for r in below)
+
+
 def section_of(row: Sequence[object], index: int) -> Section | None:
     """A section title: one line of text alone on its row that names an unsur ("B. TKSK")."""
-    cells = {text(v) for v in row if text(v)}
-    if len(cells) != 1:
+    cells: set[str] = set()
+    for v in row:
+        if (t := text(v)) and t not in cells:
+            if cells:
+                return None  # a second distinct value: no title line
+            cells.add(t)
+    if not cells:
         return None
     line = line_of(row)
     if len(line) > 120 or re.search(r"\d{6,}", line):
@@ -127,10 +138,15 @@ def split_tables(
     one. A table with no row between its section title and the next header gives that header its section."""
     out: list[Table] = []
     cur = Table(first, first.data_start, len(rows))
+    lookup = make_lookup(aliases)
+    nik_col = first.columns.get("nik")
     i = first.data_start
     while i < len(rows):
         row = rows[i]
-        if is_header_like(row, aliases, required):
+        if nik_col is not None and nik_col < len(row) and _numberish(row[nik_col]):
+            i += 1  # a person's row (its NIK column holds a number): the fast path of nearly every row
+            continue
+        if is_header_like(row, lookup, required):
             h = find_header(rows, aliases, required, scan_rows=1, start=i, manual=manual)
             if h is not None:
                 section = cur.section if _empty(rows, cur.start, i) else None
@@ -147,6 +163,14 @@ def split_tables(
         i += 1
     out.append(cur)
     return [t for t in out if not _empty(rows, t.start, t.end) or t is out[0]]
+
+
+def _numberish(cell: object) -> bool:
+    if cell.__class__ is str:
+        if cell[:6].isdigit():
+            return True  # a NIK as typed: nearly every row
+        return sum(ch.isdigit() for ch in cell[:24]) >= 6
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
 
 
 def _empty(rows: Sequence[Sequence[object]], start: int, end: int) -> bool:

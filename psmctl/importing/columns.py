@@ -1,0 +1,59 @@
+"""Findings about a table's columns, the same in every import: a column with data that no field reads (named once,
+with its header and a sample), a hidden column, a header that could be two fields, the section title above it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from psmctl.importing.cells import column_letter
+from psmctl.importing.cells import text as _text
+from psmctl.importing.rows import Table
+from psmctl.models import Problem
+from psmctl.sheets import SheetData
+
+
+def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> list[Problem]:
+    """What the report says about the columns of `table` when an import reads the fields `read`."""
+    rows, h = sheet.rows, table.header
+    out: list[Problem] = []
+    head_row = h.row_index + 1
+
+    def add(row: int, value: str | None, code: str, msg: str, level: str = "warning") -> None:
+        out.append(Problem(sheet.name, row, None, value, level, code, msg))  # type: ignore[arg-type]
+
+    if table.section is not None:
+        sec = table.section
+        add(
+            sec.index + 1,
+            sec.text,
+            "SECTION_TITLE",
+            f"judul bagian '{sec.text}': baris di bawahnya unsur {sec.unsur}",
+            "info",
+        )
+    for _, label, fields in h.ambiguous:
+        msg = f"judul kolom '{label}' bisa berarti {' atau '.join(fields)}; tidak dibaca (pakai --kolom \"{label}=…\")"
+        add(head_row, label, "HEADER_AMBIGUOUS", msg)
+    used = {c for f, c in h.columns.items() if f in read} | {c for cols in h.marks.values() for c in cols}
+    body = rows[table.start : table.end]
+    width = max([len(r) for r in body] + [max(h.titles, default=-1) + 1])
+    for c in range(width):
+        if c in used and c not in sheet.hidden_cols:
+            continue
+        sample = next((v for r in body if c < len(r) and (v := _text(r[c]))), "")
+        label = h.titles.get(c, "")
+        name = f"'{label}'" if label else f"{column_letter(c)} (tanpa judul)"
+        if c in sheet.hidden_cols and (sample or label):
+            add(
+                head_row,
+                label or sample,
+                "COLUMN_HIDDEN",
+                f"kolom {name} tersembunyi" + ("; tetap dibaca" if c in used else ""),
+            )
+        if c not in used and sample and h.columns.get("no") != c:
+            add(
+                head_row,
+                label or None,
+                "COLUMN_UNUSED",
+                f"kolom {name} tidak dibaca oleh impor ini (contoh isi: {sample[:60]})",
+            )
+    return out

@@ -1,0 +1,108 @@
+"""Issue 15: the same quirk fed to each of the three imports (roster, payment list, daftar hadir) gives the same
+finding, because they share one engine. Each file is built here and imported through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corpus.cli import Psmctl, Report
+from corpus.files import clean_roster, header, people_rows, signature, title
+from corpus.people import JAGALAN, SUNIPAH
+from corpus.workbook import Sheet, write_xlsx
+from typer.testing import CliRunner
+
+PEOPLE = JAGALAN[:4]
+ROSTER = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "ALAMAT", "KELURAHAN", "KECAMATAN"]
+PAYMENTS = ["NO", "NAMA", "NIK", "BULAN IURAN", "TGL BAYAR", "SEGMEN", "JUMLAH (RP)", "SUMBER DANA"]
+HADIR = ["NO", "NAMA", "NIK", "KELURAHAN", "KEHADIRAN", "JPL"]
+
+
+@pytest.fixture
+def psm(runner: CliRunner, tmp_path: Path) -> Psmctl:
+    tool = Psmctl(runner)
+    tool.init()
+    out = tool.import_roster(clean_roster(tmp_path / "dinas.xlsx", [*PEOPLE, SUNIPAH]))
+    assert out.out.code == 0, out.out.text
+    return tool
+
+
+def _sheet(labels: list[str], extra: str | None = None) -> tuple[Sheet, list[int]]:
+    cols = [*labels, extra] if extra else labels
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, len(cols), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA", "KOTA KEDIRI TAHUN 2025")
+    s.blank()
+    header(s, cols)
+    cells = {i: {extra: "Islam"} for i in range(len(PEOPLE))} if extra else None
+    rows = people_rows(s, PEOPLE, cols, cells=cells)
+    return s, rows
+
+
+def _import(psm: Psmctl, kind: str, path: Path) -> Report:
+    if kind == "roster":
+        return psm.import_roster(path, "--unsur", "PSM")
+    if kind == "payments":
+        return psm.import_payments(path)
+    return psm.import_attendance(psm.add_training(), path)
+
+
+LABELS = {"roster": ROSTER, "payments": PAYMENTS, "attendance": HADIR}
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_hidden_row_is_named_and_not_imported_by_every_import(psm: Psmctl, tmp_path: Path, kind: str) -> None:
+    s, rows = _sheet(LABELS[kind])
+    s.hidden_rows.add(rows[2])
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert {f.code for f in rep.about(rows[2])} == {"ROW_HIDDEN"}, [f.raw for f in rep.about(rows[2])]
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_an_unused_column_is_named_once_with_a_sample_by_every_import(psm: Psmctl, tmp_path: Path, kind: str) -> None:
+    s, _ = _sheet(LABELS[kind], extra="AGAMA")
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    named = [f for f in rep.findings if f.code == "COLUMN_UNUSED"]
+    assert len(named) == 1 and named[0].says("agama", "islam"), [f.raw for f in rep.findings]
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_lurah_line_mid_list_drops_nobody_below_it(psm: Psmctl, tmp_path: Path, kind: str) -> None:
+    labels = LABELS[kind]
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, len(labels), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(s, labels)
+    above = people_rows(s, PEOPLE[:2], labels)
+    s.add(None, "LURAH JAGALAN")  # a stray line typed between the people
+    s.add("JUMLAH")
+    below = people_rows(s, PEOPLE[2:], labels, start_no=3)
+    signature(s, 3)
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    for r in [*above, *below]:
+        assert not [f for f in rep.about(r) if f.level == "error"], [f.raw for f in rep.about(r)]
+    # Everyone landed, below the stray line too.
+    if kind == "roster":
+        assert all(psm.role(p.nik) is not None for p in PEOPLE)
+    elif kind == "payments":
+        assert len(psm.payments()) == len(PEOPLE)
+    else:
+        assert len(psm.attendees(1)) == len(PEOPLE)
+
+
+def test_a_payment_row_of_sunipah_without_nik_is_named_not_skipped(psm: Psmctl, tmp_path: Path) -> None:
+    s, rows = _sheet(PAYMENTS)
+    r = s.add(9, SUNIPAH.nama, None, "Januari 2025", "20-01-2025", "BPU", 16800, "APBD")
+    rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
+    assert [f.code for f in rep.about(r)] == ["NIK_MISSING"], [f.raw for f in rep.findings]
+
+
+def test_a_payment_list_headed_nomor_nik_is_read(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NOMOR NIK", "BULAN IURAN", "TGL BAYAR", "SEGMEN", "JUMLAH (RP)", "SUMBER DANA"]
+    s = Sheet("DATA", text_cols={"C"})
+    header(s, labels)
+    cells = {i: {"NOMOR NIK": p.nik} for i, p in enumerate(PEOPLE)}
+    people_rows(s, PEOPLE, labels, cells=cells)
+    rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert len(psm.payments()) == len(PEOPLE)
