@@ -16,6 +16,9 @@ from typer.testing import CliRunner
 from psmctl.cli import app
 from tests.test_payments import NIK_A, NIK_B, NIK_UNKNOWN, _rows, add_volunteer, write_csv
 
+# Every command but `init` refuses a database that does not exist yet: each test starts from an initialised one.
+pytestmark = pytest.mark.usefixtures("initialized")
+
 
 @pytest.fixture
 def reg(db: Database) -> Database:

@@ -18,6 +18,9 @@ from typer.testing import CliRunner
 
 from psmctl.cli import app
 
+# Every command but `init` refuses a database that does not exist yet: each test starts from an initialised one.
+pytestmark = pytest.mark.usefixtures("initialized")
+
 ANI = "3571015708900002"
 BUDI = "3571011708900001"
 CICI = "3571024101950003"
