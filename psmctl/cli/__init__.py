@@ -18,6 +18,7 @@ import typer
 from psmctl import __version__, render
 from psmctl.cli import (
     attendance,
+    budget,
     config,
     coverage,
     dbcmd,
@@ -26,6 +27,7 @@ from psmctl.cli import (
     incident,
     payments,
     rates,
+    report,
     summary,
     training,
     volunteers,
@@ -112,6 +114,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(volunteers.app, name="volunteers")
 app.add_typer(payments.app, name="payments")
 app.add_typer(coverage.app, name="coverage")
+coverage.app.command("budget")(budget.budget)
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
@@ -119,6 +122,7 @@ app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
 export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 
