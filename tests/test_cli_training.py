@@ -220,7 +220,7 @@ def test_hours_report_per_volunteer_and_per_group(runner: CliRunner, reg: Databa
         ("Mojoroto", "0.0", "1", "16.0"),
     ]
     table = run(runner, "training", "report", "hours", "--from", "2025-01-01", "--to", "2025-12-31", "--by", "unsur")
-    assert "Jumlah: 3 orang, 1 dilatih, 16.0 JPL" in table.stdout
+    assert "Jumlah: 3 orang, 1 dilatih, 16 JPL" in table.stdout
     bad = run(runner, "training", "report", "hours", "--from", "2025-12-31", "--to", "2025-01-01")
     assert bad.exit_code == 1 and "sebelum --from" in bad.stderr
 

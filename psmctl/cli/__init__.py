@@ -43,6 +43,9 @@ from psmctl.cli.common import (
     state,
     usage_failure,
 )
+from psmctl.cli.frame import install as _install_frame
+
+_install_frame()  # help and usage errors in Indonesian, before any command is built
 
 HELP = """Register relawan sosial (PSM, TKSK, Tagana, TRC, ...), pelatihan, dan iuran BPJS Ketenagakerjaan
 dalam satu berkas database SQLite.
