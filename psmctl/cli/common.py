@@ -217,50 +217,23 @@ def reported() -> Iterator[None]:
         raise typer.Exit(EXIT_FAILED) from None
 
 
-# click's usage messages, in Indonesian: (English pattern, Indonesian template). One place, so the help frame's
-# translation (issue 18) can extend it.
-_USAGE_PATTERNS = (
-    (re.compile(r"(?P<v>'.*') is not one of (?P<c>.*)\.$"), "{v} bukan salah satu dari {c}"),
-    (re.compile(r"(?P<v>'.*') is not a valid (?:integer|int)\.?$"), "{v} bukan bilangan bulat"),
-    (re.compile(r"(?P<v>'.*') is not a valid (?:float|number)\.?$"), "{v} bukan angka"),
-    (re.compile(r"(?P<v>'.*') is not a valid boolean.*"), "{v} bukan ya/tidak (true/false)"),
-    (re.compile(r"(?P<v>.*) is not in the range (?P<c>.*)\.$"), "{v} di luar rentang {c}"),
-    (re.compile(r"\w+ (?P<v>'.*') does not exist\.$"), "{v} tidak ada"),
-    (re.compile(r"\w+ (?P<v>'.*') is a directory\.$"), "{v} adalah folder, bukan berkas"),
-    (re.compile(r"\w+ (?P<v>'.*') is a file\.$"), "{v} adalah berkas, bukan folder"),
-    (re.compile(r"No such command (?P<v>'.*')\.(?: Did you mean (?P<c>.*)\?)?$"), "perintah {v} tidak dikenal"),
-    (re.compile(r"No such option: (?P<v>\S+)(?: Did you mean (?P<c>.*)\?)?$"), "opsi {v} tidak dikenal"),
-    (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<v>.*)\)$"), "argumen berlebih: {v}"),
-    (re.compile(r"Option (?P<v>'.*') requires an argument\.$"), "opsi {v} perlu nilai"),
-    (re.compile(r"Option (?P<v>'.*') does not take a value\.$"), "opsi {v} tidak memakai nilai"),
-)
 _UNREADABLE = re.compile(r"\w+ (?P<v>'.*') is not readable\.$")
 
 
 def usage_failure(e: Exception) -> tuple[str, int]:
-    """One Indonesian line and the exit code for one of click's usage errors (typer's UsageError family, reached
-    through its public base class: typer bundles its own click, which psmctl never imports)."""
-    ctx = getattr(e, "ctx", None)
-    where = f"; lihat `{ctx.command_path} --help`" if ctx is not None else ""
-    message = str(getattr(e, "message", e))
-    unreadable = _UNREADABLE.match(message)
+    """One line and the exit code for one of click's usage errors (typer's UsageError family, reached through its
+    public base class): the Indonesian text of cli/frame.py and the help hint, on one line for cron mail."""
+    from psmctl.cli.frame import error_message
+
+    unreadable = _UNREADABLE.match(str(getattr(e, "message", e)))
     if unreadable:  # an OS refusal, not a usage slip: exit 1 like every other unreadable input
         return f"berkas {unreadable['v']} tidak bisa dibaca (izin ditolak); periksa hak akses berkas itu", EXIT_FAILED
-    param = getattr(e, "param", None)
-    hint = param.get_error_hint(ctx) if param is not None and ctx is not None else None
-    name = type(e).__name__
-    if name == "MissingParameter":
-        return f"{hint or 'argumen'} wajib diisi{where}", EXIT_USAGE
-    text = message
-    for pattern, template in _USAGE_PATTERNS:
-        m = pattern.match(message)
-        if m:
-            text = template.format(**{k: v for k, v in m.groupdict().items() if v is not None})
-            if m.groupdict().get("c") and "Did you mean" in message:
-                text += f" (maksudnya {m['c']}?)"
-            break
-    prefix = f"nilai {hint} tidak sah: " if hint else ""
-    return f"{prefix}{text}{where}", EXIT_USAGE
+    format_message = getattr(e, "format_message", None)
+    text = error_message(format_message() if callable(format_message) else str(e))
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        text += f" Lihat '{ctx.command_path} {ctx.help_option_names[0]}' untuk bantuan."
+    return text, EXIT_USAGE
 
 
 def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
