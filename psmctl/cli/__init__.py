@@ -25,6 +25,7 @@ from psmctl.cli import (
     dbcmd,
     export,
     imports,
+    incident,
     payments,
     rates,
     summary,
@@ -145,7 +146,9 @@ app.add_typer(coverage.app, name="coverage")
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
+app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
+export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
