@@ -1,7 +1,8 @@
 """psmctl's command line: a thin typer app. Options in, one domain call, render out.
 
-Only this package reads the clock, the environment and decides exit codes:
-0 success, 1 the command failed and changed nothing, 2 wrong usage, 70 internal error.
+Only this package reads the clock, the environment and decides exit codes (cli/common.py, EXIT_*): 0 success,
+1 the command failed and changed nothing, 2 wrong usage, 3 some files of a multi-file command landed and others
+failed, 70 internal error.
 """
 
 from __future__ import annotations
@@ -10,25 +11,44 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, TyperException
 
 from psmctl import __version__, render
 from psmctl.cli import (
     attendance,
+    budget,
     config,
     coverage,
     dbcmd,
     export,
     imports,
+    incident,
     payments,
     rates,
+    report,
     summary,
     training,
     volunteers,
 )
-from psmctl.cli.common import DbPath, GlobalDbPath, db_path, open_database, reported, state
+from psmctl.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    DbPath,
+    GlobalDbPath,
+    db_path,
+    failure_line,
+    open_database,
+    reported,
+    state,
+    usage_failure,
+)
+from psmctl.cli.frame import install as _install_frame
+
+_install_frame()  # help and usage errors in Indonesian, before any command is built
 
 HELP = """Register relawan sosial (PSM, TKSK, Tagana, TRC, ...), pelatihan, dan iuran BPJS Ketenagakerjaan
 dalam satu berkas database SQLite.
@@ -42,7 +62,34 @@ Contoh:
   psmctl coverage check 3571011708900001 --on 2025-03-14
 """
 
+
+class _Group(TyperGroup):
+    """The root group: click's usage errors become one Indonesian line (cli.common.usage_failure), whoever calls
+    the app (the entry point or the tests' CliRunner)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        if not standalone:
+            return super().main(*args, **kwargs)
+        try:
+            # Outside standalone mode click hands back typer.Exit's code (or the command's return value, None).
+            code = super().main(*args, **kwargs)
+        except TyperException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # `psmctl import` alone: the help is the answer
+                render.note(e.format_message())
+                sys.exit(EXIT_USAGE)
+            message, code = usage_failure(e)
+            render.error(message)
+            sys.exit(code)
+        except Abort:
+            render.error("dibatalkan; tidak ada yang berubah")
+            sys.exit(EXIT_FAILED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Group,
     help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # pretty tracebacks show local variables, and ours hold NIKs
@@ -97,8 +144,8 @@ def init(
         prov = wilayah.provinsi_code(provinsi) if provinsi else ""
         code = wilayah.kabkota_code(kabkota) if kabkota else ""
         path = db_path(db)
-        existed = path.exists()
-        database = open_database(db)
+        existed = path.exists() and path.stat().st_size > 0
+        database = open_database(db, create=True)
         if prov:
             set_setting(database, "wilayah.kode_provinsi", f'"{prov}"')
             set_setting(database, "wilayah.kode_kabkota", '""')
@@ -113,11 +160,15 @@ app.add_typer(imports.app, name="import")
 app.add_typer(volunteers.app, name="volunteers")
 app.add_typer(payments.app, name="payments")
 app.add_typer(coverage.app, name="coverage")
+coverage.app.command("budget")(budget.budget)
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
+app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
+export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 
@@ -136,9 +187,13 @@ def main() -> None:
     except KeyboardInterrupt:
         render.error("dihentikan oleh pengguna; tidak ada yang berubah pada berkas yang sedang diimpor")
         sys.exit(130)
-    except Exception:
+    except Exception as e:
         if os.environ.get("PSMCTL_DEBUG"):
             raise
+        message = failure_line(e)  # an OS error outside a command's own handling (a full disk mid-output)
+        if message is not None:
+            render.error(message)
+            sys.exit(EXIT_FAILED)
         render.error("kesalahan internal; jalankan lagi dengan PSMCTL_DEBUG=1 untuk rinciannya")
         sys.exit(70)
 

@@ -1,0 +1,369 @@
+"""Hostile files, paths and environments (issue 22, and 20.3/20.5): every failure is one Indonesian line on
+stderr, an honest exit code, an unchanged database and no file left behind.
+
+Each case is built here: tiny workbooks declaring huge sheets, FIFOs, another program's SQLite file, an
+old-schema database under ten processes at once, a full disk (ENOSPC raised where the OS would raise it: this
+machine runs the tests as root, so a real permission or full-disk error cannot always be staged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from builders import make_nik, roster_row, write_roster_xlsx
+from psmctl.cli import app
+from psmctl.db import open_db
+from psmctl.db.migrations import migrations
+
+BUDI = make_nik(born=dt.date(1990, 8, 17), serial=1)
+
+
+def one_line(r: Result, code: int) -> str:
+    """The run failed with `code`, one line on stderr, no traceback; returns that line."""
+    assert r.exit_code == code, (r.exit_code, r.output, r.exception)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.output
+    return lines[0]
+
+
+def files_in(folder: Path) -> dict[str, str]:
+    """Name -> sha256 of every file in a folder: 'unchanged and nothing left behind' in one comparison."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def run(*args: str, db: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "psmctl", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PSMCTL_DB": str(db), "PSMCTL_TODAY": "2025-12-22"},
+    )
+
+
+# --- Only `init` creates a database ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["volunteers", "list"],
+        ["export", "summary", "--out", "ringkasan.xlsx", "--as-of", "2025-12-22"],
+        ["config", "show"],
+        ["db", "check"],
+        ["db", "backup", "cadangan.db"],
+        ["coverage", "due", "--month", "2025-12"],
+    ],
+)
+def test_a_mistyped_database_path_is_refused_and_not_created(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    typo = tmp_path / "dinsso.db"
+    line = one_line(runner.invoke(app, ["--db", str(typo), *args]), 1)
+    assert str(typo) in line and "psmctl init" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_zero_byte_file_is_not_taken_as_a_new_database(tmp_path: Path, runner: CliRunner) -> None:
+    empty = tmp_path / "psmctl.db"
+    empty.touch()
+    line = one_line(runner.invoke(app, ["--db", str(empty), "volunteers", "list"]), 1)
+    assert str(empty) in line and "psmctl init" in line
+    assert files_in(tmp_path) == {"psmctl.db": hashlib.sha256(b"").hexdigest()}
+    # init is the one command that may make a database there
+    assert runner.invoke(app, ["--db", str(empty), "init"]).exit_code == 0
+    assert runner.invoke(app, ["--db", str(empty), "volunteers", "list"]).exit_code == 0
+
+
+def test_ten_inits_at_once_all_succeed(tmp_path: Path) -> None:
+    db = tmp_path / "baru.db"
+    procs = [run("init", db=db) for _ in range(10)]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in results] == [0] * 10, results
+    assert migrations.pending(open_db(db, create=False)) == []
+
+
+# --- Someone else's SQLite file, a newer psmctl's database -------------------------------------------------------
+
+
+def _foreign(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO contacts(name) VALUES ('Ani')")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("args", [["volunteers", "list"], ["init"], ["db", "check"], ["db", "backup", "x.db"]])
+def test_a_foreign_sqlite_file_is_never_written_to(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    other = _foreign(tmp_path / "kontak.sqlite")
+    before = files_in(tmp_path)
+    line = one_line(runner.invoke(app, ["--db", str(other), *args]), 1)
+    assert "bukan database psmctl" in line
+    assert files_in(tmp_path) == before  # same bytes, no -wal, no -shm, no backup
+    conn = sqlite3.connect(other)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["contacts"]
+    conn.close()
+
+
+def test_a_text_file_as_database_is_one_line_and_untouched(tmp_path: Path, runner: CliRunner) -> None:
+    notes = tmp_path / "catatan.db"
+    notes.write_text("ini bukan database\n" * 200)
+    before = files_in(tmp_path)
+    one_line(runner.invoke(app, ["--db", str(notes), "init"]), 1)
+    one_line(runner.invoke(app, ["--db", str(notes), "volunteers", "list"]), 1)
+    assert files_in(tmp_path) == before
+
+
+def test_db_check_refuses_a_newer_schema_like_every_command(db_path: Path, runner: CliRunner) -> None:
+    db = open_db(db_path)
+    db.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('psmctl', 'm999_baru', 'x')")
+    db.conn.commit()
+    db.close()
+    for args in (["db", "check"], ["volunteers", "list"]):
+        line = one_line(runner.invoke(app, args), 1)
+        assert "lebih baru" in line
+    assert "Sehat" not in runner.invoke(app, ["db", "check"]).stdout
+
+
+# --- Migrations under cron -----------------------------------------------------------------------------------------
+
+
+def test_ten_commands_at_once_on_an_old_schema_migrate_once(tmp_path: Path) -> None:
+    db_file = tmp_path / "lama.db"
+    db = open_db(db_file)
+    db.close()
+    # Roll the database back to the first schema (as an older psmctl left it), with one person in it.
+    conn = sqlite3.connect(db_file)
+    first = migrations._migrations[0].name
+    conn.executescript(
+        """
+        DROP TABLE incident_updates; DROP TABLE incidents;
+        DROP TABLE attendance; DROP TABLE trainings; DROP TABLE payment_voids; DROP TABLE payments;
+        CREATE INDEX roles_kelurahan ON roles(kode_kecamatan, kelurahan);
+        INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00');
+        """
+    )
+    conn.execute(f"INSERT INTO volunteers(nik, nama, batch_id) VALUES ('{BUDI}', 'Budi', 1)")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name != ?", [first])
+    conn.commit()
+    conn.close()
+    old = dump(db_file)
+
+    procs = [run("volunteers", "list", "--semua", "--format", "json", db=db_file) for _ in range(10)]
+    results = [(p.wait(timeout=180), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in results] == [0] * 10, results
+    assert all(err == "" for _, err in results), results
+    db = open_db(db_file, create=False)
+    assert migrations.pending(db) == []
+    assert db.execute("SELECT nama FROM volunteers").fetchall() == [("Budi",)]
+    db.close()
+    # One copy, of the database as it was before any migration ran.
+    bak = Path(f"{db_file}.sebelum-migrasi.bak")
+    assert dump(bak) == old
+    leftovers = {p.name for p in tmp_path.iterdir()} - {"lama.db", "lama.db-wal", "lama.db-shm", bak.name}
+    assert leftovers == set()
+
+
+# --- Exit codes of a multi-file command ----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("initialized")
+def test_some_files_landed_is_exit_3_with_a_closing_line(tmp_path: Path, runner: CliRunner) -> None:
+    good = write_roster_xlsx(tmp_path / "baik.xlsx", [roster_row(BUDI, "Budi")])
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 terpotong")
+    r = runner.invoke(app, ["import", "roster", str(good), str(broken)])
+    assert r.exit_code == 3, r.output
+    last = r.stderr.strip().splitlines()[-1]
+    assert "baik.xlsx" in last and "1 berkas sudah masuk" in last
+    # Nothing landed (every file failed, or a dry run): 1, "nothing changed".
+    assert runner.invoke(app, ["import", "roster", str(broken)]).exit_code == 1
+    assert runner.invoke(app, ["import", "roster", str(good), str(broken), "--dry-run"]).exit_code == 1
+
+
+@pytest.mark.usefixtures("initialized")
+def test_a_report_that_cannot_be_written_after_a_commit_is_exit_3(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = write_roster_xlsx(tmp_path / "baik.xlsx", [roster_row(BUDI, "Budi")])
+
+    def full_disk(target: Path, payload: object) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr("psmctl.import_report.write_problem_report", full_disk)
+    r = runner.invoke(app, ["import", "roster", str(good), "--report", str(tmp_path / "masalah.xlsx")])
+    assert r.exit_code == 3, r.output
+    assert "Traceback" not in r.output and "disk penuh" in r.stderr and "masalah.xlsx" in r.stderr
+    assert "baik.xlsx" in r.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "masalah.xlsx").exists()
+
+
+# --- Tiny files that explode, files that are not files ---------------------------------------------------------------
+
+
+def tiny_xlsx(path: Path, cells: list[tuple[str, str]], *, dimension: str | None = None) -> Path:
+    """A minimal, valid .xlsx (a few KB) whose cells sit where the test says, written part by part."""
+    import re
+    import zipfile
+
+    rows: dict[int, list[tuple[str, str]]] = {}
+    for ref, value in cells:
+        rows.setdefault(int(re.sub("[A-Z]", "", ref)), []).append((ref, value))
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>' for ref, v in row) + "</row>"
+        for r, row in sorted(rows.items())
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{pkg}/content-types"><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Daftar" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">{dim}<sheetData>{body}</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+HUGE = [
+    ("XFD1048576", [("A1", "NIK"), ("XFD1048576", "x")], None),  # 512 GB grid: aborted the process (exit 134)
+    ("ALL100000", [("A1", "NIK"), ("ALL100000", "x")], None),  # 3.1 GB, 4.5 s
+    ("lying dimension", [("A1", "NIK"), ("XFD1048576", "x")], "A1:B2"),  # the cells, not the tag, decide
+    ("declared only", [("A1", "NIK")], "A1:XFD1048576"),
+    ("rows out of order", [("ALL100000", "x"), ("A1", "NIK")], None),
+]
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize(("case", "cells", "dimension"), HUGE, ids=[c[0] for c in HUGE])
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_tiny_file_with_a_huge_sheet_is_refused_in_milliseconds(
+    tmp_path: Path,
+    runner: CliRunner,
+    db_path: Path,
+    case: str,
+    cells: list[tuple[str, str]],
+    dimension: str | None,
+    command: list[str],
+) -> None:
+    import resource
+    import time
+
+    bomb = tiny_xlsx(tmp_path / "kecil.xlsx", cells, dimension=dimension)
+    assert bomb.stat().st_size < 3000
+    before = dump(db_path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    r = runner.invoke(app, [*command, str(bomb)])
+    elapsed = time.perf_counter() - t
+    line = one_line(r, 1)
+    assert "import.max_cells" in line and "kecil.xlsx" in line
+    assert elapsed < 1.0  # milliseconds in practice; the unguarded read took seconds or aborted
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KB: no grid was built
+    assert dump(db_path) == before
+
+
+def test_a_real_roster_is_not_refused_by_the_extent_guard(tmp_path: Path) -> None:
+    from psmctl.sheets import check_extent
+
+    path = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    check_extent(path, 25_000_000)  # no exception
+    wide = tiny_xlsx(tmp_path / "lebar.xlsx", [("A1", "NIK"), ("AD5000", "x")])
+    check_extent(wide, 25_000_000)  # 30 columns x 5,000 rows: an ordinary wide roster
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_fifo_is_refused_before_it_is_opened(tmp_path: Path, runner: CliRunner, command: list[str]) -> None:
+    fifo = tmp_path / "daftar.xlsx"
+    os.mkfifo(fifo)
+    r = runner.invoke(app, [*command, str(fifo)])  # before: waited forever for a writer
+    line = one_line(r, 1)
+    assert "bukan berkas biasa" in line
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("target", ["/dev/zero", "folder"])
+def test_a_device_or_folder_as_input_is_one_line(tmp_path: Path, runner: CliRunner, target: str) -> None:
+    path = Path(target) if target.startswith("/") else tmp_path
+    line = one_line(runner.invoke(app, ["import", "roster", str(path)]), 1)
+    assert "bukan berkas biasa" in line or "folder" in line
+
+
+# --- Usage errors: Indonesian, one line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["volunteers", "list", "--format", "pdf"], "bukan salah satu dari"),
+        (["volunteers", "lisst"], "perintah 'lisst' tidak dikenal"),
+        (["payments", "void", "abc"], "bukan bilangan bulat"),
+        (["import", "roster"], "wajib diisi"),
+        (["volunteers", "list", "--bogus"], "opsi --bogus tidak dikenal"),
+        (["volunteers", "list", "extra"], "argumen berlebih"),
+    ],
+)
+def test_usage_errors_are_one_indonesian_line(runner: CliRunner, args: list[str], expected: str) -> None:
+    line = one_line(runner.invoke(app, args), 2)
+    assert expected in line and line.startswith("Galat: ")
+    assert "Usage:" not in line and "Error" not in line and "Invalid value" not in line
+
+
+@pytest.mark.usefixtures("initialized")
+def test_an_unreadable_input_is_one_line_exit_1(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    # Run as root here, so a mode-000 file stays readable: the OS's answer is what is simulated.
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(roster) else real_access(p, mode))
+    line = one_line(runner.invoke(app, ["import", "roster", str(roster)]), 1)
+    assert "psm.xlsx" in line and "tidak bisa dibaca" in line and "is not readable" not in line
+
+
+def test_usage_errors_through_the_entry_point_are_one_line(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "psmctl", "coverage", "due", "--month", "2025-01", "--format", "xml"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PSMCTL_DB": str(tmp_path / "x.db")},
+    )
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "bukan salah satu" in r.stderr
