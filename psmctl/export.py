@@ -226,8 +226,8 @@ def _write_sheet(wb: Any, fmts: _Formats, sheet: Sheet, *, unmask: bool) -> None
 
 def write_workbook(path: Path, sheets: Sequence[Sheet], *, unmask: bool, mode: int) -> None:
     """Write the sheets into one .xlsx at `path`, atomically; byte-identical for the same rows."""
-    with xlsx.atomic_path(path, mode=mode) as tmp:
-        wb = xlsx.new_workbook(tmp, constant_memory=True)
+    with xlsx.atomic_path(path, mode=mode) as tmp, xlsx.work_dir(path) as work:
+        wb = xlsx.new_workbook(tmp, tmpdir=work, constant_memory=True)
         try:
             fmts = _Formats(wb)
             for sheet in sheets:

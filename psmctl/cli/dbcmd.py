@@ -19,14 +19,14 @@ def check(db: DbPath = None) -> None:
 
     Contoh: psmctl db check
     """
-    from psmctl.db import connect, health, schema_version
+    from psmctl.db import connect_readonly, health, schema_version
 
     with reported():
         path = db_path(db)
         if not path.exists():
             render.error(f"database {path} tidak ada; jalankan `psmctl init` dulu")
             raise typer.Exit(1)
-        database = connect(path)
+        database = connect_readonly(path)
         problems = health.check(database)
         counts = health.summary(database)
         version = schema_version(database)

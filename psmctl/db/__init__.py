@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,6 +66,32 @@ def connect(path: Path) -> Database:
     return Database(conn, strict=True, execute_plugins=False)
 
 
+def connect_readonly(path: Path) -> Database:
+    """Open an existing file for reading only: nothing is created, migrated, checkpointed or rolled back.
+
+    `db check` looks at files it does not trust (a backup killed midway, someone else's database): a hot
+    journal beside such a file is left as it is, and SQLite refuses to read it rather than roll it back.
+    """
+    path = Path(path)
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as e:
+        raise PsmctlError(_unreadable(path, e)) from None
+    return Database(conn, strict=True, execute_plugins=False)
+
+
+def _unreadable(path: Path, e: sqlite3.DatabaseError) -> str:
+    if Path(str(path) + "-journal").exists():
+        return (
+            f"{path} punya jurnal yang belum selesai ({path.name}-journal): berkas ini terputus saat ditulis; "
+            "tidak diubah. Pakai cadangan lain"
+        )
+    return f"{path} tidak bisa dibaca sebagai database ({e}); tidak diubah"
+
+
 def open_db(path: Path) -> Database:
     """Open the database, creating it private if needed, and apply pending migrations."""
     db = connect(path)
@@ -112,18 +139,10 @@ def write_tx(db: Database) -> Iterator[Database]:
 
 
 def backup(db: Database, target: Path) -> Path:
-    """Consistent online copy of the database through SQLite's backup API, created 0600."""
-    target = Path(target)
-    if target.exists():
-        target.unlink()
-    _create_private(target)
-    dst = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(dst)
-    finally:
-        dst.close()
-    os.chmod(target, 0o600)
-    return target
+    """Consistent online copy of the database (SQLite backup API), whole or absent, created 0600."""
+    from psmctl.files import copy_database
+
+    return copy_database(db.conn, Path(target))
 
 
 def get_setting(db: Database, key: str) -> str | None:
