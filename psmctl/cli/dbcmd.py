@@ -23,9 +23,6 @@ def check(db: DbPath = None) -> None:
 
     with reported():
         path = db_path(db)
-        if not path.exists():
-            render.error(f"database {path} tidak ada; jalankan `psmctl init` dulu")
-            raise typer.Exit(1)
         database = connect_readonly(path)
         problems = health.check(database)
         counts = health.summary(database)

@@ -19,9 +19,8 @@ from psmctl.cli.common import (
 )
 
 COLUMNS = [
-    ("kecamatan", "Kecamatan"), ("jumlah", "Relawan"), ("aktif", "AKTIF"), ("menunggak", "MENUNGGAK"),
-    ("nonaktif", "NONAKTIF"), ("belum_terdaftar", "Belum terdaftar"), ("belum_pernah_dilatih", "Belum dilatih"),
-    ("jpl_tahun_ini", "JPL tahun ini"),
+    "kecamatan", "jumlah", "aktif", "menunggak", "nonaktif", "belum_terdaftar", "belum_pernah_dilatih",
+    "jpl_tahun_ini",
 ]  # fmt: skip
 
 
@@ -49,11 +48,9 @@ def summary(
     warn_unlisted_holidays(settings, day)
     rows = [*s.per_kecamatan, s.total]
     if fmt == TableOrJson.json:
-        render.print_json([{k: r.get(k) for k, _ in COLUMNS} for r in rows])
+        render.print_json([{k: r.get(k) for k in COLUMNS} for r in rows])
         return
-    right = [label for key, label in COLUMNS if key != "kecamatan"]
-    render.table(f"Ringkasan per {day.isoformat()}", [label for _, label in COLUMNS],
-                 ([r.get(k) for k, _ in COLUMNS] for r in rows), right=right)  # fmt: skip
+    render.emit("table", rows, COLUMNS, title=f"Ringkasan per {day.isoformat()}")
     render.line(
         f"Tunggakan / habis bulan depan: {s.counts['tunggakan']} orang; "
         f"belum pernah dilatih: {s.counts['belum_pernah_dilatih']}"

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import render
+from psmctl import labels, render
 from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, now_iso, open_database, reported
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
@@ -70,8 +70,8 @@ def show(
     render.table(
         "Peran",
         ["Unsur", "Kelurahan", "Kecamatan", "Kode wilayah", "Jabatan", "Status", "Berkas", "Baris"],
-        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"], r["status"],
-          r["source"]["file"], r["source"]["row"]] for r in info["roles"]],
+        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"],
+          labels.status_words(r["status"]), r["source"]["file"], r["source"]["row"]] for r in info["roles"]],
     )  # fmt: skip
     if info["history"]:
         render.table(
@@ -86,9 +86,9 @@ def show(
     if training:
         rows = training.get("rows", [])
         render.table(
-            f"Pelatihan (total {training.get('jpl_total', 0)} JPL)",
+            f"Pelatihan (total {labels.number(training.get('jpl_total', 0))} JPL)",
             ["Tanggal", "Pelatihan", "Jenis", "JPL"],
-            [[t.get("start_date"), t.get("name"), t.get("kind"), t.get("jpl")] for t in rows],
+            [[t.get("start_date"), t.get("name"), labels.kind_name(t.get("kind") or ""), t.get("jpl")] for t in rows],
         )
 
 
