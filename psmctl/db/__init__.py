@@ -109,7 +109,7 @@ def _open(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connec
         conn.close()
         if readonly and Path(f"{path}-journal").exists():
             raise PsmctlError(
-                f"{path} terputus saat ditulis (ada {path.name}-journal yang belum selesai); berkas tidak diubah, "
+                f"{path} terputus saat ditulis (jurnal {path.name}-journal belum selesai); berkas tidak diubah, "
                 "pakai cadangan lain"
             ) from None
         raise PsmctlError(f"{path} bukan database psmctl ({e}); periksa --db / PSMCTL_DB") from None
