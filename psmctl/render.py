@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -40,6 +41,20 @@ def warn(message: str) -> None:
 def note(message: str) -> None:
     """An informative line on stderr (keeps stdout clean for JSON/CSV)."""
     err.print(Text(message), soft_wrap=True, highlight=False)
+
+
+def wrote(what: str, path: Path | str) -> None:
+    """At a terminal, one line on stderr saying what was written and where; silent otherwise (cron, pipes)."""
+    if err.is_terminal:
+        note(f"{what} ditulis ke {Path(path).resolve()}")
+
+
+def migrated(names: Sequence[str], backup: Path | None) -> None:
+    """At a terminal, say that the database was brought up to date and where the copy from before is."""
+    if not err.is_terminal:
+        return
+    copy = f"; salinan sebelum pembaruan: {backup.resolve()}" if backup else ""
+    note(f"Database diperbarui ke skema terbaru ({len(names)} langkah: {', '.join(names)}){copy}")
 
 
 def line(message: str) -> None:

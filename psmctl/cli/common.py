@@ -86,7 +86,7 @@ def open_database(db: Path | None, *, create: bool = False) -> Database:
     path with no database (a typo in --db, a cron job in another folder) fails instead of making an empty one."""
     from psmctl.db import open_db
 
-    return open_db(db_path(db), create=create)
+    return open_db(db_path(db), create=create, on_migrate=render.migrated)
 
 
 def load_settings(database: Database) -> Settings:
@@ -95,6 +95,19 @@ def load_settings(database: Database) -> Settings:
     from psmctl.settings import from_stored
 
     return from_stored(all_settings(database))
+
+
+def office_name(settings: Settings) -> str:
+    """The office as printed on every workbook page: kantor.nama, else 'Dinas Sosial' and the kab/kota, with its
+    code ('Dinas Sosial Kota Kediri (35.71)')."""
+    from psmctl import wilayah
+
+    code = str(settings.get("wilayah.kode_kabkota") or "")
+    place = wilayah.name_of(code) if code else ""
+    office = str(settings.get("kantor.nama") or "") or " ".join(x for x in ("Dinas Sosial", place) if x)
+    if place and place not in office:
+        office += f", {place}"
+    return f"{office} ({code})" if code else office
 
 
 def today() -> date:

@@ -57,4 +57,4 @@ def backup(
             render.error(f"folder {target.parent} tidak ada; buat dulu")
             raise typer.Exit(1)
         do_backup(database, target)
-    render.note(f"Cadangan ditulis: {target} (izin 0600)")
+    render.wrote("Cadangan database (izin 0600)", target)

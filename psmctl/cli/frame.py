@@ -100,7 +100,7 @@ def error_message(text: str) -> str:
         return f"nilai tidak sah{where}: {_value_message(invalid.group(2))}"
     for pattern, template in _ERRORS:
         if pattern.fullmatch(text):
-            return pattern.sub(template, text)
+            return pattern.sub(template, text).replace("Choose from:", "pilih salah satu:")
     return _value_message(text)
 
 

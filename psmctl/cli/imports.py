@@ -137,7 +137,7 @@ def _write_report(report: Path, payload: list[dict[str, Any]]) -> list[str]:
         if message is None:
             raise
         return [f"laporan masalah {report} tidak bisa ditulis: {message}"]
-    render.note(f"Laporan masalah ditulis ke {report}")
+    render.wrote("Laporan masalah impor", report)
     return []
 
 

@@ -151,7 +151,10 @@ def _migration_lock(path: Path) -> Iterator[None]:
         os.close(fd)  # releases the flock
 
 
-def _prepare(db: Database, path: Path, *, migrate: bool) -> None:
+MigrationHook = Callable[[list[str], Path | None], None]
+
+
+def _prepare(db: Database, path: Path, *, migrate: bool, on_migrate: MigrationHook | None = None) -> None:
     """Under the migration lock: WAL mode and, when `migrate`, the pending migrations after one copy of the
     database as it was (`<db>.sebelum-migrasi.bak`). Re-checked under the lock: another process may have done it."""
     if _wal(db) and not (migrate and migrations.pending(db)):
@@ -162,10 +165,13 @@ def _prepare(db: Database, path: Path, *, migrate: bool) -> None:
         if not migrate:
             return
         pending = migrations.pending(db)
+        copy = None
         if pending and migrations.applied(db):
-            backup(db, Path(f"{path}.sebelum-migrasi.bak"))
+            copy = backup(db, Path(f"{path}.sebelum-migrasi.bak"))
         if pending:
             migrations.apply(db)
+            if on_migrate is not None and copy is not None:  # a new database is created, not migrated
+                on_migrate([m.name for m in pending], copy)
 
 
 def _wal(db: Database) -> bool:
@@ -184,12 +190,15 @@ def connect_readonly(path: Path) -> Database:
     return _database(Path(path), create=False, migrate=False, readonly=True)
 
 
-def open_db(path: Path, *, create: bool = True) -> Database:
-    """Open the database and apply pending migrations. The CLI passes create=False for every command but `init`."""
-    return _database(Path(path), create=create, migrate=True)
+def open_db(path: Path, *, create: bool = True, on_migrate: MigrationHook | None = None) -> Database:
+    """Open the database and apply pending migrations. The CLI passes create=False for every command but `init`,
+    and `on_migrate` to say which migrations ran and where the copy from before them is."""
+    return _database(Path(path), create=create, migrate=True, on_migrate=on_migrate)
 
 
-def _database(path: Path, *, create: bool, migrate: bool, readonly: bool = False) -> Database:
+def _database(
+    path: Path, *, create: bool, migrate: bool, on_migrate: MigrationHook | None = None, readonly: bool = False
+) -> Database:
     conn = _open(path, create=create, readonly=readonly)
     # No sqlite-utils plugins: no third-party code runs against the register (and no entry-point scan at start).
     db = Database(conn, strict=True, execute_plugins=False)
@@ -198,7 +207,7 @@ def _database(path: Path, *, create: bool, migrate: bool, readonly: bool = False
         if readonly:
             db.execute("PRAGMA query_only = ON")
         else:
-            _prepare(db, path, migrate=migrate)
+            _prepare(db, path, migrate=migrate, on_migrate=on_migrate)
     except sqlite3.DatabaseError as e:
         db.close()
         raise PsmctlError(f"{path} tidak bisa dibaca sebagai database psmctl ({e}); periksa --db / PSMCTL_DB") from None
