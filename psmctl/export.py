@@ -475,3 +475,13 @@ def hours_group_columns(by: str) -> list[Column]:
     """Columns of the hours report grouped --by kecamatan, kelurahan or unsur."""
     keys = {"kecamatan": [_KEC], "kelurahan": [_KEC, _KEL], "unsur": [_UNSUR]}[by]
     return [*keys, *_GROUP_TAIL]
+
+
+INCIDENTS = [
+    Column("id", "No", 6, "int"), _NIK, _NAMA, Column("kind", "Jenis kejadian", 22),
+    Column("occurred_on", "Tanggal", 12, "date"), Column("occurred_time", "Jam", 7), Column("place", "Tempat", 24),
+    Column("status_kepesertaan", "Status kepesertaan (disimpan)", 17), Column("terlindungi", "Terlindungi", 18),
+    Column("report_deadline", "Batas lapor", 17), Column("reported_on", "Dilaporkan", 12, "date"),
+    Column("status", "Status klaim", 18), Column("claim_limit_on", "Batas klaim", 12, "date"),
+    Column("paid_rupiah", "Dibayar (Rp)", 14, "rupiah"),
+]  # fmt: skip

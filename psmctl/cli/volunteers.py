@@ -57,6 +57,7 @@ def show(
         database = open_database(db)
         info = vol.show(database, nik)
         info["training"] = _training(database, info)
+        info["incidents"] = _incidents(database, info)
     if fmt == TableOrJson.json:
         render.print_json(info)
         return
@@ -82,6 +83,13 @@ def show(
         )  # fmt: skip
     else:
         render.line("Belum ada perubahan sejak pertama diimpor.")
+    if info["incidents"]:
+        render.table(
+            "Kejadian",
+            ["No", "Tanggal", "Jenis", "Status kepesertaan", "Terlindungi", "Status klaim", "Dibayar"],
+            [[i["id"], i["occurred_on"], i["kind"], i["status_kepesertaan"], i["terlindungi"], i["status"],
+              render.rupiah(i["paid_rupiah"]) if i["paid_rupiah"] is not None else ""] for i in info["incidents"]],
+        )  # fmt: skip
     training = info.get("training")
     if training:
         rows = training.get("rows", [])
@@ -90,6 +98,14 @@ def show(
             ["Tanggal", "Pelatihan", "Jenis", "JPL"],
             [[t.get("start_date"), t.get("name"), labels.kind_name(t.get("kind") or ""), t.get("jpl")] for t in rows],
         )
+
+
+def _incidents(database: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
+    """The person's incidents with the verdict stored for each (`psmctl incident`)."""
+    from psmctl import incident_register
+    from psmctl.cli.incident import now
+
+    return incident_register.for_volunteer(database, info["nik"], now=now())
 
 
 def _training(database: Any, info: dict[str, Any]) -> dict[str, Any] | None:

@@ -72,10 +72,18 @@ def _refuse_path(path: Path, *, create: bool) -> None:
         raise PsmctlError(f"database {path} kosong (0 byte); buat database baru di sana dengan `psmctl init`")
 
 
+def _has_rows(conn: sqlite3.Connection) -> bool:
+    names = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if migrations.migrations_table not in names:
+        return False
+    return conn.execute(f"SELECT 1 FROM {migrations.migrations_table} LIMIT 1").fetchone() is not None
+
+
 def _what_is(conn: sqlite3.Connection) -> str:
     """'psmctl', 'blank' (no tables: a new file) or 'foreign' (another program's SQLite file), by reading only."""
     names = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-    if not names:
+    if names <= {migrations.migrations_table} and not _has_rows(conn):
+        # Another `psmctl init` has created the migrations table and is inside its first migration: still blank.
         return "blank"
     if migrations.migrations_table in names:
         sql = f"SELECT 1 FROM {migrations.migrations_table} WHERE migration_set = ? LIMIT 1"
