@@ -20,6 +20,7 @@ from typer.exceptions import Abort, TyperException
 from psmctl import __version__, render
 from psmctl.cli import (
     attendance,
+    budget,
     config,
     coverage,
     dbcmd,
@@ -28,6 +29,7 @@ from psmctl.cli import (
     incident,
     payments,
     rates,
+    report,
     summary,
     training,
     volunteers,
@@ -143,6 +145,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(volunteers.app, name="volunteers")
 app.add_typer(payments.app, name="payments")
 app.add_typer(coverage.app, name="coverage")
+coverage.app.command("budget")(budget.budget)
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
@@ -150,6 +153,7 @@ app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
 export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 
