@@ -378,7 +378,7 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         masking_fact(unmask),
         ("Versi psmctl", __version__),
         ("Versi tabel iuran", s.rates_version),
-        ("Status iuran", "RULES.md §5.4, dinilai dengan pembayaran yang tercatat s.d. tanggal acuan"),
+        ("Status iuran", "docs/rules.md, dinilai dengan pembayaran yang tercatat s.d. tanggal acuan"),
         ("Belum pernah dilatih", "TRN-04: tidak ada pembinaan/bimtek/diklat (hadir/lulus) s.d. tanggal acuan"),
         ("JPL tahun ini", f"TRN-06: pelatihan yang selesai 1 Januari {s.as_of.year} s.d. tanggal acuan"),
     ]
