@@ -1,4 +1,4 @@
-"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (RULES.md §3, §9).
+"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (docs/rules.md).
 
 `parse_file` reads a file and returns accepted rows plus a report per sheet, touching no database; a file-level
 failure (corrupt, no sheet with NIK and NAMA columns) raises InputError. `import_file` then writes one file in one

@@ -1,4 +1,4 @@
-"""Kemendagri region codes (kode wilayah) and loose matching of region names (RULES.md §8).
+"""Kemendagri region codes (kode wilayah) and loose matching of region names (docs/rules.md).
 
 Data: data/wilayah.csv (current codes down to desa/kelurahan) and data/kode_wilayah_sampai_kecamatan_historis.csv
 (every provinsi/kab-kota/kecamatan code of the 2016-2025 editions), from the MIT-licensed cahyadsn/wilayah dataset
