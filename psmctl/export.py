@@ -242,8 +242,8 @@ def _write_rows(ws: Any, fmts: _Formats, b: Block, row: int, *, unmask: bool, sp
 def write_workbook(path: Path, sheets: Sequence[Sheet], *, unmask: bool, mode: int, title: str | None = None) -> None:
     """Write the sheets into one .xlsx at `path`, atomically; byte-identical for the same rows. Every sheet
     prints on A4 landscape, one page wide, with `title` (office, kab/kota, as-of date) on top of every page."""
-    with xlsx.atomic_path(path, mode=mode) as tmp:
-        wb = xlsx.new_workbook(tmp, constant_memory=True)
+    with xlsx.atomic_path(path, mode=mode) as tmp, xlsx.work_dir(path) as work:
+        wb = xlsx.new_workbook(tmp, tmpdir=work, constant_memory=True)
         try:
             fmts = _Formats(wb)
             for sheet in sheets:
