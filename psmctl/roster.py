@@ -311,7 +311,11 @@ class _SheetParser:
         self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
         self.phone_min = int(settings.get("import.phone_min_digits"))
         self.titles = _title_defaults(sheet.rows, header.row_index)
-        self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
+        self.regions = _Regions(
+            wilayah.office_scope(
+                str(settings.get("wilayah.kode_kabkota") or ""), str(settings.get("wilayah.kode_provinsi") or "")
+            )
+        )
         self.default_unsur = str(settings.get("roster.default_unsur"))
         self.n_warnings = 0
         rest = [sheet.rest.width] if sheet.rest else []
