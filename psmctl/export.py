@@ -296,6 +296,8 @@ TUNGGAKAN = [
     Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("unsur", "Unsur", 9),
     Column("kecamatan", "Kecamatan", 16), Column("kelurahan", "Kelurahan", 18), Column("status", "Status", 12),
     Column("bulan_tunggakan", "Bulan tertunggak", 22), Column("tunggakan_rupiah", "Tunggakan (Rp)", 14, "rupiah"),
+    Column("bulan_kurang_bayar", "Bulan kurang bayar", 18),
+    Column("kurang_bayar_rupiah", "Kurang bayar (Rp)", 14, "rupiah"),
     Column("iuran_bulan_ini_rupiah", "Iuran bulan ini (Rp)", 14, "rupiah"),
     Column("jatuh_tempo", "Jatuh tempo", 12, "date"),
     Column("harus_dibayar_rupiah", "Harus dibayar (Rp)", 14, "rupiah"),
@@ -412,6 +414,7 @@ DUE = [
     _NIK, _NAMA, _KEL, _UNSUR, Column("status", "Status", 17), Column("segment", "Segmen", 8),
     Column("funding", "Sumber dana", 10), Column("due_on", "Jatuh tempo", 12, "date"),
     *(Column(f"{p.lower()}_rupiah", f"{p} (Rp)", 12, "rupiah") for p in ("JKK", "JKM", "JHT", "JP")),
+    Column("kurang_bayar_rupiah", "Kurang bayar (Rp)", 13, "rupiah"),
     Column("total_rupiah", "Jumlah (Rp)", 13, "rupiah"), Column("will_lapse", "Berakhir bila tidak dibayar", 12),
 ]  # fmt: skip
 TRAINING = {

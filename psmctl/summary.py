@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import attendance, coverage, payments, rates
+from psmctl import attendance, coverage, coverage_reports, payments, rates
 from psmctl.db import snapshot
 from psmctl.settings import Settings
 from psmctl.training import to_jpl
@@ -158,11 +158,17 @@ class Standing:
     lapse_on: date | None
     due_rupiah: int | None  # the current month's iuran when MENUNGGAK
     due_on: date | None
+    shortfall: tuple[tuple[str, int], ...] = ()  # months paid short of the rate table (IUR-17): month, rupiah owed
 
     @property
     def arrears_rupiah(self) -> int:
         """Total arrears (COV-14)."""
         return sum(a for _, a in self.arrears)
+
+    @property
+    def shortfall_rupiah(self) -> int:
+        """Total still owed on months paid short (IUR-17)."""
+        return sum(a for _, a in self.shortfall)
 
 
 def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: coverage.Rules) -> Standing:
@@ -178,27 +184,22 @@ def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: cover
     )
     return Standing(
         c.status, c.masa_iur_bulan, covered, c.arrears, c.lapse_on,
-        due.amount.total_rupiah if due is not None else None, due.due_on if due is not None else None,
+        due.total_rupiah if due is not None else None, due.due_on if due is not None else None, c.shortfall,
     )  # fmt: skip
 
 
 def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settings: Settings) -> dict[int, Standing]:
     """Coverage of each volunteer on as_of (ledger known on as_of), with the current month's iuran when unpaid.
 
-    `standing_of` runs once per distinct payment history (payments.ledgers_by_history): people with the same
-    history share one Standing object.
+    Through the one coverage path (coverage_reports.Histories): `standing_of` runs once per distinct payment
+    history and people with the same history share one Standing object.
     """
     rules = payments.rules_from(settings)
     ids = sorted(set(volunteer_ids))
-    out: dict[int, Standing] = {}
-    for group, ledger in payments.ledgers_by_history(db, ids):
-        one = standing_of(ledger, as_of=as_of, rules=rules)
-        for vid in group:
-            out[vid] = one
-    never_paid = standing_of([], as_of=as_of, rules=rules)
-    for vid in ids:
-        out.setdefault(vid, never_paid)
-    return out
+    standing = coverage_reports.Histories(db, ids if len(ids) < 50_000 else None).each(
+        lambda ledger: standing_of(ledger, as_of=as_of, rules=rules)
+    )
+    return {vid: standing(vid) for vid in ids}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def _owing(
         vid = int(r["volunteer_id"])
         c = st[vid]
         ends_next = c.lapse_on is not None and first <= c.lapse_on <= last
-        if vid in seen or not (c.status == "MENUNGGAK" or ends_next):
+        if vid in seen or not (c.status == "MENUNGGAK" or ends_next or c.shortfall):
             continue
         seen.add(vid)  # money is owed once per person, whatever the number of unsur
         yield r, c, ends_next
@@ -258,18 +259,21 @@ def _owing(
 def tunggakan_rows(
     roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date
 ) -> Iterator[dict[str, Any]]:
-    """Tunggakan: each person MENUNGGAK on as_of or whose membership ends next month, with what to pay."""
+    """Tunggakan: each person MENUNGGAK on as_of, paid short (IUR-17) or whose membership ends next month, with what
+    to pay: arrears (COV-14) + shortfalls + this month's iuran when it is not among the arrears yet."""
     month = month_of(as_of)
     for r, c, ends_next in _owing(roles, st, as_of):
         months = [m for m, _ in c.arrears]
-        this_month = c.due_rupiah or 0
+        short_months = [m for m, _ in c.shortfall]
+        this_month = 0 if month in months or month in short_months else c.due_rupiah or 0
         yield (
             {
                 "nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
                 "kelurahan": r["kelurahan"], "status": status_label(c.status),
                 "bulan_tunggakan": ", ".join(months), "tunggakan_rupiah": c.arrears_rupiah,
-                "iuran_bulan_ini_rupiah": this_month, "jatuh_tempo": c.due_on,
-                "harus_dibayar_rupiah": c.arrears_rupiah + (0 if month in months else this_month),
+                "bulan_kurang_bayar": ", ".join(short_months), "kurang_bayar_rupiah": c.shortfall_rupiah,
+                "iuran_bulan_ini_rupiah": c.due_rupiah or 0, "jatuh_tempo": c.due_on,
+                "harus_dibayar_rupiah": c.arrears_rupiah + c.shortfall_rupiah + this_month,
                 "berakhir_pada": c.lapse_on, "berakhir_bulan_depan": "ya" if ends_next else "tidak",
             }
         )  # fmt: skip
@@ -413,7 +417,7 @@ def coverage_rows(
     kecamatan: str | None = None,
 ) -> list[dict[str, Any]]:
     """`coverage status` flattened: status, masa iur and covered-until per programme (ledger known on as_of)."""
-    report = payments.status_report(
+    report = coverage_reports.status_report(
         db, as_of=as_of, known_on=as_of, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
     )
     rows = []
@@ -430,7 +434,9 @@ def coverage_rows(
 @snapshot
 def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> list[dict[str, Any]]:
     """`coverage due`: who must be paid for a month and how much per programme."""
-    people: list[dict[str, Any]] = payments.due_report(db, month=month, as_of=as_of, settings=settings)["people"]
+    people: list[dict[str, Any]] = coverage_reports.due_report(db, month=month, as_of=as_of, settings=settings)[
+        "people"
+    ]
     return [{**p, "status": status_label(str(p["status"])), "will_lapse": "ya" if p["will_lapse"] else "tidak"}
             for p in people]  # fmt: skip
 

@@ -12,7 +12,7 @@ from psmctl import attendance, payments, roster, summary
 from psmctl.settings import Settings
 
 AS_OF = dt.date(2025, 6, 20)
-NOW = "2025-06-20T09:00:00+07:00"
+NOW = "2026-12-04T09:00:00+07:00"
 SETTINGS = Settings({"wilayah.kode_kabkota": "35.71"})
 FORMULA = '=HYPERLINK("http://x","klik")'
 
