@@ -33,6 +33,7 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
             [("Berkas", 28), ("Lembar", 16), ("Baris", 7), ("Kolom", 18), ("Nilai", 24), ("Tingkat", 16),
              ("Kode", 24), ("Keterangan", 70)],
             problems,
+            title="Laporan masalah impor: satu baris per masalah, untuk diperbaiki kelurahan",
         )  # fmt: skip
         write_table(
             wb,
@@ -40,6 +41,7 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
             [("Berkas", 28), ("Lembar", 16), ("Dibaca", 9), ("Baru", 8), ("Berubah", 9), ("Tetap", 8),
              ("Ditolak", 9), ("Peringatan", 11), ("Dilewati", 9)],
             summary,
+            title="Laporan masalah impor: ringkasan per berkas dan lembar",
         )  # fmt: skip
         wb.close()
     return target

@@ -13,11 +13,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from psmctl import labels
 
 out = Console(soft_wrap=False)
 if not out.is_terminal and not os.environ.get("COLUMNS"):
@@ -40,6 +43,20 @@ def note(message: str) -> None:
     err.print(Text(message), soft_wrap=True, highlight=False)
 
 
+def wrote(what: str, path: Path | str) -> None:
+    """At a terminal, one line on stderr saying what was written and where; silent otherwise (cron, pipes)."""
+    if err.is_terminal:
+        note(f"{what} ditulis ke {Path(path).resolve()}")
+
+
+def migrated(names: Sequence[str], backup: Path | None) -> None:
+    """At a terminal, say that the database was brought up to date and where the copy from before is."""
+    if not err.is_terminal:
+        return
+    copy = f"; salinan sebelum pembaruan: {backup.resolve()}" if backup else ""
+    note(f"Database diperbarui ke skema terbaru ({len(names)} langkah: {', '.join(names)}){copy}")
+
+
 def line(message: str) -> None:
     """A plain line on stdout, for the human reader."""
     out.print(Text(message), soft_wrap=True, highlight=False)
@@ -47,10 +64,7 @@ def line(message: str) -> None:
 
 def rupiah(amount: int | None) -> str:
     """Rp16.800 formatting, for humans only."""
-    if amount is None:
-        return "-"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
+    return labels.rupiah(amount)
 
 
 def _plain(value: Any) -> Any:
@@ -87,30 +101,77 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream: An
         w.writerow([csv_safe(row.get(c)) for c in columns])
 
 
+def _cell(value: Any) -> str:
+    """A cell of a table whose columns are already labelled: Ya/Tidak, 16 or 11,5, ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return labels.yes_no(value)
+    if isinstance(value, float):
+        return labels.number(value)
+    return str(_plain(value))
+
+
 def table(
     title: str | None,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
     right: Sequence[str] = (),
+    no_wrap: Sequence[str] = (),
 ) -> None:
-    """A rich table on stdout."""
+    """A rich table on stdout; cells in `no_wrap` columns stay on one line."""
     t = Table(title=title, title_justify="left")
     for c in columns:
-        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
+        t.add_column(c, justify="right" if c in right else "left", overflow="fold", no_wrap=c in no_wrap)
     for r in rows:
-        t.add_row(*("" if v is None else str(_plain(v)) for v in r))
+        t.add_row(*(_cell(v) for v in r))
     out.print(t)
 
 
+def fit_columns(keys: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> list[str]:
+    """The columns that fit in `width` characters: drop labels.DROP_FIRST columns, earliest first, until the
+    columns that must not wrap (NIK, dates, money) at full width and the others at up to 14 characters fit."""
+    kept = list(keys)
+
+    def need(k: str) -> int:
+        i = keys.index(k)
+        full = max([len(labels.header(k).split()[0]), *(len(r[i]) for r in cells)] or [1])
+        return full if labels.no_wrap(k) else min(full, 14)
+
+    def total() -> int:
+        return sum(need(k) + 3 for k in kept) + 1
+
+    for k in labels.DROP_FIRST:
+        if total() <= width:
+            break
+        if k in kept and len(kept) > 2:
+            kept.remove(k)
+    return kept
+
+
+def screen_table(title: str | None, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """File rows as the admin reads them: headers and values from labels.py, narrow terminals drop columns."""
+    cells = [[labels.value(k, r.get(k)) for k in keys] for r in rows]
+    kept = fit_columns(keys, cells, out.width)
+    idx = [keys.index(k) for k in kept]
+    heads = [labels.header(k) for k in kept]
+    right = [labels.header(k) for k in kept if any(labels.is_number(k, r.get(k)) for r in rows[:50])]
+    nowrap = [labels.header(k) for k in kept if labels.no_wrap(k)]
+    table(title, heads, ([row[i] for i in idx] for row in cells), right=right, no_wrap=nowrap)
+    dropped = [labels.header(k) for k in keys if k not in kept]
+    if dropped:
+        line(f"Kolom tidak ditampilkan karena layar sempit: {', '.join(dropped)} (lihat --format csv).")
+
+
 def emit(fmt: str, rows: list[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
-    """Print rows as a table, CSV or JSON according to --format."""
+    """Print rows as a table, CSV or JSON according to --format (CSV/JSON: file keys and raw values)."""
     if fmt == "json":
         print_json(rows)
     elif fmt == "csv":
         write_csv(rows, columns)
     else:
-        table(title, columns, ([r.get(c) for c in columns] for r in rows))
+        screen_table(title, rows, columns)
 
 
 ProgressFn = Callable[[int, int], None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +62,26 @@ def new_workbook(path: Path, *, constant_memory: bool = False) -> Any:
     return wb
 
 
+PAPER_A4 = 9
+FOOTER = "&LDicetak dari psmctl&RHalaman &P dari &N"  # page numbers on every printed page
+
+
+def print_setup(ws: Any, *, title: str | None, header_rows: tuple[int, int] | None, breaks: Sequence[int] = ()) -> None:
+    """How a sheet prints: A4 landscape, all columns on one page width, the header row(s) repeated on every
+    page, the title (office, kab/kota, as-of date) at the top of every page and page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages long as the rows need
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    if title:
+        ws.set_header("&L&B" + title.replace("&", "&&"))
+    ws.set_footer(FOOTER)
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
+    if breaks:
+        ws.set_h_pagebreaks(list(breaks))
+
+
 def discard(wb: Any) -> None:
     """Give up on a workbook that failed midway: close and remove its streamed row files (constant_memory)."""
     for ws in wb.worksheets():
@@ -82,9 +102,11 @@ def write_table(
     *,
     formats: dict[int, Any] | None = None,
     on_row: Callable[[int], None] | None = None,
+    title: str | None = None,
 ) -> Any:
-    """One sheet: bold frozen header, set widths, rows written cell by cell with explicit types."""
+    """One sheet: bold frozen header, set widths, rows written cell by cell with explicit types; prints well."""
     ws = wb.add_worksheet(name)
+    print_setup(ws, title=title, header_rows=(0, 0))
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for c, (label, width) in enumerate(columns):
         ws.write_string(0, c, label, bold)

@@ -40,5 +40,14 @@ def db(db_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def initialized(db_path: Path) -> Path:
+    """The database at PSMCTL_DB, made as `psmctl init` makes it (every other command refuses a missing one)."""
+    from psmctl.db import open_db
+
+    open_db(db_path).close()
+    return db_path
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

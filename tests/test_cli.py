@@ -20,6 +20,9 @@ from typer.testing import CliRunner
 from builders import cli_commands, make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
 from psmctl.cli import app
 
+# Every command but `init` refuses a database that does not exist yet: each test starts from an initialised one.
+pytestmark = pytest.mark.usefixtures("initialized")
+
 BUDI = make_nik(born=dt.date(1990, 8, 17), serial=101)
 SITI = make_nik(born=dt.date(1985, 2, 1), female=True, serial=102)
 
@@ -177,8 +180,9 @@ def test_bad_file_gives_one_line_exit_1_and_unchanged_db(
 
 def test_no_traceback_and_no_nik_on_stderr_for_a_failing_file(tmp_path: Path, roster_file: Path) -> None:
     db = tmp_path / "t.db"
+    assert cli("init", env={"PSMCTL_DB": str(db)}).returncode == 0
     r = cli("import", "roster", str(roster_file), str(tmp_path / "hilang.xlsx"), env={"PSMCTL_DB": str(db)})
-    assert r.returncode == 1
+    assert r.returncode == 3  # the first file landed: not "nothing changed"
     assert "Traceback" not in r.stderr + r.stdout
     assert not re.search(r"\d{16}", r.stderr)
     assert "hilang.xlsx" in r.stderr
@@ -240,8 +244,16 @@ def test_db_option_beats_environment(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["--db", str(other), "init"]).exit_code == 0
     assert other.exists()
     third = tmp_path / "ketiga.db"
-    assert runner.invoke(app, ["config", "show", "--db", str(third)]).exit_code == 0
+    assert runner.invoke(app, ["init", "--db", str(third)]).exit_code == 0
     assert third.exists()
+    r = runner.invoke(app, ["config", "set", "import.phone_min_digits", "8", "--db", str(third)])
+    assert r.exit_code == 0, r.output
+
+    def changed(*args: str) -> list[str]:
+        rows = json.loads(runner.invoke(app, [*args, "config", "show", "--format", "json"]).stdout)
+        return [row["key"] for row in rows if row["diubah"]]
+
+    assert changed("--db", str(other)) == [] and changed("--db", str(third)) == ["import.phone_min_digits"]
 
 
 def test_retire_missing_says_how_to_undo_and_reimport_undoes_it(runner: CliRunner, tmp_path: Path) -> None:

@@ -19,6 +19,9 @@ from typer.testing import CliRunner
 from psmctl.cli import app
 from psmctl.db import set_setting
 
+# Every command but `init` refuses a database that does not exist yet: each test starts from an initialised one.
+pytestmark = pytest.mark.usefixtures("initialized")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

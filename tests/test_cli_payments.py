@@ -16,6 +16,9 @@ from typer.testing import CliRunner
 from psmctl.cli import app
 from tests.test_payments import NIK_A, NIK_B, NIK_UNKNOWN, _rows, add_volunteer, write_csv
 
+# Every command but `init` refuses a database that does not exist yet: each test starts from an initialised one.
+pytestmark = pytest.mark.usefixtures("initialized")
+
 
 @pytest.fixture
 def reg(db: Database) -> Database:
@@ -49,7 +52,7 @@ def test_record_then_check_json(reg: Database, runner: CliRunner) -> None:
     }
     assert "mulai 2025-03-20" in data["programs"]["JKK"]["reason"]
     code, out, _ = run(runner, "coverage", "check", NIK_A, "--on", "2025-03-25")
-    assert code == 0 and "AKTIF" in out and "K-1" in out
+    assert code == 0 and ": Aktif" in out and "K-1" in out
 
 
 def test_record_without_yes_and_without_terminal_refuses(reg: Database, runner: CliRunner) -> None:

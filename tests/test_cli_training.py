@@ -18,6 +18,9 @@ from typer.testing import CliRunner
 
 from psmctl.cli import app
 
+# Every command but `init` refuses a database that does not exist yet: each test starts from an initialised one.
+pytestmark = pytest.mark.usefixtures("initialized")
+
 ANI = "3571015708900002"
 BUDI = "3571011708900001"
 CICI = "3571024101950003"
@@ -217,7 +220,7 @@ def test_hours_report_per_volunteer_and_per_group(runner: CliRunner, reg: Databa
         ("Mojoroto", "0.0", "1", "16.0"),
     ]
     table = run(runner, "training", "report", "hours", "--from", "2025-01-01", "--to", "2025-12-31", "--by", "unsur")
-    assert "Jumlah: 3 orang, 1 dilatih, 16.0 JPL" in table.stdout
+    assert "Jumlah: 3 orang, 1 dilatih, 16 JPL" in table.stdout
     bad = run(runner, "training", "report", "hours", "--from", "2025-12-31", "--to", "2025-01-01")
     assert bad.exit_code == 1 and "sebelum --from" in bad.stderr
 

@@ -1,7 +1,8 @@
 """psmctl's command line: a thin typer app. Options in, one domain call, render out.
 
-Only this package reads the clock, the environment and decides exit codes:
-0 success, 1 the command failed and changed nothing, 2 wrong usage, 70 internal error.
+Only this package reads the clock, the environment and decides exit codes (cli/common.py, EXIT_*): 0 success,
+1 the command failed and changed nothing, 2 wrong usage, 3 some files of a multi-file command landed and others
+failed, 70 internal error.
 """
 
 from __future__ import annotations
@@ -22,13 +23,26 @@ from psmctl.cli import (
     dbcmd,
     export,
     imports,
+    incident,
     payments,
     rates,
     summary,
     training,
     volunteers,
 )
-from psmctl.cli.common import DbPath, GlobalDbPath, db_path, open_database, reported, state
+from psmctl.cli.common import (
+    EXIT_FAILED,
+    DbPath,
+    GlobalDbPath,
+    db_path,
+    failure_line,
+    open_database,
+    reported,
+    state,
+)
+from psmctl.cli.frame import install as _install_frame
+
+_install_frame()  # help and usage errors in Indonesian, before any command is built
 
 HELP = """Register relawan sosial (PSM, TKSK, Tagana, TRC, ...), pelatihan, dan iuran BPJS Ketenagakerjaan
 dalam satu berkas database SQLite.
@@ -85,8 +99,8 @@ def init(
 
     with reported():
         path = db_path(db)
-        existed = path.exists()
-        database = open_database(db)
+        existed = path.exists() and path.stat().st_size > 0
+        database = open_database(db, create=True)
         if kabkota:
             code = wilayah.kabkota_code(kabkota)
             set_setting(database, "wilayah.kode_kabkota", f'"{code}"')
@@ -101,7 +115,9 @@ app.add_typer(coverage.app, name="coverage")
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
+app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
+export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
@@ -121,9 +137,13 @@ def main() -> None:
     except KeyboardInterrupt:
         render.error("dihentikan oleh pengguna; tidak ada yang berubah pada berkas yang sedang diimpor")
         sys.exit(130)
-    except Exception:
+    except Exception as e:
         if os.environ.get("PSMCTL_DEBUG"):
             raise
+        message = failure_line(e)  # an OS error outside a command's own handling (a full disk mid-output)
+        if message is not None:
+            render.error(message)
+            sys.exit(EXIT_FAILED)
         render.error("kesalahan internal; jalankan lagi dengan PSMCTL_DEBUG=1 untuk rinciannya")
         sys.exit(70)
 

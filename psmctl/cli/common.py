@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -80,11 +81,12 @@ def db_path(db: Path | None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-def open_database(db: Path | None) -> Database:
-    """Open (and migrate) the database named by the options."""
+def open_database(db: Path | None, *, create: bool = False) -> Database:
+    """Open (and migrate) the database named by the options. Only `init` passes create: any other command on a
+    path with no database (a typo in --db, a cron job in another folder) fails instead of making an empty one."""
     from psmctl.db import open_db
 
-    return open_db(db_path(db))
+    return open_db(db_path(db), create=create, on_migrate=render.migrated)
 
 
 def load_settings(database: Database) -> Settings:
@@ -93,6 +95,19 @@ def load_settings(database: Database) -> Settings:
     from psmctl.settings import from_stored
 
     return from_stored(all_settings(database))
+
+
+def office_name(settings: Settings) -> str:
+    """The office as printed on every workbook page: kantor.nama, else 'Dinas Sosial' and the kab/kota, with its
+    code ('Dinas Sosial Kota Kediri (35.71)')."""
+    from psmctl import wilayah
+
+    code = str(settings.get("wilayah.kode_kabkota") or "")
+    place = wilayah.name_of(code) if code else ""
+    office = str(settings.get("kantor.nama") or "") or " ".join(x for x in ("Dinas Sosial", place) if x)
+    if place and place not in office:
+        office += f", {place}"
+    return f"{office} ({code})" if code else office
 
 
 def today() -> date:
@@ -127,23 +142,78 @@ def parse_date_option(value: str | None, name: str) -> date | None:
     raise typer.Exit(2)
 
 
+# Exit codes (README "For scripts and cron" has the same table).
+EXIT_OK = 0
+EXIT_FAILED = 1  # the command failed and changed nothing
+EXIT_USAGE = 2  # wrong usage: an option or argument that cannot be used
+EXIT_PARTIAL = 3  # a multi-file command changed some files and failed others; the closing line names what landed
+EXIT_BUG = 70  # internal error: a bug in psmctl
+
+_OS_ADVICE = {
+    errno.EACCES: "izin ditolak; periksa hak akses berkas/folder itu atau jalankan sebagai pengguna yang berhak",
+    errno.EPERM: "izin ditolak; periksa hak akses berkas/folder itu atau jalankan sebagai pengguna yang berhak",
+    errno.EROFS: "sistem berkas hanya-baca; pilih folder lain yang bisa ditulis",
+    errno.ENOSPC: "disk penuh; kosongkan ruang disk lalu jalankan lagi",
+    errno.EDQUOT: "kuota disk habis; kosongkan ruang lalu jalankan lagi",
+    errno.ENAMETOOLONG: "nama berkas terlalu panjang; pakai nama atau folder yang lebih pendek",
+    errno.ENOENT: "berkas atau folder tidak ada; periksa jalurnya",
+    errno.ENOTDIR: "bagian jalur itu bukan folder; periksa jalurnya",
+    errno.EISDIR: "itu folder, bukan berkas; beri nama berkas",
+    errno.EFBIG: "berkas terlalu besar untuk sistem berkas ini",
+    errno.EIO: "kesalahan baca/tulis perangkat (disk rusak atau terlepas?)",
+}
+
+# SQLite reports OS trouble as text, not errno: the phrases that name what the admin can fix.
+_SQLITE_ADVICE = (
+    ("readonly", "database hanya bisa dibaca (izin berkas atau folder, atau disk hanya-baca); periksa hak tulis"),
+    ("disk is full", "disk penuh; kosongkan ruang disk lalu jalankan lagi; database tidak berubah"),
+    ("unable to open", "berkas database atau foldernya tidak bisa dibuka; periksa hak akses folder database"),
+    ("disk i/o error", "kesalahan baca/tulis disk pada database (izin, ruang disk, atau disk rusak); jalankan lagi"),
+    ("locked", "database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi"),
+    ("busy", "database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi"),
+)
+
+
+def os_error_line(e: OSError) -> str:
+    """One Indonesian line for an OS error on any file psmctl reads or writes: which file and what to do."""
+    where = e.filename if e.filename is not None else None
+    advice = _OS_ADVICE.get(e.errno or 0, f"{e.strerror or e}")
+    return f"{where}: {advice}" if where else advice
+
+
+def failure_line(e: BaseException) -> str | None:
+    """The one line for a failure the admin can act on, or None for a bug (the caller lets it through)."""
+    import xlsxwriter.exceptions as xe
+
+    if isinstance(e, PsmctlError):
+        return str(e)
+    if isinstance(e, xe.FileCreateError) and e.args and isinstance(e.args[0], OSError):
+        return os_error_line(e.args[0])
+    if isinstance(e, OSError):
+        return os_error_line(e)
+    if isinstance(e, sqlite3.OperationalError):
+        text = str(e).lower()
+        for phrase, advice in _SQLITE_ADVICE:
+            if phrase in text:
+                return advice
+        return f"database tidak bisa dipakai: {e}; jalankan `psmctl db check`"
+    if isinstance(e, sqlite3.DatabaseError):
+        return f"database rusak atau bukan database psmctl: {e}; jalankan `psmctl db check`"
+    return None
+
+
 @contextmanager
 def reported() -> Iterator[None]:
-    """Turn the domain's errors into one line on stderr and exit 1; nothing else escapes as a traceback."""
+    """Turn the domain's errors and OS errors into one line on stderr and exit 1; nothing else escapes as a
+    traceback. Inside, a write either committed or rolled back whole, so exit 1 means nothing changed."""
     try:
         yield
-    except PsmctlError as e:
-        render.error(str(e))
-        raise typer.Exit(1) from None
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            render.error("database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi")
-        else:
-            render.error(f"database tidak bisa dipakai: {e}; jalankan `psmctl db check`")
-        raise typer.Exit(1) from None
-    except sqlite3.DatabaseError as e:
-        render.error(f"database rusak atau bukan database psmctl: {e}; jalankan `psmctl db check`")
-        raise typer.Exit(1) from None
+    except Exception as e:
+        message = failure_line(e)
+        if message is None:
+            raise
+        render.error(message)
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def warn_unlisted_holidays(settings: Settings, *days: date) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import render
+from psmctl import labels, render
 from psmctl.cli.common import (
     DbPath,
     Format,
@@ -54,11 +54,12 @@ def check(
     if fmt == TableOrJson.json:
         render.print_json(result)
         return
-    detail = f" ({result['status_detail']})" if result["status_detail"] else ""
-    render.line(f"{result['nama']} pada {result['on']}: {result['status']}{detail}")
+    status = labels.status_words(result["status"], result["status_detail"])
+    render.line(f"{result['nama']} pada {result['on']}: {status}")
     if result["membership_start"]:
         lapse = f", berakhir {result['lapse_on']} bila tidak dibayar lagi" if result["lapse_on"] else ""
-        render.line(f"Kepesertaan sejak {result['membership_start']} (dasar: {result['start_basis']}){lapse}")
+        basis = labels.BASIS_WORDS.get(result["start_basis"], result["start_basis"])
+        render.line(f"Kepesertaan sejak {result['membership_start']} (dasar: {basis}){lapse}")
     rows = []
     for p in PROGS:
         pc = result["programs"][p]
@@ -68,9 +69,7 @@ def check(
             evidence = f"{pay['month']} dibayar {pay['paid_on']} {render.rupiah(pay['amount_rupiah'])}"
             evidence += f" ref {pay['reference']}" if pay["reference"] else ""
         # A day without cover shows no Dari/Sampai: when cover starts again is said in words (issue 21).
-        rows.append(
-            [p, "YA" if pc["covered"] else "TIDAK", pc["covered_from"], pc["covered_to"], evidence, pc["reason"]]
-        )
+        rows.append([p, pc["covered"], pc["covered_from"], pc["covered_to"], evidence, pc["reason"]])
     render.table(None, ["Program", "Terlindungi", "Dari", "Sampai", "Pembayaran", "Alasan"], rows)
     again = sorted({pc["covered_again_from"] for pc in result["programs"].values() if pc["covered_again_from"]})
     if again and not any(result["programs"][p]["covered"] for p in PROGS):

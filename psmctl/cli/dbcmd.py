@@ -23,10 +23,7 @@ def check(db: DbPath = None) -> None:
 
     with reported():
         path = db_path(db)
-        if not path.exists():
-            render.error(f"database {path} tidak ada; jalankan `psmctl init` dulu")
-            raise typer.Exit(1)
-        database = connect(path)
+        database = connect(path, create=False)
         problems = health.check(database)
         counts = health.summary(database)
         version = schema_version(database)
@@ -60,4 +57,4 @@ def backup(
             render.error(f"folder {target.parent} tidak ada; buat dulu")
             raise typer.Exit(1)
         do_backup(database, target)
-    render.note(f"Cadangan ditulis: {target} (izin 0600)")
+    render.wrote("Cadangan database (izin 0600)", target)

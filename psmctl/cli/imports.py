@@ -8,8 +8,18 @@ from typing import Annotated, Any
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, TableOrJson, load_settings, now_iso, open_database, reported, today
-from psmctl.errors import PsmctlError
+from psmctl.cli.common import (
+    EXIT_FAILED,
+    EXIT_PARTIAL,
+    DbPath,
+    TableOrJson,
+    failure_line,
+    load_settings,
+    now_iso,
+    open_database,
+    reported,
+    today,
+)
 
 app = typer.Typer(help="Impor daftar dari spreadsheet kelurahan.", no_args_is_help=True)
 
@@ -91,23 +101,44 @@ def roster(
             results.append(result)
             if result.refused:
                 failures.append(f"{path.name}: {result.refused}")
-        except PsmctlError as e:
-            failures.append(str(e))
+        except Exception as e:  # one file's failure (bad file, full disk) does not stop the next file
+            message = failure_line(e)
+            if message is None:
+                raise
+            failures.append(message)
     payload = _payload(results)
     if fmt == TableOrJson.json:
         render.print_json(payload)
     elif payload:  # every file failed: the one-line errors below say it all
         render.import_report(payload, dry_run=dry_run)
+    landed = [] if dry_run else [r.file for r in results if not r.refused]
     if report is not None and results:
-        from psmctl.import_report import write_problem_report
-
-        with reported():
-            write_problem_report(report, payload)
-        render.note(f"Laporan masalah ditulis ke {report}")
+        failures += _write_report(report, payload)
     for message in failures:
         render.error(message)
+    if failures and landed:
+        render.note(
+            f"Sebagian berhasil: {len(landed)} berkas sudah masuk ke database ({', '.join(landed)}); "
+            f"{len(failures)} gagal (lihat di atas). Perbaiki yang gagal lalu impor ulang hanya berkas itu."
+        )
+        raise typer.Exit(EXIT_PARTIAL)
     if failures:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _write_report(report: Path, payload: list[dict[str, Any]]) -> list[str]:
+    """Write the --report workbook; a failure (full disk, no permission) is one more failure line, not a crash."""
+    from psmctl.import_report import write_problem_report
+
+    try:
+        write_problem_report(report, payload)
+    except Exception as e:
+        message = failure_line(e)
+        if message is None:
+            raise
+        return [f"laporan masalah {report} tidak bisa ditulis: {message}"]
+    render.wrote("Laporan masalah impor", report)
+    return []
 
 
 def _ticker(bar: render.ProgressFn | None) -> Any:

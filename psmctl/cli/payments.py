@@ -159,7 +159,7 @@ def import_(
 
         with reported():
             write_problem_report(report, entries)
-        render.note(f"Laporan masalah ditulis ke {report}")
+        render.wrote("Laporan masalah impor pembayaran", report)
     if result.refused:
         render.error(f"{result.file}: {result.refused}")
         raise typer.Exit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,10 +19,17 @@ from psmctl.cli.common import (
 )
 
 COLUMNS = [
-    ("kecamatan", "Kecamatan"), ("jumlah", "Relawan"), ("aktif", "AKTIF"), ("menunggak", "MENUNGGAK"),
-    ("nonaktif", "NONAKTIF"), ("belum_terdaftar", "Belum terdaftar"), ("belum_pernah_dilatih", "Belum dilatih"),
-    ("jpl_tahun_ini", "JPL tahun ini"),
+    "kecamatan", "jumlah", "aktif", "menunggak", "nonaktif", "belum_terdaftar", "belum_pernah_dilatih",
+    "jpl_tahun_ini",
 ]  # fmt: skip
+
+
+def _incident_warnings(database: Any) -> list[str]:
+    """Reports past their 2 × 24-hour deadline and claims near their limitation date (`psmctl incident`)."""
+    from psmctl import incident_register
+    from psmctl.cli.incident import now
+
+    return incident_register.warnings(database, now=now())
 
 
 def summary(
@@ -46,14 +53,15 @@ def summary(
         database = open_database(db)
         settings = load_settings(database)
         s = summary_mod.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+        incident_warnings = _incident_warnings(database)
     warn_unlisted_holidays(settings, day)
+    for w in incident_warnings:
+        render.warn(w)
     rows = [*s.per_kecamatan, s.total]
     if fmt == TableOrJson.json:
-        render.print_json([{k: r.get(k) for k, _ in COLUMNS} for r in rows])
+        render.print_json([{k: r.get(k) for k in COLUMNS} for r in rows])
         return
-    right = [label for key, label in COLUMNS if key != "kecamatan"]
-    render.table(f"Ringkasan per {day.isoformat()}", [label for _, label in COLUMNS],
-                 ([r.get(k) for k, _ in COLUMNS] for r in rows), right=right)  # fmt: skip
+    render.emit("table", rows, COLUMNS, title=f"Ringkasan per {day.isoformat()}")
     render.line(
         f"Tunggakan / habis bulan depan: {s.counts['tunggakan']} orang; "
         f"belum pernah dilatih: {s.counts['belum_pernah_dilatih']}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from psmctl import render
+from psmctl import labels, render
 from psmctl.cli.common import DbPath, Format, FormatOpt, now_iso, open_database, parse_date_option, reported, today
 
 app = typer.Typer(
@@ -167,11 +167,13 @@ def kinds(fmt: FormatOpt = Format.table) -> None:
         }
         for c in attendance.kinds()
     ]
-    if fmt == Format.table:
-        rows = _yes_no(rows)
-    render.emit(fmt.value, rows, ["jenis", "nama", "jpl_bawaan", "dihitung", "sertifikat", "alias"], title="Jenis")
+    if fmt == Format.table:  # the code typed after --kind, beside its name
+        render.emit("table", [{**r, "kode": r["jenis"]} for r in rows], ["kode", *KIND_COLUMNS[1:]], title="Jenis")
+        return
+    render.emit(fmt.value, rows, KIND_COLUMNS)
 
 
+KIND_COLUMNS = ["jenis", "nama", "jpl_bawaan", "dihitung", "sertifikat", "alias"]
 NEVER_COLUMNS = ["nik", "nama", "unsur", "kecamatan", "kelurahan", "pelatihan_terakhir", "status"]
 
 
@@ -245,15 +247,12 @@ def hours(
     if fmt != Format.table:
         render.emit(fmt.value, rows, columns)
         return
-    render.emit("table", _yes_no(rows), columns, title=f"JPL {period}")
+    render.emit("table", rows, columns, title=f"JPL {period}")
     total = result.total
     render.line(
-        f"Jumlah: {total['orang']} orang, {total['dilatih']} dilatih, {total['jpl']} JPL (tiap orang-pelatihan sekali)"
+        f"Jumlah: {total['orang']} orang, {total['dilatih']} dilatih, {labels.number(total['jpl'])} JPL "
+        "(tiap orang-pelatihan sekali)"
     )
-
-
-def _yes_no(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: ("ya" if v is True else "tidak" if v is False else v) for k, v in r.items()} for r in rows]
 
 
 CERT_COLUMNS = [

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import render
+from psmctl import labels, render
 from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, now_iso, open_database, reported
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
@@ -57,6 +57,7 @@ def show(
         database = open_database(db)
         info = vol.show(database, nik)
         info["training"] = _training(database, info)
+        info["incidents"] = _incidents(database, info)
     if fmt == TableOrJson.json:
         render.print_json(info)
         return
@@ -70,8 +71,8 @@ def show(
     render.table(
         "Peran",
         ["Unsur", "Kelurahan", "Kecamatan", "Kode wilayah", "Jabatan", "Status", "Berkas", "Baris"],
-        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"], r["status"],
-          r["source"]["file"], r["source"]["row"]] for r in info["roles"]],
+        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"],
+          labels.status_words(r["status"]), r["source"]["file"], r["source"]["row"]] for r in info["roles"]],
     )  # fmt: skip
     if info["history"]:
         render.table(
@@ -82,14 +83,29 @@ def show(
         )  # fmt: skip
     else:
         render.line("Belum ada perubahan sejak pertama diimpor.")
+    if info["incidents"]:
+        render.table(
+            "Kejadian",
+            ["No", "Tanggal", "Jenis", "Status kepesertaan", "Terlindungi", "Status klaim", "Dibayar"],
+            [[i["id"], i["occurred_on"], i["kind"], i["status_kepesertaan"], i["terlindungi"], i["status"],
+              render.rupiah(i["paid_rupiah"]) if i["paid_rupiah"] is not None else ""] for i in info["incidents"]],
+        )  # fmt: skip
     training = info.get("training")
     if training:
         rows = training.get("rows", [])
         render.table(
-            f"Pelatihan (total {training.get('jpl_total', 0)} JPL)",
+            f"Pelatihan (total {labels.number(training.get('jpl_total', 0))} JPL)",
             ["Tanggal", "Pelatihan", "Jenis", "JPL"],
-            [[t.get("start_date"), t.get("name"), t.get("kind"), t.get("jpl")] for t in rows],
+            [[t.get("start_date"), t.get("name"), labels.kind_name(t.get("kind") or ""), t.get("jpl")] for t in rows],
         )
+
+
+def _incidents(database: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
+    """The person's incidents with the verdict stored for each (`psmctl incident`)."""
+    from psmctl import incident_register
+    from psmctl.cli.incident import now
+
+    return incident_register.for_volunteer(database, info["nik"], now=now())
 
 
 def _training(database: Any, info: dict[str, Any]) -> dict[str, Any] | None:

@@ -57,6 +57,10 @@ def forget(db: Database, volunteer_id: int, *, batch_id: int, reason: str) -> No
         "no_hp = NULL, pendidikan = NULL, pekerjaan = NULL, no_kk = NULL, forgotten_at = ? WHERE id = ?",
         [placeholder, "(data pribadi dihapus)", reason, volunteer_id],
     )
+    # Incident places, descriptions and claim notes may name the person or their family.
+    from psmctl.db.incidents import forget as forget_incidents
+
+    forget_incidents(db, volunteer_id)
     # The audit trail held the old values: they are personal data too.
     db.execute("UPDATE changes SET old_value = NULL, new_value = NULL WHERE volunteer_id = ?", [volunteer_id])
     db.execute(
