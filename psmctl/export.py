@@ -320,6 +320,11 @@ TUNGGAKAN = [
     Column("berakhir_pada", "Kepesertaan berakhir", 13, "date"),
     Column("berakhir_bulan_depan", "Berakhir bulan depan", 10),
 ]  # fmt: skip
+GANDA = [
+    Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("kecamatan", "Kecamatan", 16),
+    Column("kelurahan", "Kelurahan", 18), Column("bulan", "Bulan iuran", 10), Column("program", "Program", 10),
+    Column("keterangan", "Keterangan", 90),
+]  # fmt: skip
 JPL = [
     Column("kecamatan", "Kecamatan", 18), Column("unsur", "Unsur", 10), Column("orang", "Orang", 8, "int"),
     Column("dilatih", "Dilatih", 8, "int"), Column("belum_pernah_dilatih", "Belum pernah dilatih", 12, "int"),
@@ -376,6 +381,7 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         ("Orang", s.counts["orang"]),
         (f"Menunggak atau berakhir bulan depan (per {month})", s.counts["tunggakan"]),
         ("Belum pernah dilatih", s.counts["belum_pernah_dilatih"]),
+        ("Bulan iuran dibayar ganda", s.counts["dibayar_ganda"]),
         ("Sidik data (SHA-256 atas isi)", s.fingerprint),
         masking_fact(unmask),
         ("Versi psmctl", __version__),
@@ -387,7 +393,13 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
     return [
         ringkasan,
         Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan())]),
-        Sheet("Tunggakan", [Block(TUNGGAKAN, s.tunggakan())]),
+        Sheet(
+            "Tunggakan",
+            [
+                Block(TUNGGAKAN, s.tunggakan()),
+                Block(GANDA, s.doubles, title="Dibayar ganda: minta kredit/pengembalian ke BPJS"),
+            ],
+        ),
         Sheet(
             "Pelatihan",
             [

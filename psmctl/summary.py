@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import attendance, coverage, coverage_reports, payments, rates
+from psmctl import attendance, coverage, coverage_reports, ledger_rules, payments, rates
 from psmctl.db import snapshot
 from psmctl.settings import Settings
 from psmctl.training import to_jpl
@@ -58,6 +58,7 @@ class Summary:
     trained: dict[int, date] = field(default_factory=dict, repr=False)  # last counted training per volunteer id
     counts: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
+    doubles: list[dict[str, Any]] = field(default_factory=list)  # months paid twice ("dibayar ganda"), per person
 
     def relawan(self) -> Iterator[dict[str, Any]]:
         """Daftar Relawan rows, one per role."""
@@ -243,14 +244,15 @@ def relawan_rows(
 def _owing(
     roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date
 ) -> Iterator[tuple[Mapping[str, Any], Standing, bool]]:
-    """(role, standing, ends next month) of each person MENUNGGAK on as_of or lapsing next month, once each."""
+    """(role, standing, ends next month) of each person who owes (arrears, a short payment), is MENUNGGAK on as_of
+    or lapses next month, once each."""
     first, last = _next_month_range(as_of)
     seen: set[int] = set()
     for r in roles:
         vid = int(r["volunteer_id"])
         c = st[vid]
         ends_next = c.lapse_on is not None and first <= c.lapse_on <= last
-        if vid in seen or not (c.status == "MENUNGGAK" or ends_next or c.shortfall):
+        if vid in seen or not (c.status == "MENUNGGAK" or ends_next or c.shortfall or c.arrears):
             continue
         seen.add(vid)  # money is owed once per person, whatever the number of unsur
         yield r, c, ends_next
@@ -356,14 +358,35 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         standing=st,
         trained=trained,
     )
+    s.doubles = double_rows(db, roles)
     s.counts = {
         "peran_aktif": len(roles),
         "orang": len(st),
         "tunggakan": sum(1 for _ in _owing(roles, st, as_of)),
         "belum_pernah_dilatih": sum(1 for r in roles if r["volunteer_id"] not in trained),
+        "dibayar_ganda": len(s.doubles),
     }
     s.fingerprint = _fingerprint(s)
     return s
+
+
+def double_rows(db: Database, roles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per iuran month a person on these roles paid twice for the same programme (ledger_rules.doubles),
+    naming both payments so the office can ask BPJS for a credit."""
+    from psmctl.db import payments as dbp
+
+    people = {int(r["volunteer_id"]): r for r in roles}
+    rows = [
+        ledger_rules.Row(vid, month, frozenset(progs.split(",")), date.fromisoformat(paid), ref or "", pid)
+        for vid, pid, month, paid, progs, ref in dbp.double_candidates(db)
+        if vid in people
+    ]
+    out = []
+    for d in ledger_rules.doubles(rows):
+        r = people[int(d.first.person)]  # type: ignore[call-overload]
+        out.append({"nik": r["nik"], "nama": r["nama"], "kecamatan": r["kecamatan"], "kelurahan": r["kelurahan"],
+                    "bulan": d.first.month, "program": ", ".join(d.programs), "keterangan": d.message()})  # fmt: skip
+    return out
 
 
 def _fingerprint(s: Summary) -> str:
@@ -372,7 +395,11 @@ def _fingerprint(s: Summary) -> str:
     Each distinct Standing is hashed once, where it first appears; a role then names it by number.
     """
     h = hashlib.sha256()
-    h.update(fingerprint(s.as_of, s.kecamatan, s.rates_version, s.per_kecamatan, s.total, s.detail, s.jpl).encode())
+    h.update(
+        fingerprint(
+            s.as_of, s.kecamatan, s.rates_version, s.per_kecamatan, s.total, s.detail, s.jpl, s.doubles
+        ).encode()
+    )
     numbers: dict[int, int] = {}
     for r in s.roles:
         vid = r["volunteer_id"]

@@ -210,3 +210,55 @@ def test_db_check_judges_the_ledger_net_of_voids(reg: Database, runner: CliRunne
     assert code == 0, err
     code, out, err = run(runner, "db", "check")
     assert code == 0, out + err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The demo's Tunggakan is what is really owed
+
+
+def test_demo_tunggakan_total_is_what_is_really_owed(tmp_path: Path) -> None:
+    """Run `make demo`'s script, read its summary workbook's Tunggakan sheet back, and compare its arrears total
+    with the reference model of RULES §5 (tests/test_coverage_model.py) applied to the demo's ledger."""
+    import os
+    import subprocess
+    import sys
+    from datetime import date
+
+    import openpyxl
+
+    from psmctl.db import open_db
+    from tests.test_coverage_model import Row, model
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PSMCTL": f"{sys.executable} -m psmctl", "PYTHON": sys.executable, "PYTHONPATH": str(root)}
+    r = subprocess.run(["bash", str(root / "sample_data" / "demo.sh"), str(tmp_path / "demo.db")], env=env,
+                       capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    today = date.fromisoformat(env.get("PSMCTL_TODAY", "2025-09-20"))
+    db = open_db(tmp_path / "demo.db")
+    ledger: dict[int, list[tuple[str, str, int]]] = {}
+    for vid, month, paid, expected in db.execute(
+        "SELECT volunteer_id, iuran_month, paid_on, expected_rupiah FROM payments "
+        "WHERE id NOT IN (SELECT payment_id FROM payment_voids) ORDER BY iuran_month, paid_on"
+    ):
+        ledger.setdefault(vid, []).append((month, paid, expected))
+    people = {v for (v,) in db.execute("SELECT DISTINCT volunteer_id FROM roles WHERE status = 'AKTIF'")}
+    owed = 0
+    for vid in people:
+        rows = ledger.get(vid, [])
+        hist = [Row((int(m[:4]), int(m[5:])), date.fromisoformat(p)) for m, p, _e in rows]
+        _status, _masa, arrears = model(hist, today)
+        assert all(e == 16_800 for _m, _p, e in rows)  # the model prices a month at Rp16.800: so does the demo
+        owed += sum(a for _m, a in arrears)
+    db.close()
+    ws = openpyxl.load_workbook(tmp_path / f"ringkasan-{today}.xlsx", read_only=True)["Tunggakan"]
+    cells = [list(x) for x in ws.iter_rows(values_only=True)]
+    head = cells[0]
+    col, months = head.index("Tunggakan (Rp)"), head.index("Bulan tertunggak")
+    body = []
+    for row in cells[1:]:
+        if not any(v not in (None, "") for v in row):
+            break  # the blank row before the "dibayar ganda" block
+        body.append(row)
+    assert body and sum(int(x[col] or 0) for x in body) == owed
+    assert not any("2024-12" in str(x[months] or "") for x in body)  # the advance payment's December is not owed

@@ -219,3 +219,15 @@ def month_payments(db: Database, months: Sequence[str]) -> list[tuple[int, int, 
         "ORDER BY p.volunteer_id, p.iuran_month, p.paid_on, p.id",
         list(months),
     ).fetchall()
+
+
+def double_candidates(db: Database) -> list[tuple[int, int, str, str, str, str]]:
+    """Non-voided payments of every (person, iuran month) paid more than once, to be judged by
+    ledger_rules.doubles: (volunteer_id, id, month, paid_on, programs, reference)."""
+    live = "id NOT IN (SELECT payment_id FROM payment_voids)"
+    return db.conn.execute(
+        "SELECT p.volunteer_id, p.id, p.iuran_month, p.paid_on, p.programs, p.reference FROM payments p "
+        f"JOIN (SELECT volunteer_id, iuran_month FROM payments WHERE {live} GROUP BY volunteer_id, iuran_month "
+        "HAVING count(*) > 1) d ON d.volunteer_id = p.volunteer_id AND d.iuran_month = p.iuran_month "
+        f"WHERE p.{live} ORDER BY p.volunteer_id, p.iuran_month, p.paid_on, p.id"
+    ).fetchall()
