@@ -265,10 +265,11 @@ def _record_doubles(
 ) -> list[tuple[str, str, str]]:
     """'dibayar ganda' warnings for months the selected people have already paid (the first few named in full)."""
     wanted = set(volunteer_ids)
-    existing = [
+    same = (spec.paid_on.isoformat(), ",".join(spec.programs), spec.reference)  # this very line, recorded before:
+    existing = [  # the same payment, written once (natural key), not a second one
         ledger_rules.Row(vid, month, frozenset(progs.split(",")), date.fromisoformat(paid), ref or "", pid)
         for vid, pid, month, paid, progs, ref in dbp.month_payments(db, months)
-        if vid in wanted
+        if vid in wanted and (paid, progs, ref or "") != same
     ]
     if not existing:
         return []

@@ -262,3 +262,22 @@ def test_demo_tunggakan_total_is_what_is_really_owed(tmp_path: Path) -> None:
         body.append(row)
     assert body and sum(int(x[col] or 0) for x in body) == owed
     assert not any("2024-12" in str(x[months] or "") for x in body)  # the advance payment's December is not owed
+
+
+def test_recording_the_same_line_again_is_not_a_double(reg: Database, runner: CliRunner) -> None:
+    args = [
+        "payments",
+        "record",
+        "--nik",
+        NIK_A,
+        "--month",
+        "2025-03",
+        "--paid-on",
+        "2025-03-05",
+        "--ref",
+        "S",
+        "--yes",
+    ]
+    assert run(runner, *args)[0] == 0
+    code, out, err = run(runner, *args)
+    assert code == 0 and "DIBAYAR_GANDA" not in err and "0 baris iuran dicatat" in out
