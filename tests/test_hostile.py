@@ -221,3 +221,149 @@ def test_a_report_that_cannot_be_written_after_a_commit_is_exit_3(
     assert "Traceback" not in r.output and "disk penuh" in r.stderr and "masalah.xlsx" in r.stderr
     assert "baik.xlsx" in r.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "masalah.xlsx").exists()
+
+
+# --- Tiny files that explode, files that are not files ---------------------------------------------------------------
+
+
+def tiny_xlsx(path: Path, cells: list[tuple[str, str]], *, dimension: str | None = None) -> Path:
+    """A minimal, valid .xlsx (a few KB) whose cells sit where the test says, written part by part."""
+    import re
+    import zipfile
+
+    rows: dict[int, list[tuple[str, str]]] = {}
+    for ref, value in cells:
+        rows.setdefault(int(re.sub("[A-Z]", "", ref)), []).append((ref, value))
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>' for ref, v in row) + "</row>"
+        for r, row in sorted(rows.items())
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{pkg}/content-types"><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Daftar" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">{dim}<sheetData>{body}</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+HUGE = [
+    ("XFD1048576", [("A1", "NIK"), ("XFD1048576", "x")], None),  # 512 GB grid: aborted the process (exit 134)
+    ("ALL100000", [("A1", "NIK"), ("ALL100000", "x")], None),  # 3.1 GB, 4.5 s
+    ("lying dimension", [("A1", "NIK"), ("XFD1048576", "x")], "A1:B2"),  # the cells, not the tag, decide
+    ("declared only", [("A1", "NIK")], "A1:XFD1048576"),
+    ("rows out of order", [("ALL100000", "x"), ("A1", "NIK")], None),
+]
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize(("case", "cells", "dimension"), HUGE, ids=[c[0] for c in HUGE])
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_tiny_file_with_a_huge_sheet_is_refused_in_milliseconds(
+    tmp_path: Path,
+    runner: CliRunner,
+    db_path: Path,
+    case: str,
+    cells: list[tuple[str, str]],
+    dimension: str | None,
+    command: list[str],
+) -> None:
+    import resource
+    import time
+
+    bomb = tiny_xlsx(tmp_path / "kecil.xlsx", cells, dimension=dimension)
+    assert bomb.stat().st_size < 3000
+    before = dump(db_path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    r = runner.invoke(app, [*command, str(bomb)])
+    elapsed = time.perf_counter() - t
+    line = one_line(r, 1)
+    assert "import.max_cells" in line and "kecil.xlsx" in line
+    assert elapsed < 1.0  # milliseconds in practice; the unguarded read took seconds or aborted
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KB: no grid was built
+    assert dump(db_path) == before
+
+
+def test_a_real_roster_is_not_refused_by_the_extent_guard(tmp_path: Path) -> None:
+    from psmctl.sheets import check_extent
+
+    path = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    check_extent(path, 25_000_000)  # no exception
+    wide = tiny_xlsx(tmp_path / "lebar.xlsx", [("A1", "NIK"), ("AD5000", "x")])
+    check_extent(wide, 25_000_000)  # 30 columns x 5,000 rows: an ordinary wide roster
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_fifo_is_refused_before_it_is_opened(tmp_path: Path, runner: CliRunner, command: list[str]) -> None:
+    fifo = tmp_path / "daftar.xlsx"
+    os.mkfifo(fifo)
+    r = runner.invoke(app, [*command, str(fifo)])  # before: waited forever for a writer
+    line = one_line(r, 1)
+    assert "bukan berkas biasa" in line
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("target", ["/dev/zero", "folder"])
+def test_a_device_or_folder_as_input_is_one_line(tmp_path: Path, runner: CliRunner, target: str) -> None:
+    path = Path(target) if target.startswith("/") else tmp_path
+    line = one_line(runner.invoke(app, ["import", "roster", str(path)]), 1)
+    assert "bukan berkas biasa" in line or "folder" in line
+
+
+# --- Usage errors: Indonesian, one line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["volunteers", "list", "--format", "pdf"], "bukan salah satu dari"),
+        (["volunteers", "lisst"], "perintah 'lisst' tidak dikenal"),
+        (["payments", "void", "abc"], "bukan bilangan bulat"),
+        (["import", "roster"], "wajib diisi"),
+        (["volunteers", "list", "--bogus"], "opsi --bogus tidak dikenal"),
+        (["volunteers", "list", "extra"], "argumen berlebih"),
+    ],
+)
+def test_usage_errors_are_one_indonesian_line(runner: CliRunner, args: list[str], expected: str) -> None:
+    line = one_line(runner.invoke(app, args), 2)
+    assert expected in line and line.startswith("Galat: ")
+    assert "Usage:" not in line and "Error" not in line and "Invalid value" not in line
+
+
+@pytest.mark.usefixtures("initialized")
+def test_an_unreadable_input_is_one_line_exit_1(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    # Run as root here, so a mode-000 file stays readable: the OS's answer is what is simulated.
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(roster) else real_access(p, mode))
+    line = one_line(runner.invoke(app, ["import", "roster", str(roster)]), 1)
+    assert "psm.xlsx" in line and "tidak bisa dibaca" in line and "is not readable" not in line
+
+
+def test_usage_errors_through_the_entry_point_are_one_line(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "psmctl", "coverage", "due", "--month", "2025-01", "--format", "xml"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PSMCTL_DB": str(tmp_path / "x.db")},
+    )
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "bukan salah satu" in r.stderr

@@ -11,13 +11,16 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, TyperException
 
 from psmctl import __version__, render
 from psmctl.cli import (
     attendance,
+    budget,
     config,
     coverage,
     dbcmd,
@@ -26,12 +29,14 @@ from psmctl.cli import (
     incident,
     payments,
     rates,
+    report,
     summary,
     training,
     volunteers,
 )
 from psmctl.cli.common import (
     EXIT_FAILED,
+    EXIT_USAGE,
     DbPath,
     GlobalDbPath,
     db_path,
@@ -39,6 +44,7 @@ from psmctl.cli.common import (
     open_database,
     reported,
     state,
+    usage_failure,
 )
 from psmctl.cli.frame import install as _install_frame
 
@@ -56,7 +62,34 @@ Contoh:
   psmctl coverage check 3571011708900001 --on 2025-03-14
 """
 
+
+class _Group(TyperGroup):
+    """The root group: click's usage errors become one Indonesian line (cli.common.usage_failure), whoever calls
+    the app (the entry point or the tests' CliRunner)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        if not standalone:
+            return super().main(*args, **kwargs)
+        try:
+            # Outside standalone mode click hands back typer.Exit's code (or the command's return value, None).
+            code = super().main(*args, **kwargs)
+        except TyperException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # `psmctl import` alone: the help is the answer
+                render.note(e.format_message())
+                sys.exit(EXIT_USAGE)
+            message, code = usage_failure(e)
+            render.error(message)
+            sys.exit(code)
+        except Abort:
+            render.error("dibatalkan; tidak ada yang berubah")
+            sys.exit(EXIT_FAILED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Group,
     help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # pretty tracebacks show local variables, and ours hold NIKs
@@ -112,6 +145,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(volunteers.app, name="volunteers")
 app.add_typer(payments.app, name="payments")
 app.add_typer(coverage.app, name="coverage")
+coverage.app.command("budget")(budget.budget)
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
@@ -119,6 +153,7 @@ app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
 export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 

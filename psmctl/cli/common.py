@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -214,6 +215,25 @@ def reported() -> Iterator[None]:
             raise
         render.error(message)
         raise typer.Exit(EXIT_FAILED) from None
+
+
+_UNREADABLE = re.compile(r"\w+ (?P<v>'.*') is not readable\.$")
+
+
+def usage_failure(e: Exception) -> tuple[str, int]:
+    """One line and the exit code for one of click's usage errors (typer's UsageError family, reached through its
+    public base class): the Indonesian text of cli/frame.py and the help hint, on one line for cron mail."""
+    from psmctl.cli.frame import error_message
+
+    unreadable = _UNREADABLE.match(str(getattr(e, "message", e)))
+    if unreadable:  # an OS refusal, not a usage slip: exit 1 like every other unreadable input
+        return f"berkas {unreadable['v']} tidak bisa dibaca (izin ditolak); periksa hak akses berkas itu", EXIT_FAILED
+    format_message = getattr(e, "format_message", None)
+    text = error_message(format_message() if callable(format_message) else str(e))
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        text += f" Lihat '{ctx.command_path} {ctx.help_option_names[0]}' untuk bantuan."
+    return text, EXIT_USAGE
 
 
 def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
