@@ -5,7 +5,7 @@ disagree with the commands an auditor would check it against:
 
 - registered and covered per month = `coverage status --as-of <last day of the month>`
   (``coverage_reports.status_report`` with the same ledger date): people with an active role, and those of them
-  AKTIF that day (RULES.md §5.4);
+  AKTIF that day (docs/rules.md §5.4);
 - iuran = the ledger rows of the year's iuran months, voids excluded, per programme and funding source (the
   programme columns as recorded; a payment whose amount differed from the rate table is not split, and its total
   is shown as "tidak terinci");

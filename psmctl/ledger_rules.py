@@ -1,6 +1,6 @@
 """The iuran ledger's own rules: what money may enter it, and when two rows pay the same thing. Pure: no SQL, no clock.
 
-The ledger records what was paid, never what should have been (RULES.md §4.9, IUR-17):
+The ledger records what was paid, never what should have been (docs/rules.md §4.9, IUR-17):
 
 - **Parts vs total.** A row whose programme amounts (JKK 10.000 + JKM 6.800) disagree with its JUMLAH (15.000)
   is refused with both figures: money is not guessed, the list is corrected and imported again.

@@ -218,7 +218,7 @@ def test_db_check_judges_the_ledger_net_of_voids(reg: Database, runner: CliRunne
 
 def test_demo_tunggakan_total_is_what_is_really_owed(tmp_path: Path) -> None:
     """Run `make demo`'s script, read its summary workbook's Tunggakan sheet back, and compare its arrears total
-    with the reference model of RULES §5 (tests/test_coverage_model.py) applied to the demo's ledger."""
+    with the reference model of the rules §5 (tests/test_coverage_model.py) applied to the demo's ledger."""
     import os
     import subprocess
     import sys

@@ -154,7 +154,7 @@ def payment_count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
 
 
-# One text per person holding every field coverage reads of each non-voided row (RULES §4.9, §5): iuran month and
+# One text per person holding every field coverage reads of each non-voided row (docs/rules.md §4.9, §5): iuran month and
 # paid date (17 characters), then the rest split by \x1f; rows split by \x1e. People with the same text have the
 # same payment history and share one coverage answer (payments.Histories).
 HISTORY_FIELDS = ("programs", "total_rupiah", "expected_rupiah", "segment", "funding", "income_rupiah", "risk_class",
