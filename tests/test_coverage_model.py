@@ -1,4 +1,5 @@
-"""The one coverage path against a small reference model of the coverage rules (docs/rules.md §5), written here from the rules text alone.
+"""The one coverage path against a small reference model of the coverage rules (docs/rules.md §5), written here
+from the rules text alone.
 
 The model reads the rules literally, day by day and month by month, with none of the engine's shortcuts: BPU,
 JKK + JKM at Rp16.800, default settings, the ledger known on the day asked. Random histories are made of payment

@@ -154,9 +154,9 @@ def payment_count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
 
 
-# One text per person holding every field coverage reads of each non-voided row (docs/rules.md §4.9, §5): iuran month and
-# paid date (17 characters), then the rest split by \x1f; rows split by \x1e. People with the same text have the
-# same payment history and share one coverage answer (payments.Histories).
+# One text per person holding every field coverage reads of each non-voided row (docs/rules.md §4.9, §5): iuran
+# month and paid date (17 characters), then the rest split by \x1f; rows split by \x1e. People with the same text
+# have the same payment history and share one coverage answer (coverage_reports.Histories).
 HISTORY_FIELDS = ("programs", "total_rupiah", "expected_rupiah", "segment", "funding", "income_rupiah", "risk_class",
                   "pks_start", "pks_no")  # fmt: skip
 _ROW_TEXT = (
