@@ -1,4 +1,4 @@
-"""Coverage on a date, computed from the payment ledger and the rate table (RULES.md §5). Pure: no SQL, no clock.
+"""Coverage on a date, computed from the payment ledger and the rate table (docs/rules.md). Pure: no SQL, no clock.
 
 The law (COV-01, UU 40/2004 Pasal 30): protection starts on the day the iuran is paid, never before. The default
 model (each default is a setting, §5.2):

@@ -242,8 +242,8 @@ def _write_rows(ws: Any, fmts: _Formats, b: Block, row: int, *, unmask: bool, sp
 def write_workbook(path: Path, sheets: Sequence[Sheet], *, unmask: bool, mode: int, title: str | None = None) -> None:
     """Write the sheets into one .xlsx at `path`, atomically; byte-identical for the same rows. Every sheet
     prints on A4 landscape, one page wide, with `title` (office, kab/kota, as-of date) on top of every page."""
-    with xlsx.atomic_path(path, mode=mode) as tmp:
-        wb = xlsx.new_workbook(tmp, constant_memory=True)
+    with xlsx.atomic_path(path, mode=mode) as tmp, xlsx.work_dir(path) as work:
+        wb = xlsx.new_workbook(tmp, tmpdir=work, constant_memory=True)
         try:
             fmts = _Formats(wb)
             for sheet in sheets:
@@ -378,7 +378,7 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         masking_fact(unmask),
         ("Versi psmctl", __version__),
         ("Versi tabel iuran", s.rates_version),
-        ("Status iuran", "RULES.md §5.4, dinilai dengan pembayaran yang tercatat s.d. tanggal acuan"),
+        ("Status iuran", "docs/rules.md, dinilai dengan pembayaran yang tercatat s.d. tanggal acuan"),
         ("Belum pernah dilatih", "TRN-04: tidak ada pembinaan/bimtek/diklat (hadir/lulus) s.d. tanggal acuan"),
         ("JPL tahun ini", f"TRN-06: pelatihan yang selesai 1 Januari {s.as_of.year} s.d. tanggal acuan"),
     ]

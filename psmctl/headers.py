@@ -1,4 +1,4 @@
-"""Finding the header row of a hand-made sheet by scoring rows against header aliases (RULES.md §9.1).
+"""Finding the header row of a hand-made sheet by scoring rows against header aliases (docs/rules.md).
 
 Labels are compared after upper-casing and removing spaces, dots, slashes, colons, dashes and text in
 parentheses, so ``NO. KTP`` = ``NO KTP`` = ``NOKTP``. A two-row header (``TEMPAT/TGL LAHIR`` merged over

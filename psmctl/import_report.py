@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from psmctl.xlsx import atomic_path, new_workbook, write_table
+from psmctl.xlsx import atomic_path, new_workbook, work_dir, write_table
 
 LEVEL_ID = {"error": "galat (ditolak)", "warning": "peringatan", "info": "info"}
 
@@ -25,8 +25,8 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
         for r in results
         for p in r["problems"]
     ]  # fmt: skip
-    with atomic_path(target) as tmp:
-        wb = new_workbook(tmp)
+    with atomic_path(target) as tmp, work_dir(target) as work:
+        wb = new_workbook(tmp, tmpdir=work)
         write_table(
             wb,
             "Masalah",

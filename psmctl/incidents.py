@@ -3,7 +3,7 @@
 Recording an incident stores what the office knew when it recorded it, and never changes it afterwards:
 
 - the coverage verdict per programme on the incident date, computed by the one coverage path
-  (``payments.check``, RULES.md §5.3-§5.8) from the ledger as known on the recording day, with its evidence
+  (``payments.check``, docs/rules.md §5.8) from the ledger as known on the recording day, with its evidence
   (the payment covering the day or the reason it does not, masa iur) and the time it was computed. A payment
   recorded later never changes it silently (COV-18): ``show`` recomputes today and names what changed (a PKS
   batch, COV-19; a void; a payment recorded since);

@@ -1,6 +1,6 @@
 """The iuran ledger's entry points: record, import a payment list, list, void; and the coverage reports over it.
 
-Payments are append-only facts, one row per person per iuran month (RULES.md §4, §5). Lines are checked
+Payments are append-only facts, one row per person per iuran month (docs/rules.md). Lines are checked
 against §4 first (IUR-01, IUR-02, IUR-07, COV-09); the paid amount is compared with the rate table and a
 difference only warns (IUR-17). An import is one transaction: rejected rows are listed, accepted rows are written
 together or not at all, and the same row imported twice is one payment. Coverage is recomputed from the ledger on
@@ -772,7 +772,7 @@ def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Se
         "status": c.status,
         "masa_iur_bulan": c.masa_iur_bulan,
         "programs": {p: pc.as_dict() for p, pc in c.programs.items()},
-        # evidence beyond the keys above (RULES.md §5.8)
+        # evidence beyond the keys above (docs/rules.md)
         "nama": nama,
         "status_detail": c.detail,
         "segment": c.segment,

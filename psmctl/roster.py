@@ -1,4 +1,4 @@
-"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (RULES.md §3, §9).
+"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (docs/rules.md).
 
 `parse_file` reads a file and returns accepted rows plus a report per sheet, touching no database; a file-level
 failure (corrupt, no sheet with NIK and NAMA columns) raises InputError. `import_file` then writes one file in one
@@ -310,7 +310,11 @@ class _SheetParser:
         self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
         self.phone_min = int(settings.get("import.phone_min_digits"))
         self.titles = _title_defaults(sheet.rows, header.row_index)
-        self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
+        self.regions = _Regions(
+            wilayah.office_scope(
+                str(settings.get("wilayah.kode_kabkota") or ""), str(settings.get("wilayah.kode_provinsi") or "")
+            )
+        )
         self.default_unsur = str(settings.get("roster.default_unsur"))
         self.n_warnings = 0
         rest = [sheet.rest.width] if sheet.rest else []

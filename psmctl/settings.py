@@ -1,6 +1,6 @@
 """Settings: defaults from data/settings.toml, overridden per database (table `settings`, JSON values).
 
-Every DEFAULT rule of RULES.md is a setting; code asks `Settings.get("coverage.model")` and never hard-codes the
+Every DEFAULT rule of docs/rules.md is a setting; code asks `Settings.get("coverage.model")` and never hard-codes the
 interpretation.
 """
 

@@ -5,7 +5,7 @@ so the same database and the same ``as_of`` always give the same rows. Coverage 
 was known on ``as_of`` (COV-18: a later payment never changes the answer), which also keeps the clock out.
 
 Counting unit: one row per active register role (a person who is both PSM and Tagana counts once in each unsur).
-Statuses are RULES.md §5.4 (AKTIF / MENUNGGAK / NONAKTIF / BELUM TERDAFTAR); "never trained" is TRN-04; JPL is
+Statuses are docs/rules.md (AKTIF / MENUNGGAK / NONAKTIF / BELUM TERDAFTAR); "never trained" is TRN-04; JPL is
 TRN-06 for 1 January of the as-of year up to ``as_of``.
 
 The fingerprint is a SHA-256 over everything the sheets are made from (the aggregates as canonical JSON; per

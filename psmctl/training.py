@@ -1,4 +1,4 @@
-"""Training rules, pure: durations, who was trained, hours per period, certificates (RULES.md §7).
+"""Training rules, pure: durations, who was trained, hours per period, certificates (docs/rules.md).
 
 - TRN-01 [FIRM·M] 1 JPL (jam pelajaran) = 45 minutes; the figure lives in data/courses.toml.
 - TRN-02 [DEFAULT] minutes are the stored unit; JPL = minutes / 45 shown with one decimal. "16 JPL",
@@ -172,7 +172,7 @@ def _parse_duration(value: object, *, bare_jam: str) -> Duration:
     if unit in _MINUTE_UNITS:
         return Duration(round(amount))
     if unit in _HOUR_UNITS:
-        # §10 #29: a bare "jam" may be a clock hour or a lesson hour; the setting decides, the admin reviews.
+        # : a bare "jam" may be a clock hour or a lesson hour; the setting decides, the admin reviews.
         if bare_jam == "lesson_hour":
             return Duration(round(amount * per), "BARE_JAM", f"'{text}': jam dibaca sebagai {per} menit (1 JPL)")
         return Duration(round(amount * 60), "BARE_JAM", f"'{text}': jam dibaca sebagai 60 menit")

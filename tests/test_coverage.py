@@ -1,4 +1,4 @@
-"""coverage.py: every worked example of RULES.md §6, the settings that change them, and property tests."""
+"""coverage.py: every worked example of docs/rules.md, the settings that change them, and property tests."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def expected_total(segment: str, month: str, income: int, programs: str, funding
 
 
 # ---------------------------------------------------------------------------------------------------------
-# RULES.md §6, one test per example
+# docs/rules.md, one test per example
 
 
 def test_example_01_covered_on_payment_day() -> None:

@@ -21,6 +21,7 @@ from typer.exceptions import Abort, TyperException
 from psmctl import __version__, render
 from psmctl.cli import (
     attendance,
+    budget,
     config,
     coverage,
     dbcmd,
@@ -29,6 +30,7 @@ from psmctl.cli import (
     incident,
     payments,
     rates,
+    report,
     summary,
     training,
     volunteers,
@@ -138,21 +140,36 @@ def init(
         str | None,
         typer.Option("--kabkota", help="Kode kab/kota kantor ini, mis. 35.71 (Kota Kediri); dipakai mencocokkan nama."),
     ] = None,
+    provinsi: Annotated[
+        str | None,
+        typer.Option(
+            "--provinsi", help="Kode provinsi kantor dinas provinsi, mis. 36 (Banten); nama dicocokkan se-provinsi."
+        ),
+    ] = None,
     db: DbPath = None,
 ) -> None:
     """Buat database baru (atau perbarui skemanya) dengan izin berkas 0600.
 
     Contoh: psmctl --db dinsos.db init --kabkota 35.71
+    Kantor provinsi: psmctl --db banten.db init --provinsi 36
     """
     from psmctl import wilayah
     from psmctl.db import schema_version, set_setting
+    from psmctl.errors import InputError
 
     with reported():
+        if kabkota and provinsi:
+            raise InputError("pilih salah satu: --kabkota (kantor kab/kota) atau --provinsi (kantor provinsi)")
+        prov = wilayah.provinsi_code(provinsi) if provinsi else ""
+        code = wilayah.kabkota_code(kabkota) if kabkota else ""
         path = db_path(db)
         existed = path.exists() and path.stat().st_size > 0
         database = open_database(db, create=True)
-        if kabkota:
-            code = wilayah.kabkota_code(kabkota)
+        if prov:
+            set_setting(database, "wilayah.kode_provinsi", f'"{prov}"')
+            set_setting(database, "wilayah.kode_kabkota", '""')
+            render.line(f"Provinsi kantor: {prov} {wilayah.name_of(prov)}")
+        if code:
             set_setting(database, "wilayah.kode_kabkota", f'"{code}"')
             render.line(f"Kab/kota kantor: {code} {wilayah.name_of(code)}")
         render.line(f"Database {'sudah ada' if existed else 'dibuat'}: {path} (skema {schema_version(database)})")
@@ -162,6 +179,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(volunteers.app, name="volunteers")
 app.add_typer(payments.app, name="payments")
 app.add_typer(coverage.app, name="coverage")
+coverage.app.command("budget")(budget.budget)
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
@@ -169,6 +187,7 @@ app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
 export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 

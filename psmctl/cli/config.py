@@ -1,4 +1,4 @@
-"""psmctl config: the DEFAULT interpretations of RULES.md, per database."""
+"""psmctl config: the DEFAULT interpretations of docs/rules.md, per database."""
 
 from __future__ import annotations
 

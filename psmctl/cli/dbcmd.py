@@ -19,11 +19,11 @@ def check(db: DbPath = None) -> None:
 
     Contoh: psmctl db check
     """
-    from psmctl.db import connect, health, schema_version
+    from psmctl.db import connect_readonly, health, schema_version
 
     with reported():
         path = db_path(db)
-        database = connect(path, create=False)
+        database = connect_readonly(path)
         problems = health.check(database)
         counts = health.summary(database)
         version = schema_version(database)

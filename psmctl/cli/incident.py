@@ -216,8 +216,8 @@ def export_incidents(
 
     Contoh: psmctl export incidents --year 2025 --out kejadian-2025.xlsx
     """
-    from psmctl import export, incident_register, summary
-    from psmctl.cli.export import _done, _guard_unmask, _mode
+    from psmctl import export, incident_register
+    from psmctl.cli.export import _done, _guard_unmask, _write
 
     _guard_unmask(unmask, yes)
     try:
@@ -229,8 +229,7 @@ def export_incidents(
         database = open_database(db)
         keys = [c.key for c in export.INCIDENTS]
         rows = [{k: r[k] for k in keys} for r in incident_register.list_rows(database, now=now(), year=year)]
-        facts = [("Laporan", "Register kejadian"), ("Tahun", year or "semua"), ("Database", db_path(db).name),
-                 ("Sidik data (SHA-256 atas isi)", summary.fingerprint(rows))]  # fmt: skip
-        table = export.Table("Kejadian", export.INCIDENTS, rows, facts)
-        export.write_table_file(out, fmt, table, unmask=unmask, mode=_mode(load_settings(database)))
-    _done(out)
+        about = [("Laporan", "Register kejadian"), ("Tahun", year or "semua"), ("Database", db_path(db).name)]
+        _write(out, fmt, name="Kejadian", columns=export.INCIDENTS, rows=rows, about=about,
+               settings=load_settings(database), unmask=unmask)  # fmt: skip
+    _done(out, "Register kejadian")

@@ -216,7 +216,7 @@ def m005_incidents(db: Database) -> None:
             report_deadline TEXT,             -- ISO local date-time (BEN-03); NULL when the kind has none
             deadline_basis TEXT NOT NULL,     -- how the deadline was counted, in Indonesian
             claim_limit_on TEXT,              -- ISO date (BEN-02); NULL when the kind has none
-            verdict TEXT NOT NULL,            -- JSON: coverage per programme with its evidence (RULES.md §5.8)
+            verdict TEXT NOT NULL,            -- JSON: coverage per programme with its evidence (docs/rules.md)
             verdict_computed_at TEXT NOT NULL,   -- ISO timestamp the verdict was computed
             known_on TEXT NOT NULL,           -- ledger date the verdict read (payments dated later ignored)
             created_at TEXT NOT NULL
