@@ -29,7 +29,7 @@ app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, ba
 
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Jangan minta konfirmasi (untuk cron).")]
 LIST_COLUMNS = ["id", "nik", "nama", "iuran_month", "paid_on", "segment", "programs", "total_rupiah",
-                "expected_rupiah", "funding", "reference", "void_reason"]  # fmt: skip
+                "expected_rupiah", "funding", "reference", "void_reason", "catatan"]  # fmt: skip
 
 
 def _confirm(question: str, yes: bool) -> None:
@@ -107,7 +107,7 @@ def record(
         if not ids:
             raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")
         now = now_iso()
-        plan = payments.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now)
+        plan = payments.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now, today=today())
     for level, code, message in plan.problems:
         (render.warn if level == "warning" else render.note)(f"{code}: {message}")
     render.line(
