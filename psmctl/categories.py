@@ -1,4 +1,4 @@
-"""Volunteer categories (unsur) as data (RULES.md §2, CAT-01): codes, names, age limits, spreadsheet aliases."""
+"""Volunteer categories (unsur) as data (docs/rules.md, CAT-01): codes, names, age limits, spreadsheet aliases."""
 
 from __future__ import annotations
 

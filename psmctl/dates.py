@@ -1,4 +1,4 @@
-"""Dates as kelurahan offices type them, read day-first (RULES.md §9.2).
+"""Dates as kelurahan offices type them, read day-first (docs/rules.md).
 
 Accepted: real date cells; Excel serial numbers (1900 date system); ``17/08/1990``, ``17-8-90``, ``17.08.1990``;
 ``17 Agustus 1990``, ``17 Agt 1990``, ``3 Mrt 1988``, ``17-Agu-90``, ``17-08-'90``, ``1 Pebruari 1985``; ISO

@@ -58,7 +58,8 @@ class Sheet:
 
     name: str
     blocks: Sequence[Block]
-    chart: Callable[[Any, Any, list[tuple[int, int]]], None] | None = None  # (workbook, worksheet, block spans)
+    # (workbook, worksheet, block spans, anchor row): drawn on a printed page of its own below the first block
+    chart: Callable[[Any, Any, list[tuple[int, int]], int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,10 @@ def _cell_writer(ws: Any, kind: str, fmt: Any, mask: Callable[[Any], Any] | None
     return text
 
 
-def _write_sheet(wb: Any, fmts: _Formats, sheet: Sheet, *, unmask: bool) -> None:
+CHART_ROWS = 28  # rows left free for the chart: 540 px at 20 px a row, one landscape A4 page once fitted to width
+
+
+def _write_sheet(wb: Any, fmts: _Formats, sheet: Sheet, *, unmask: bool, title: str | None) -> None:
     ws = wb.add_worksheet(sheet.name)
     widths: dict[int, int] = {}
     for b in sheet.blocks:
@@ -195,8 +199,9 @@ def _write_sheet(wb: Any, fmts: _Formats, sheet: Sheet, *, unmask: bool) -> None
     for c, w in sorted(widths.items()):
         ws.set_column(c, c, w)
     header, title_fmt = fmts.get("header"), fmts.get("text", bold=True)
-    row = 0
+    row, head_row, chart_at = 0, 0, -1
     spans: list[tuple[int, int]] = []
+    breaks: list[int] = []
     for i, b in enumerate(sheet.blocks):
         if b.title:
             ws.write_string(row, 0, b.title, title_fmt)
@@ -205,33 +210,44 @@ def _write_sheet(wb: Any, fmts: _Formats, sheet: Sheet, *, unmask: bool) -> None
             ws.write_string(row, c, col.label, header)
         if i == 0:
             ws.freeze_panes(row + 1, 0)
+            head_row = row
         row += 1
-        writers = [
-            (col.key, _cell_writer(ws, col.kind, fmts.get(col.kind), _masker(col.kind, unmask))) for col in b.columns
-        ]
-        first = row
-        for r in b.rows:
-            for c, (key, write) in enumerate(writers):
-                write(row, c, r.get(key))
-            row += 1
-        spans.append((first, row - 1))
-        if b.total is not None:
-            for c, col in enumerate(b.columns):
-                _cell_writer(ws, col.kind, fmts.get(col.kind, bold=True), None)(row, c, b.total.get(col.key))
-            row += 1
-        row += 1
+        row = _write_rows(ws, fmts, b, row, unmask=unmask, spans=spans) + 1
+        if i == 0 and sheet.chart is not None:  # the chart on a page of its own, then the next block
+            chart_at, row = row, row + CHART_ROWS
+            breaks += [chart_at, row]
+    xlsx.print_setup(ws, title=title, header_rows=(head_row, head_row), breaks=breaks)
     if sheet.chart is not None:
-        sheet.chart(wb, ws, spans)
+        sheet.chart(wb, ws, spans, chart_at)
 
 
-def write_workbook(path: Path, sheets: Sequence[Sheet], *, unmask: bool, mode: int) -> None:
-    """Write the sheets into one .xlsx at `path`, atomically; byte-identical for the same rows."""
-    with xlsx.atomic_path(path, mode=mode) as tmp:
-        wb = xlsx.new_workbook(tmp, constant_memory=True)
+def _write_rows(ws: Any, fmts: _Formats, b: Block, row: int, *, unmask: bool, spans: list[tuple[int, int]]) -> int:
+    """The rows of one block from `row` on, then its bold total; returns the row after the last one written."""
+    writers = [
+        (col.key, _cell_writer(ws, col.kind, fmts.get(col.kind), _masker(col.kind, unmask))) for col in b.columns
+    ]
+    first = row
+    for r in b.rows:
+        for c, (key, write) in enumerate(writers):
+            write(row, c, r.get(key))
+        row += 1
+    spans.append((first, row - 1))
+    if b.total is not None:
+        for c, col in enumerate(b.columns):
+            _cell_writer(ws, col.kind, fmts.get(col.kind, bold=True), None)(row, c, b.total.get(col.key))
+        row += 1
+    return row
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], *, unmask: bool, mode: int, title: str | None = None) -> None:
+    """Write the sheets into one .xlsx at `path`, atomically; byte-identical for the same rows. Every sheet
+    prints on A4 landscape, one page wide, with `title` (office, kab/kota, as-of date) on top of every page."""
+    with xlsx.atomic_path(path, mode=mode) as tmp, xlsx.work_dir(path) as work:
+        wb = xlsx.new_workbook(tmp, tmpdir=work, constant_memory=True)
         try:
             fmts = _Formats(wb)
             for sheet in sheets:
-                _write_sheet(wb, fmts, sheet, unmask=unmask)
+                _write_sheet(wb, fmts, sheet, unmask=unmask, title=title)
         except BaseException:
             xlsx.discard(wb)
             raise
@@ -254,7 +270,7 @@ def masking_fact(unmask: bool) -> tuple[str, str]:
     return ("Data pribadi", f"disamarkan. {MASKING_RULE}")
 
 
-def write_table_file(path: Path, fmt: str, table: Table, *, unmask: bool, mode: int) -> None:
+def write_table_file(path: Path, fmt: str, table: Table, *, unmask: bool, mode: int, title: str | None = None) -> None:
     """One report table as xlsx (table + Tentang), csv or json."""
     if fmt == "csv":
         write_csv(path, table, unmask=unmask, mode=mode)
@@ -263,7 +279,7 @@ def write_table_file(path: Path, fmt: str, table: Table, *, unmask: bool, mode: 
     else:
         facts = [*table.about, ("Jumlah baris", len(table.rows)), masking_fact(unmask), ("Versi psmctl", __version__)]
         sheets = [Sheet(table.name, [Block(table.columns, table.rows)]), about_sheet(facts)]
-        write_workbook(path, sheets, unmask=unmask, mode=mode)
+        write_workbook(path, sheets, unmask=unmask, mode=mode, title=title)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -296,11 +312,18 @@ TUNGGAKAN = [
     Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("unsur", "Unsur", 9),
     Column("kecamatan", "Kecamatan", 16), Column("kelurahan", "Kelurahan", 18), Column("status", "Status", 12),
     Column("bulan_tunggakan", "Bulan tertunggak", 22), Column("tunggakan_rupiah", "Tunggakan (Rp)", 14, "rupiah"),
+    Column("bulan_kurang_bayar", "Bulan kurang bayar", 18),
+    Column("kurang_bayar_rupiah", "Kurang bayar (Rp)", 14, "rupiah"),
     Column("iuran_bulan_ini_rupiah", "Iuran bulan ini (Rp)", 14, "rupiah"),
     Column("jatuh_tempo", "Jatuh tempo", 12, "date"),
     Column("harus_dibayar_rupiah", "Harus dibayar (Rp)", 14, "rupiah"),
     Column("berakhir_pada", "Kepesertaan berakhir", 13, "date"),
     Column("berakhir_bulan_depan", "Berakhir bulan depan", 10),
+]  # fmt: skip
+GANDA = [
+    Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("kecamatan", "Kecamatan", 16),
+    Column("kelurahan", "Kelurahan", 18), Column("bulan", "Bulan iuran", 10), Column("program", "Program", 10),
+    Column("keterangan", "Keterangan", 90),
 ]  # fmt: skip
 JPL = [
     Column("kecamatan", "Kecamatan", 18), Column("unsur", "Unsur", 10), Column("orang", "Orang", 8, "int"),
@@ -315,7 +338,7 @@ NEVER = [
 SHEETS = ("Ringkasan", "Daftar Relawan", "Tunggakan", "Pelatihan", "Tentang")
 
 
-def _coverage_chart(wb: Any, ws: Any, spans: list[tuple[int, int]]) -> None:
+def _coverage_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int) -> None:
     """A stacked column chart of the status counts per kecamatan (the first block of Ringkasan)."""
     first, last = spans[0]
     if last < first:
@@ -334,8 +357,8 @@ def _coverage_chart(wb: Any, ws: Any, spans: list[tuple[int, int]]) -> None:
         )
     chart.set_title({"name": "Kepesertaan BPJS Ketenagakerjaan per kecamatan"})
     chart.set_y_axis({"name": "Relawan"})
-    chart.set_size({"width": 720, "height": 360})
-    ws.insert_chart(1, len(RINGKASAN) + 1, chart)
+    chart.set_size({"width": 960, "height": 520})  # one landscape page once the sheet is fitted to its width
+    ws.insert_chart(at, 0, chart, {"object_position": 3})  # 3: neither moved nor sized with the cells
 
 
 def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool) -> list[Sheet]:
@@ -358,18 +381,25 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         ("Orang", s.counts["orang"]),
         (f"Menunggak atau berakhir bulan depan (per {month})", s.counts["tunggakan"]),
         ("Belum pernah dilatih", s.counts["belum_pernah_dilatih"]),
+        ("Bulan iuran dibayar ganda", s.counts["dibayar_ganda"]),
         ("Sidik data (SHA-256 atas isi)", s.fingerprint),
         masking_fact(unmask),
         ("Versi psmctl", __version__),
         ("Versi tabel iuran", s.rates_version),
-        ("Status iuran", "RULES.md §5.4, dinilai dengan pembayaran yang tercatat s.d. tanggal acuan"),
+        ("Status iuran", "docs/rules.md, dinilai dengan pembayaran yang tercatat s.d. tanggal acuan"),
         ("Belum pernah dilatih", "TRN-04: tidak ada pembinaan/bimtek/diklat (hadir/lulus) s.d. tanggal acuan"),
         ("JPL tahun ini", f"TRN-06: pelatihan yang selesai 1 Januari {s.as_of.year} s.d. tanggal acuan"),
     ]
     return [
         ringkasan,
         Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan())]),
-        Sheet("Tunggakan", [Block(TUNGGAKAN, s.tunggakan())]),
+        Sheet(
+            "Tunggakan",
+            [
+                Block(TUNGGAKAN, s.tunggakan()),
+                Block(GANDA, s.doubles, title="Dibayar ganda: minta kredit/pengembalian ke BPJS"),
+            ],
+        ),
         Sheet(
             "Pelatihan",
             [
@@ -382,10 +412,29 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
 
 
 def write_summary(
-    path: Path, s: Summary, *, db_name: str, schema: str | None = None, unmask: bool = False, mode: int = 0o600
+    path: Path,
+    s: Summary,
+    *,
+    db_name: str,
+    schema: str | None = None,
+    unmask: bool = False,
+    mode: int = 0o600,
+    office: str | None = None,
 ) -> None:
-    """The summary workbook at `path` (atomic, byte-identical for the same database and as_of)."""
-    write_workbook(path, summary_sheets(s, db_name=db_name, schema=schema, unmask=unmask), unmask=unmask, mode=mode)
+    """The summary workbook at `path` (atomic, byte-identical for the same database and as_of); every printed
+    page is headed by the office (kab/kota) and the as-of date."""
+    sheets = summary_sheets(s, db_name=db_name, schema=schema, unmask=unmask)
+    title = f"Ringkasan relawan sosial dan iuran BPJS Ketenagakerjaan · {office or 'Dinas Sosial'} · " + (
+        f"keadaan per {long_date(s.as_of)}"
+    )
+    write_workbook(path, sheets, unmask=unmask, mode=mode, title=title)
+
+
+def long_date(d: date) -> str:
+    """20 September 2025: the date as an Indonesian letterhead writes it."""
+    from psmctl.dates import MONTH_NAMES
+
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -412,6 +461,7 @@ DUE = [
     _NIK, _NAMA, _KEL, _UNSUR, Column("status", "Status", 17), Column("segment", "Segmen", 8),
     Column("funding", "Sumber dana", 10), Column("due_on", "Jatuh tempo", 12, "date"),
     *(Column(f"{p.lower()}_rupiah", f"{p} (Rp)", 12, "rupiah") for p in ("JKK", "JKM", "JHT", "JP")),
+    Column("kurang_bayar_rupiah", "Kurang bayar (Rp)", 13, "rupiah"),
     Column("total_rupiah", "Jumlah (Rp)", 13, "rupiah"), Column("will_lapse", "Berakhir bila tidak dibayar", 12),
 ]  # fmt: skip
 TRAINING = {
@@ -440,3 +490,13 @@ def hours_group_columns(by: str) -> list[Column]:
     """Columns of the hours report grouped --by kecamatan, kelurahan or unsur."""
     keys = {"kecamatan": [_KEC], "kelurahan": [_KEC, _KEL], "unsur": [_UNSUR]}[by]
     return [*keys, *_GROUP_TAIL]
+
+
+INCIDENTS = [
+    Column("id", "No", 6, "int"), _NIK, _NAMA, Column("kind", "Jenis kejadian", 22),
+    Column("occurred_on", "Tanggal", 12, "date"), Column("occurred_time", "Jam", 7), Column("place", "Tempat", 24),
+    Column("status_kepesertaan", "Status kepesertaan (disimpan)", 17), Column("terlindungi", "Terlindungi", 18),
+    Column("report_deadline", "Batas lapor", 17), Column("reported_on", "Dilaporkan", 12, "date"),
+    Column("status", "Status klaim", 18), Column("claim_limit_on", "Batas klaim", 12, "date"),
+    Column("paid_rupiah", "Dibayar (Rp)", 14, "rupiah"),
+]  # fmt: skip

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from psmctl.xlsx import atomic_path, new_workbook, write_table
+from psmctl.xlsx import atomic_path, new_workbook, work_dir, write_table
 
 LEVEL_ID = {"error": "galat (ditolak)", "warning": "peringatan", "info": "info"}
 
 
 def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
-    """Write `--report FILE.xlsx`: a summary sheet and one row per problem (file, sheet, row, column, value, ...)."""
+    """Write `--report FILE.xlsx`: one row per problem (file, sheet, row, column, value, ...), a summary per sheet,
+    the changed fields of each changed person, and the people missing from the new file."""
     summary = [
         [
             r["file"], r["sheet"], r["rows_read"], r["added"], r["changed"], r["unchanged"],
@@ -25,14 +26,15 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
         for r in results
         for p in r["problems"]
     ]  # fmt: skip
-    with atomic_path(target) as tmp:
-        wb = new_workbook(tmp)
+    with atomic_path(target) as tmp, work_dir(target) as work:
+        wb = new_workbook(tmp, tmpdir=work)
         write_table(
             wb,
             "Masalah",
             [("Berkas", 28), ("Lembar", 16), ("Baris", 7), ("Kolom", 18), ("Nilai", 24), ("Tingkat", 16),
              ("Kode", 24), ("Keterangan", 70)],
             problems,
+            title="Laporan masalah impor: satu baris per masalah, untuk diperbaiki kelurahan",
         )  # fmt: skip
         write_table(
             wb,
@@ -40,6 +42,24 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
             [("Berkas", 28), ("Lembar", 16), ("Dibaca", 9), ("Baru", 8), ("Berubah", 9), ("Tetap", 8),
              ("Ditolak", 9), ("Peringatan", 11), ("Dilewati", 9)],
             summary,
+            title="Laporan masalah impor: ringkasan per berkas dan lembar",
+        )  # fmt: skip
+        write_table(
+            wb,
+            "Berubah",
+            [("Berkas", 28), ("Lembar", 16), ("Baris", 7), ("NIK", 19), ("Data yang berubah", 60)],
+            [[r["file"], r["sheet"], c["row"], c["nik"], ", ".join(c["fields"])]
+             for r in results for c in r.get("changed_fields") or ()],
+            title="Laporan impor: orang yang datanya berubah dan data apa saja",
+        )  # fmt: skip
+        write_table(
+            wb,
+            "Tidak ada di berkas baru",
+            [("Berkas", 28), ("NIK", 19), ("Nama", 28), ("Unsur", 10), ("Kelurahan", 20), ("Status", 30)],
+            [[r["file"], m["nik"], m["nama"], m["unsur"], m["kelurahan"],
+              "ditandai BERHENTI" if r.get("retired") else "tetap di register (tidak dihapus)"]
+             for r in results for m in r.get("missing") or ()],
+            title="Laporan impor: orang yang dulu ada di daftar kelurahan tetapi tidak ada di berkas baru",
         )  # fmt: skip
         wb.close()
     return target

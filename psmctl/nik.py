@@ -1,4 +1,4 @@
-"""NIK (Nomor Induk Kependudukan): the 16-digit person key, checked as RULES.md §3 says.
+"""NIK (Nomor Induk Kependudukan): the 16-digit person key, checked as docs/rules.md says.
 
 Layout ``PP KK CC DD MM YY SSSS``: province, kab/kota, kecamatan where the NIK was first issued, day of birth
 (women: day + 40), month, two-digit year, serial from 0001. The century is not encoded: both 19YY and 20YY are

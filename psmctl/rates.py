@@ -1,4 +1,4 @@
-"""BPJS Ketenagakerjaan iuran figures looked up by iuran month, and the arithmetic on them (RULES.md §4).
+"""BPJS Ketenagakerjaan iuran figures looked up by iuran month, and the arithmetic on them (docs/rules.md).
 
 Every figure lives in ``data/rates.toml`` with its period and legal source; this module holds the algorithms
 only. Rates, caps, adjustments and due rules are looked up by the **iuran month** (never the payment date,
@@ -37,7 +37,7 @@ FUNDING = ("APBD", "APBN", "APBDES", "MANDIRI", "CSR", "LAINNYA")
 def apply_bp(base_rupiah: int, bp: int) -> int:
     """``base × bp / 10 000`` rounded half up to whole rupiah: ``(base × bp + 5000) // 10000``.
 
-    RULES.md IUR-06 (setting ``rates.rounding = half_up_per_programme_month``): BPJS does not publish how it
+    docs/rules.md IUR-06 (setting ``rates.rounding = half_up_per_programme_month``): BPJS does not publish how it
     rounds, so psmctl rounds half up once per person, per programme, per iuran month; totals are sums of
     rounded amounts. Integer arithmetic only, so the result is exact for any base.
 

@@ -1,4 +1,4 @@
-"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (RULES.md §3, §9).
+"""Roster spreadsheets in: find the header, read each row, validate it, report every problem (docs/rules.md).
 
 `parse_file` reads a file and returns accepted rows plus a report per sheet, touching no database; a file-level
 failure (corrupt, no sheet with NIK and NAMA columns) raises InputError. `import_file` then writes one file in one
@@ -71,6 +71,7 @@ class Options:
     kolom: tuple[tuple[str, str], ...] = ()  # --kolom "HEADER=field": columns mapped by hand
     include_hidden: bool = False  # --sertakan-tersembunyi: hidden rows are imported too
     hold_stopped: bool = False  # --tahan-keterangan: people whose KETERANGAN says they stopped are not imported
+    readmit: frozenset[str] = frozenset()  # erased NIKs the admin takes back on purpose (--terima-nik-dihapus)
 
 
 def sha256_of(path: Path) -> str:
@@ -202,7 +203,11 @@ class _SheetParser:
         self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
         self.phone_min = int(settings.get("import.phone_min_digits"))
         self.titles = ctx.titles
-        self.regions = _Regions(str(settings.get("wilayah.kode_kabkota") or ""))
+        self.regions = _Regions(
+            wilayah.office_scope(
+                str(settings.get("wilayah.kode_kabkota") or ""), str(settings.get("wilayah.kode_provinsi") or "")
+            )
+        )
         self.n_warnings = 0
         rows = ctx.sheet.rows[ctx.table.start : ctx.table.end]
         self.width = max([len(r) for r in rows] + [max(header.columns.values(), default=0) + 1])
@@ -702,11 +707,18 @@ def import_file(
     # a million of them again and again (see payments.gc_paused).
     with gc_paused():
         parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
-        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing)
+        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing, options.readmit)
 
 
 def _write_file(
-    db: Database, path: Path, parsed: list[ParsedSheet], now: str, dry_run: bool, strict: bool, retire_missing: bool
+    db: Database,
+    path: Path,
+    parsed: list[ParsedSheet],
+    now: str,
+    dry_run: bool,
+    strict: bool,
+    retire_missing: bool,
+    readmit: frozenset[str] = frozenset(),
 ) -> ImportResult:
     from psmctl.db import write_tx
 
@@ -721,6 +733,9 @@ def _write_file(
     try:
         with write_tx(db):
             batch_id = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
+            if _refuse_erased(db, parsed, readmit) and strict:
+                result.refused = "ada NIK yang datanya telah dihapus dan --strict dipakai: berkas tidak diimpor"
+                raise _DryRun
             plan = _plan(db, parsed, batch_id, retire_missing, result)
             vdb.write_roster(db, plan)
             wrote = plan.new_people or plan.person_updates or plan.new_roles or plan.role_updates
@@ -741,6 +756,32 @@ def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
             f"{path.name}: kelurahan daftar ini ({', '.join(unknown)}) tidak diketahui, jadi --retire-missing "
             "ditolak (bisa memberhentikan orang kelurahan lain); sebutkan --kelurahan lalu ulangi"
         )
+
+
+def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> int:
+    """Rows of people erased on request are refused (NIK_DIHAPUS), unless the admin re-admits that NIK; one
+    look-up for the whole file. A re-admitted NIK is an ordinary NIK again (its tombstone goes)."""
+    from psmctl.db import erasure
+
+    erased = erasure.erased_among(db, {r.nik for p in parsed for r in p.rows})
+    if not erased:
+        return 0
+    erasure.lift_tombstones(db, sorted(erased & readmit))
+    refused = erased - readmit
+    for p in parsed:
+        keep = []
+        for r in p.rows:
+            if r.nik not in refused:
+                keep.append(r)
+                continue
+            msg = (
+                "data orang ini dihapus atas permintaannya (volunteers forget); baris tidak diimpor. "
+                "Bila ia memang kembali, impor ulang dengan --terima-nik-dihapus NIK"
+            )
+            p.report.problems.append(Problem(r.sheet, r.row, "nik", mask_nik(r.nik), "error", "NIK_DIHAPUS", msg))
+            p.report.rejected += 1
+        p.rows = keep
+    return len(refused)
 
 
 def _plan(

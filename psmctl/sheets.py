@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +96,99 @@ def _check_zip(path: Path, limit_mb: int, max_ratio: int) -> str:
     raise InputError(f"{path.name}: berkas zip ini bukan spreadsheet Excel/ODS")
 
 
+def refuse_non_regular(path: Path) -> int:
+    """The size of a regular file; a folder, FIFO, device or socket is refused before it is opened (opening a FIFO
+    waits forever for a writer; a device never ends)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: berkas tidak ditemukan") from None
+    except OSError as e:
+        raise InputError(
+            f"{path.name}: berkas tidak bisa dibaca ({e.strerror}); periksa jalur dan hak aksesnya"
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: ini folder, bukan berkas spreadsheet")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: bukan berkas biasa (pipa, perangkat atau soket); simpan dulu sebagai berkas")
+    return st.st_size
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
+# Only a row has an r attribute of digits alone, only a cell one of letters and digits; searched by the literal
+# ' r="' they are found at C speed, whatever the element's prefix or attribute order.
+_ROW_REF = re.compile(rb' r="(\d+)"')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # columns from AA on: A..Z cannot make a sheet wide
+_TAIL = 1 << 16
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_extent(path: Path, max_cells: int) -> None:
+    """Refuse a workbook whose sheet, declared or actual, spans more than `max_cells` cells (setting
+    import.max_cells), before python-calamine builds its grid: it allocates every cell between A1 and the last
+    one, so a 2 KB file with one cell at XFD1048576 asks for 512 GB and aborts the process. Each sheet's XML is
+    streamed once (its last rows give the height, cells from column AA on the width): memory stays at a chunk."""
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with z.open(info) as fh:
+                    rows, cols, declared = _sheet_extent(fh)
+                for r, c in (declared, (rows, cols)):
+                    if r * c > max_cells:
+                        raise InputError(
+                            f"{path.name}: lembar ({Path(info.filename).stem}) membentang sampai sel "
+                            f"{_col_letters(c)}{r}: {_dots(r)} baris x {_dots(c)} kolom, lebih dari {_dots(max_cells)} "
+                            "sel (pengaturan import.max_cells); hapus isi atau format sel yang jauh di luar tabel "
+                            "lalu simpan ulang"
+                        )
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int]]:
+    """(last row, widest column, declared (rows, columns)) of one worksheet's XML stream."""
+    head = fh.read(_TAIL)
+    m = _DIMENSION.search(head)
+    declared = (0, 0)
+    if m and m.group(4):
+        declared = (int(m.group(4)), _col_number(m.group(3)))
+    elif m and m.group(2):
+        declared = (int(m.group(2)), _col_number(m.group(1) or b"A"))
+    rows, cols, chunk, tail = 0, 26, head, b""
+    while chunk:
+        window = tail + chunk  # a reference cut by the chunk's end is whole in the next window
+        refs = _ROW_REF.findall(window)
+        if refs:
+            rows = max(rows, max(map(int, refs)))
+        for letters in set(_WIDE_CELL.findall(window)):
+            cols = max(cols, _col_number(letters))
+        tail = window[-64:]
+        chunk = fh.read(1 << 20)
+    return rows, cols, declared
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 class Limits(TypedDict):
-    """What `read_tables` refuses to unpack (settings import.max_uncompressed_mb, max_compression_ratio)."""
+    """What `read_tables` refuses to unpack (settings import.max_uncompressed_mb, max_compression_ratio, max_cells)."""
 
     max_uncompressed_mb: int
     max_ratio: int
+    max_cells: int
 
 
 def limits(settings: Settings) -> Limits:
@@ -106,6 +196,7 @@ def limits(settings: Settings) -> Limits:
     return {
         "max_uncompressed_mb": int(settings.get("import.max_uncompressed_mb")),
         "max_ratio": int(settings.get("import.max_compression_ratio")),
+        "max_cells": int(settings.get("import.max_cells")),
     }
 
 
@@ -114,6 +205,7 @@ def read_tables(
     *,
     max_uncompressed_mb: int | None = None,
     max_ratio: int | None = None,
+    max_cells: int | None = None,
 ) -> list[SheetData]:
     """Every worksheet of a spreadsheet file (or the single table of a CSV); InputError when unreadable.
 
@@ -122,12 +214,9 @@ def read_tables(
     default = limits(Settings())
     max_mb = default["max_uncompressed_mb"] if max_uncompressed_mb is None else max_uncompressed_mb
     ratio = default["max_ratio"] if max_ratio is None else max_ratio
-    if path.is_dir():
-        raise InputError(f"{path}: ini folder, bukan berkas spreadsheet")
-    if not path.exists():
-        raise InputError(f"{path}: berkas tidak ditemukan")
+    cells = default["max_cells"] if max_cells is None else max_cells
+    size = refuse_non_regular(path)
     try:
-        size = path.stat().st_size
         with open(path, "rb") as fh:
             head = fh.read(512)
     except PermissionError:
@@ -146,6 +235,8 @@ def read_tables(
         )
     if kind == "zip":
         kind = _check_zip(path, max_mb, ratio)
+        if kind == "xlsx":
+            check_extent(path, cells)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(

@@ -1,4 +1,4 @@
-"""Training rules, pure: durations, who was trained, hours per period, certificates (RULES.md §7).
+"""Training rules, pure: durations, who was trained, hours per period, certificates (docs/rules.md).
 
 - TRN-01 [FIRM·M] 1 JPL (jam pelajaran) = 45 minutes; the figure lives in data/courses.toml.
 - TRN-02 [DEFAULT] minutes are the stored unit; JPL = minutes / 45 shown with one decimal. "16 JPL",
@@ -139,8 +139,20 @@ _HOUR_UNITS = {"jam", "j"}
 _DAY_UNITS = {"hari", "hr", "h"}
 
 
+# Longer than any course (a year of 8-hour days is 125,000 minutes); anything above is a typo or a hostile value
+# that would overflow SQLite's integer on the way in.
+MAX_MINUTES = 1_000_000
+
+
 def parse_duration(value: object, *, bare_jam: str = "clock_hour") -> Duration:
     """Read a duration as typed: a number, "x JPL" / "x JP" / "x jam pelajaran" / "x menit" / "x jam"."""
+    parsed = _parse_duration(value, bare_jam=bare_jam)
+    if parsed.minutes is not None and parsed.minutes > MAX_MINUTES:
+        return Duration(None, "DURATION_INVALID", f"durasi '{value}' terlalu besar (lebih dari {MAX_MINUTES} menit)")
+    return parsed
+
+
+def _parse_duration(value: object, *, bare_jam: str) -> Duration:
     per = catalogue().minutes_per_jpl
     if isinstance(value, bool):
         return Duration(None, "DURATION_INVALID", f"durasi '{value}' tidak dikenal")
@@ -160,7 +172,7 @@ def parse_duration(value: object, *, bare_jam: str = "clock_hour") -> Duration:
     if unit in _MINUTE_UNITS:
         return Duration(round(amount))
     if unit in _HOUR_UNITS:
-        # §10 #29: a bare "jam" may be a clock hour or a lesson hour; the setting decides, the admin reviews.
+        # : a bare "jam" may be a clock hour or a lesson hour; the setting decides, the admin reviews.
         if bare_jam == "lesson_hour":
             return Duration(round(amount * per), "BARE_JAM", f"'{text}': jam dibaca sebagai {per} menit (1 JPL)")
         return Duration(round(amount * 60), "BARE_JAM", f"'{text}': jam dibaca sebagai 60 menit")

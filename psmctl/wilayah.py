@@ -1,4 +1,4 @@
-"""Kemendagri region codes (kode wilayah) and loose matching of region names (RULES.md §8).
+"""Kemendagri region codes (kode wilayah) and loose matching of region names (docs/rules.md).
 
 Data: data/wilayah.csv (current codes down to desa/kelurahan) and data/kode_wilayah_sampai_kecamatan_historis.csv
 (every provinsi/kab-kota/kecamatan code of the 2016-2025 editions), from the MIT-licensed cahyadsn/wilayah dataset
@@ -123,14 +123,19 @@ _PREFIXES = {
 _DROP = re.compile(r"[\s.,\-'’`]")
 
 
+# One compiled pattern per level: the longest prefix first, so 'KEL.' never eats the start of 'KELURAHAN'.
+_LEADING = {
+    level: re.compile(rf"^(?:{'|'.join(sorted(p, key=len, reverse=True))})(?:\.\s*|\s+)(?=\S)")
+    for level, p in _PREFIXES.items()
+}
+
+
 def norm_name(text: str, level: str) -> str:
     """WIL-06 normal form: NFKC, upper case, a level prefix removed only as a whole word, punctuation removed."""
     s = unicodedata.normalize("NFKC", str(text)).upper().strip()
-    for prefix in _PREFIXES.get(level, ()):
-        m = re.match(rf"^{prefix}(?:\.\s*|\s+)(?=\S)", s)
-        if m:
-            s = s[m.end() :]
-            break
+    lead = _LEADING.get(level)
+    if lead is not None:
+        s = lead.sub("", s, count=1)
     return _DROP.sub("", s)
 
 
@@ -153,6 +158,31 @@ def kabkota_code(text: str) -> str:
     raise InputError(f"kab/kota '{t}' ambigu ({', '.join(hits)}); pakai kode")
 
 
+def provinsi_code(text: str) -> str:
+    """Resolve '36' or 'Banten' to a current province code; InputError when not exactly one."""
+    t = text.strip()
+    if t.isdigit() and len(t) == 2:
+        r = get(t)
+        if r and r.level == "provinsi":
+            return t
+        raise InputError(f"kode provinsi {t} tidak ada dalam daftar Kemendagri")
+    want = _kabkota_norm(re.sub(r"^(?:PROVINSI|PROV)\b\.?\s*", "", t.upper()))
+    hits = [r.kode for r in current().values() if r.level == "provinsi" and _kabkota_norm(r.nama) == want]
+    if len(hits) == 1:
+        return hits[0]
+    raise InputError(f"provinsi '{t}' tidak ditemukan; pakai kode, mis. 36")
+
+
+def office_scope(kode_kabkota: str, kode_provinsi: str) -> str:
+    """Where roster names are matched (WIL-07): the office's kab/kota, else its province, else the country."""
+    return kode_kabkota or kode_provinsi
+
+
+def kabkota_of(kode: str | None) -> str:
+    """'36.01.05' or '36.01.05.2001' → '36.01'; '' when no code."""
+    return kode[:5] if kode and len(kode) >= 5 else ""
+
+
 def _kabkota_norm(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).upper().strip()
     s = re.sub(r"^(?:KABUPATEN|KAB)\b\.?\s*", "KABUPATEN ", s)
@@ -160,35 +190,50 @@ def _kabkota_norm(text: str) -> str:
 
 
 @cache
-def _index(scope: str, level: str) -> dict[str, list[Region]]:
-    """Normalised name → regions of a level whose code starts with `scope` (a kab/kota or kecamatan code)."""
+def _names(area: str, level: str) -> dict[str, tuple[Region, ...]]:
+    """Normalised name → regions of a level in one province (`area` = 2 digits) or the whole country (`area` = "").
+
+    Built once per process and area from one block of the sorted file; every narrower scope (kab/kota,
+    kecamatan) is answered from it by code prefix, so a province roster of 600 kecamatan reads the file once.
+    """
     idx: dict[str, list[Region]] = {}
-    prefix = scope + "." if scope else ""
-    for r in _scoped(scope).values():
-        if r.level == level and r.kode.startswith(prefix):
+    for r in _scoped(area).values():
+        if r.level == level:
             idx.setdefault(norm_name(r.nama, level), []).append(r)
-    return idx
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+def _in_scope(name: str, level: str, scope: str) -> list[Region]:
+    hits = _names(scope[:2], level).get(name, ())
+    if len(scope) <= 2:
+        return list(hits)
+    prefix = scope + "."
+    return [r for r in hits if r.kode.startswith(prefix)]
 
 
 def find(text: str, level: str, scope: str = "") -> list[Region]:
-    """Candidates for a loosely written name inside `scope` (WIL-07/08); a code is accepted as well."""
+    """Candidates for a loosely written name inside `scope` (WIL-07/08); a code is accepted as well.
+
+    `scope` is a province, kab/kota or kecamatan code, or "" for the whole country.
+    """
     t = str(text).strip()
     digits = t.replace(".", "")
     if digits.isdigit() and len(digits) in (6, 10):
         r = get(dotted(digits))
         return [r] if r and r.level == level else []
-    hits = _index(scope, level).get(norm_name(t, level), [])
+    hits = _in_scope(norm_name(t, level), level, scope)
     if len(hits) > 1:
         # On a tie prefer the candidate whose un-stripped form matches (official names that start with 'Desa').
         exact = [r for r in hits if _DROP.sub("", r.nama.upper()) == _DROP.sub("", t.upper())]
         if len(exact) == 1:
             return exact
-    return list(hits)
+    return hits
 
 
 def suggest(text: str, level: str, scope: str = "", n: int = 3) -> list[str]:
     """Closest official names, for a message only: never applied automatically (WIL-08)."""
     import difflib
 
-    names = {r.nama for rs in _index(scope, level).values() for r in rs}
+    prefix = scope + "." if len(scope) > 2 else scope
+    names = {r.nama for rs in _names(scope[:2], level).values() for r in rs if r.kode.startswith(prefix)}
     return difflib.get_close_matches(str(text).title(), sorted(names), n=n, cutoff=0.6)

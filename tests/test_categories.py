@@ -1,4 +1,4 @@
-"""categories.py: categories as data (RULES.md §2, CAT-01) and the spellings spreadsheets use."""
+"""categories.py: categories as data (docs/rules.md, CAT-01) and the spellings spreadsheets use."""
 
 from __future__ import annotations
 

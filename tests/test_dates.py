@@ -1,4 +1,4 @@
-"""dates.py: dates as kelurahan offices type them (RULES.md §9.2), always day first, never a crash."""
+"""dates.py: dates as kelurahan offices type them (docs/rules.md), always day first, never a crash."""
 
 from __future__ import annotations
 

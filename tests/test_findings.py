@@ -1,4 +1,4 @@
-"""The one findings registry: README's table is rendered from it, and every code an import gives is in it."""
+"""The one findings registry: docs/report-codes.md's table is rendered from it, every code an import gives is in it."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from psmctl.importing import findings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_readme_code_table_is_the_registry() -> None:
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert findings.markdown_table() in readme, "README's code table differs: paste findings.markdown_table()"
+def test_the_documented_code_table_is_the_registry() -> None:
+    page = (ROOT / "docs" / "report-codes.md").read_text("utf-8")
+    assert findings.markdown_table() in page, "docs/report-codes.md differs: paste findings.markdown_table()"
 
 
 def test_every_code_the_roster_and_the_engine_give_is_registered() -> None:

@@ -1,4 +1,4 @@
-"""headers.py: finding the header of a hand-made roster sheet (RULES.md §9.1, §9.2)."""
+"""headers.py: finding the header of a hand-made roster sheet (docs/rules.md)."""
 
 from __future__ import annotations
 

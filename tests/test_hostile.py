@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner, Result
 
 from builders import make_nik, roster_row, write_roster_xlsx
@@ -155,20 +156,12 @@ def test_db_check_refuses_a_newer_schema_like_every_command(db_path: Path, runne
 
 def test_ten_commands_at_once_on_an_old_schema_migrate_once(tmp_path: Path) -> None:
     db_file = tmp_path / "lama.db"
-    db = open_db(db_file)
-    db.close()
-    # Roll the database back to the first schema (as an older psmctl left it), with one person in it.
+    # The first schema only (as an older psmctl left it, any later migration pending), with one person in it.
     conn = sqlite3.connect(db_file)
-    first = migrations._migrations[0].name
-    conn.executescript(
-        """
-        DROP TABLE attendance; DROP TABLE trainings; DROP TABLE payment_voids; DROP TABLE payments;
-        CREATE INDEX roles_kelurahan ON roles(kode_kecamatan, kelurahan);
-        INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00');
-        """
-    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    migrations.apply(Database(conn), stop_before=[m.name for m in migrations._migrations[1:]])
+    conn.execute("INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00')")
     conn.execute(f"INSERT INTO volunteers(nik, nama, batch_id) VALUES ('{BUDI}', 'Budi', 1)")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name != ?", [first])
     conn.commit()
     conn.close()
     old = dump(db_file)
@@ -220,3 +213,214 @@ def test_a_report_that_cannot_be_written_after_a_commit_is_exit_3(
     assert "Traceback" not in r.output and "disk penuh" in r.stderr and "masalah.xlsx" in r.stderr
     assert "baik.xlsx" in r.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "masalah.xlsx").exists()
+
+
+# --- Tiny files that explode, files that are not files ---------------------------------------------------------------
+
+
+def tiny_xlsx(path: Path, cells: list[tuple[str, str]], *, dimension: str | None = None) -> Path:
+    """A minimal, valid .xlsx (a few KB) whose cells sit where the test says, written part by part."""
+    import re
+    import zipfile
+
+    rows: dict[int, list[tuple[str, str]]] = {}
+    for ref, value in cells:
+        rows.setdefault(int(re.sub("[A-Z]", "", ref)), []).append((ref, value))
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>' for ref, v in row) + "</row>"
+        for r, row in sorted(rows.items())
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{pkg}/content-types"><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Daftar" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+        f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">{dim}<sheetData>{body}</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+HUGE = [
+    ("XFD1048576", [("A1", "NIK"), ("XFD1048576", "x")], None),  # 512 GB grid: aborted the process (exit 134)
+    ("ALL100000", [("A1", "NIK"), ("ALL100000", "x")], None),  # 3.1 GB, 4.5 s
+    ("lying dimension", [("A1", "NIK"), ("XFD1048576", "x")], "A1:B2"),  # the cells, not the tag, decide
+    ("declared only", [("A1", "NIK")], "A1:XFD1048576"),
+    ("rows out of order", [("ALL100000", "x"), ("A1", "NIK")], None),
+]
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize(("case", "cells", "dimension"), HUGE, ids=[c[0] for c in HUGE])
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_tiny_file_with_a_huge_sheet_is_refused_in_milliseconds(
+    tmp_path: Path,
+    runner: CliRunner,
+    db_path: Path,
+    case: str,
+    cells: list[tuple[str, str]],
+    dimension: str | None,
+    command: list[str],
+) -> None:
+    import resource
+    import time
+
+    bomb = tiny_xlsx(tmp_path / "kecil.xlsx", cells, dimension=dimension)
+    assert bomb.stat().st_size < 3000
+    before = dump(db_path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    r = runner.invoke(app, [*command, str(bomb)])
+    elapsed = time.perf_counter() - t
+    line = one_line(r, 1)
+    assert "import.max_cells" in line and "kecil.xlsx" in line
+    assert elapsed < 1.0  # milliseconds in practice; the unguarded read took seconds or aborted
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KB: no grid was built
+    assert dump(db_path) == before
+
+
+def test_a_real_roster_is_not_refused_by_the_extent_guard(tmp_path: Path) -> None:
+    from psmctl.sheets import check_extent
+
+    path = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    check_extent(path, 25_000_000)  # no exception
+    wide = tiny_xlsx(tmp_path / "lebar.xlsx", [("A1", "NIK"), ("AD5000", "x")])
+    check_extent(wide, 25_000_000)  # 30 columns x 5,000 rows: an ordinary wide roster
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_fifo_is_refused_before_it_is_opened(tmp_path: Path, runner: CliRunner, command: list[str]) -> None:
+    fifo = tmp_path / "daftar.xlsx"
+    os.mkfifo(fifo)
+    r = runner.invoke(app, [*command, str(fifo)])  # before: waited forever for a writer
+    line = one_line(r, 1)
+    assert "bukan berkas biasa" in line
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("target", ["/dev/zero", "folder"])
+def test_a_device_or_folder_as_input_is_one_line(tmp_path: Path, runner: CliRunner, target: str) -> None:
+    path = Path(target) if target.startswith("/") else tmp_path
+    line = one_line(runner.invoke(app, ["import", "roster", str(path)]), 1)
+    assert "bukan berkas biasa" in line or "folder" in line
+
+
+# --- Usage errors: Indonesian, one line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["volunteers", "list", "--format", "pdf"], "bukan salah satu dari"),
+        (["volunteers", "lisst"], "perintah 'lisst' tidak dikenal"),
+        (["payments", "void", "abc"], "bukan bilangan bulat"),
+        (["import", "roster"], "wajib diisi"),
+        (["volunteers", "list", "--bogus"], "opsi --bogus tidak dikenal"),
+        (["volunteers", "list", "extra"], "argumen berlebih"),
+    ],
+)
+def test_usage_errors_are_one_indonesian_line(runner: CliRunner, args: list[str], expected: str) -> None:
+    line = one_line(runner.invoke(app, args), 2)
+    assert expected in line and line.startswith("Galat: ")
+    assert "Usage:" not in line and "Error" not in line and "Invalid value" not in line
+
+
+@pytest.mark.usefixtures("initialized")
+def test_an_unreadable_input_is_one_line_exit_1(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    # Run as root here, so a mode-000 file stays readable: the OS's answer is what is simulated.
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(roster) else real_access(p, mode))
+    line = one_line(runner.invoke(app, ["import", "roster", str(roster)]), 1)
+    assert "psm.xlsx" in line and "tidak bisa dibaca" in line and "is not readable" not in line
+
+
+def test_usage_errors_through_the_entry_point_are_one_line(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "psmctl", "coverage", "due", "--month", "2025-01", "--format", "xml"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PSMCTL_DB": str(tmp_path / "x.db")},
+    )
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "bukan salah satu" in r.stderr
+
+
+# --- Every value checked at the door -------------------------------------------------------------------------------
+
+FUZZED = [  # the fuzzed command lines that exited 70 (or grew past 1.3 GB), and their neighbours
+    ["coverage", "due", "--month", "9999-12"],
+    ["coverage", "due", "--month", "0000-01"],
+    ["summary", "--as-of", "9999-12-31"],
+    ["coverage", "check", BUDI, "--on", "0001-01-01"],
+    ["payments", "void", "9223372036854775808", "--reason", "salah"],
+    ["training", "show", "99999999999999999999"],
+    ["training", "report", "certificates", "--expiring-within", "2147483648"],
+    ["training", "report", "never-trained", "--months", "99999999999"],
+    ["export", "training", "certificates", "--out", "x.xlsx", "--expiring-within", "2147483648"],
+    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--income", "9223372036854775808", "--yes"],
+    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--months", "99999999999999999999", "--yes"],
+    ["payments", "list", "--month", "9999-99"],
+    ["export", "due", "--month", "2025-13", "--out", "x.xlsx"],
+    ["config", "set", "coverage.lapse_after_unpaid_months", "99999999999999999999"],
+    ["config", "set", "amounts.mismatch", "rejct"],
+    ["config", "set", "export.file_mode", "rw-r--r--"],
+    ["config", "set", "tidak.ada", "1"],
+]
+
+
+@pytest.mark.parametrize("args", FUZZED, ids=[" ".join(a[:3]) + " " + a[-1] for a in FUZZED])
+def test_a_value_out_of_range_is_one_line_exit_2(
+    initialized: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["import", "roster", str(write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")]))])
+    before = dump(initialized)
+    files = {p.name for p in tmp_path.iterdir() if not p.name.startswith("psmctl.db")}
+    one_line(runner.invoke(app, args), 2)
+    assert dump(initialized) == before
+    assert {p.name for p in tmp_path.iterdir() if not p.name.startswith("psmctl.db")} == files  # no x.xlsx
+
+
+def test_config_set_lists_the_values_it_understands(initialized: Path, runner: CliRunner) -> None:
+    line = one_line(runner.invoke(app, ["config", "set", "amounts.mismatch", "rejct"]), 2)
+    assert "warn" in line and "reject" in line
+    assert runner.invoke(app, ["config", "set", "amounts.mismatch", "reject"]).exit_code == 0
+    line = one_line(runner.invoke(app, ["config", "set", "coverage.lapse_after_unpaid_months", "0"]), 2)
+    assert "1-120" in line
+
+
+def test_a_bad_value_stored_by_an_older_psmctl_names_the_key_to_reset(initialized: Path, runner: CliRunner) -> None:
+    conn = sqlite3.connect(initialized)
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES ('coverage.lapse_after_unpaid_months', '99999999999999999999')"
+    )
+    conn.commit()
+    conn.close()
+    for args in (["summary", "--as-of", "2025-12-22"], ["coverage", "status"]):
+        line = one_line(runner.invoke(app, args), 1)
+        assert "config set coverage.lapse_after_unpaid_months default" in line
+    assert runner.invoke(app, ["config", "set", "coverage.lapse_after_unpaid_months", "default"]).exit_code == 0
+    assert runner.invoke(app, ["summary", "--as-of", "2025-12-22"]).exit_code == 0
+
+
+@pytest.mark.usefixtures("initialized")
+def test_a_training_of_absurd_length_is_refused(runner: CliRunner) -> None:
+    args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl"]
+    line = one_line(runner.invoke(app, [*args, "9223372036854775807"]), 1)
+    assert "terlalu besar" in line

@@ -1,4 +1,4 @@
-"""nik.py: RULES.md §3 — normalisation, Excel damage, decoding, the century rule and the worked examples."""
+"""nik.py: docs/rules.md — normalisation, Excel damage, decoding, the century rule and the worked examples."""
 
 from __future__ import annotations
 

@@ -225,7 +225,7 @@ def test_due_dates(segment: str, month: str, due: date) -> None:
 @pytest.mark.parametrize(
     ("funding", "paid_on", "fee"),
     [
-        ("LAINNYA", date(2025, 3, 5), 9_240),  # RULES.md §6 #20: 2 % of 462.000, one started month
+        ("LAINNYA", date(2025, 3, 5), 9_240),  # docs/rules.md #20: 2 % of 462.000, one started month
         ("APBD", date(2025, 3, 5), 0),  # Pemda employer: no fee (IUR-14)
         ("LAINNYA", date(2025, 2, 17), 0),  # on the due date
         ("LAINNYA", date(2025, 4, 1), 18_480),  # two started months

@@ -1,4 +1,4 @@
-"""Pure training rules (RULES.md §7): durations, dates, never-trained, hours, certificates."""
+"""Pure training rules (docs/rules.md): durations, dates, never-trained, hours, certificates."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from psmctl.settings import defaults
         ("16", 720, None),
         (16, 720, None),
         (2.0, 90, None),
-        ("2 jam", 120, "BARE_JAM"),  # §10 #29 clock hours, WARN
+        ("2 jam", 120, "BARE_JAM"),  #  clock hours, WARN
         ("2 hari", None, "DURATION_IN_DAYS"),
         ("banyak", None, "DURATION_INVALID"),
         ("-3 JPL", None, "DURATION_INVALID"),

@@ -1,4 +1,4 @@
-"""wilayah.py: region codes and loose name matching (RULES.md §8)."""
+"""wilayah.py: region codes and loose name matching (docs/rules.md)."""
 
 from __future__ import annotations
 

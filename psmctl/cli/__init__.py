@@ -11,26 +11,35 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer import _click
+from typer.core import TyperGroup
+from typer.exceptions import Abort, TyperException
 
 from psmctl import __version__, render
 from psmctl.cli import (
     attendance,
+    budget,
     config,
     coverage,
     dbcmd,
     export,
     imports,
+    incident,
     payments,
     rates,
+    report,
     summary,
     training,
     volunteers,
 )
 from psmctl.cli.common import (
     EXIT_FAILED,
+    EXIT_USAGE,
+    SQLITE_INT_MAX,
+    SQLITE_INT_MIN,
     DbPath,
     GlobalDbPath,
     db_path,
@@ -38,6 +47,7 @@ from psmctl.cli.common import (
     open_database,
     reported,
     state,
+    usage_failure,
 )
 from psmctl.cli.frame import install as _install_frame
 
@@ -55,7 +65,50 @@ Contoh:
   psmctl coverage check 3571011708900001 --on 2025-03-14
 """
 
+
+class _Group(TyperGroup):
+    """The root group: click's usage errors become one Indonesian line (cli.common.usage_failure), whoever calls
+    the app (the entry point or the tests' CliRunner)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _bound_integers(self)
+        standalone = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        if not standalone:
+            return super().main(*args, **kwargs)
+        try:
+            # Outside standalone mode click hands back typer.Exit's code (or the command's return value, None).
+            code = super().main(*args, **kwargs)
+        except TyperException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # `psmctl import` alone: the help is the answer
+                render.note(e.format_message())
+                sys.exit(EXIT_USAGE)
+            message, code = usage_failure(e)
+            render.error(message)
+            sys.exit(code)
+        except Abort:
+            render.error("dibatalkan; tidak ada yang berubah")
+            sys.exit(EXIT_FAILED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _bound_integers(command: Any) -> None:
+    """Every integer option and argument of every command stays in SQLite's integer range (an id of 20 digits is a
+    usage error, not an OverflowError inside a query); a range a command set itself keeps its own ends."""
+    for param in command.params:
+        kind = param.type
+        if isinstance(kind, _click.types.IntParamType):
+            low = getattr(kind, "min", None)
+            high = getattr(kind, "max", None)
+            param.type = _click.types.IntRange(
+                min=SQLITE_INT_MIN if low is None else low, max=SQLITE_INT_MAX if high is None else high
+            )
+    for sub in getattr(command, "commands", {}).values():
+        _bound_integers(sub)
+
+
 app = typer.Typer(
+    cls=_Group,
     help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # pretty tracebacks show local variables, and ours hold NIKs
@@ -87,21 +140,36 @@ def init(
         str | None,
         typer.Option("--kabkota", help="Kode kab/kota kantor ini, mis. 35.71 (Kota Kediri); dipakai mencocokkan nama."),
     ] = None,
+    provinsi: Annotated[
+        str | None,
+        typer.Option(
+            "--provinsi", help="Kode provinsi kantor dinas provinsi, mis. 36 (Banten); nama dicocokkan se-provinsi."
+        ),
+    ] = None,
     db: DbPath = None,
 ) -> None:
     """Buat database baru (atau perbarui skemanya) dengan izin berkas 0600.
 
     Contoh: psmctl --db dinsos.db init --kabkota 35.71
+    Kantor provinsi: psmctl --db banten.db init --provinsi 36
     """
     from psmctl import wilayah
     from psmctl.db import schema_version, set_setting
+    from psmctl.errors import InputError
 
     with reported():
+        if kabkota and provinsi:
+            raise InputError("pilih salah satu: --kabkota (kantor kab/kota) atau --provinsi (kantor provinsi)")
+        prov = wilayah.provinsi_code(provinsi) if provinsi else ""
+        code = wilayah.kabkota_code(kabkota) if kabkota else ""
         path = db_path(db)
         existed = path.exists() and path.stat().st_size > 0
         database = open_database(db, create=True)
-        if kabkota:
-            code = wilayah.kabkota_code(kabkota)
+        if prov:
+            set_setting(database, "wilayah.kode_provinsi", f'"{prov}"')
+            set_setting(database, "wilayah.kode_kabkota", '""')
+            render.line(f"Provinsi kantor: {prov} {wilayah.name_of(prov)}")
+        if code:
             set_setting(database, "wilayah.kode_kabkota", f'"{code}"')
             render.line(f"Kab/kota kantor: {code} {wilayah.name_of(code)}")
         render.line(f"Database {'sudah ada' if existed else 'dibuat'}: {path} (skema {schema_version(database)})")
@@ -111,11 +179,15 @@ app.add_typer(imports.app, name="import")
 app.add_typer(volunteers.app, name="volunteers")
 app.add_typer(payments.app, name="payments")
 app.add_typer(coverage.app, name="coverage")
+coverage.app.command("budget")(budget.budget)
 app.add_typer(rates.app, name="rates")
 app.add_typer(training.app, name="training")
 app.add_typer(attendance.app, name="attendance")
+app.add_typer(incident.app, name="incident")
 app.add_typer(export.app, name="export")
+export.app.command("incidents")(incident.export_incidents)
 app.command("summary")(summary.summary)
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 

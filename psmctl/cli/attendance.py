@@ -33,7 +33,7 @@ def _show(reports: list[SheetReport], *, fmt: TableOrJson, dry_run: bool, report
         from psmctl.import_report import write_problem_report
 
         write_problem_report(report_file, data)
-        render.note(f"laporan masalah ditulis ke {report_file}")
+        render.wrote("Laporan masalah daftar hadir", report_file)
     if fmt == TableOrJson.json:
         render.print_json(data)
     else:

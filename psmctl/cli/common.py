@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,7 +87,7 @@ def open_database(db: Path | None, *, create: bool = False) -> Database:
     path with no database (a typo in --db, a cron job in another folder) fails instead of making an empty one."""
     from psmctl.db import open_db
 
-    return open_db(db_path(db), create=create)
+    return open_db(db_path(db), create=create, on_migrate=render.migrated)
 
 
 def load_settings(database: Database) -> Settings:
@@ -95,6 +96,19 @@ def load_settings(database: Database) -> Settings:
     from psmctl.settings import from_stored
 
     return from_stored(all_settings(database))
+
+
+def office_name(settings: Settings) -> str:
+    """The office as printed on every workbook page: kantor.nama, else 'Dinas Sosial' and the kab/kota, with its
+    code ('Dinas Sosial Kota Kediri (35.71)')."""
+    from psmctl import wilayah
+
+    code = str(settings.get("wilayah.kode_kabkota") or "")
+    place = wilayah.name_of(code) if code else ""
+    office = str(settings.get("kantor.nama") or "") or " ".join(x for x in ("Dinas Sosial", place) if x)
+    if place and place not in office:
+        office += f", {place}"
+    return f"{office} ({code})" if code else office
 
 
 def today() -> date:
@@ -116,17 +130,54 @@ def now_iso() -> str:
     return datetime.now(tz=tz).replace(microsecond=0).isoformat()  # noqa: TID251
 
 
+# Dates and iuran months typed on the command line stay in a range a register can mean (and date arithmetic
+# a year either side cannot overflow); ids and counts stay in SQLite's integer range (the root group bounds every
+# integer option, psmctl/cli/__init__.py).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+SQLITE_INT_MIN, SQLITE_INT_MAX = -(2**63), 2**63 - 1
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print one line for a value refused at the door; the caller raises the returned exit (code 2)."""
+    render.error(message)
+    return typer.Exit(EXIT_USAGE)
+
+
 def parse_date_option(value: str | None, name: str) -> date | None:
-    """An ISO (or day-first) date typed on the command line; bad input exits 2 with one line."""
+    """An ISO (or day-first) date typed on the command line, 1900-2100; bad input exits 2 with one line."""
     if value is None:
         return None
     from psmctl.dates import parse_date_text
 
     result = parse_date_text(value)
-    if isinstance(result, date):
-        return result
-    render.error(f"{name} '{value}' bukan tanggal yang sah ({result}); contoh: 2025-03-14")
-    raise typer.Exit(2)
+    if not isinstance(result, date):
+        raise usage_error(f"{name} '{value}' bukan tanggal yang sah ({result}); contoh: 2025-03-14")
+    if not YEAR_MIN <= result.year <= YEAR_MAX:
+        raise usage_error(f"{name} '{value}' di luar rentang tahun {YEAR_MIN}-{YEAR_MAX}; contoh: 2025-03-14")
+    return result
+
+
+# A rupiah figure typed on the command line: far above any iuran or wage, far below SQLite's integer limit (sums of
+# a million rows stay inside it).
+MAX_RUPIAH = 10**12
+
+
+def month_callback(value: str | None) -> str | None:
+    """typer callback for an iuran-month option: YYYY-MM in 1900-2100, else a usage error (one line, exit 2)."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise typer.BadParameter(f"'{value}' bukan bulan iuran; tulis YYYY-MM, contoh: 2025-03.")
+    if not YEAR_MIN <= int(m[1]) <= YEAR_MAX:
+        raise typer.BadParameter(f"'{value}' di luar rentang tahun {YEAR_MIN}-{YEAR_MAX}.")
+    return f"{m[1]}-{m[2]}"
+
+
+def check_count(value: int | None, name: str, low: int, high: int) -> None:
+    """A count typed on the command line within [low, high], checked before anything is built from it (exit 2)."""
+    if value is not None and not low <= value <= high:
+        raise usage_error(f"{name} {value} di luar rentang {low}-{high}")
 
 
 # Exit codes (README "For scripts and cron" has the same table).
@@ -201,6 +252,25 @@ def reported() -> Iterator[None]:
             raise
         render.error(message)
         raise typer.Exit(EXIT_FAILED) from None
+
+
+_UNREADABLE = re.compile(r"\w+ (?P<v>'.*') is not readable\.$")
+
+
+def usage_failure(e: Exception) -> tuple[str, int]:
+    """One line and the exit code for one of click's usage errors (typer's UsageError family, reached through its
+    public base class): the Indonesian text of cli/frame.py and the help hint, on one line for cron mail."""
+    from psmctl.cli.frame import error_message
+
+    unreadable = _UNREADABLE.match(str(getattr(e, "message", e)))
+    if unreadable:  # an OS refusal, not a usage slip: exit 1 like every other unreadable input
+        return f"berkas {unreadable['v']} tidak bisa dibaca (izin ditolak); periksa hak akses berkas itu", EXIT_FAILED
+    format_message = getattr(e, "format_message", None)
+    text = error_message(format_message() if callable(format_message) else str(e))
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        text += f" Lihat '{ctx.command_path} {ctx.help_option_names[0]}' untuk bantuan."
+    return text, EXIT_USAGE
 
 
 def warn_unlisted_holidays(settings: Settings, *days: date) -> None:

@@ -1,6 +1,6 @@
 """psmctl export: the monthly summary workbook, and every report table written to a file (xlsx, csv, json).
 
-Cron-grade: nothing on stdout; on success one `Ditulis: FILE` line on stderr only when stderr is a terminal (a
+Cron-grade: nothing on stdout; on success one "<what> ditulis ke <path>" line on stderr only at a terminal (a
 cron run is silent); exit 0 written, 1 nothing written (the previous file is kept), 2 wrong usage (including
 --unmask without --yes when stdout is not a terminal).
 """
@@ -19,7 +19,9 @@ from psmctl.cli.common import (
     DbPath,
     db_path,
     load_settings,
+    month_callback,
     month_days,
+    office_name,
     open_database,
     parse_date_option,
     reported,
@@ -119,9 +121,8 @@ def _mode(settings: Settings) -> int:
         raise InputError(f"pengaturan export.file_mode '{value}' bukan izin oktal (contoh: 0600)") from None
 
 
-def _done(out: Path) -> None:
-    if render.err.is_terminal:  # a cron run stays silent
-        render.note(f"Ditulis: {out}")
+def _done(out: Path, what: str = "Laporan") -> None:
+    render.wrote(what, out)  # a cron run stays silent
 
 
 def _write(
@@ -139,7 +140,11 @@ def _write(
 
     facts = [*about, ("Sidik data (SHA-256 atas isi)", summary.fingerprint(rows))]
     table = export.Table(name, columns, rows, facts)
-    export.write_table_file(out, fmt, table, unmask=unmask, mode=_mode(settings))
+    given = dict(about)
+    as_of = given.get("Tanggal acuan")
+    when = f"keadaan per {export.long_date(as_of)}" if as_of else ""
+    title = " · ".join(x for x in (str(given.get("Laporan") or name), office_name(settings), when) if x)
+    export.write_table_file(out, fmt, table, unmask=unmask, mode=_mode(settings), title=title)
 
 
 def _about(db: Path | None, title: str, as_of: date | None) -> list[tuple[str, Any]]:
@@ -187,9 +192,10 @@ def summary_cmd(
         s = summary.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
         warn_unlisted_holidays(settings, day)
         export.write_summary(
-            out, s, db_name=db_path(db).name, schema=schema_version(database), unmask=unmask, mode=_mode(settings)
-        )
-    _done(out)
+            out, s, db_name=db_path(db).name, schema=schema_version(database), unmask=unmask,
+            mode=_mode(settings), office=office_name(settings),
+        )  # fmt: skip
+    _done(out, "Ringkasan bulanan")
 
 
 @app.command("roster")
@@ -221,7 +227,7 @@ def roster_cmd(
         about = _about(db, "Register relawan", None)
         _write(out, kind, name="Register", columns=export.ROSTER, rows=rows, about=about,
                settings=load_settings(database), unmask=unmask)  # fmt: skip
-    _done(out)
+    _done(out, "Register relawan")
 
 
 @app.command("coverage")
@@ -257,14 +263,15 @@ def coverage_cmd(
         about = [*_about(db, "Status kepesertaan BPJS Ketenagakerjaan", day), _rates_fact()]
         _write(out, kind, name="Kepesertaan", columns=export.COVERAGE, rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip
-    _done(out)
+    _done(out, "Status perlindungan")
 
 
 @app.command("due")
 def due_cmd(
     out: OutOpt,
     month: Annotated[
-        str | None, typer.Option("--month", help="Bulan iuran YYYY-MM (bawaan: bulan dari --as-of).")
+        str | None,
+        typer.Option("--month", callback=month_callback, help="Bulan iuran YYYY-MM (bawaan: bulan dari --as-of)."),
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
@@ -290,7 +297,7 @@ def due_cmd(
         about = [*_about(db, f"Iuran bulan {wanted}", day), ("Bulan iuran", wanted), _rates_fact()]
         _write(out, kind, name=f"Iuran {wanted}", columns=export.DUE, rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip
-    _done(out)
+    _done(out, "Daftar iuran yang harus dibayar")
 
 
 @app.command("training")
@@ -305,10 +312,11 @@ def training_cmd(
     ] = None,
     by: Annotated[By | None, typer.Option("--by", help="hours: jumlahkan per kecamatan, kelurahan atau unsur.")] = None,
     months: Annotated[
-        int | None, typer.Option("--months", min=1, help="never-trained: juga yang tidak dilatih N bulan terakhir.")
+        int | None,
+        typer.Option("--months", min=1, max=1200, help="never-trained: juga yang tidak dilatih N bulan terakhir."),
     ] = None,
     expiring_within: Annotated[
-        int, typer.Option("--expiring-within", min=0, help="certificates: yang habis dalam N hari.")
+        int, typer.Option("--expiring-within", min=0, max=36500, help="certificates: yang habis dalam N hari.")
     ] = 90,
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,
@@ -337,4 +345,4 @@ def training_cmd(
         about = _about(db, f"Pelatihan: {report.value}", day)
         _write(out, kind, name="Pelatihan", columns=columns, rows=rows, about=about,
                settings=load_settings(database), unmask=unmask)  # fmt: skip
-    _done(out)
+    _done(out, "Laporan pelatihan")

@@ -56,7 +56,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Missing parameter:? ?(.*?)\.?", re.S), r"parameter \1 wajib diisi."),
     (re.compile(r"No such option: (\S+) \(Possible options: (.+)\)", re.S), r"opsi \1 tidak dikenal; mungkin \2."),
     (re.compile(r"No such option: (\S+)", re.S), r"opsi \1 tidak dikenal."),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)", re.S), r"argumen berlebih: \1."),
+    (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", re.S), r"argumen berlebih: \1."),
     (re.compile(r"Option (.+?) requires an argument\.", re.S), r"opsi \1 perlu diisi nilai."),
     (re.compile(r"Option (.+?) requires (\d+) arguments\.", re.S), r"opsi \1 perlu diisi \2 nilai."),
     (re.compile(r"Option (.+?) does not take a value\.", re.S), r"opsi \1 tidak menerima nilai."),
@@ -100,7 +100,7 @@ def error_message(text: str) -> str:
         return f"nilai tidak sah{where}: {_value_message(invalid.group(2))}"
     for pattern, template in _ERRORS:
         if pattern.fullmatch(text):
-            return pattern.sub(template, text)
+            return pattern.sub(template, text).replace("Choose from:", "pilih salah satu:")
     return _value_message(text)
 
 

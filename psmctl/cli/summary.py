@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,6 +22,14 @@ COLUMNS = [
     "kecamatan", "jumlah", "aktif", "menunggak", "nonaktif", "belum_terdaftar", "belum_pernah_dilatih",
     "jpl_tahun_ini",
 ]  # fmt: skip
+
+
+def _incident_warnings(database: Any) -> list[str]:
+    """Reports past their 2 × 24-hour deadline and claims near their limitation date (`psmctl incident`)."""
+    from psmctl import incident_register
+    from psmctl.cli.incident import now
+
+    return incident_register.warnings(database, now=now())
 
 
 def summary(
@@ -45,7 +53,10 @@ def summary(
         database = open_database(db)
         settings = load_settings(database)
         s = summary_mod.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+        incident_warnings = _incident_warnings(database)
     warn_unlisted_holidays(settings, day)
+    for w in incident_warnings:
+        render.warn(w)
     rows = [*s.per_kecamatan, s.total]
     if fmt == TableOrJson.json:
         render.print_json([{k: r.get(k) for k in COLUMNS} for r in rows])
@@ -55,3 +66,7 @@ def summary(
         f"Tunggakan / habis bulan depan: {s.counts['tunggakan']} orang; "
         f"belum pernah dilatih: {s.counts['belum_pernah_dilatih']}"
     )
+    if s.doubles:  # the full list is on the Tunggakan sheet of `psmctl export summary`
+        example = s.doubles[0]["keterangan"]
+        render.warn(f"dibayar ganda: {len(s.doubles)} bulan iuran dibayar dua kali untuk program yang sama; daftar "
+                    f"lengkap di lembar Tunggakan (psmctl export summary). Contoh: {example}")  # fmt: skip

@@ -72,10 +72,18 @@ def _refuse_path(path: Path, *, create: bool) -> None:
         raise PsmctlError(f"database {path} kosong (0 byte); buat database baru di sana dengan `psmctl init`")
 
 
+def _has_rows(conn: sqlite3.Connection) -> bool:
+    names = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if migrations.migrations_table not in names:
+        return False
+    return conn.execute(f"SELECT 1 FROM {migrations.migrations_table} LIMIT 1").fetchone() is not None
+
+
 def _what_is(conn: sqlite3.Connection) -> str:
     """'psmctl', 'blank' (no tables: a new file) or 'foreign' (another program's SQLite file), by reading only."""
     names = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-    if not names:
+    if names <= {migrations.migrations_table} and not _has_rows(conn):
+        # Another `psmctl init` has created the migrations table and is inside its first migration: still blank.
         return "blank"
     if migrations.migrations_table in names:
         sql = f"SELECT 1 FROM {migrations.migrations_table} WHERE migration_set = ? LIMIT 1"
@@ -84,7 +92,7 @@ def _what_is(conn: sqlite3.Connection) -> str:
     return "foreign"
 
 
-def _open(path: Path, *, create: bool) -> sqlite3.Connection:
+def _open(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connection:
     """A connection to a psmctl database (or, with `create`, to a new or blank file), having written nothing."""
     _refuse_path(path, create=create)
     if create:
@@ -95,7 +103,8 @@ def _open(path: Path, *, create: bool) -> sqlite3.Connection:
                 f"database {path} tidak bisa dibuat ({e.strerror}); periksa hak tulis folder {path.parent}"
             ) from None
     # mode=rw: SQLite itself never creates the file, even if it vanished since the checks above.
-    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?mode=rw"
+    # mode=ro (`db check`): SQLite refuses a file with a hot journal beside it instead of rolling it back.
+    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?mode={'ro' if readonly else 'rw'}"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as e:
@@ -103,9 +112,17 @@ def _open(path: Path, *, create: bool) -> sqlite3.Connection:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten values are zeroed in their pages, not left in free space: SQLite's upstream
+        # default is off, and an erased person's NIK would otherwise stay readable in the file.
+        conn.execute("PRAGMA secure_delete = ON")
         kind = _what_is(conn)
     except sqlite3.DatabaseError as e:
         conn.close()
+        if readonly and Path(f"{path}-journal").exists():
+            raise PsmctlError(
+                f"{path} terputus saat ditulis (jurnal {path.name}-journal belum selesai); berkas tidak diubah, "
+                "pakai cadangan lain"
+            ) from None
         raise PsmctlError(f"{path} bukan database psmctl ({e}); periksa --db / PSMCTL_DB") from None
     if kind == "foreign":
         conn.close()
@@ -145,7 +162,10 @@ def _migration_lock(path: Path) -> Iterator[None]:
         os.close(fd)  # releases the flock
 
 
-def _prepare(db: Database, path: Path, *, migrate: bool) -> None:
+MigrationHook = Callable[[list[str], Path | None], None]
+
+
+def _prepare(db: Database, path: Path, *, migrate: bool, on_migrate: MigrationHook | None = None) -> None:
     """Under the migration lock: WAL mode and, when `migrate`, the pending migrations after one copy of the
     database as it was (`<db>.sebelum-migrasi.bak`). Re-checked under the lock: another process may have done it."""
     if _wal(db) and not (migrate and migrations.pending(db)):
@@ -156,10 +176,13 @@ def _prepare(db: Database, path: Path, *, migrate: bool) -> None:
         if not migrate:
             return
         pending = migrations.pending(db)
+        copy = None
         if pending and migrations.applied(db):
-            backup(db, Path(f"{path}.sebelum-migrasi.bak"))
+            copy = backup(db, Path(f"{path}.sebelum-migrasi.bak"))
         if pending:
             migrations.apply(db)
+            if on_migrate is not None and copy is not None:  # a new database is created, not migrated
+                on_migrate([m.name for m in pending], copy)
 
 
 def _wal(db: Database) -> bool:
@@ -172,18 +195,30 @@ def connect(path: Path, *, create: bool = True) -> Database:
     return _database(Path(path), create=create, migrate=False)
 
 
-def open_db(path: Path, *, create: bool = True) -> Database:
-    """Open the database and apply pending migrations. The CLI passes create=False for every command but `init`."""
-    return _database(Path(path), create=create, migrate=True)
+def connect_readonly(path: Path) -> Database:
+    """Open a psmctl database for reading only (`db check`): nothing is created, migrated or rolled back, even in
+    a suspect file such as a backup killed midway; foreign, blank and newer files are refused as by `connect`."""
+    return _database(Path(path), create=False, migrate=False, readonly=True)
 
 
-def _database(path: Path, *, create: bool, migrate: bool) -> Database:
-    conn = _open(path, create=create)
+def open_db(path: Path, *, create: bool = True, on_migrate: MigrationHook | None = None) -> Database:
+    """Open the database and apply pending migrations. The CLI passes create=False for every command but `init`,
+    and `on_migrate` to say which migrations ran and where the copy from before them is."""
+    return _database(Path(path), create=create, migrate=True, on_migrate=on_migrate)
+
+
+def _database(
+    path: Path, *, create: bool, migrate: bool, on_migrate: MigrationHook | None = None, readonly: bool = False
+) -> Database:
+    conn = _open(path, create=create, readonly=readonly)
     # No sqlite-utils plugins: no third-party code runs against the register (and no entry-point scan at start).
     db = Database(conn, strict=True, execute_plugins=False)
     try:
         check_not_newer(db)
-        _prepare(db, path, migrate=migrate)
+        if readonly:
+            db.execute("PRAGMA query_only = ON")
+        else:
+            _prepare(db, path, migrate=migrate, on_migrate=on_migrate)
     except sqlite3.DatabaseError as e:
         db.close()
         raise PsmctlError(f"{path} tidak bisa dibaca sebagai database psmctl ({e}); periksa --db / PSMCTL_DB") from None
@@ -226,18 +261,10 @@ def write_tx(db: Database) -> Iterator[Database]:
 
 
 def backup(db: Database, target: Path) -> Path:
-    """Consistent online copy of the database through SQLite's backup API, created 0600."""
-    target = Path(target)
-    if target.exists():
-        target.unlink()
-    _create_private(target)
-    dst = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(dst)
-    finally:
-        dst.close()
-    os.chmod(target, 0o600)
-    return target
+    """Consistent online copy of the database (SQLite backup API), whole or absent, created 0600."""
+    from psmctl.files import copy_database
+
+    return copy_database(db.conn, Path(target))
 
 
 def get_setting(db: Database, key: str) -> str | None:

@@ -193,3 +193,84 @@ def m004_drop_unused_index(db: Database) -> None:
     """roles_kelurahan served no query (the register filters match a code OR a name, which no index serves) and
     cost every roster import about 8% of its write time; EXPLAIN QUERY PLAN showed a scan either way."""
     db.execute("DROP INDEX IF EXISTS roles_kelurahan")
+
+
+@migrations()
+def m005_incidents(db: Database) -> None:
+    """Incidents (accident, illness, death) with the coverage verdict as known when recorded, and their updates.
+
+    Append-only like the ledger: the verdict, dates and deadlines of an incident never change (a trigger refuses);
+    only its free text may be blanked when the person's data is erased. A claim's progress and every correction
+    is a new row in incident_updates, a correction with its reason.
+    """
+    db.executescript(
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            kind TEXT NOT NULL,               -- data/incident_kinds.toml
+            occurred_on TEXT NOT NULL,        -- ISO date
+            occurred_time TEXT,               -- HH:MM office time, NULL when not known
+            place TEXT NOT NULL,
+            description TEXT NOT NULL,
+            report_deadline TEXT,             -- ISO local date-time (BEN-03); NULL when the kind has none
+            deadline_basis TEXT NOT NULL,     -- how the deadline was counted, in Indonesian
+            claim_limit_on TEXT,              -- ISO date (BEN-02); NULL when the kind has none
+            verdict TEXT NOT NULL,            -- JSON: coverage per programme with its evidence (docs/rules.md)
+            verdict_computed_at TEXT NOT NULL,   -- ISO timestamp the verdict was computed
+            known_on TEXT NOT NULL,           -- ledger date the verdict read (payments dated later ignored)
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX incidents_volunteer ON incidents(volunteer_id);
+
+        CREATE TABLE incident_updates (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            status TEXT NOT NULL CHECK (status IN ('dilaporkan_tahap_1', 'dilaporkan_tahap_2', 'dibayar',
+                                                   'ditolak', 'selesai')),
+            on_date TEXT NOT NULL,            -- ISO date of the event (report sent, claim paid ...)
+            amount_rupiah INTEGER CHECK (amount_rupiah IS NULL OR amount_rupiah >= 0),
+            documents TEXT NOT NULL DEFAULT '',   -- checklist keys received with this update, comma separated
+            note TEXT,
+            reason TEXT,                      -- mandatory for a correction (checked by psmctl)
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX incident_updates_incident ON incident_updates(incident_id);
+
+        CREATE TRIGGER incidents_fixed_update BEFORE UPDATE OF id, volunteer_id, kind, occurred_on, occurred_time,
+            report_deadline, deadline_basis, claim_limit_on, verdict, verdict_computed_at, known_on, created_at
+            ON incidents
+        BEGIN SELECT RAISE(ABORT, 'kejadian tidak boleh diubah; catat koreksi dengan psmctl incident update'); END;
+        CREATE TRIGGER incidents_append_only_delete BEFORE DELETE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'kejadian tidak boleh dihapus'); END;
+        CREATE TRIGGER incident_updates_fixed_update BEFORE UPDATE OF id, incident_id, status, on_date,
+            amount_rupiah, documents, reason, created_at ON incident_updates
+        BEGIN SELECT RAISE(ABORT, 'pembaruan kejadian tidak boleh diubah; catat koreksi baru'); END;
+        CREATE TRIGGER incident_updates_append_only_delete BEFORE DELETE ON incident_updates
+        BEGIN SELECT RAISE(ABORT, 'pembaruan kejadian tidak boleh dihapus'); END;
+        """
+    )
+
+
+@migrations()
+def m006_erasure(db: Database) -> None:
+    """What erasure needs to last: a tombstone per forgotten NIK (a keyed one-way hash, nothing personal), the key
+    of those hashes (random, made here), and the backups psmctl wrote (forget names the ones that still hold her)."""
+    db.executescript(
+        """
+        CREATE TABLE erased_niks (
+            nik_hash TEXT PRIMARY KEY,        -- HMAC-SHA256 of the NIK under secret_keys 'tombstone'
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),   -- the anonymous record keeping her payments
+            erased_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE secret_keys (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) STRICT;
+        INSERT INTO secret_keys(name, value) VALUES ('tombstone', randomblob(32));
+        CREATE TABLE backups (
+            path TEXT PRIMARY KEY,            -- absolute path of a `psmctl db backup` file
+            written_at TEXT NOT NULL
+        ) STRICT;
+        """
+    )

@@ -1,5 +1,6 @@
-"""The one registry of import findings: code, level and one line of explanation (README's table is checked
-against it by tests/test_findings.py). A finding's own message, in Indonesian, says what was seen on the row.
+"""The one registry of import findings: code, level, one line of explanation and its rule (the table of
+docs/report-codes.md is rendered from it; tests/test_findings.py keeps them equal). A finding's own message, in
+Indonesian, says what was seen on the row.
 
 Levels: an *error* rejects the row; a *warning* keeps it (or holds it, as the message says) for review; *info*
 only tells. The same quirk gives the same code in every import (roster, payment list, daftar hadir).
@@ -18,35 +19,47 @@ class Code:
 
     level: Level
     meaning: str
+    rule: str = ""  # the rule ID of docs/rules.md it applies, if any
 
 
 CODES: dict[str, Code] = {
-    "NIK_MISSING": Code("error", "no NIK in the row"),
-    "NIK_FORMAT": Code("error", "not 16 digits, or characters other than digits"),
+    "NIK_MISSING": Code("error", "no NIK in the row", "NIK-01"),
+    "NIK_FORMAT": Code("error", "not 16 digits, or characters other than digits", "NIK-01"),
     "NIK_EXCEL_DAMAGED": Code(
-        "error", "a number cell or scientific notation lost the 16th digit: format the column as Text and retype"
+        "error",
+        "a number cell or scientific notation lost the 16th digit: format the column as Text and retype",
+        "NIK-02",
     ),
-    "NIK_PROVINCE_UNKNOWN": Code("error", "digits 1–2 are no province code, current or historical"),
+    "NIK_PROVINCE_UNKNOWN": Code("error", "digits 1–2 are no province code, current or historical", "NIK-03"),
     "NIK_DATE_INVALID": Code(
-        "error", "birth date in the NIK impossible (day field, month, calendar, or no plausible century)"
+        "error", "birth date in the NIK impossible (day field, month, calendar, or no plausible century)", "NIK-05..08"
     ),
-    "NIK_ZERO_SERIAL": Code("error", "serial 0000"),
-    "NIK_DUPLICATE_IN_FILE": Code("error", "the same NIK and unsur earlier in the file (the message names that row)"),
+    "NIK_ZERO_SERIAL": Code("error", "serial 0000", "NIK-09"),
+    "NIK_DUPLICATE_IN_FILE": Code(
+        "error", "the same NIK and unsur earlier in the file (the message names that row)", "NIK-11"
+    ),
+    "NIK_DIHAPUS": Code(
+        "error",
+        "this person's data was erased on request (`volunteers forget`): not added again unless the admin names "
+        "the NIK with `--terima-nik-dihapus`",
+    ),
     "NAME_MISSING": Code("error", "no name"),
-    "DATE_INVALID": Code("error", "a birth date in the future or before 1900 (TMT: warning)"),
+    "DATE_INVALID": Code("error", "a birth date in the future or before 1900 (TMT: warning)", "§9"),
     "NIK_NUMERIC_CELL": Code(
-        "warning", "a clean 16-digit NIK stored as a number (setting `nik.numeric_cell_not_zero`)"
+        "warning", "a clean 16-digit NIK stored as a number (setting `nik.numeric_cell_not_zero`)", "NIK-02"
     ),
     "NIK_INVISIBLE_CHARS": Code("warning", "invisible characters (zero-width space, NBSP, BOM) removed from a NIK"),
-    "NIK_DOB_MISMATCH": Code("warning", "birth date in the row differs from the NIK (both shown)"),
-    "NIK_GENDER_MISMATCH": Code("warning", "L/P in the row differs from the NIK (both shown)"),
-    "NIK_REGION_UNKNOWN": Code("warning", "digits 1–6 are no known current or historical kecamatan"),
+    "NIK_DOB_MISMATCH": Code("warning", "birth date in the row differs from the NIK (both shown)", "NIK-10"),
+    "NIK_GENDER_MISMATCH": Code("warning", "L/P in the row differs from the NIK (both shown)", "NIK-10"),
+    "NIK_REGION_UNKNOWN": Code("warning", "digits 1–6 are no known current or historical kecamatan", "NIK-04"),
     "NIK_ON_OTHER_ROSTER": Code(
-        "warning", "the NIK is also on another roster or unsur (named), or moved from another kelurahan"
+        "warning", "the NIK is also on another roster or unsur (named), or moved from another kelurahan", "CAT-05"
     ),
-    "NIK_NAME_CONFLICT": Code("warning", "the register has this NIK under another name"),
-    "DATE_UNREADABLE": Code("warning", "a birth date that cannot be read; the NIK's is used, the cell is shown"),
-    "DATE_YEAR_ONLY": Code("warning", "a birth date column holding a year alone (never an Excel serial)"),
+    "NIK_NAME_CONFLICT": Code("warning", "the register has this NIK under another name", "NIK-11"),
+    "DATE_UNREADABLE": Code(
+        "warning", "a birth date that cannot be read; the NIK's is used, the cell is shown", "NIK-07"
+    ),
+    "DATE_YEAR_ONLY": Code("warning", "a birth date column holding a year alone (never an Excel serial)", "§9"),
     "STOP_WORD": Code(
         "warning", "KETERANGAN or the name says the person died, moved, resigned or stopped: imported BERHENTI"
     ),
@@ -58,24 +71,24 @@ CODES: dict[str, Code] = {
         "warning", "no kelurahan in the rows, the titles or `--kelurahan`; `--retire-missing` is refused"
     ),
     "UNSUR_MISSING": Code("warning", "no unsur column, title or `--unsur`: the setting `roster.default_unsur` used"),
-    "WILAYAH_UNKNOWN": Code("warning", "kelurahan/kecamatan not in the official list (suggestions given)"),
-    "WILAYAH_AMBIGUOUS": Code("warning", "several official regions carry that name"),
-    "WILAYAH_KECAMATAN_MISMATCH": Code("warning", "the kelurahan lies in another kecamatan than written"),
-    "GENDER_UNKNOWN": Code("warning", "L/P value (or ticks) not recognised; the NIK's is used"),
-    "PHONE_INVALID": Code("warning", "phone number implausible; kept as typed"),
-    "RT_RW_AS_DATE": Code("warning", "Excel turned RT/RW into a date"),
-    "CATEGORY_UNKNOWN": Code("warning", "unsur not in `psmctl/data/categories.toml`; kept as UNKNOWN"),
-    "AGE_OUT_OF_RANGE": Code("warning", "age outside the unsur's limits (PSM ≥ 18, Tagana 18–40)"),
-    "MASA_TUGAS_LEWAT": Code("warning", "TKSK appointed more than 5 years ago: SK needs extending"),
-    "ROW_SKIPPED": Code("warning", "a signature-like row without NIK with people below it: skipped alone"),
-    "NIK_REGION_HISTORICAL": Code("info", "NIK issued under a region code that has since changed"),
-    "BIRTHDATE_FROM_NIK": Code("info", "no birth date in the row; taken from the NIK"),
+    "WILAYAH_UNKNOWN": Code("warning", "kelurahan/kecamatan not in the official list (suggestions given)", "WIL-08"),
+    "WILAYAH_AMBIGUOUS": Code("warning", "several official regions carry that name", "WIL-08"),
+    "WILAYAH_KECAMATAN_MISMATCH": Code("warning", "the kelurahan lies in another kecamatan than written", "WIL-10"),
+    "GENDER_UNKNOWN": Code("warning", "L/P value (or ticks) not recognised; the NIK's is used", "§9"),
+    "PHONE_INVALID": Code("warning", "phone number implausible; kept as typed", "§9"),
+    "RT_RW_AS_DATE": Code("warning", "Excel turned RT/RW into a date", "§9"),
+    "CATEGORY_UNKNOWN": Code("warning", "unsur not in `psmctl/data/categories.toml`; kept as UNKNOWN", "CAT-01"),
+    "AGE_OUT_OF_RANGE": Code("warning", "age outside the unsur's limits (PSM ≥ 18, Tagana 18–40)", "CAT-02"),
+    "MASA_TUGAS_LEWAT": Code("warning", "TKSK appointed more than 5 years ago: SK needs extending", "CAT-04"),
+    "ROW_SKIPPED": Code("warning", "a signature-like row without NIK with people below it: skipped alone", "§9"),
+    "NIK_REGION_HISTORICAL": Code("info", "NIK issued under a region code that has since changed", "NIK-04"),
+    "BIRTHDATE_FROM_NIK": Code("info", "no birth date in the row; taken from the NIK", "NIK-07"),
     "KETERANGAN_NOTE": Code("info", "other KETERANGAN text, kept as a note in the person's history"),
     "SECTION_TITLE": Code("info", "a section title starting a table of its own unsur"),
     "TITLE_READ": Code("info", "what the title lines or cover sheet named (kelurahan, kecamatan, unsur)"),
-    "ROW_TOTAL_SKIPPED": Code("info", "a JUMLAH/TOTAL row, skipped"),
-    "SIGNATURE_BLOCK": Code("info", "the signature block, skipped"),
-    "SHEET_SKIPPED": Code("info", "a sheet without the required columns, skipped"),
+    "ROW_TOTAL_SKIPPED": Code("info", "a JUMLAH/TOTAL row, skipped", "§9"),
+    "SIGNATURE_BLOCK": Code("info", "the signature block, skipped", "§9"),
+    "SHEET_SKIPPED": Code("info", "a sheet without the required columns, skipped", "§9"),
 }
 
 
@@ -85,8 +98,8 @@ def level_of(code: str) -> Level:
 
 
 def markdown_table() -> str:
-    """The README's table of codes, rendered from the registry (tests/test_findings.py keeps them equal)."""
-    lines = ["| code | level | meaning |", "|---|---|---|"]
+    """The table of docs/report-codes.md, rendered from the registry (tests/test_findings.py keeps them equal)."""
+    lines = ["| code | level | meaning | rule |", "|---|---|---|---|"]
     for level in ("error", "warning", "info"):
-        lines += [f"| `{code}` | {level} | {c.meaning} |" for code, c in CODES.items() if c.level == level]
+        lines += [f"| `{code}` | {level} | {c.meaning} | {c.rule} |" for code, c in CODES.items() if c.level == level]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Finding a table's header row and mapping its columns to fields, by the words of each label (RULES.md §9.1).
+"""Finding a table's header row and mapping its columns to fields, by the words of each label (docs/rules.md).
 
 A label is read as words: upper case, punctuation and text in parentheses dropped, letters typed apart joined
 (``N I K``, ``N.I.K`` → NIK), common abbreviations spelled out (JNS → JENIS, TGL → TANGGAL, TMPT → TEMPAT,
