@@ -162,7 +162,7 @@ def test_ten_commands_at_once_on_an_old_schema_migrate_once(tmp_path: Path) -> N
     first = migrations._migrations[0].name
     conn.executescript(
         """
-        DROP TABLE incident_updates; DROP TABLE incidents;
+        DROP TABLE incident_updates; DROP TABLE incidents; DROP TABLE merged_facts; DROP TABLE merge_sources;
         DROP TABLE attendance; DROP TABLE trainings; DROP TABLE payment_voids; DROP TABLE payments;
         CREATE INDEX roles_kelurahan ON roles(kode_kecamatan, kelurahan);
         INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00');
