@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from psmctl.cli import app
+from psmctl.db.migrations import migrations
 from tests.builders import data_rows, make_nik, roster_row, write_roster_xlsx
 
 BORN = dt.date(1990, 8, 17)
@@ -150,16 +151,16 @@ def test_an_older_schema_is_migrated_in_a_copy(runner: CliRunner, tmp_path: Path
     con = sqlite3.connect(pandeglang)  # as a psmctl without the merge tables left it
     con.executescript(
         "DROP TABLE merged_facts; DROP TABLE merge_sources; "
-        "DELETE FROM _sqlite_migrations WHERE name = 'm006_merge_provenance';"
+        "DELETE FROM _sqlite_migrations WHERE name = 'm007_merge_provenance';"  # the migration that made them
     )
     con.close()
     banten = tmp_path / "banten.db"
     cli(runner, banten, "init", "--provinsi", "36")
     reports = json.loads(cli(runner, banten, "merge", str(pandeglang), "--format", "json"))
-    assert reports[0]["migrated"] is True and reports[0]["schema"] == "m006_merge_provenance"
+    assert reports[0]["migrated"] is True and reports[0]["schema"] == migrations._migrations[-1].name
     assert reports[0]["added"]["volunteers"] == 2
     con = sqlite3.connect(pandeglang)  # the source itself is not migrated
-    assert con.execute("SELECT count(*) FROM _sqlite_migrations WHERE name LIKE 'm006%'").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM _sqlite_migrations WHERE name LIKE 'm007%'").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'merge_sources'").fetchone()[0] == 0
     con.close()
     assert not list(tmp_path.glob("psmctl-merge-*"))
