@@ -28,7 +28,7 @@ def reg(db: Database) -> Database:
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
+    r = runner.invoke(app, ["--unmask", "--yes", *args])
     return r.exit_code, r.stdout, r.stderr
 
 
