@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 SEGMENTS = ("BPU", "PU")
 RISK_CLASSES = ("I", "II", "III", "IV", "V")
-FUNDING = ("APBD", "APBN", "APBDES", "MANDIRI", "CSR", "LAINNYA")
 
 
 def apply_bp(base_rupiah: int, bp: int) -> int:
