@@ -18,6 +18,7 @@ import typer
 
 from psmctl import render
 from psmctl.errors import PsmctlError
+from psmctl.months import add_months, first_day
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -252,5 +253,4 @@ def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
 
 def month_days(month: str) -> tuple[date, date]:
     """The first days of an iuran month and of the next: its due dates fall in one of them (BPU: M, PU: M+1)."""
-    y, m = int(month[:4]), int(month[5:7])
-    return date(y, m, 1), date(y + m // 12, m % 12 + 1, 1)
+    return first_day(month), first_day(add_months(month, 1))
