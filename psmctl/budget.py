@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from psmctl import payments, rates
+from psmctl.db import evaluation as edb
 from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import InputError
@@ -47,13 +48,12 @@ def register_lines(db: Database, *, unsur: list[str | None], funding: str | None
     people: set[int] = set()
     for u in unsur or [None]:
         people.update(r[0] for r in dbp.register_roles(db, unsur=u))
-    ledgers = payments.ledger(db, sorted(people)) if people else {}
+    latest = edb.latest_lines(db) if people else {}
     lines: Counter[Line] = Counter()
     for vid in people:
-        pays = ledgers.get(vid)
-        if pays:
-            p = max(pays, key=lambda x: (x.month, x.paid_on, x.id))
-            progs = tuple(x for x in PROGRAMMES if x in p.programs)
+        p = latest.get(vid)
+        if p is not None:
+            progs = tuple(x for x in PROGRAMMES if x in p.programs.split(","))
             line = Line(p.segment, progs, p.income_rupiah, funding or p.funding, p.risk_class or "I")
         else:
             line = replace(DEFAULT_LINE, funding=funding or DEFAULT_LINE.funding)

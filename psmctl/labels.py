@@ -34,6 +34,10 @@ HEADERS: dict[str, str] = {
     "dihitung": "Dihitung pelatihan", "sertifikat": "Bersertifikat", "alias": "Nama lain",
     "pelatihan_terakhir": "Pelatihan terakhir", "pelatihan": "Pelatihan", "target_jpl": "Target JPL",
     "memenuhi_target": "Memenuhi target", "orang": "Orang", "dilatih": "Dilatih", "sisa_hari": "Sisa hari",
+    # incidents and claims
+    "kind": "Jenis kejadian", "occurred_on": "Tanggal kejadian", "status_kepesertaan": "Kepesertaan (disimpan)",
+    "terlindungi": "Terlindungi", "report_deadline": "Batas lapor", "reported_on": "Dilaporkan",
+    "overdue": "Lewat batas lapor", "claim_limit_on": "Batas klaim", "paid_rupiah": "Dibayar BPJS",
     # settings
     "kode": "Kode (--kind)", "key": "Pengaturan", "value": "Nilai", "diubah": "Diubah di database ini",
 }  # fmt: skip
@@ -43,6 +47,8 @@ STATUS_WORDS: dict[str, str] = {
     "BELUM TERDAFTAR": "Belum terdaftar", "BERHENTI": "Berhenti", "BELUM_PERNAH": "Belum pernah dilatih",
     "LEBIH_DARI_BATAS": "Terakhir dilatih sebelum batas", "BERLAKU": "Berlaku", "KEDALUWARSA": "Kedaluwarsa",
     "TIDAK_ADA": "Tidak ada", "hadir": "Hadir", "lulus": "Lulus", "tidak_lulus": "Tidak lulus",
+    "tercatat": "Tercatat", "dilaporkan_tahap_1": "Dilaporkan tahap I", "dilaporkan_tahap_2": "Dilaporkan tahap II",
+    "dibayar": "Dibayar", "ditolak": "Ditolak", "selesai": "Selesai",
 }  # fmt: skip
 DETAIL_WORDS: dict[str, str] = {
     "BELUM_JATUH_TEMPO": "belum jatuh tempo",
@@ -107,6 +113,14 @@ def kind_name(kind: str) -> str:
     return course.nama if course else kind
 
 
+def incident_kind_name(kind: str) -> str:
+    """An incident kind by its label in data/incident_kinds.toml ('meninggal' → 'Meninggal dunia bukan ...')."""
+    from psmctl.incidents import load_kinds
+
+    found = load_kinds().kinds.get(kind)
+    return found.label if found else kind
+
+
 def value(key: str, v: Any) -> str:
     """One cell of the screen: the file value written as the admin writes it."""
     if v is None or v == "":
@@ -115,10 +129,14 @@ def value(key: str, v: Any) -> str:
         return yes_no(v)
     if key.endswith("_rupiah") and isinstance(v, int):
         return rupiah(v)
-    if key == "status" and isinstance(v, str):
+    if key in ("status", "status_kepesertaan") and isinstance(v, str):
         return status_words(v)
     if key == "jenis" and isinstance(v, str):
         return kind_name(v)
+    if key == "kind" and isinstance(v, str):
+        return incident_kind_name(v)
+    if key == "report_deadline" and isinstance(v, str):
+        return v.replace("T", " ")
     if isinstance(v, float):
         return number(v)
     if isinstance(v, int):

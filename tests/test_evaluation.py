@@ -140,3 +140,13 @@ def test_budget_cli(db: Database, runner: CliRunner) -> None:
     assert "Rp8.400" in r.stdout and "PP 50/2025" in r.stdout
     r = runner.invoke(app, ["coverage", "budget", "--year", "2027", "--tambah", "-1"])
     assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_budget_takes_the_latest_payment_not_voided(db: Database) -> None:
+    add_volunteer(db, NIK_A, "Siti Aminah")
+    pay(db, NIK_A, "2025-01", 1, date(2025, 1, 6), "2025-01-06T10:00:00+07:00", programs=("JKK", "JKM", "JHT"))
+    pay(db, NIK_A, "2025-02", 1, date(2025, 2, 6), "2025-02-06T10:00:00+07:00")
+    assert budget.build(db, year=2026, settings=S)["months"][0]["total_rupiah"] == 16_800
+    latest = int(db.execute("SELECT id FROM payments WHERE iuran_month = '2025-02'").fetchone()[0])
+    payments.void(db, latest, reason="salah program", now="2025-02-07T10:00:00+07:00")
+    assert budget.build(db, year=2026, settings=S)["months"][0]["total_rupiah"] == 36_800

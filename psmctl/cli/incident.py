@@ -177,9 +177,7 @@ def _print_show(info: dict[str, Any]) -> None:
     render.table(None, ["Program", "Terlindungi", "Dari", "Sampai", "Bukti / alasan"], rows)
     render.line(f"Masa iur: {v['masa_iur_bulan']} bulan")
     for p, b in v["benefits"].items():
-        figures = ", ".join(f"{k} {render.rupiah(x) if k.endswith('_rupiah') else x}" for k, x in b.items()
-                            if k != "source")  # fmt: skip
-        render.line(f"Acuan {p} ({b['source']}): {figures}")
+        render.line(f"Acuan {p} ({b['source']}): {_benefit_text(p, b)}")
     deadline = (info["report_deadline"] or "-").replace("T", " ")
     render.line(f"Batas lapor ke BPJS: {deadline} ({info['deadline_basis']})")
     if info["overdue"]:
@@ -200,6 +198,16 @@ def _print_show(info: dict[str, Any]) -> None:
         render.table("Riwayat klaim", cols,
                      [[u["created_at"], u["status"], u["on_date"], u["amount_rupiah"], u["documents"], u["note"],
                        u["reason"]] for u in info["updates"]])  # fmt: skip
+
+
+def _benefit_text(programme: str, b: dict[str, Any]) -> str:
+    """The §5.9 reference figures in the admin's words (informative: psmctl is not a claims engine)."""
+    right = "berhak" if b["beasiswa_berhak"] else f"belum berhak, perlu masa iur ≥ {b['beasiswa_min_masa_iur']} bulan"
+    scholarship = f"beasiswa s.d. {render.rupiah(b['beasiswa_maks_rupiah'])} ({right})"
+    if programme == "JKM":
+        return f"santunan {render.rupiah(b['santunan_rupiah'])}; {scholarship}"
+    return (f"meninggal karena kecelakaan kerja {render.rupiah(b['meninggal_rupiah'])}; cacat total tetap s.d. "
+            f"{render.rupiah(b['cacat_total_maks_rupiah'])}; {scholarship}")  # fmt: skip
 
 
 def export_incidents(
