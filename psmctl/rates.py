@@ -372,7 +372,7 @@ class Calendar:
 
 def calendar_of(settings: Settings) -> Calendar:
     """The holiday calendar a database uses: the national list plus its calendar.extra_holidays."""
-    return load_calendar(tuple(settings.get("calendar.extra_holidays")))
+    return load_calendar(tuple(settings.calendar.extra_holidays))
 
 
 def load_calendar(extra: Iterable[str] = ()) -> Calendar:

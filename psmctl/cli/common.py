@@ -104,9 +104,9 @@ def office_name(settings: Settings) -> str:
     code ('Dinas Sosial Kota Kediri (35.71)')."""
     from psmctl import wilayah
 
-    code = str(settings.get("wilayah.kode_kabkota") or "")
+    code = settings.wilayah.kode_kabkota
     place = wilayah.name_of(code) if code else ""
-    office = str(settings.get("kantor.nama") or "") or " ".join(x for x in ("Dinas Sosial", place) if x)
+    office = settings.kantor.nama or " ".join(x for x in ("Dinas Sosial", place) if x)
     if place and place not in office:
         office += f", {place}"
     return f"{office} ({code})" if code else office

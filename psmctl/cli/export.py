@@ -114,7 +114,7 @@ def _format(out: Path, fmt: FileFormat | None) -> str:
 def _mode(settings: Settings) -> int:
     from psmctl.export import file_mode
 
-    value = settings.get("export.file_mode")
+    value = settings.export.file_mode
     try:
         return file_mode(value)
     except ValueError:
