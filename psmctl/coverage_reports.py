@@ -28,6 +28,7 @@ from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
+from psmctl.months import month_of
 from psmctl.payments import rules_from
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
@@ -172,7 +173,7 @@ def _status_inputs(
 
     answer = hist.each(answer_of)
     # The payment a status shows as evidence is the as-of month's row: read those rows once for their ids.
-    month = rates.month_text(as_of.year * 12 + as_of.month - 1)
+    month = month_of(as_of)
     progs: dict[str, frozenset[str]] = {}
     evidence: dict[int, tuple[Any, ...]] = {}
     for r in dbp.month_rows(db, month):

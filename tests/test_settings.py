@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
 import typing
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,10 @@ def test_typed_sections_read_the_overrides() -> None:
     assert s.coverage.lapse_after_unpaid_months == 2 and s.coverage.grace_is_covered == {"BPU": False, "PU": True}
     assert s.imports.sheets == "first" and s.rates.pp50_2025.excluded_funding == ["APBN", "APBD", "APBDES"]
     assert _sections(s) == {**defaults(), **s.overrides}
+
+
+def test_the_allowed_values_name_only_settings_that_exist() -> None:
+    """data/setting_values.toml must not keep a removed key: it would read as a setting the code understands."""
+    allowed = tomllib.loads((PACKAGE / "data" / "setting_values.toml").read_text("utf-8"))
+    for table in ("choices", "patterns", "ranges"):
+        assert set(allowed[table]) - set(defaults()) == set(), table
