@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from psmctl import payments
+from psmctl import coverage_reports, payments
 from psmctl.db import open_db
 from psmctl.db import payments as dbp
 from psmctl.settings import Settings
@@ -89,10 +89,11 @@ def run_benchmarks(people: int, repeat: int) -> None:
               f"(ratio {record_s / raw_s:.1f}x)")  # fmt: skip
 
         as_of = date(2025, 8, 20)
+        cr = coverage_reports
         _report("coverage status (domain, all volunteers)", _timed(
-            lambda: payments.status_report(db, as_of=as_of, known_on=as_of, settings=settings), repeat))  # fmt: skip
+            lambda: cr.status_report(db, as_of=as_of, known_on=as_of, settings=settings), repeat))  # fmt: skip
         _report("coverage due --month 2025-09 (domain)", _timed(
-            lambda: payments.due_report(db, month="2026-01", as_of=as_of, settings=settings), repeat))  # fmt: skip
+            lambda: cr.due_report(db, month="2026-01", as_of=as_of, settings=settings), repeat))  # fmt: skip
         _report("coverage check (domain, one NIK)", _timed(
             lambda: payments.check(db, "3571000000000777", on=as_of, known_on=as_of, settings=settings),
             repeat))  # fmt: skip

@@ -181,6 +181,38 @@ class Membership:
     lapse: date  # first day of NONAKTIF (may lie in the future: the lapse if nothing more is paid)
     paid: dict[int, tuple[date, Paid]]  # month → (effective date, earliest accepted payment)
     before_start: dict[int, tuple[date, Paid]]  # months before the start (counted only if configured)
+    rows: dict[int, list[Paid]]  # month → every accepted payment (a double payment counts once, IUR-17 sums them)
+
+
+def _start_of(pool: Sequence[tuple[date, int, bool, Paid]]) -> tuple[date, Paid | None]:
+    """The earliest day any payment line of ``pool`` gives cover (§5.3 as corrected 2026-12), and the PKS row
+    when that day is a PKS start (COV-19).
+
+    A line = the rows paid on one day. It gives cover from max(paid date, first day of the earliest month it pays
+    that is not before the month of the paid date), or from the paid date when it pays only earlier months: the
+    usual APBD payment of 2024-12-20 for 2025-01..06 starts the membership on 2025-01-01, not in December.
+    """
+    earliest: dict[date, int] = {}  # paid date → earliest month paid not before month(paid date), or -1
+    best: tuple[date, Paid | None] | None = None
+    for eff, m, pks, p in pool:
+        if pks:
+            if best is None or eff < best[0]:
+                best = (eff, p)
+            continue
+        d = p.paid_on
+        seen = earliest.get(d)
+        if m >= _month_of(d):
+            if seen is None or seen < 0 or m < seen:
+                earliest[d] = m
+        elif seen is None:
+            earliest[d] = -1
+    for d, m in earliest.items():
+        day = d if m < 0 else max(d, _first(m))
+        if best is None or day < best[0]:
+            best = (day, None)
+    if best is None:
+        raise ValueError("no payment to start a membership")
+    return best
 
 
 def _effective(p: Paid, cfg: Config) -> tuple[date, bool]:
@@ -214,9 +246,9 @@ def memberships(
     findings: list[Finding] = []
     prev_lapse: date | None = None
     while pool:
-        eff0, _m0, pks0, p0 = pool[0]
-        start, basis = eff0, "pks" if pks0 else "payment"
-        if not pks0 and registered_on is not None and cfg.start_rule != "payment_only" and registered_on > start:
+        start, pks0 = _start_of(pool)
+        basis = "pks" if pks0 is not None else "payment"
+        if pks0 is None and registered_on is not None and cfg.start_rule != "payment_only" and registered_on > start:
             start, basis = registered_on, "registration"
         if prev_lapse is not None and prev_lapse > start:
             start = prev_lapse
@@ -241,7 +273,7 @@ def memberships(
             u = hit + 1
         lapse = _first(u + n)
         lapse_m = u + n
-        ms = Membership(start, basis, p0.pks_no if pks0 else None, first, lapse, {}, {})
+        ms = Membership(start, basis, pks0.pks_no if pks0 is not None else None, first, lapse, {}, {}, {})
         rest = []
         for item in pool:
             eff, m, _pks, p = item
@@ -263,8 +295,10 @@ def memberships(
                         f"(dibayar {p.paid_on}); tidak dihitung",
                     )
                 )
-            elif m not in ms.paid:
-                ms.paid[m] = (eff, p)
+            else:
+                if m not in ms.paid:
+                    ms.paid[m] = (eff, p)
+                ms.rows.setdefault(m, []).append(p)
         result.append(ms)
         prev_lapse = lapse
         pool = rest
@@ -275,10 +309,11 @@ class ProgrammeCover(NamedTuple):
     """Answer for one programme: covered or not, the interval, the payment, the reason in Indonesian."""
 
     covered: bool
-    covered_from: date | None
+    covered_from: date | None  # None when not covered on the date asked
     covered_to: date | None
     payment: Paid | None
     reason: str
+    covered_again_from: date | None = None  # not covered: the day cover starts again, if a known payment gives it
 
     def as_dict(self) -> dict[str, Any]:
         """JSON shape shared by `coverage check` and `coverage status`."""
@@ -286,6 +321,7 @@ class ProgrammeCover(NamedTuple):
             "covered": self.covered,
             "covered_from": None if self.covered_from is None else self.covered_from.isoformat(),
             "covered_to": None if self.covered_to is None else self.covered_to.isoformat(),
+            "covered_again_from": None if self.covered_again_from is None else self.covered_again_from.isoformat(),
             "payment": None if self.payment is None else self.payment.as_dict(),
             "reason": self.reason,
         }
@@ -309,15 +345,23 @@ class Coverage:
     arrears: tuple[tuple[str, int], ...] = ()
     masa_iur_by_programme: dict[str, int] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+    shortfall: tuple[tuple[str, int], ...] = ()  # paid months short of the rate table (IUR-17): month, rupiah owed
 
     @property
     def arrears_rupiah(self) -> int:
         """Total arrears (COV-14)."""
         return sum(a for _, a in self.arrears)
 
+    @property
+    def shortfall_rupiah(self) -> int:
+        """Total still owed on months paid with less than the rate table expects (IUR-17)."""
+        return sum(a for _, a in self.shortfall)
 
-def _not(reason: str) -> dict[str, ProgrammeCover]:
-    return {p: ProgrammeCover(False, None, None, None, reason) for p in PROGRAMMES}
+
+def _not(reason: str, again: date | None = None) -> dict[str, ProgrammeCover]:
+    if again is not None:
+        reason = f"{reason}; terlindungi lagi mulai {again}"
+    return {p: ProgrammeCover(False, None, None, None, reason, again) for p in PROGRAMMES}
 
 
 def coverage_on(
@@ -342,12 +386,13 @@ def coverage_on(
     started = [ms for ms in mss if ms.start <= x]
     if not started:
         if mss and mss[0].basis == "payment":
-            reason = f"iuran pertama dibayar {mss[0].start}, setelah tanggal kejadian {x}"
+            reason = f"perlindungan pertama mulai {mss[0].start} (dari iuran yang dibayar), setelah tanggal {x}"
         elif mss:
             reason = f"kepesertaan mulai {mss[0].start} (dasar: {mss[0].basis}), setelah tanggal kejadian {x}"
         else:
             reason = "belum pernah ada iuran tercatat"
-        return Coverage(x, "BELUM_TERDAFTAR", None, 0, total, _not(reason), findings=tuple(findings))
+        again = mss[0].start if mss else None
+        return Coverage(x, "BELUM_TERDAFTAR", None, 0, total, _not(reason, again), findings=tuple(findings))
     ms = started[-1]
     masa = _masa_iur(started if not cfg.restart_after_lapse else [ms], x, cfg)
     common: dict[str, Any] = {
@@ -357,11 +402,16 @@ def coverage_on(
         "lapse_on": ms.lapse,
         "findings": tuple(findings),
     }
-    template = max((p for _, p in ms.paid.values()), key=lambda p: (p.month, p.paid_on), default=None)
+    # The programmes, segment and income of the latest paid month price the arrears; a membership whose only line
+    # paid months before its start (arrears of nothing) takes them from that line.
+    template = max(
+        (p for _, p in (ms.paid or ms.before_start).values()), key=lambda p: (p.month, p.paid_on), default=None
+    )
     segment = template.segment if template is not None else "BPU"
     if ms.lapse <= x:
         reason = f"kepesertaan berakhir {ms.lapse}: {cfg.lapse_n} bulan berturut-turut tidak dibayar; daftar ulang"
-        return Coverage(x, "NONAKTIF", None, masa, total, _not(reason), segment=segment, **common)
+        again = next((later.start for later in mss if later.start > x), None)
+        return Coverage(x, "NONAKTIF", None, masa, total, _not(reason, again), segment=segment, **common)
     m = _month_of(x)
     if with_arrears:  # the evidence of `coverage check`; not needed for the register-wide reports
         common["masa_iur_by_programme"] = {
@@ -384,10 +434,24 @@ def coverage_on(
             label = rates.month_text(m)
             programs[p] = ProgrammeCover(False, None, None, pay, f"iuran bulan {label} tidak mencakup {p}")
         else:
-            until = _run_end(ms, m, p, segment, rules, known_on or x) if cover_from else None
-            programs[p] = ProgrammeCover(False, cover_from, until, pay, why)
-    arrears = _arrears(ms, x, segment, template, rules) if with_arrears and template else ()
-    return Coverage(x, status, detail, masa, total, programs, segment=segment, arrears=arrears, **common)
+            again = _again(mss, ms, m, x, p, segment, rules, known_on or x)
+            programs[p] = ProgrammeCover(False, None, None, pay, why if again is None else
+                                         f"{why}; terlindungi lagi mulai {again}", again)  # fmt: skip
+    if with_arrears and template:
+        common["arrears"] = _arrears(ms, x, segment, template, rules)
+        common["shortfall"] = _shortfall(ms, x, rules)
+    return Coverage(x, status, detail, masa, total, programs, segment=segment, **common)
+
+
+def _again(
+    mss: Sequence[Membership], ms: Membership, m: int, x: date, prog: str, segment: str, rules: Rules, known_on: date
+) -> date | None:
+    """The first day after ``x`` on which a known payment gives cover for ``prog`` again (None: none does)."""
+    for mm in range(m, min(_month_of(ms.lapse), m + 24)):
+        status, _d, start, entry, _w = _month_cover(ms, mm, _last(mm), segment, rules, known_on)
+        if status == "AKTIF" and start is not None and start > x and (entry is None or prog in entry[1].programs):
+            return start
+    return next((later.start for later in mss if later.start > x and later is not ms), None)
 
 
 def _masa_iur(mss: Sequence[Membership], x: date, cfg: Config) -> int:
@@ -482,6 +546,25 @@ def _arrears(ms: Membership, x: date, segment: str, template: Paid, rules: Rules
     return tuple(out)
 
 
+def _shortfall(ms: Membership, x: date, rules: Rules) -> tuple[tuple[str, int], ...]:
+    """Months of the membership up to month(x) paid by x with less than the rate table expects (IUR-17).
+
+    The rows of one month are summed (a top-up clears the shortfall); expected = the largest expected of them.
+    """
+    out = []
+    for m in sorted(ms.rows):
+        if m > _month_of(x):
+            break
+        rows = [p for p in ms.rows[m] if p.paid_on <= x]
+        if not rows:
+            continue
+        want = max(p.expected_rupiah if p.expected_rupiah is not None else rules.expected_rupiah(p, m) for p in rows)
+        paid = sum(p.amount_rupiah for p in rows)
+        if paid < want:
+            out.append((rates.month_text(m), want - paid))
+    return tuple(out)
+
+
 def gaps(
     payments: Sequence[Paid], as_of: date, *, rules: Rules, registered_on: date | None = None
 ) -> list[tuple[date, date, str]]:
@@ -525,6 +608,12 @@ class DueLine:
     funding: str
     will_lapse: bool  # NONAKTIF from the 1st of the next month if this month stays unpaid
     due_on: date
+    shortfall_rupiah: int = 0  # the month is paid, but short of the rate table by this much (IUR-17)
+
+    @property
+    def total_rupiah(self) -> int:
+        """What is still to pay for the month: the shortfall of a short payment, else the whole iuran."""
+        return self.shortfall_rupiah or self.amount.total_rupiah
 
 
 def due_for_month(payments: Sequence[Paid], month: str, *, rules: Rules, as_of: date, default: Paid) -> DueLine | None:
@@ -536,8 +625,13 @@ def due_for_month(payments: Sequence[Paid], month: str, *, rules: Rules, as_of: 
     mss, _ = memberships(payments, rules=rules, known_on=as_of)
     live = [ms for ms in mss if ms.start <= max(as_of, _last(m))]
     ms = live[-1] if live else None
+    short = 0
     if ms is not None and m in ms.paid and ms.lapse > _first(m):
-        return None
+        rows = ms.rows.get(m, [])
+        want = max((p.expected_rupiah if p.expected_rupiah is not None else rules.expected_rupiah(p, m)) for p in rows)
+        short = want - sum(p.amount_rupiah for p in rows)
+        if short <= 0:
+            return None
     template = default
     if ms is not None and ms.paid:
         template = max((p for _, p in ms.paid.values()), key=lambda p: (p.month, p.paid_on))
@@ -551,8 +645,8 @@ def due_for_month(payments: Sequence[Paid], month: str, *, rules: Rules, as_of: 
             payments, day, rules=rules, known_on=as_of, with_arrears=False, precomputed=(mss, [])
         ).status
     amount = rules.expected_for(template, m)
-    will_lapse = ms is not None and ms.lapse == _first(m + 1)
-    return DueLine(status, amount, template.funding, will_lapse, rules.due(template.segment, m))
+    will_lapse = ms is not None and ms.lapse == _first(m + 1) and not short
+    return DueLine(status, amount, template.funding, will_lapse, rules.due(template.segment, m), max(short, 0))
 
 
 def benefits(table: rates.RateTable, on: date, masa_iur: int, income_rupiah: int) -> dict[str, Any]:

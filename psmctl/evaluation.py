@@ -3,8 +3,9 @@
 Every figure is read through the path that answers the same question elsewhere, so the evaluation cannot
 disagree with the commands an auditor would check it against:
 
-- registered and covered per month = `coverage status --as-of <last day of the month>` (``payments.status_report``
-  with the same ledger date): people with an active role, and those of them AKTIF that day (docs/rules.md §5.4);
+- registered and covered per month = `coverage status --as-of <last day of the month>`
+  (``coverage_reports.status_report`` with the same ledger date): people with an active role, and those of them
+  AKTIF that day (docs/rules.md §5.4);
 - iuran = the ledger rows of the year's iuran months, voids excluded, per programme and funding source (the
   programme columns as recorded; a payment whose amount differed from the rate table is not split, and its total
   is shown as "tidak terinci");
@@ -24,7 +25,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import incident_register, incidents, payments, rates, summary
+from psmctl import coverage_reports, incident_register, incidents, payments, rates, summary
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
 from psmctl.settings import Settings
@@ -60,7 +61,7 @@ class Evaluation:
 
 def _covered_counts(db: Database, day: date, known_on: date, settings: Settings) -> tuple[int, int]:
     """(people registered, people AKTIF) on a day, from the same report as `coverage status --as-of day`."""
-    report = payments.status_report(db, as_of=day, known_on=max(known_on, day), settings=settings)
+    report = coverage_reports.status_report(db, as_of=day, known_on=max(known_on, day), settings=settings)
     people: dict[str, str] = {}
     for v in report["volunteers"]:
         people[v["nik"]] = v["status"]
@@ -86,7 +87,7 @@ def _gaps(db: Database, year: int, as_of: date, settings: Settings) -> dict[str,
     start = date(year, 1, 1)
     people: set[str] = set()
     days = 0
-    for g in payments.gaps_report(db, as_of=as_of, settings=settings):
+    for g in coverage_reports.gaps_report(db, as_of=as_of, settings=settings):
         a, b = max(date.fromisoformat(g["from"]), start), date.fromisoformat(g["to"])
         if b >= a:
             people.add(g["nik"])

@@ -312,11 +312,18 @@ TUNGGAKAN = [
     Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("unsur", "Unsur", 9),
     Column("kecamatan", "Kecamatan", 16), Column("kelurahan", "Kelurahan", 18), Column("status", "Status", 12),
     Column("bulan_tunggakan", "Bulan tertunggak", 22), Column("tunggakan_rupiah", "Tunggakan (Rp)", 14, "rupiah"),
+    Column("bulan_kurang_bayar", "Bulan kurang bayar", 18),
+    Column("kurang_bayar_rupiah", "Kurang bayar (Rp)", 14, "rupiah"),
     Column("iuran_bulan_ini_rupiah", "Iuran bulan ini (Rp)", 14, "rupiah"),
     Column("jatuh_tempo", "Jatuh tempo", 12, "date"),
     Column("harus_dibayar_rupiah", "Harus dibayar (Rp)", 14, "rupiah"),
     Column("berakhir_pada", "Kepesertaan berakhir", 13, "date"),
     Column("berakhir_bulan_depan", "Berakhir bulan depan", 10),
+]  # fmt: skip
+GANDA = [
+    Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("kecamatan", "Kecamatan", 16),
+    Column("kelurahan", "Kelurahan", 18), Column("bulan", "Bulan iuran", 10), Column("program", "Program", 10),
+    Column("keterangan", "Keterangan", 90),
 ]  # fmt: skip
 JPL = [
     Column("kecamatan", "Kecamatan", 18), Column("unsur", "Unsur", 10), Column("orang", "Orang", 8, "int"),
@@ -374,6 +381,7 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         ("Orang", s.counts["orang"]),
         (f"Menunggak atau berakhir bulan depan (per {month})", s.counts["tunggakan"]),
         ("Belum pernah dilatih", s.counts["belum_pernah_dilatih"]),
+        ("Bulan iuran dibayar ganda", s.counts["dibayar_ganda"]),
         ("Sidik data (SHA-256 atas isi)", s.fingerprint),
         masking_fact(unmask),
         ("Versi psmctl", __version__),
@@ -385,7 +393,13 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
     return [
         ringkasan,
         Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan())]),
-        Sheet("Tunggakan", [Block(TUNGGAKAN, s.tunggakan())]),
+        Sheet(
+            "Tunggakan",
+            [
+                Block(TUNGGAKAN, s.tunggakan()),
+                Block(GANDA, s.doubles, title="Dibayar ganda: minta kredit/pengembalian ke BPJS"),
+            ],
+        ),
         Sheet(
             "Pelatihan",
             [
@@ -447,6 +461,7 @@ DUE = [
     _NIK, _NAMA, _KEL, _UNSUR, Column("status", "Status", 17), Column("segment", "Segmen", 8),
     Column("funding", "Sumber dana", 10), Column("due_on", "Jatuh tempo", 12, "date"),
     *(Column(f"{p.lower()}_rupiah", f"{p} (Rp)", 12, "rupiah") for p in ("JKK", "JKM", "JHT", "JP")),
+    Column("kurang_bayar_rupiah", "Kurang bayar (Rp)", 13, "rupiah"),
     Column("total_rupiah", "Jumlah (Rp)", 13, "rupiah"), Column("will_lapse", "Berakhir bila tidak dibayar", 12),
 ]  # fmt: skip
 TRAINING = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,10 +21,10 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from psmctl import coverage, rates
+from psmctl import coverage, ledger_rules, rates
 from psmctl.coverage import Paid, Rules
 from psmctl.db import payments as dbp
-from psmctl.db import snapshot, write_tx
+from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
@@ -198,12 +197,24 @@ class RecordPlan:
 
 
 def plan_record(
-    db: Database, *, volunteer_ids: Sequence[int], spec: LineSpec, settings: Settings, now: str
-) -> RecordPlan:
-    """Check one line and build its rows for every selected person (nothing is written)."""
+    db: Database, *, volunteer_ids: Sequence[int], spec: LineSpec, settings: Settings, now: str,
+    today: date | None = None,
+) -> RecordPlan:  # fmt: skip
+    """Check one line and build its rows for every selected person (nothing is written).
+
+    Impossible money is refused (ledger.py): a negative or absurd amount or income, a paid date after ``today``
+    (default: the date of ``now``). Months the person has already paid for are flagged "dibayar ganda".
+    """
     rules = rules_from(settings)
     if spec.months < 1:
         raise InputError("--months minimal 1")
+    refusal = (
+        (ledger_rules.amount_problem(spec.amount_rupiah, "--amount") if spec.amount_rupiah is not None else None)
+        or ledger_rules.income_problem(spec.income_rupiah)
+        or ledger_rules.paid_date_problem(spec.paid_on, today or date.fromisoformat(now[:10]))
+    )
+    if refusal is not None:
+        raise InputError(refusal)
     if spec.pks_start is not None and not spec.pks_no:
         raise InputError("tanggal mulai PKS tanpa nomor PKS ditolak (COV-19); beri --pks-no")
     months = [rates.add_months(spec.month, i) for i in range(spec.months)]
@@ -245,7 +256,30 @@ def plan_record(
             )  # fmt: skip
     plan.total_rupiah = sum(p for _m, _s, p, _e in per_month) * len(volunteer_ids)
     plan.expected_rupiah = sum(e for _m, _s, _p, e in per_month) * len(volunteer_ids)
+    plan.problems += _record_doubles(db, volunteer_ids, months, spec)
     return plan
+
+
+def _record_doubles(
+    db: Database, volunteer_ids: Sequence[int], months: Sequence[str], spec: LineSpec
+) -> list[tuple[str, str, str]]:
+    """'dibayar ganda' warnings for months the selected people have already paid (the first few named in full)."""
+    wanted = set(volunteer_ids)
+    same = (spec.paid_on.isoformat(), ",".join(spec.programs), spec.reference)  # this very line, recorded before:
+    existing = [  # the same payment, written once (natural key), not a second one
+        ledger_rules.Row(vid, month, frozenset(progs.split(",")), date.fromisoformat(paid), ref or "", pid)
+        for vid, pid, month, paid, progs, ref in dbp.month_payments(db, months)
+        if vid in wanted and (paid, progs, ref or "") != same
+    ]
+    if not existing:
+        return []
+    new = [ledger_rules.Row(vid, m, frozenset(spec.programs), spec.paid_on, spec.reference, label="pembayaran baru ini")
+           for vid in volunteer_ids for m in months]  # fmt: skip
+    found = ledger_rules.doubles(existing, new)
+    out = [("warning", "DIBAYAR_GANDA", d.message()) for d in found[:5]]
+    if len(found) > 5:
+        out.append(("warning", "DIBAYAR_GANDA", f"... dan {len(found) - 5} bulan iuran lain yang dibayar ganda"))
+    return out
 
 
 def write_plan(db: Database, plan: RecordPlan, *, now: str, note: str | None = None) -> int:
@@ -290,7 +324,22 @@ def list_payments(db: Database, *, nik: str | None = None, month: str | None = N
     """Ledger rows for `payments list` (voided rows included, with their reason)."""
     if month:
         rates.month_index(month)
-    return dbp.list_payments(db, nik=nik, month=month)
+    rows = dbp.list_payments(db, nik=nik, month=month)
+    # A filter by NIK or month keeps every row of each (person, month) it shows: doubles are found among them.
+    live = [r for r in rows if r["void_reason"] is None]
+    notes: dict[int, list[str]] = defaultdict(list)
+    for d in ledger_rules.doubles(sorted((_list_row(r) for r in live), key=lambda x: (x.paid_on, x.id or 0))):
+        text = f"dibayar ganda ({', '.join(d.programs)}) dengan #{d.first.id}"
+        notes[d.second.id or 0].append(text)
+        notes[d.first.id or 0].append(f"dibayar ganda ({', '.join(d.programs)}) dengan #{d.second.id}")
+    for r in rows:
+        r["catatan"] = "; ".join(notes.get(int(r["id"]), [])) or None
+    return rows
+
+
+def _list_row(r: dict[str, Any]) -> ledger_rules.Row:
+    return ledger_rules.Row(r["nik"], r["iuran_month"], frozenset(str(r["programs"]).split(",")),
+                      date.fromisoformat(r["paid_on"]), r["reference"] or "", int(r["id"]))  # fmt: skip
 
 
 def void(db: Database, payment_id: int, *, reason: str, now: str) -> dict[str, Any]:
@@ -346,6 +395,8 @@ def _money_cell(value: object) -> int | None | str:
     text = text.removesuffix(",00").replace(".", "").replace(",", "")
     if text == "-" or not text:
         return None
+    if text.startswith("-") and text[1:].isdecimal():
+        return -int(text[1:])  # a negative amount: ledger_rules says why it cannot be
     return int(text) if text.isdecimal() else f"'{value}' bukan angka rupiah"  # isdigit passes "²"
 
 
@@ -444,8 +495,8 @@ def _read_line(line_id: int, cells: dict[str, object], memo: _Memo, funding_defa
         add("tanggal_bayar", "", "PAID_ON_MISSING", "tanggal bayar kosong")
     elif isinstance(paid, str):
         add("tanggal_bayar", get("tanggal_bayar"), "PAID_ON_INVALID", paid)
-    elif paid > as_of:
-        add("tanggal_bayar", paid, "PAID_ON_FUTURE", f"tanggal bayar {paid} di masa depan")
+    elif (future := ledger_rules.paid_date_problem(paid, as_of)) is not None:
+        add("tanggal_bayar", paid, "PAID_ON_FUTURE", future)
     seg = str(get("segmen") or "BPU").strip().upper()
     if seg not in rates.SEGMENTS:
         add("segmen", seg, "SEGMENT_INVALID", "segmen harus BPU atau PU")
@@ -457,18 +508,26 @@ def _read_line(line_id: int, cells: dict[str, object], memo: _Memo, funding_defa
     amounts: dict[str, int] = {}
     for p in ALL_PROGRAMMES:
         v = _money_cell(get(p.lower()))
+        if isinstance(v, int):
+            v = ledger_rules.amount_problem(v, p) or v
         if isinstance(v, str):
             add(p.lower(), get(p.lower()), "AMOUNT_INVALID", v)
         elif v:
             amounts[p] = v
     given_total = _money_cell(get("jumlah"))
+    if isinstance(given_total, int) and (bad := ledger_rules.amount_problem(given_total, "JUMLAH")) is not None:
+        given_total = bad
     if isinstance(given_total, str):
         add("jumlah", get("jumlah"), "AMOUNT_INVALID", given_total)
         given_total = None
     income_cell = _money_cell(get("upah"))
+    if isinstance(income_cell, int) and (bad := ledger_rules.income_problem(income_cell)) is not None:
+        income_cell = bad
     if isinstance(income_cell, str):
         add("upah", get("upah"), "AMOUNT_INVALID", income_cell)
         income_cell = None
+    if (parts := ledger_rules.parts_vs_total(amounts, given_total)) is not None:  # money is not guessed (issue 21)
+        add("jumlah", get("jumlah"), "TOTAL_MISMATCH", parts)
     progs: tuple[str, ...] = ("JKK", "JKM")
     try:
         named = get("program")
@@ -502,9 +561,6 @@ def _read_line(line_id: int, cells: dict[str, object], memo: _Memo, funding_defa
     exp = rates.expected(memo.rules.table, segment=seg, month=month, income_rupiah=income, programmes=progs,
                          funding=funding, risk_class=rc)  # fmt: skip
     total = sum(amounts.values()) if amounts else (given_total if given_total is not None else exp.total_rupiah)
-    if amounts and given_total is not None and given_total != total:
-        add("jumlah", given_total, "TOTAL_MISMATCH", f"JUMLAH {_money(given_total)} tidak sama dengan "
-            f"jumlah per program {_money(total)}", "warning")  # fmt: skip
     mismatch = amount_check(total, exp.total_rupiah, month)
     if mismatch:
         add("jumlah", total, "IUR-17", mismatch[1], memo.mismatch_level)
@@ -649,6 +705,11 @@ def import_file(
             return result
         fresh = _fresh(db, staged, memo)
         del staged
+        for i, double in _import_doubles(db, fresh):  # issue 21: stored, and said
+            _vid, _line, _ref, number, s = fresh[i]
+            s.report.problems.append(Problem(s.name, number, "BULAN IURAN", double.second.month, "warning",
+                                             "DIBAYAR_GANDA", double.message()))  # fmt: skip
+            s.report.warnings += 1
         for i, found in _findings(db, fresh, settings):
             _vid, line, _ref, number, s = fresh[i]
             for f in found:
@@ -721,6 +782,38 @@ def _fresh(
     return fresh
 
 
+def _import_doubles(
+    db: Database, fresh: Sequence[tuple[int, _Line, str, int, _Sheet]]
+) -> Iterator[tuple[int, ledger_rules.Double]]:
+    """(index in ``fresh``, double) for each new row paying a person's month and programme a second time, against
+    the ledger or an earlier row of the file (ledger_rules.doubles). Rows are built only where (person, month)
+    repeats."""
+    keys: dict[tuple[int, str], int] = {}
+    for vid, line, _ref, _n, _s in fresh:
+        k = (vid, line.head[1])  # type: ignore[index]
+        keys[k] = keys.get(k, 0) + 1
+    months = sorted({m for _v, m in keys})
+    existing = [
+        ledger_rules.Row(vid, month, frozenset(progs.split(",")), date.fromisoformat(paid), ref or "", pid)
+        for vid, pid, month, paid, progs, ref in (dbp.month_payments(db, months) if months else ())
+        if (vid, month) in keys
+    ]
+    clash = {(r.person, r.month) for r in existing} | {k for k, n in keys.items() if n > 1}
+    if not clash:
+        return
+    index: dict[int, int] = {}
+    new = []
+    for i, (vid, line, ref, number, s) in enumerate(fresh):
+        head = line.head
+        if head is not None and (vid, head[1]) in clash:
+            row = ledger_rules.Row(vid, head[1], frozenset(str(head[4]).split(",")), date.fromisoformat(head[2]), ref,
+                             label=f"baris {number} lembar {s.name}")  # fmt: skip
+            index[id(row)] = i
+            new.append(row)
+    for d in ledger_rules.doubles(existing, new):
+        yield index[id(d.second)], d
+
+
 def _findings(
     db: Database, fresh: Sequence[tuple[int, _Line, str, int, _Sheet]], settings: Settings
 ) -> Iterator[tuple[int, list[coverage.Finding]]]:
@@ -753,7 +846,8 @@ def _findings(
 
 
 # --------------------------------------------------------------------------------------------------------
-# Coverage reports over the register (what `coverage check|status|due|gaps` and the export issue call)
+# Coverage of one person on one date, with evidence (`coverage check`, incidents); the register-wide reports are
+# in coverage_reports.py
 
 
 def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Settings) -> dict[str, Any]:
@@ -784,387 +878,11 @@ def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Se
         "masa_iur_per_program": c.masa_iur_by_programme,
         "arrears": [{"month": m, "rupiah": a} for m, a in c.arrears],
         "arrears_rupiah": c.arrears_rupiah,
+        "shortfall": [{"month": m, "rupiah": a} for m, a in c.shortfall],
+        "shortfall_rupiah": c.shortfall_rupiah,
         "benefits": coverage.benefits(rules.table, on, c.masa_iur_bulan, income),
         "findings": [
             {"payment_id": f.payment_id, "month": f.month, "code": f.code, "message": f.message} for f in c.findings
         ],  # fmt: skip
         "rates_version": rules.table.version,
-    }
-
-
-@snapshot
-def status_report(
-    db: Database,
-    *,
-    as_of: date,
-    known_on: date,
-    settings: Settings,
-    unsur: str | None = None,
-    kelurahan: str | None = None,
-    kecamatan: str | None = None,
-) -> dict[str, Any]:
-    """`coverage status`: one entry per register role with status, covered-until and masa iur, plus totals.
-
-    Entries of people with the same answer share their unchanged sub-dicts (read them, do not mutate them).
-    """
-    roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
-    with gc_paused():
-        cache: dict[int, dict[str, Any]] = {}
-        people: list[dict[str, Any]] = []
-        for vid, nik, nama, kel, unsur_, _kec in roles:
-            entry = cache.get(vid)
-            if entry is None:
-                a = run.answers.get(vid, run.no_payments)
-                programs = a.programs
-                if a.with_pay:
-                    pay = _pay_dict(a, run.evidence[vid])
-                    programs = {p: {**d, "payment": pay} if p in a.with_pay else d for p, d in programs.items()}
-                entry = cache[vid] = {"status": a.status, "masa_iur_bulan": a.masa, "programs": programs}
-            people.append({"nik": nik, "nama": nama, "kelurahan": kel, "unsur": unsur_, **entry})
-    return {"as_of": as_of.isoformat(), "volunteers": people, "totals": _status_totals(roles, run)}
-
-
-def status_json(
-    db: Database,
-    *,
-    as_of: date,
-    known_on: date,
-    settings: Settings,
-    unsur: str | None = None,
-    kelurahan: str | None = None,
-    kecamatan: str | None = None,
-) -> tuple[dict[str, Any], str, Iterator[str], dict[str, Any]]:
-    """:func:`status_report` as (head, rows key, one JSON text per entry, tail), for :func:`render.write_json_rows`.
-
-    The same keys and values as ``status_report``, without building a dict per entry (large registers).
-    """
-    roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
-    return {"as_of": as_of.isoformat()}, "volunteers", _status_texts(roles, run), {"totals": _status_totals(roles, run)}
-
-
-def _status_inputs(
-    db: Database,
-    as_of: date,
-    known_on: date,
-    settings: Settings,
-    unsur: str | None,
-    kelurahan: str | None,
-    kecamatan: str | None,
-) -> tuple[list[Role], _StatusRun]:
-    rules = rules_from(settings)
-    roles = dbp.register_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
-    wanted = sorted({r[0] for r in roles})
-    filtered = bool(unsur or kelurahan or kecamatan)
-    run = _status_run(db, wanted if filtered else None, set(wanted), as_of=as_of, known_on=known_on, rules=rules)
-    return roles, run
-
-
-def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
-    answers, evidence, none = run.answers, run.evidence, run.no_payments
-    for vid, nik, nama, kel, unsur, _kec in roles:
-        a = answers.get(vid, none)
-        chunks = a.chunks()
-        tail = a.pay_json(evidence[vid]).join(chunks) if a.with_pay else chunks[0]
-        yield f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, {tail}}}'
-
-
-def _js(value: Any) -> str:
-    return _basestring(value) if value.__class__ is str else _enc(value)
-
-
-def _status_totals(roles: list[Role], run: _StatusRun) -> list[dict[str, Any]]:
-    totals: dict[tuple[str, str], dict[str, Any]] = {}
-    answers, none = run.answers, run.no_payments
-    for vid, _nik, _nama, _kel, unsur, kec in roles:
-        key = (str(kec or ""), str(unsur))
-        t = totals.get(key)
-        if t is None:
-            t = totals[key] = {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0, "menunggak": 0,
-                               "nonaktif": 0, "never_paid": 0}  # fmt: skip
-        t["jumlah"] += 1
-        t[_TOTAL_KEY[answers.get(vid, none).status]] += 1
-    return [totals[k] for k in sorted(totals)]
-
-
-_TOTAL_KEY = {"AKTIF": "covered", "MENUNGGAK": "menunggak", "NONAKTIF": "nonaktif", "BELUM_TERDAFTAR": "never_paid"}
-
-
-@snapshot
-def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
-    """`coverage due`: who must be paid for a month, how much per programme, totals per funding, who would lapse."""
-    rates.month_index(month)
-    rules = rules_from(settings)
-    people: dict[int, Role] = {}
-    for r in dbp.register_roles(db):
-        people.setdefault(r[0], r)
-    default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
-    with gc_paused():
-        dg = _digests(db, None, 5)
-        general = [vid for vid in dg.general if vid in people]
-        pays = _general_ledger(db, general)
-    memo: dict[_DigestKey | None, dict[str, Any] | None] = {}
-    lines: list[dict[str, Any]] = []
-    per_funding: dict[str, int] = defaultdict(int)
-
-    def fields(pays: Sequence[Paid]) -> dict[str, Any] | None:
-        d = coverage.due_for_month(pays, month, rules=rules, as_of=as_of, default=default)
-        if d is None:
-            return None
-        return {"status": d.status, "segment": d.amount.segment, "funding": d.funding, "due_on": d.due_on.isoformat(),
-                **{f"{p.lower()}_rupiah": d.amount.payable(p) for p in rates.PROGRAMMES},
-                "total_rupiah": d.amount.total_rupiah, "will_lapse": d.will_lapse}  # fmt: skip
-
-    with gc_paused():
-        own = {vid: fields(pays.get(vid, [])) for vid in general}
-        for vid, r in people.items():
-            if vid in own:
-                f = own[vid]
-            else:
-                key = dg.keys.get(vid)
-                if key in memo:
-                    f = memo[key]
-                else:
-                    f = memo[key] = fields(dg.ledgers[key] or [] if key is not None else [])
-            if f is None:
-                continue
-            lines.append({"nik": r[1], "nama": r[2], "kelurahan": r[3], "unsur": r[4], **f})
-            per_funding[f["funding"]] += f["total_rupiah"]
-    lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
-    return {
-        "month": month,
-        "people": lines,
-        "per_funding": [{"funding": f, "total_rupiah": t} for f, t in sorted(per_funding.items())],
-        "total_rupiah": sum(per_funding.values()),
-        "will_lapse": sum(1 for x in lines if x["will_lapse"]),
-    }
-
-
-@snapshot
-def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:
-    """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
-    rules = rules_from(settings)
-    if nik_text:
-        found = dbp.volunteer_by_nik(db, nik_text)
-        if found is None:
-            raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")
-        people = [(found[0], nik_text, found[1])]
-    else:
-        people = dbp.register_people(db)
-    pays = ledger(db, [p[0] for p in people] if nik_text else None)
-    out = []
-    for vid, n, nama in people:
-        for a, b, why in coverage.gaps(pays.get(vid, []), as_of, rules=rules):
-            out.append({"nik": n, "nama": nama, "from": a.isoformat(), "to": b.isoformat(),
-                        "days": (b - a).days + 1, "status": why})  # fmt: skip
-    return out
-
-
-# --------------------------------------------------------------------------------------------------------
-# Register-wide reports without per-payment objects: most people's ledgers are one attribute set (programmes,
-# segment, funding, income, risk class) over distinct iuran months, so SQL hands over one digest per person
-# (months + paid dates) and the engine runs once per distinct digest on a synthetic ledger. The one payment a
-# status shows as evidence (the as-of month's) is read with one query and put in place of the synthetic row.
-# Anyone else (two rows for one month, several attribute sets, PKS rows) goes through the general path.
-
-Role = tuple[int, str, str, str | None, str, str | None]  # dbp.register_roles: id, nik, nama, kelurahan, unsur, kec
-_DigestKey = tuple[Any, ...]  # (months + paid dates, attribute values)
-_PAY_SLOT = "@@psmctl-payment@@"
-_enc = json.JSONEncoder(ensure_ascii=False).encode  # the separators and escapes of render.to_json, on one line
-_basestring: Callable[[str], str] = json.encoder.encode_basestring
-
-
-def _synthetic(key: _DigestKey, rows: int, days: dict[str, date], months: set[str]) -> list[Paid] | None:
-    """The coverage-relevant ledger a digest stands for, or None when it does not qualify for the shared path.
-
-    ``days`` and ``months`` remember the paid dates parsed and the iuran months validated so far.
-    """
-    text, attrs = key
-    items = text.split(";")
-    if len(items) != rows:
-        return None
-    programs, segment, funding, income, risk_class = (*attrs, "APBD", 1_000_000, "I")[:5]
-    progs = frozenset(programs.split(","))
-    out: list[Paid] = []
-    seen: set[str] = set()
-    try:
-        for i, item in enumerate(items):
-            month, paid = item[:7], item[7:]
-            if len(item) != 17 or month in seen:
-                return None
-            seen.add(month)
-            if month not in months:
-                rates.month_index(month)
-                months.add(month)
-            day = days.get(paid)
-            if day is None:
-                day = days[paid] = date.fromisoformat(paid)
-            out.append(Paid(i + 1, month, day, progs, 0, segment, "", funding, int(income), risk_class or "I"))
-    except (ValueError, InputError):
-        return None
-    return out
-
-
-@dataclass
-class _Digests:
-    """Per volunteer: the digest key, or absent (no payments); the volunteers the shared path cannot take."""
-
-    keys: dict[int, _DigestKey] = field(default_factory=dict)
-    ledgers: dict[_DigestKey, list[Paid] | None] = field(default_factory=dict)
-    general: list[int] = field(default_factory=list)
-
-
-def _digests(db: Database, volunteer_ids: Sequence[int] | None, attributes: int) -> _Digests:
-    """Digests with the first ``attributes`` of programmes, segment, funding, income, risk class (see db)."""
-    out = _Digests()
-    ledgers = out.ledgers
-    days: dict[str, date] = {}
-    months: set[str] = set()
-    for vid, rows, text, pks, same, *attrs in dbp.ledger_digests(db, volunteer_ids, attributes):
-        if pks or not same:
-            out.general.append(vid)
-            continue
-        key = (text, tuple(attrs))
-        if key not in ledgers:
-            ledgers[key] = _synthetic(key, rows, days, months)
-        if ledgers[key] is None:
-            out.general.append(vid)
-        else:
-            out.keys[vid] = key
-    return out
-
-
-def ledgers_by_history(db: Database, volunteer_ids: Sequence[int]) -> Iterator[tuple[list[int], list[Paid]]]:
-    """The coverage-relevant ledgers of the given volunteers, each distinct history once: (ids sharing it, ledger).
-
-    Everyone whose payments are one attribute set over distinct iuran months shares a synthetic ledger with
-    everyone else with the same months, paid dates and attributes (all five: status, arrears and the iuran due
-    agree); anyone else comes alone with the real ledger. People without payments are not listed.
-    """
-    wanted = set(volunteer_ids)
-    dg = _digests(db, volunteer_ids if len(wanted) < 50_000 else None, len(dbp.DIGEST_ATTRIBUTES))
-    groups: dict[_DigestKey, list[int]] = {}
-    for vid, key in dg.keys.items():
-        if vid in wanted:
-            groups.setdefault(key, []).append(vid)
-    for key, ids in groups.items():
-        yield ids, dg.ledgers[key] or []
-    general = sorted(vid for vid in dg.general if vid in wanted)
-    for vid, pays in _general_ledger(db, general).items():
-        yield [vid], pays
-
-
-def _general_ledger(db: Database, ids: Sequence[int]) -> dict[int, list[Paid]]:
-    out: dict[int, list[Paid]] = {}
-    for i in range(0, len(ids), 900):
-        out.update(ledger(db, ids[i : i + 900]))
-    return out
-
-
-@dataclass
-class _Answer:
-    """A status answer shared by everyone with the same digest; ``pay`` marks where the evidence payment goes."""
-
-    status: str
-    masa: int
-    programs: dict[str, dict[str, Any]]  # as_dict() shapes; payment None where ``pay`` goes
-    with_pay: tuple[str, ...]
-    pay: Paid | None
-    _chunks: list[str] | None = None
-    pay_iso: str = ""  # the evidence's paid date as the ledger writes it
-    _pay_mid: str = ""  # the evidence's JSON between "id" and "amount_rupiah": month, paid date
-    _pay_progs: str = ""  # its "programs" member
-
-    def pay_json(self, row: tuple[Any, ...]) -> str:
-        """JSON text of :func:`_pay_dict` (the same members, order and values), without building the dict."""
-        if not self._pay_mid:
-            d = _pay_dict(self, row)
-            self._pay_mid = f'"month": {_enc(d["month"])}, "paid_on": {_enc(d["paid_on"])}, '
-            self._pay_progs = f'"programs": {_enc(d["programs"])}, '
-        _vid, pid, _paid, _progs, total, reference, expected, pks_no = row
-        exp = "null" if expected is None else expected
-        ref = _basestring(reference) if reference else "null"
-        pks = "null" if pks_no is None else _enc(pks_no)
-        return (f'{{"id": {pid}, {self._pay_mid}"amount_rupiah": {total}, "expected_rupiah": {exp}, '
-                f'{self._pay_progs}"reference": {ref}, "pks_no": {pks}}}')  # fmt: skip
-
-    def chunks(self) -> list[str]:
-        """JSON text of status, masa_iur_bulan and programs, split where the evidence payment goes."""
-        if self._chunks is None:
-            progs = {p: {**d, "payment": _PAY_SLOT} if p in self.with_pay else d for p, d in self.programs.items()}
-            text = _enc({"status": self.status, "masa_iur_bulan": self.masa, "programs": progs})[1:-1]
-            self._chunks = text.split(_enc(_PAY_SLOT))
-        return self._chunks
-
-
-def _answer(c: coverage.Coverage, shared: bool) -> _Answer:
-    with_pay = tuple(p for p, pc in c.programs.items() if pc.payment is not None) if shared else ()
-    pay = next((pc.payment for pc in c.programs.values() if pc.payment is not None), None) if shared else None
-    programs = {
-        p: pc._replace(payment=None).as_dict() if p in with_pay else pc.as_dict() for p, pc in c.programs.items()
-    }
-    return _Answer(c.status, c.masa_iur_bulan, programs, with_pay, pay, pay_iso=pay.paid_on.isoformat() if pay else "")
-
-
-@dataclass
-class _StatusRun:
-    """Everything `coverage status` computes, per volunteer: the shared answer and its evidence row (or None)."""
-
-    answers: dict[int, _Answer]
-    evidence: dict[int, tuple[Any, ...]]
-    no_payments: _Answer
-
-
-def _status_run(
-    db: Database, volunteer_ids: Sequence[int] | None, wanted: set[int], *, as_of: date, known_on: date, rules: Rules
-) -> _StatusRun:
-    memo: dict[_DigestKey, _Answer] = {}
-    answers: dict[int, _Answer] = {}
-    month = rates.month_text(as_of.year * 12 + as_of.month - 1)
-    needs_evidence: set[int] = set()
-    with gc_paused():
-        dg = _digests(db, volunteer_ids, 2)
-        general = [vid for vid in dg.general if vid in wanted]
-        for vid, key in dg.keys.items():
-            if vid not in wanted:
-                continue
-            a = memo.get(key)
-            if a is None:
-                synth = dg.ledgers[key] or []  # never None for a key in dg.keys
-                c = coverage.coverage_on(synth, as_of, rules=rules, known_on=known_on, with_arrears=False)
-                a = memo[key] = _answer(c, True)
-                if a.pay is not None and a.pay.month != month:  # never: the evidence is the as-of month's row
-                    raise AssertionError("coverage evidence is not the as-of month")
-            answers[vid] = a
-            if a.pay is not None:
-                needs_evidence.add(vid)
-        progs = _programs_cache()
-        evidence: dict[int, tuple[Any, ...]] = {}
-        for r in dbp.month_rows(db, month):
-            a = answers.get(r[0])
-            if a is not None and a.pay is not None and r[2] == a.pay_iso and progs(r[3]) == a.pay.programs:
-                evidence[r[0]] = r
-        missing = sorted(needs_evidence - evidence.keys())  # the ledger changed between the reads: read it again
-        pays = _general_ledger(db, sorted([*general, *missing]))
-        for vid in [*general, *missing]:
-            c = coverage.coverage_on(pays.get(vid, []), as_of, rules=rules, known_on=known_on, with_arrears=False)
-            answers[vid] = _answer(c, False)
-    none = _answer(coverage.coverage_on([], as_of, rules=rules, known_on=known_on, with_arrears=False), False)
-    return _StatusRun(answers, evidence, none)
-
-
-def _pay_dict(a: _Answer, row: tuple[Any, ...]) -> dict[str, Any]:
-    """The `payment` evidence of a shared answer with the real row's id, amounts, reference and PKS number."""
-    pay = a.pay
-    if pay is None:
-        raise AssertionError("no evidence payment in this answer")
-    _vid, pid, _paid, _progs, total, reference, expected, pks_no = row
-    return {
-        "id": pid,
-        "month": pay.month,
-        "paid_on": pay.paid_on.isoformat(),
-        "amount_rupiah": total,
-        "expected_rupiah": expected,
-        "programs": sorted(pay.programs, key=coverage._prog_order),
-        "reference": reference or None,
-        "pks_no": pks_no,
     }

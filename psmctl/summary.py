@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import attendance, coverage, payments, rates
+from psmctl import attendance, coverage, coverage_reports, ledger_rules, payments, rates
 from psmctl.db import snapshot
 from psmctl.settings import Settings
 from psmctl.training import to_jpl
@@ -58,6 +58,7 @@ class Summary:
     trained: dict[int, date] = field(default_factory=dict, repr=False)  # last counted training per volunteer id
     counts: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
+    doubles: list[dict[str, Any]] = field(default_factory=list)  # months paid twice ("dibayar ganda"), per person
 
     def relawan(self) -> Iterator[dict[str, Any]]:
         """Daftar Relawan rows, one per role."""
@@ -158,11 +159,17 @@ class Standing:
     lapse_on: date | None
     due_rupiah: int | None  # the current month's iuran when MENUNGGAK
     due_on: date | None
+    shortfall: tuple[tuple[str, int], ...] = ()  # months paid short of the rate table (IUR-17): month, rupiah owed
 
     @property
     def arrears_rupiah(self) -> int:
         """Total arrears (COV-14)."""
         return sum(a for _, a in self.arrears)
+
+    @property
+    def shortfall_rupiah(self) -> int:
+        """Total still owed on months paid short (IUR-17)."""
+        return sum(a for _, a in self.shortfall)
 
 
 def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: coverage.Rules) -> Standing:
@@ -178,27 +185,22 @@ def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: cover
     )
     return Standing(
         c.status, c.masa_iur_bulan, covered, c.arrears, c.lapse_on,
-        due.amount.total_rupiah if due is not None else None, due.due_on if due is not None else None,
+        due.total_rupiah if due is not None else None, due.due_on if due is not None else None, c.shortfall,
     )  # fmt: skip
 
 
 def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settings: Settings) -> dict[int, Standing]:
     """Coverage of each volunteer on as_of (ledger known on as_of), with the current month's iuran when unpaid.
 
-    `standing_of` runs once per distinct payment history (payments.ledgers_by_history): people with the same
-    history share one Standing object.
+    Through the one coverage path (coverage_reports.Histories): `standing_of` runs once per distinct payment
+    history and people with the same history share one Standing object.
     """
     rules = payments.rules_from(settings)
     ids = sorted(set(volunteer_ids))
-    out: dict[int, Standing] = {}
-    for group, ledger in payments.ledgers_by_history(db, ids):
-        one = standing_of(ledger, as_of=as_of, rules=rules)
-        for vid in group:
-            out[vid] = one
-    never_paid = standing_of([], as_of=as_of, rules=rules)
-    for vid in ids:
-        out.setdefault(vid, never_paid)
-    return out
+    standing = coverage_reports.Histories(db, ids if len(ids) < 50_000 else None).each(
+        lambda ledger: standing_of(ledger, as_of=as_of, rules=rules)
+    )
+    return {vid: standing(vid) for vid in ids}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -242,14 +244,15 @@ def relawan_rows(
 def _owing(
     roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date
 ) -> Iterator[tuple[Mapping[str, Any], Standing, bool]]:
-    """(role, standing, ends next month) of each person MENUNGGAK on as_of or lapsing next month, once each."""
+    """(role, standing, ends next month) of each person who owes (arrears, a short payment), is MENUNGGAK on as_of
+    or lapses next month, once each."""
     first, last = _next_month_range(as_of)
     seen: set[int] = set()
     for r in roles:
         vid = int(r["volunteer_id"])
         c = st[vid]
         ends_next = c.lapse_on is not None and first <= c.lapse_on <= last
-        if vid in seen or not (c.status == "MENUNGGAK" or ends_next):
+        if vid in seen or not (c.status == "MENUNGGAK" or ends_next or c.shortfall or c.arrears):
             continue
         seen.add(vid)  # money is owed once per person, whatever the number of unsur
         yield r, c, ends_next
@@ -258,18 +261,21 @@ def _owing(
 def tunggakan_rows(
     roles: Sequence[Mapping[str, Any]], st: Mapping[int, Standing], as_of: date
 ) -> Iterator[dict[str, Any]]:
-    """Tunggakan: each person MENUNGGAK on as_of or whose membership ends next month, with what to pay."""
+    """Tunggakan: each person MENUNGGAK on as_of, paid short (IUR-17) or whose membership ends next month, with what
+    to pay: arrears (COV-14) + shortfalls + this month's iuran when it is not among the arrears yet."""
     month = month_of(as_of)
     for r, c, ends_next in _owing(roles, st, as_of):
         months = [m for m, _ in c.arrears]
-        this_month = c.due_rupiah or 0
+        short_months = [m for m, _ in c.shortfall]
+        this_month = 0 if month in months or month in short_months else c.due_rupiah or 0
         yield (
             {
                 "nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
                 "kelurahan": r["kelurahan"], "status": status_label(c.status),
                 "bulan_tunggakan": ", ".join(months), "tunggakan_rupiah": c.arrears_rupiah,
-                "iuran_bulan_ini_rupiah": this_month, "jatuh_tempo": c.due_on,
-                "harus_dibayar_rupiah": c.arrears_rupiah + (0 if month in months else this_month),
+                "bulan_kurang_bayar": ", ".join(short_months), "kurang_bayar_rupiah": c.shortfall_rupiah,
+                "iuran_bulan_ini_rupiah": c.due_rupiah or 0, "jatuh_tempo": c.due_on,
+                "harus_dibayar_rupiah": c.arrears_rupiah + c.shortfall_rupiah + this_month,
                 "berakhir_pada": c.lapse_on, "berakhir_bulan_depan": "ya" if ends_next else "tidak",
             }
         )  # fmt: skip
@@ -352,14 +358,35 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         standing=st,
         trained=trained,
     )
+    s.doubles = double_rows(db, roles)
     s.counts = {
         "peran_aktif": len(roles),
         "orang": len(st),
         "tunggakan": sum(1 for _ in _owing(roles, st, as_of)),
         "belum_pernah_dilatih": sum(1 for r in roles if r["volunteer_id"] not in trained),
+        "dibayar_ganda": len(s.doubles),
     }
     s.fingerprint = _fingerprint(s)
     return s
+
+
+def double_rows(db: Database, roles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per iuran month a person on these roles paid twice for the same programme (ledger_rules.doubles),
+    naming both payments so the office can ask BPJS for a credit."""
+    from psmctl.db import payments as dbp
+
+    people = {int(r["volunteer_id"]): r for r in roles}
+    rows = [
+        ledger_rules.Row(vid, month, frozenset(progs.split(",")), date.fromisoformat(paid), ref or "", pid)
+        for vid, pid, month, paid, progs, ref in dbp.double_candidates(db)
+        if vid in people
+    ]
+    out = []
+    for d in ledger_rules.doubles(rows):
+        r = people[int(d.first.person)]  # type: ignore[call-overload]
+        out.append({"nik": r["nik"], "nama": r["nama"], "kecamatan": r["kecamatan"], "kelurahan": r["kelurahan"],
+                    "bulan": d.first.month, "program": ", ".join(d.programs), "keterangan": d.message()})  # fmt: skip
+    return out
 
 
 def _fingerprint(s: Summary) -> str:
@@ -368,7 +395,11 @@ def _fingerprint(s: Summary) -> str:
     Each distinct Standing is hashed once, where it first appears; a role then names it by number.
     """
     h = hashlib.sha256()
-    h.update(fingerprint(s.as_of, s.kecamatan, s.rates_version, s.per_kecamatan, s.total, s.detail, s.jpl).encode())
+    h.update(
+        fingerprint(
+            s.as_of, s.kecamatan, s.rates_version, s.per_kecamatan, s.total, s.detail, s.jpl, s.doubles
+        ).encode()
+    )
     numbers: dict[int, int] = {}
     for r in s.roles:
         vid = r["volunteer_id"]
@@ -413,7 +444,7 @@ def coverage_rows(
     kecamatan: str | None = None,
 ) -> list[dict[str, Any]]:
     """`coverage status` flattened: status, masa iur and covered-until per programme (ledger known on as_of)."""
-    report = payments.status_report(
+    report = coverage_reports.status_report(
         db, as_of=as_of, known_on=as_of, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
     )
     rows = []
@@ -430,7 +461,9 @@ def coverage_rows(
 @snapshot
 def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> list[dict[str, Any]]:
     """`coverage due`: who must be paid for a month and how much per programme."""
-    people: list[dict[str, Any]] = payments.due_report(db, month=month, as_of=as_of, settings=settings)["people"]
+    people: list[dict[str, Any]] = coverage_reports.due_report(db, month=month, as_of=as_of, settings=settings)[
+        "people"
+    ]
     return [{**p, "status": status_label(str(p["status"])), "will_lapse": "ya" if p["will_lapse"] else "tidak"}
             for p in people]  # fmt: skip
 

@@ -42,8 +42,15 @@ def test_record_then_check_json(reg: Database, runner: CliRunner) -> None:
     data = json.loads(out)
     assert list(data)[:5] == ["nik", "on", "status", "masa_iur_bulan", "programs"]
     assert data["status"] == "BELUM_TERDAFTAR" and data["on"] == "2025-03-14"
-    assert set(data["programs"]["JKK"]) == {"covered", "covered_from", "covered_to", "payment", "reason"}
-    assert "dibayar 2025-03-20" in data["programs"]["JKK"]["reason"]
+    assert set(data["programs"]["JKK"]) == {
+        "covered",
+        "covered_from",
+        "covered_to",
+        "covered_again_from",
+        "payment",
+        "reason",
+    }
+    assert "mulai 2025-03-20" in data["programs"]["JKK"]["reason"]
     code, out, _ = run(runner, "coverage", "check", NIK_A, "--on", "2025-03-25")
     assert code == 0 and ": Aktif" in out and "K-1" in out
 
@@ -137,4 +144,4 @@ def test_due_in_a_year_without_holiday_list_warns_once(reg: Database, runner: Cl
     code, _out, err = run(runner, "coverage", "due", "--month", "2099-12")
     assert code == 0 and "IUR-13" not in err
     code, _out, err = run(runner, "config", "set", "calendar.extra_holidays", '["25-12-2099"]')
-    assert code == 1 and len(err.strip().splitlines()) == 1 and "25-12-2099" in err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "25-12-2099" in err

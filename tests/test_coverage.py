@@ -81,8 +81,10 @@ def test_example_04_paid_later_in_the_month() -> None:
     assert (c.status, c.detail) == ("MENUNGGAK", "BELUM_JATUH_TEMPO")
     assert not c.programs["JKK"].covered
     assert c.arrears_rupiah == 0
-    assert c.programs["JKK"].covered_from == D("2025-03-10")
-    assert "setelah tanggal kejadian 2025-03-09" in c.programs["JKK"].reason
+    jkk = c.programs["JKK"]
+    assert (jkk.covered_from, jkk.covered_to) == (None, None)  # a day without cover shows no interval (issue 21)
+    assert jkk.covered_again_from == D("2025-03-10")
+    assert "setelah tanggal kejadian 2025-03-09" in jkk.reason and "terlindungi lagi mulai 2025-03-10" in jkk.reason
     assert on(ps, "2025-03-10").programs["JKK"].covered
 
 
@@ -283,6 +285,38 @@ def test_example_20_pu_paid_by_its_due_date() -> None:
 # Settings that change the answers
 
 
+def test_example_21_advance_payment_starts_the_membership_in_its_first_month() -> None:
+    ps = line("2025-01..2025-06", "2024-12-20")
+    a = on(ps, "2024-12-25")
+    assert a.status == "BELUM_TERDAFTAR" and a.arrears == ()
+    b = on(ps, "2025-01-01")
+    assert b.status == "AKTIF" and b.programs["JKK"].covered and b.programs["JKK"].covered_from == D("2025-01-01")
+    assert b.membership_start == D("2025-01-01")
+    c = on(ps, "2025-09-20")
+    assert (c.status, c.detail) == ("MENUNGGAK", "LEWAT_JATUH_TEMPO")
+    assert c.arrears == (("2025-07", 16_800), ("2025-08", 16_800), ("2025-09", 16_800))
+    assert c.arrears_rupiah == 50_400  # December 2024 is not owed
+    assert c.lapse_on == D("2025-10-01")
+    assert on(ps, "2025-06-30").masa_iur_bulan == 6
+    assert on(ps, "2025-10-01").status == "NONAKTIF"
+
+
+def test_lapsed_and_paid_on_the_22nd_for_next_month_is_not_in_arrears() -> None:
+    # Someone who lapsed and paid on 22 February for March onward is not MENUNGGAK for February (issue 21).
+    ps = line("2024-06", "2024-06-03") + line("2025-03..2025-05", "2025-02-22")
+    c = on(ps, "2025-02-25")
+    assert c.status == "NONAKTIF"
+    c = on(ps, "2025-03-01")
+    assert (c.status, c.membership_start, c.arrears) == ("AKTIF", D("2025-03-01"), ())
+
+
+def test_a_line_paying_arrears_and_a_later_month_starts_on_its_paid_date() -> None:
+    # Paid on 2025-02-10 for January (before the month of payment) and February: cover from the payment day.
+    c = on(line("2025-01..2025-02", "2025-02-10"), "2025-02-10")
+    assert (c.status, c.membership_start) == ("AKTIF", D("2025-02-10"))
+    assert {f.month for f in c.findings if f.code == "COV-START"} == {"2025-01"}
+
+
 def test_pu_unpaid_month_is_sementara_before_its_due_date() -> None:
     history = _pu("2024-11", "2024-11-05") + _pu("2024-12", "2025-01-10")
     c = coverage.coverage_on(history, D("2025-01-20"), rules=RULES, known_on=D("2025-01-25"))
@@ -293,7 +327,7 @@ def test_pu_unpaid_month_is_sementara_before_its_due_date() -> None:
 
 def test_same_day_not_covered_setting() -> None:
     c = on(line("2025-03", "2025-03-10"), "2025-03-10", Rules(config=Config(same_day_covered=False)))
-    assert not c.programs["JKK"].covered and c.programs["JKK"].covered_from == D("2025-03-11")
+    assert not c.programs["JKK"].covered and c.programs["JKK"].covered_again_from == D("2025-03-11")
 
 
 def test_lapse_after_two_months_setting() -> None:

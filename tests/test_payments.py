@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from psmctl import coverage, payments, rates, render
+from psmctl import coverage, coverage_reports, payments, rates, render
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
 from psmctl.settings import Settings
@@ -25,7 +25,7 @@ NIK_B = "3571015708900002"
 NIK_C = "3571010105050003"
 NIK_UNKNOWN = "3571011708900009"
 S = Settings()
-NOW = "2025-06-01T09:00:00+07:00"
+NOW = "2026-12-04T09:00:00+07:00"
 
 
 def add_volunteer(db: Database, nik: str, nama: str, *, kelurahan: str = "Banjaran", unsur: str = "PSM") -> int:
@@ -282,7 +282,7 @@ def test_check_json_keys(reg: Database) -> None:
     assert {"nik", "on", "status", "masa_iur_bulan", "programs"} <= set(c)
     assert set(c["programs"]) == {"JKK", "JKM", "JHT", "JP"}
     for p in c["programs"].values():
-        assert set(p) == {"covered", "covered_from", "covered_to", "payment", "reason"}
+        assert set(p) == {"covered", "covered_from", "covered_to", "covered_again_from", "payment", "reason"}
     assert c["status"] == "BELUM_TERDAFTAR"
     assert "2025-03-20" in c["programs"]["JKK"]["reason"]
     with pytest.raises(NotFound):
@@ -297,17 +297,17 @@ def test_status_due_and_gaps_reports(reg: Database) -> None:
         (b, payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 6))),
     ]:
         payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
-    st = payments.status_report(reg, as_of=date(2025, 3, 20), known_on=date(2025, 3, 20), settings=S)
+    st = coverage_reports.status_report(reg, as_of=date(2025, 3, 20), known_on=date(2025, 3, 20), settings=S)
     by_nik = {v["nik"]: v for v in st["volunteers"]}
     assert [by_nik[n]["status"] for n in (NIK_A, NIK_B, NIK_C)] == ["AKTIF", "MENUNGGAK", "BELUM_TERDAFTAR"]
     assert by_nik[NIK_A]["programs"]["JKK"]["covered_to"] == "2025-06-30"
     assert set(by_nik[NIK_A]) == {"nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan", "programs"}
     assert sum(t["jumlah"] for t in st["totals"]) == 3
     assert sum(t["covered"] + t["menunggak"] + t["never_paid"] for t in st["totals"]) == 3
-    due = payments.due_report(reg, month="2025-04", as_of=date(2025, 3, 20), settings=S)
+    due = coverage_reports.due_report(reg, month="2025-04", as_of=date(2025, 3, 20), settings=S)
     assert {p["nik"]: p["will_lapse"] for p in due["people"]} == {NIK_B: True, NIK_C: False}
     assert due["total_rupiah"] == 2 * 16_800
-    gaps = payments.gaps_report(reg, as_of=date(2025, 3, 31), settings=S, nik_text=NIK_B)
+    gaps = coverage_reports.gaps_report(reg, as_of=date(2025, 3, 31), settings=S, nik_text=NIK_B)
     assert gaps == [
         {
             "nik": NIK_B,
@@ -403,7 +403,7 @@ def _general_due(db: Database, month: str, as_of: date) -> list[tuple[object, ..
         seen.add(r["volunteer_id"])
         d = coverage.due_for_month(pays.get(r["volunteer_id"], []), month, rules=rules, as_of=as_of, default=default)
         if d is not None:
-            out.append((r["nik"], d.status, d.amount.segment, d.funding, d.due_on.isoformat(), d.amount.total_rupiah,
+            out.append((r["nik"], d.status, d.amount.segment, d.funding, d.due_on.isoformat(), d.total_rupiah,
                         d.will_lapse))  # fmt: skip
     return sorted(out)
 
@@ -423,14 +423,14 @@ def test_reports_match_the_general_path(tmp_path_factory: pytest.TempPathFactory
         _fill(db, people)
         day = date.fromisoformat(as_of)
         known = day + timedelta(days=later)
-        report = payments.status_report(db, as_of=day, known_on=known, settings=S)
+        report = coverage_reports.status_report(db, as_of=day, known_on=known, settings=S)
         assert report["volunteers"] == _general_status(db, day, known)
-        head, key, rows, tail = payments.status_json(db, as_of=day, known_on=known, settings=S)
+        head, key, rows, tail = coverage_reports.status_json(db, as_of=day, known_on=known, settings=S)
         buf = io.StringIO()
         render.write_json_rows(head, key, rows, tail, stream=buf)
         assert json.loads(buf.getvalue()) == json.loads(render.to_json(report))
         month = rates.add_months(as_of[:7], 1)
-        due = payments.due_report(db, month=month, as_of=known, settings=S)
+        due = coverage_reports.due_report(db, month=month, as_of=known, settings=S)
         got = sorted((x["nik"], x["status"], x["segment"], x["funding"], x["due_on"], x["total_rupiah"],
                       x["will_lapse"]) for x in due["people"])  # fmt: skip
         assert got == _general_due(db, month, known)

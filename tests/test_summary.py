@@ -12,7 +12,7 @@ from psmctl import attendance, payments, roster, summary
 from psmctl.settings import Settings
 
 AS_OF = dt.date(2025, 6, 20)
-NOW = "2025-06-20T09:00:00+07:00"
+NOW = "2026-12-04T09:00:00+07:00"
 SETTINGS = Settings({"wilayah.kode_kabkota": "35.71"})
 FORMULA = '=HYPERLINK("http://x","klik")'
 
@@ -73,7 +73,7 @@ def test_ringkasan_counts_every_status_and_the_totals_match_the_register(db: Dat
     banjaran = next(r for r in s.detail if (r["kelurahan"], r["unsur"]) == ("Banjaran", "PSM"))
     assert (banjaran["jumlah"], banjaran["belum_pernah_dilatih"], banjaran["jpl_tahun_ini"]) == (3, 2, 16.0)
     assert s.total["jpl_tahun_ini"] == 32.0  # two people × 16 JPL, each (person, training) once
-    assert s.counts == {"peran_aktif": 6, "orang": 6, "tunggakan": 2, "belum_pernah_dilatih": 4}
+    assert s.counts == {"peran_aktif": 6, "orang": 6, "tunggakan": 2, "belum_pernah_dilatih": 4, "dibayar_ganda": 0}
 
 
 def test_daftar_relawan_has_age_status_covered_until_and_last_training(db: Database, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from psmctl.cli.common import (
     FormatOpt,
     TableOrJson,
     load_settings,
+    month_callback,
     month_days,
     open_database,
     parse_date_option,
@@ -68,12 +69,21 @@ def check(
         if pay:
             evidence = f"{pay['month']} dibayar {pay['paid_on']} {render.rupiah(pay['amount_rupiah'])}"
             evidence += f" ref {pay['reference']}" if pay["reference"] else ""
+        # A day without cover shows no Dari/Sampai: when cover starts again is said in words (issue 21).
         rows.append([p, pc["covered"], pc["covered_from"], pc["covered_to"], evidence, pc["reason"]])
     render.table(None, ["Program", "Terlindungi", "Dari", "Sampai", "Pembayaran", "Alasan"], rows)
+    again = sorted({pc["covered_again_from"] for pc in result["programs"].values() if pc["covered_again_from"]})
+    if again and not any(result["programs"][p]["covered"] for p in PROGS):
+        render.line(f"Tidak terlindungi pada {result['on']}; terlindungi lagi mulai {again[0]}")
+    elif not any(result["programs"][p]["covered"] for p in PROGS):
+        render.line(f"Tidak terlindungi pada {result['on']}; belum ada pembayaran yang memberi perlindungan lagi")
     render.line(f"Masa iur: {result['masa_iur_bulan']} bulan (seluruh riwayat {result['masa_iur_total_bulan']} bulan)")
     if result["arrears"]:
         months = ", ".join(a["month"] for a in result["arrears"])
         render.line(f"Tunggakan: {months} = {render.rupiah(result['arrears_rupiah'])}")
+    if result["shortfall"]:
+        months = ", ".join(f"{a['month']} {render.rupiah(a['rupiah'])}" for a in result["shortfall"])
+        render.line(f"Kurang bayar (IUR-17): {months} = {render.rupiah(result['shortfall_rupiah'])}")
     b = result["benefits"]
     if "JKM" in b:
         ok = "berhak" if b["JKM"]["beasiswa_berhak"] else "belum berhak"
@@ -99,14 +109,14 @@ def status(
 
     Contoh: psmctl coverage status --kecamatan Kota --format csv
     """
-    from psmctl import payments
+    from psmctl import coverage_reports
 
     day = parse_date_option(as_of, "--as-of") or today()
     if fmt == Format.json and render.json_rows_wanted():  # a pipe or file: one entry per line, no dict per entry
         with reported():
             database = open_database(db)
             settings = load_settings(database)
-            head, key, rows, tail = payments.status_json(
+            head, key, rows, tail = coverage_reports.status_json(
                 database, as_of=day, known_on=max(today(), day), settings=settings,
                 unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
             )  # fmt: skip
@@ -116,7 +126,7 @@ def status(
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        report = payments.status_report(
+        report = coverage_reports.status_report(
             database, as_of=day, known_on=max(today(), day), settings=settings,
             unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
         )  # fmt: skip
@@ -143,7 +153,7 @@ def _flat(v: dict[str, Any]) -> dict[str, Any]:
 
 @app.command("due")
 def due(
-    month: Annotated[str, typer.Option("--month", help="Bulan iuran, YYYY-MM.")],
+    month: Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran, YYYY-MM.")],
     fmt: FormatOpt = Format.table,
     db: DbPath = None,
 ) -> None:
@@ -153,18 +163,18 @@ def due(
 
     Contoh: psmctl coverage due --month 2025-07
     """
-    from psmctl import payments
+    from psmctl import coverage_reports
 
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        report = payments.due_report(database, month=month, as_of=today(), settings=settings)
+        report = coverage_reports.due_report(database, month=month, as_of=today(), settings=settings)
     warn_unlisted_holidays(settings, *month_days(month))
     if fmt == Format.json:
         render.print_json_rows(report, "people")
         return
     cols = ["nik", "nama", "kelurahan", "status", "due_on", "jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah",
-            "total_rupiah", "funding", "will_lapse"]  # fmt: skip
+            "kurang_bayar_rupiah", "total_rupiah", "funding", "will_lapse"]  # fmt: skip
     render.emit(fmt.value, report["people"], cols, title=f"Iuran yang harus dibayar untuk bulan {month}")
     if fmt == Format.table:
         for f in report["per_funding"]:
@@ -186,10 +196,10 @@ def gaps(
 
     Contoh: psmctl coverage gaps --nik 3571011708900001
     """
-    from psmctl import payments
+    from psmctl import coverage_reports
 
     day = parse_date_option(as_of, "--as-of") or today()
     with reported():
         database = open_database(db)
-        rows = payments.gaps_report(database, as_of=day, settings=load_settings(database), nik_text=nik)
+        rows = coverage_reports.gaps_report(database, as_of=day, settings=load_settings(database), nik_text=nik)
     render.emit(fmt.value, rows, ["nik", "nama", "from", "to", "days", "status"], title="Periode tanpa perlindungan")

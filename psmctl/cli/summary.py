@@ -66,3 +66,7 @@ def summary(
         f"Tunggakan / habis bulan depan: {s.counts['tunggakan']} orang; "
         f"belum pernah dilatih: {s.counts['belum_pernah_dilatih']}"
     )
+    if s.doubles:  # the full list is on the Tunggakan sheet of `psmctl export summary`
+        example = s.doubles[0]["keterangan"]
+        render.warn(f"dibayar ganda: {len(s.doubles)} bulan iuran dibayar dua kali untuk program yang sama; daftar "
+                    f"lengkap di lembar Tunggakan (psmctl export summary). Contoh: {example}")  # fmt: skip

@@ -27,9 +27,12 @@ def check(db: Database) -> list[str]:
         ).fetchone()[0]
         if orphan:
             problems.append(f"buku iuran: {orphan} pembatalan menunjuk pembayaran yang tidak ada")
-        negative = db.execute("SELECT count(*) FROM payments WHERE total_rupiah < 0").fetchone()[0]
+        # The ledger is append-only: a wrong payment is voided, never deleted, so it is judged net of voids.
+        negative = db.execute(
+            "SELECT count(*) FROM payments WHERE total_rupiah < 0 AND id NOT IN (SELECT payment_id FROM payment_voids)"
+        ).fetchone()[0]
         if negative:
-            problems.append(f"buku iuran: {negative} pembayaran bernilai negatif")
+            problems.append(f"buku iuran: {negative} pembayaran bernilai negatif yang belum dibatalkan")
     if "roles" in tables:
         bad = db.execute("SELECT count(*) FROM roles WHERE status NOT IN ('AKTIF', 'BERHENTI')").fetchone()[0]
         if bad:

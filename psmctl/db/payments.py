@@ -154,25 +154,25 @@ def payment_count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
 
 
-# What a digest may carry besides months and paid dates; status reads the first two, due all five.
-DIGEST_ATTRIBUTES = ("programs", "segment", "funding", "income_rupiah", "coalesce(risk_class, '')")
+# One text per person holding every field coverage reads of each non-voided row (docs/rules.md §4.9, §5): iuran
+# month and paid date (17 characters), then the rest split by \x1f; rows split by \x1e. People with the same text
+# have the same payment history and share one coverage answer (coverage_reports.Histories).
+HISTORY_FIELDS = ("programs", "total_rupiah", "expected_rupiah", "segment", "funding", "income_rupiah", "risk_class",
+                  "pks_start", "pks_no")  # fmt: skip
+_ROW_TEXT = (
+    "printf('%s%s"
+    + "\x1f%s" * len(HISTORY_FIELDS)
+    + "', p.iuran_month, p.paid_on, "
+    + ", ".join(f"p.{c}" for c in HISTORY_FIELDS)
+    + ")"
+)
 
 
-def ledger_digests(
-    db: Database, volunteer_ids: Sequence[int] | None = None, attributes: int = 2
-) -> Iterator[tuple[Any, ...]]:
-    """One row per volunteer with non-voided payments, aggregated in SQL (no per-payment Python objects).
-
-    (volunteer_id, rows, 'YYYY-MMYYYY-MM-DD;...' (iuran month + paid date per row, any order), PKS cells set,
-    1 when every row has the same first ``attributes`` of DIGEST_ATTRIBUTES, then those attributes' minimum).
-    """
-    cols = [f"p.{c}" if c.isidentifier() else c.replace("(", "(p.", 1) for c in DIGEST_ATTRIBUTES[:attributes]]
-    same = " AND ".join(f"min({c}) IS max({c})" for c in cols)
+def ledger_histories(db: Database, volunteer_ids: Sequence[int] | None = None) -> Iterator[tuple[int, str]]:
+    """(volunteer_id, history text) per volunteer with non-voided payments; see HISTORY_FIELDS. One query."""
     sql = (
-        f"SELECT p.volunteer_id, count(*), group_concat(p.iuran_month || p.paid_on, ';'), "
-        f"count(p.pks_no) + count(p.pks_start), ({same}), {', '.join(f'min({c})' for c in cols)} "
-        "FROM payments p WHERE NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id) {where}"
-        "GROUP BY p.volunteer_id"
+        f"SELECT p.volunteer_id, group_concat({_ROW_TEXT}, char(30)) FROM payments p "
+        "WHERE p.id NOT IN (SELECT payment_id FROM payment_voids) {where}GROUP BY p.volunteer_id"
     )
     if volunteer_ids is None:
         yield from db.conn.execute(sql.format(where=""))
@@ -207,4 +207,27 @@ def register_roles(
         "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan FROM roles r JOIN volunteers v "
         f"ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}",
         params,
+    ).fetchall()
+
+
+def month_payments(db: Database, months: Sequence[str]) -> list[tuple[int, int, str, str, str, str]]:
+    """Non-voided payments of the given iuran months: (volunteer_id, id, month, paid_on, programs, reference)."""
+    marks = ",".join("?" * len(months))
+    return db.conn.execute(
+        f"SELECT p.volunteer_id, p.id, p.iuran_month, p.paid_on, p.programs, p.reference FROM payments p "
+        f"WHERE p.iuran_month IN ({marks}) AND p.id NOT IN (SELECT payment_id FROM payment_voids) "
+        "ORDER BY p.volunteer_id, p.iuran_month, p.paid_on, p.id",
+        list(months),
+    ).fetchall()
+
+
+def double_candidates(db: Database) -> list[tuple[int, int, str, str, str, str]]:
+    """Non-voided payments of every (person, iuran month) paid more than once, to be judged by
+    ledger_rules.doubles: (volunteer_id, id, month, paid_on, programs, reference)."""
+    live = "id NOT IN (SELECT payment_id FROM payment_voids)"
+    return db.conn.execute(
+        "SELECT p.volunteer_id, p.id, p.iuran_month, p.paid_on, p.programs, p.reference FROM payments p "
+        f"JOIN (SELECT volunteer_id, iuran_month FROM payments WHERE {live} GROUP BY volunteer_id, iuran_month "
+        "HAVING count(*) > 1) d ON d.volunteer_id = p.volunteer_id AND d.iuran_month = p.iuran_month "
+        f"WHERE p.{live} ORDER BY p.volunteer_id, p.iuran_month, p.paid_on, p.id"
     ).fetchall()

@@ -1,0 +1,352 @@
+"""Coverage of the whole register, through one path: one answer per distinct payment history, reused.
+
+`coverage status`, `coverage due`, `coverage gaps`, the summary and every export built on them read the ledger
+once through :class:`Histories`: one SQL query hands over, per person, a text holding every field coverage reads
+of each non-voided row (db.payments.HISTORY_FIELDS). People with the same text have the same payment history
+(a register paid by one SP2D has a handful of them), so the rules engine (coverage.py) runs once per distinct
+history and every person with that history shares the answer. There is no second way: PKS batches, double
+payments, short payments and mixed programmes are histories like any other.
+
+`coverage check` of one person (payments.check) runs the same engine on that person's own rows, which also
+carry the payment ids and references its evidence names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from psmctl import coverage, rates
+from psmctl.coverage import Paid
+from psmctl.db import payments as dbp
+from psmctl.db import snapshot
+from psmctl.errors import NotFound
+from psmctl.memory import gc_paused
+from psmctl.payments import rules_from
+from psmctl.privacy import mask_nik
+from psmctl.settings import Settings
+
+T = TypeVar("T")
+Role = tuple[int, str, str, str | None, str, str | None]  # dbp.register_roles: id, nik, nama, kelurahan, unsur, kec
+_FIELD, _ROW = "\x1f", "\x1e"
+
+
+class Histories:
+    """Everyone's (or the given people's) payment history from one query; equal histories share one ledger."""
+
+    def __init__(self, db: Database, volunteer_ids: Sequence[int] | None = None) -> None:
+        self.key: dict[int, str] = {}
+        self.ledgers: dict[str, list[Paid]] = {}
+        days: dict[str, date] = {}
+        progs: dict[str, frozenset[str]] = {}
+        with gc_paused():  # 100,000 small objects that cannot form a cycle
+            for vid, text in dbp.ledger_histories(db, volunteer_ids):
+                self.key[vid] = text
+                if text not in self.ledgers:
+                    self.ledgers[text] = _parse(text, days, progs)
+
+    def ledger_of(self, volunteer_id: int) -> list[Paid]:
+        """The person's coverage-relevant ledger (ids are positions, references empty); [] without payments."""
+        key = self.key.get(volunteer_id)
+        return [] if key is None else self.ledgers[key]
+
+    def each(self, fn: Callable[[Sequence[Paid]], T]) -> Callable[[int], T]:
+        """``fn`` of a person's ledger, computed once per distinct history (and once for people without payments)."""
+        memo: dict[str | None, T] = {}
+        key, ledgers = self.key, self.ledgers
+
+        def get(volunteer_id: int) -> T:
+            k = key.get(volunteer_id)
+            hit = memo.get(k, memo)
+            if hit is memo:
+                hit = memo[k] = fn([] if k is None else ledgers[k])
+            return hit  # type: ignore[return-value]
+
+        return get
+
+
+def _parse(text: str, days: dict[str, date], progs: dict[str, frozenset[str]]) -> list[Paid]:
+    out = []
+    for i, row in enumerate(text.split(_ROW)):
+        month, paid = row[:7], row[7:17]
+        programs, total, expected, segment, funding, income, risk, pks_start, pks_no = row[18:].split(_FIELD, 8)
+        day = days.get(paid)
+        if day is None:
+            day = days[paid] = date.fromisoformat(paid)
+        p = progs.get(programs)
+        if p is None:
+            p = progs[programs] = frozenset(programs.split(","))
+        out.append(
+            Paid(i + 1, month, day, p, int(total), segment, "", funding, int(income), risk or "I",
+                 int(expected) if expected else None, pks_no or None,
+                 date.fromisoformat(pks_start) if pks_start else None)
+        )  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# coverage status
+
+
+@snapshot
+def status_report(
+    db: Database,
+    *,
+    as_of: date,
+    known_on: date,
+    settings: Settings,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+) -> dict[str, Any]:
+    """`coverage status`: one entry per register role with status, covered-until and masa iur, plus totals.
+
+    Entries of people with the same answer share their unchanged sub-dicts (read them, do not mutate them).
+    """
+    roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
+    with gc_paused():
+        cache: dict[int, dict[str, Any]] = {}
+        people: list[dict[str, Any]] = []
+        for vid, nik, nama, kel, unsur_, _kec in roles:
+            entry = cache.get(vid)
+            if entry is None:
+                a = run.answer(vid)
+                programs = a.programs
+                if a.with_pay:
+                    pay = a.pay_dict(run.evidence[vid])
+                    programs = {p: {**d, "payment": pay} if p in a.with_pay else d for p, d in programs.items()}
+                entry = cache[vid] = {"status": a.status, "masa_iur_bulan": a.masa, "programs": programs}
+            people.append({"nik": nik, "nama": nama, "kelurahan": kel, "unsur": unsur_, **entry})
+    return {"as_of": as_of.isoformat(), "volunteers": people, "totals": _status_totals(roles, run)}
+
+
+def status_json(
+    db: Database,
+    *,
+    as_of: date,
+    known_on: date,
+    settings: Settings,
+    unsur: str | None = None,
+    kelurahan: str | None = None,
+    kecamatan: str | None = None,
+) -> tuple[dict[str, Any], str, Iterator[str], dict[str, Any]]:
+    """:func:`status_report` as (head, rows key, one JSON text per entry, tail), for :func:`render.write_json_rows`.
+
+    The same keys and values as ``status_report``, without building a dict per entry (large registers).
+    """
+    roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
+    return {"as_of": as_of.isoformat()}, "volunteers", _status_texts(roles, run), {"totals": _status_totals(roles, run)}
+
+
+@dataclass
+class _StatusRun:
+    """What `coverage status` computed: the shared answer per person, and the evidence row of who has one."""
+
+    answer: Callable[[int], _Answer]
+    evidence: dict[int, tuple[Any, ...]]
+
+
+def _status_inputs(
+    db: Database,
+    as_of: date,
+    known_on: date,
+    settings: Settings,
+    unsur: str | None,
+    kelurahan: str | None,
+    kecamatan: str | None,
+) -> tuple[list[Role], _StatusRun]:
+    rules = rules_from(settings)
+    roles = dbp.register_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
+    filtered = bool(unsur or kelurahan or kecamatan)
+    wanted = sorted({r[0] for r in roles})
+    hist = Histories(db, wanted if filtered else None)
+
+    def answer_of(ledger: Sequence[Paid]) -> _Answer:
+        return _answer(coverage.coverage_on(ledger, as_of, rules=rules, known_on=known_on, with_arrears=False))
+
+    answer = hist.each(answer_of)
+    # The payment a status shows as evidence is the as-of month's row: read those rows once for their ids.
+    month = rates.month_text(as_of.year * 12 + as_of.month - 1)
+    progs: dict[str, frozenset[str]] = {}
+    evidence: dict[int, tuple[Any, ...]] = {}
+    for r in dbp.month_rows(db, month):
+        vid = r[0]
+        if vid not in hist.key or r[0] in evidence:
+            continue
+        a = answer(vid)
+        if a.pay is not None and r[2] == a.pay_iso:
+            p = progs.get(r[3])
+            if p is None:
+                p = progs[r[3]] = frozenset(r[3].split(","))
+            if p == a.pay.programs:
+                evidence[vid] = r
+    return roles, _StatusRun(answer, evidence)
+
+
+def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
+    answer, evidence = run.answer, run.evidence
+    for vid, nik, nama, kel, unsur, _kec in roles:
+        a = answer(vid)
+        chunks = a.chunks()
+        tail = a.pay_json(evidence[vid]).join(chunks) if a.with_pay else chunks[0]
+        yield f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, {tail}}}'
+
+
+_PAY_SLOT = "@@psmctl-payment@@"
+_enc = json.JSONEncoder(ensure_ascii=False).encode  # the separators and escapes of render.to_json, on one line
+_basestring: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _js(value: Any) -> str:
+    return _basestring(value) if value.__class__ is str else _enc(value)
+
+
+def _status_totals(roles: list[Role], run: _StatusRun) -> list[dict[str, Any]]:
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    answer = run.answer
+    for vid, _nik, _nama, _kel, unsur, kec in roles:
+        key = (str(kec or ""), str(unsur))
+        t = totals.get(key)
+        if t is None:
+            t = totals[key] = {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0, "menunggak": 0,
+                               "nonaktif": 0, "never_paid": 0}  # fmt: skip
+        t["jumlah"] += 1
+        t[_TOTAL_KEY[answer(vid).status]] += 1
+    return [totals[k] for k in sorted(totals)]
+
+
+_TOTAL_KEY = {"AKTIF": "covered", "MENUNGGAK": "menunggak", "NONAKTIF": "nonaktif", "BELUM_TERDAFTAR": "never_paid"}
+
+
+@dataclass
+class _Answer:
+    """A status answer shared by everyone with the same history; ``pay`` is the evidence payment (its real row
+    gives the id, amounts, reference and PKS number)."""
+
+    status: str
+    masa: int
+    programs: dict[str, dict[str, Any]]  # as_dict() shapes; payment None where ``pay`` goes
+    with_pay: tuple[str, ...]
+    pay: Paid | None
+    pay_iso: str = ""  # the evidence's paid date as the ledger writes it
+    _chunks: list[str] | None = None
+    _pay_mid: str = ""  # the evidence's JSON between "id" and "amount_rupiah": month, paid date
+    _pay_progs: str = ""  # its "programs" member
+
+    def pay_dict(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        """The `payment` evidence with the real row's id, amounts, reference and PKS number."""
+        pay = self.pay
+        if pay is None:
+            raise AssertionError("no evidence payment in this answer")
+        _vid, pid, _paid, _progs, total, reference, expected, pks_no = row
+        return {
+            "id": pid,
+            "month": pay.month,
+            "paid_on": pay.paid_on.isoformat(),
+            "amount_rupiah": total,
+            "expected_rupiah": expected,
+            "programs": sorted(pay.programs, key=coverage._prog_order),
+            "reference": reference or None,
+            "pks_no": pks_no,
+        }
+
+    def pay_json(self, row: tuple[Any, ...]) -> str:
+        """JSON text of :meth:`pay_dict` (the same members, order and values), without building the dict."""
+        if not self._pay_mid:
+            d = self.pay_dict(row)
+            self._pay_mid = f'"month": {_enc(d["month"])}, "paid_on": {_enc(d["paid_on"])}, '
+            self._pay_progs = f'"programs": {_enc(d["programs"])}, '
+        _vid, pid, _paid, _progs, total, reference, expected, pks_no = row
+        exp = "null" if expected is None else expected
+        ref = _basestring(reference) if reference else "null"
+        pks = "null" if pks_no is None else _enc(pks_no)
+        return (f'{{"id": {pid}, {self._pay_mid}"amount_rupiah": {total}, "expected_rupiah": {exp}, '
+                f'{self._pay_progs}"reference": {ref}, "pks_no": {pks}}}')  # fmt: skip
+
+    def chunks(self) -> list[str]:
+        """JSON text of status, masa_iur_bulan and programs, split where the evidence payment goes."""
+        if self._chunks is None:
+            progs = {p: {**d, "payment": _PAY_SLOT} if p in self.with_pay else d for p, d in self.programs.items()}
+            text = _enc({"status": self.status, "masa_iur_bulan": self.masa, "programs": progs})[1:-1]
+            self._chunks = text.split(_enc(_PAY_SLOT))
+        return self._chunks
+
+
+def _answer(c: coverage.Coverage) -> _Answer:
+    with_pay = tuple(p for p, pc in c.programs.items() if pc.payment is not None)
+    pay = next((pc.payment for pc in c.programs.values() if pc.payment is not None), None)
+    programs = {
+        p: pc._replace(payment=None).as_dict() if p in with_pay else pc.as_dict() for p, pc in c.programs.items()
+    }
+    return _Answer(c.status, c.masa_iur_bulan, programs, with_pay, pay, pay.paid_on.isoformat() if pay else "")
+
+
+# --------------------------------------------------------------------------------------------------------
+# coverage due, coverage gaps
+
+
+@snapshot
+def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
+    """`coverage due`: who must be paid for a month (or still owes a short payment of it), how much per programme,
+    totals per funding, who would lapse."""
+    rates.month_index(month)
+    rules = rules_from(settings)
+    people: dict[int, Role] = {}
+    for r in dbp.register_roles(db):
+        people.setdefault(r[0], r)
+    default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+
+    def fields(ledger: Sequence[Paid]) -> dict[str, Any] | None:
+        d = coverage.due_for_month(ledger, month, rules=rules, as_of=as_of, default=default)
+        if d is None:
+            return None
+        parts = {f"{p.lower()}_rupiah": None if d.shortfall_rupiah else d.amount.payable(p) for p in rates.PROGRAMMES}
+        return {"status": d.status, "segment": d.amount.segment, "funding": d.funding, "due_on": d.due_on.isoformat(),
+                **parts, "kurang_bayar_rupiah": d.shortfall_rupiah, "total_rupiah": d.total_rupiah,
+                "will_lapse": d.will_lapse}  # fmt: skip
+
+    due = Histories(db).each(fields)
+    lines: list[dict[str, Any]] = []
+    per_funding: dict[str, int] = defaultdict(int)
+    with gc_paused():
+        for vid, r in people.items():
+            f = due(vid)
+            if f is None:
+                continue
+            lines.append({"nik": r[1], "nama": r[2], "kelurahan": r[3], "unsur": r[4], **f})
+            per_funding[f["funding"]] += f["total_rupiah"]
+    lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
+    return {
+        "month": month,
+        "people": lines,
+        "per_funding": [{"funding": f, "total_rupiah": t} for f, t in sorted(per_funding.items())],
+        "total_rupiah": sum(per_funding.values()),
+        "will_lapse": sum(1 for x in lines if x["will_lapse"]),
+    }
+
+
+@snapshot
+def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:
+    """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
+    rules = rules_from(settings)
+    if nik_text:
+        found = dbp.volunteer_by_nik(db, nik_text)
+        if found is None:
+            raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")
+        people = [(found[0], nik_text, found[1])]
+    else:
+        people = dbp.register_people(db)
+    hist = Histories(db, [p[0] for p in people] if nik_text else None)
+    gaps = hist.each(lambda ledger: coverage.gaps(ledger, as_of, rules=rules))
+    out = []
+    for vid, n, nama in people:
+        for a, b, why in gaps(vid):
+            out.append({"nik": n, "nama": nama, "from": a.isoformat(), "to": b.isoformat(),
+                        "days": (b - a).days + 1, "status": why})  # fmt: skip
+    return out
