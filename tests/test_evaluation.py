@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from psmctl import budget, evaluation, payments, rates
 from psmctl.cli import app
+from psmctl.errors import InputError
 from psmctl.settings import Settings
 from tests.test_incidents import add, at, pay
 from tests.test_payments import NIK_A, NIK_B, NIK_C, add_volunteer
@@ -158,7 +159,9 @@ def test_budget_cli(db: Database, runner: CliRunner) -> None:
     assert r.exit_code == 0, r.output
     assert "Rp8.400" in r.stdout and "PP 50/2025" in r.stdout
     r = runner.invoke(app, ["coverage", "budget", "--year", "2027", "--tambah", "-1"])
-    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1 and "--tambah" in r.stderr
+    with pytest.raises(InputError):
+        budget.build(db, year=2027, settings=S, tambah=-1)
 
 
 def test_budget_takes_the_latest_payment_not_voided(db: Database) -> None:
