@@ -120,7 +120,7 @@ def roster(
     if fmt == TableOrJson.json:
         render.print_json(payload)
     elif payload:  # every file failed: the one-line errors below say it all
-        render.import_report(payload, dry_run=dry_run)
+        render.import_report(payload, dry_run=dry_run, reported=report is not None)
     landed = [] if dry_run else [r.file for r in results if not r.refused]
     if report is not None and results:
         failures += _write_report(report, payload)

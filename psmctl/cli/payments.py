@@ -159,7 +159,7 @@ def import_(
             {"file": result.file, "sheets": entries, "refused": result.refused, "written": result.written}
         )
     else:
-        render.import_report(entries, dry_run=dry_run)
+        render.import_report(entries, dry_run=dry_run, reported=report is not None)
     if report is not None:
         from psmctl.import_report import write_problem_report
 
