@@ -26,12 +26,12 @@ from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
 from psmctl.importing.columns import column_findings
 from psmctl.importing.findings import level_of
-from psmctl.importing.headers import Header, find_header, load_aliases, seen_labels
+from psmctl.importing.headers import Header, find_header, label_row, load_aliases
 from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
 from psmctl.importing.titles import Titles, read_titles
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
-from psmctl.privacy import mask_nik
+from psmctl.privacy import finding_value, mask_nik
 from psmctl.settings import Settings
 from psmctl.sheets import SheetData, limits, read_tables
 
@@ -260,6 +260,7 @@ class _SheetParser:
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
         shown = None if value is None else (nik_safe(value) if fld == "nik" else _text(value)[:200])
+        shown = finding_value(fld, shown)  # no full NIK or phone in a report that goes back to the kelurahan
         self.report.problems.append(Problem(self.sheet.name, row, column or fld, shown, level, code, msg))  # type: ignore[arg-type]
         if level == "warning":
             self.n_warnings += 1
@@ -664,12 +665,12 @@ def _chosen_sheets(path: Path, sheets: list[SheetData], options: Options) -> lis
 
 
 def _no_table(path: Path, sheets: list[SheetData], scan: int) -> None:
-    seen = seen_labels(sheets[0].rows, scan) if sheets else []
+    fullest = label_row(sheets[0].rows, scan) if sheets else None
     where = f"lembar '{sheets[0].name}'" if len(sheets) == 1 else f"{len(sheets)} lembar"
-    cols = ", ".join(seen) if seen else "tidak ada"
+    seen = f"baris terlengkap: baris {fullest[0]}, {fullest[1]} sel terisi" if fullest else "tidak ada isi"
     raise InputError(
-        f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} (kolom yang terbaca: {cols}); "
-        "periksa baris judul kolom"
+        f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} ({scan} baris pertama diperiksa; {seen}); "
+        "periksa baris judul kolom (harus ada judul NIK dan NAMA)"
     )
 
 

@@ -14,7 +14,9 @@ from psmctl.cli.common import (
     DbPath,
     Format,
     FormatOpt,
+    KabkotaOpt,
     TableOrJson,
+    area,
     load_settings,
     month_callback,
     now_iso,
@@ -50,6 +52,7 @@ def record(
     unsur: Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")] = None,
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")] = None,
+    kabkota: KabkotaOpt = None,
     all_active: Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")] = False,
     months: Annotated[
         int,
@@ -96,13 +99,18 @@ def record(
         spec = payments.LineSpec(
             month=month, months=months, paid_on=paid, segment=segment.upper(), income_rupiah=income,
             programs=payments.parse_programs(programs), funding=payments.parse_funding(funding), reference=ref,
-            amount_rupiah=amount, risk_class=(risk_class or settings.get("pu.jkk_risk_class")).upper(),
+            amount_rupiah=amount, risk_class=(risk_class or settings.pu.jkk_risk_class).upper(),
             pks_no=pks_no, pks_start=pks,
         )  # fmt: skip
         if spec.segment not in ("BPU", "PU"):
             raise InputError("--segment harus BPU atau PU")
         ids = payments.select_volunteers(
-            database, niks=nik or [], unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, all_active=all_active
+            database,
+            niks=nik or [],
+            unsur=unsur,
+            kelurahan=kelurahan,
+            kecamatan=area(kecamatan, kabkota),
+            all_active=all_active,
         )
         if not ids:
             raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
-_CHUNK = 900  # stay under SQLite's bound-parameter limit
+from psmctl.db.chunked import MARKS, select_in
 
 PERSON_COLUMNS = (
     "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt_rw",
     "no_hp", "pendidikan", "pekerjaan", "no_kk",
 )  # fmt: skip
 ROLE_COLUMNS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan", "jabatan", "no_sk", "tmt", "status")
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def create_batch(db: Database, *, kind: str, file_name: str | None, sha256: str | None, created_at: str) -> int:
@@ -34,12 +30,8 @@ def create_batch(db: Database, *, kind: str, file_name: str | None, sha256: str 
 def volunteer_ids_by_nik(db: Database, niks: Iterable[str]) -> dict[str, int]:
     """Volunteer ids of the given NIKs that are on the register."""
     wanted = list(dict.fromkeys(niks))
-    out: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        marks = ",".join("?" * len(chunk))
-        for nik, vid in db.execute(f"SELECT nik, id FROM volunteers WHERE nik IN ({marks})", list(chunk)):
-            out[str(nik)] = int(vid)
-    return out
+    rows = select_in(db, "SELECT nik, id FROM volunteers WHERE nik IN ({marks})", wanted)
+    return {str(nik): int(vid) for nik, vid in rows}
 
 
 def _scan_all(db: Database, table: str, wanted: int) -> bool:
@@ -58,10 +50,8 @@ def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, tuple[int, tu
             if row[1] in wanted:
                 out[row[1]] = (row[0], row[2:])
         return out
-    for chunk in _chunks(list(niks)):
-        marks = ",".join("?" * len(chunk))
-        for row in db.execute(f"SELECT {cols} FROM volunteers WHERE nik IN ({marks})", list(chunk)):
-            out[row[1]] = (row[0], row[2:])
+    for row in select_in(db, f"SELECT {cols} FROM volunteers WHERE nik IN ({MARKS})", niks):
+        out[row[1]] = (row[0], row[2:])
     return out
 
 
@@ -90,10 +80,8 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
             if row[1] in wanted:
                 out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
         return out
-    for chunk in _chunks(list(volunteer_ids)):
-        marks = ",".join("?" * len(chunk))
-        for row in db.execute(f"SELECT {cols} FROM roles WHERE volunteer_id IN ({marks})", list(chunk)):
-            out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
+    for row in select_in(db, f"SELECT {cols} FROM roles WHERE volunteer_id IN ({MARKS})", volunteer_ids):
+        out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
     return out
 
 
@@ -106,18 +94,15 @@ def missing_from_rosters(
     out: list[dict[str, Any]] = []
     names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
     found: Container[tuple[str, str]] | None = None
-    for chunk in _chunks(list(roster_keys)):
-        marks = ",".join("?" * len(chunk))
-        cur = db.execute(
-            "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
-            f"JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})",
-            list(chunk),
-        )
-        for row in cur:
-            if found is None:
-                found = present()
-            if (row[5], row[2]) not in found:
-                out.append(dict(zip(names, row, strict=True)))
+    sql = (
+        "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
+        "JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})"
+    )
+    for row in select_in(db, sql, roster_keys):
+        if found is None:
+            found = present()
+        if (row[5], row[2]) not in found:
+            out.append(dict(zip(names, row, strict=True)))
     return out
 
 
@@ -165,6 +150,8 @@ def write_roster(db: Database, w: RosterWrite) -> None:
         conn.executemany(_insert("changes", CHANGE_COLUMNS), w.changes)
 
 
+_KABKOTA_CODE = re.compile(r"\d\d\.\d\d")
+
 # The register's one listing order; every query that lists roles uses it.
 ROLE_ORDER = "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
 
@@ -172,7 +159,10 @@ ROLE_ORDER = "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
 def role_filter(
     *, unsur: str | None, kelurahan: str | None, kecamatan: str | None, active_only: bool = True
 ) -> tuple[str, list[Any]]:
-    """WHERE clause over `roles r JOIN volunteers v` for the register filters (kelurahan/kecamatan: name or code)."""
+    """WHERE clause over `roles r JOIN volunteers v` for the register filters (kelurahan/kecamatan: name or code).
+
+    A kab/kota code ('36.01', from --kabkota) as `kecamatan` selects every kecamatan of that kab/kota.
+    """
     where = ["v.forgotten_at IS NULL"]
     params: list[Any] = []
     if active_only:
@@ -183,7 +173,10 @@ def role_filter(
     if kelurahan:
         where.append("(r.kode_wilayah = ? OR upper(r.kelurahan) = upper(?))")
         params += [kelurahan, kelurahan]
-    if kecamatan:
+    if kecamatan and _KABKOTA_CODE.fullmatch(kecamatan):
+        where.append("r.kode_kecamatan LIKE ?")
+        params.append(kecamatan + ".%")
+    elif kecamatan:
         where.append("(r.kode_kecamatan = ? OR upper(r.kecamatan) = upper(?))")
         params += [kecamatan, kecamatan]
     return " AND ".join(where), params
