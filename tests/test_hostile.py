@@ -382,7 +382,7 @@ FUZZED = [  # the fuzzed command lines that exited 70 (or grew past 1.3 GB), and
     ["training", "report", "certificates", "--expiring-within", "2147483648"],
     ["training", "report", "never-trained", "--months", "99999999999"],
     ["export", "training", "certificates", "--out", "x.xlsx", "--expiring-within", "2147483648"],
-    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--income", "9223372036854775808", "--yes"],
+    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--income", "9223372036854775808", "--yes"],  # > SQLite
     ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--months", "99999999999999999999", "--yes"],
     ["payments", "list", "--month", "9999-99"],
     ["export", "due", "--month", "2025-13", "--out", "x.xlsx"],
