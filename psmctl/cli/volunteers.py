@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from psmctl import labels, render
-from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, now_iso, open_database, reported
+from psmctl.cli.common import DbPath, Format, FormatOpt, KabkotaOpt, TableOrJson, area, now_iso, open_database, reported
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 
@@ -16,6 +16,7 @@ app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 def list_(
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Nama atau kode kelurahan/desa.")] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Nama atau kode kecamatan.")] = None,
+    kabkota: KabkotaOpt = None,
     unsur: Annotated[str | None, typer.Option("--unsur", help="PSM, TKSK, TAGANA, TRC, ...")] = None,
     semua: Annotated[bool, typer.Option("--semua", help="Sertakan yang berstatus BERHENTI.")] = False,
     fmt: FormatOpt = Format.table,
@@ -32,7 +33,7 @@ def list_(
         database = open_database(db)
         cat = categories.require(unsur) if unsur else None
         rows = vol.list_volunteers(
-            database, unsur=cat, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=semua
+            database, unsur=cat, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota), include_inactive=semua
         )
     if fmt == Format.table:
         cols = ["nik", "nama", "jenis_kelamin", "tgl_lahir", "unsur", "kelurahan", "kecamatan", "status"]
@@ -126,18 +127,26 @@ def forget(
     nik: Annotated[str, typer.Argument(help="NIK 16 digit orang yang meminta datanya dihapus.")],
     reason: Annotated[str, typer.Option("--reason", help="Alasan / dasar permintaan (wajib, dicatat).")],
     yes: Annotated[bool, typer.Option("--yes", help="Jangan minta konfirmasi.")] = False,
+    hapus_cadangan: Annotated[
+        bool,
+        typer.Option("--hapus-cadangan", help="Hapus juga cadangan buatan psmctl yang masih memuat orang ini."),
+    ] = False,
     db: DbPath = None,
 ) -> None:
     """Hapus data pribadi satu orang (NIK, nama, tanggal lahir, alamat, HP) atas permintaannya.
 
     Jumlah relawan, riwayat iuran dan kehadiran tetap ada tanpa identitas, agar laporan keuangan tetap utuh.
-    Tidak bisa dibatalkan kecuali dari cadangan (`psmctl db backup` sebelumnya).
+    Tidak ada sisa byte di berkas database maupun WAL-nya; karena itu penghapusan menunggu (lalu batal) selama
+    proses lain masih membuka database. Impor berikutnya yang masih memuat NIK ini melaporkan NIK_DIHAPUS dan
+    tidak menambahkannya lagi. Cadangan buatan `psmctl db backup` (dan salinan sebelum migrasi) yang masih memuat
+    orang ini disebutkan; `--hapus-cadangan` menghapusnya.
 
     Contoh: psmctl volunteers forget 3571011708900001 --reason "permintaan ybs, surat 12/2025" --yes
     """
     import sys
 
     from psmctl import volunteers as vol
+    from psmctl.cli.common import db_path
 
     if not yes:
         if not sys.stdin.isatty():
@@ -146,5 +155,18 @@ def forget(
         if not typer.confirm("Hapus data pribadi orang ini? Tidak bisa dibatalkan", default=False):
             raise typer.Exit(1)
     with reported():
-        done = vol.forget(open_database(db), nik, reason=reason, now=now_iso())
+        done = vol.forget(
+            open_database(db),
+            nik,
+            reason=reason,
+            now=now_iso(),
+            db_file=db_path(db),
+            delete_backups=hapus_cadangan,
+            on_wait=lambda: render.warn("database masih dibuka proses lain; menunggu sampai ditutup ..."),
+        )
     render.line(f"Data pribadi {done['nik']} dihapus (batch {done['batch_id']}); iuran dan kehadiran tetap tercatat.")
+    for path in done["backups"]:
+        if done["backups_deleted"]:
+            render.line(f"Cadangan yang masih memuatnya dihapus: {path}")
+        else:
+            render.warn(f"cadangan ini masih memuatnya: {path} (hapus dengan --hapus-cadangan)")

@@ -250,3 +250,60 @@ def m005_incidents(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'pembaruan kejadian tidak boleh dihapus'); END;
         """
     )
+
+
+@migrations()
+def m006_erasure(db: Database) -> None:
+    """What erasure needs to last: a tombstone per forgotten NIK (a keyed one-way hash, nothing personal), the key
+    of those hashes (random, made here), and the backups psmctl wrote (forget names the ones that still hold her)."""
+    db.executescript(
+        """
+        CREATE TABLE erased_niks (
+            nik_hash TEXT PRIMARY KEY,        -- HMAC-SHA256 of the NIK under secret_keys 'tombstone'
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),   -- the anonymous record keeping her payments
+            erased_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE secret_keys (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) STRICT;
+        INSERT INTO secret_keys(name, value) VALUES ('tombstone', randomblob(32));
+        CREATE TABLE backups (
+            path TEXT PRIMARY KEY,            -- absolute path of a `psmctl db backup` file
+            written_at TEXT NOT NULL
+        ) STRICT;
+        """
+    )
+
+
+@migrations()
+def m007_merge_provenance(db: Database) -> None:
+    """`psmctl merge`: the kab/kota databases merged into this one, and where every merged fact came from."""
+    db.executescript(
+        """
+        CREATE TABLE merge_sources (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,          -- the source database's file name
+            fingerprint TEXT NOT NULL,        -- SHA-256 of the source file as merged
+            source_key TEXT NOT NULL,         -- which office's register: its kab/kota code, else its file name
+            kode_kabkota TEXT,
+            schema TEXT,                      -- the source's last migration
+            merged_at TEXT NOT NULL,
+            batch_id INTEGER NOT NULL REFERENCES batches(id)
+        ) STRICT;
+
+        -- One row per fact a merge added: its id here and in the source, and the file, sheet and row of the
+        -- source's own batch (the roster or payment file it was first imported from).
+        CREATE TABLE merged_facts (
+            kind TEXT NOT NULL,               -- the table the fact is in (volunteers, roles, payments, ...)
+            local_id INTEGER NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES merge_sources(id),
+            source_row_id INTEGER NOT NULL,
+            source_file TEXT,
+            source_sheet TEXT,
+            source_row INTEGER,
+            PRIMARY KEY (kind, local_id)
+        ) STRICT;
+        CREATE INDEX merged_facts_source ON merged_facts(source_id, kind, source_row_id);
+        """
+    )
