@@ -28,6 +28,7 @@ from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
+from psmctl.months import month_of
 from psmctl.payments import rules_from
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
@@ -87,6 +88,26 @@ def _parse(text: str, days: dict[str, date], progs: dict[str, frozenset[str]]) -
                  int(expected) if expected else None, pks_no or None,
                  date.fromisoformat(pks_start) if pks_start else None)
         )  # fmt: skip
+    return out
+
+
+@snapshot
+def statuses_on(db: Database, days: Sequence[date], *, known_on: date, settings: Settings) -> list[dict[int, str]]:
+    """Per day, the status of every register person as `coverage status --as-of day` (run on ``known_on``) gives
+    it: the same engine call per distinct history, with the register and the ledger read once for all the days
+    (the year-end evaluation asks twelve month-ends)."""
+    rules = rules_from(settings)
+    people = sorted({r[0] for r in dbp.register_roles(db)})
+    hist = Histories(db, None)
+    out = []
+    for day in days:
+        ledger_day = max(known_on, day)  # `coverage status --as-of day` reads the ledger as known on max(today, day)
+
+        def status_of(ledger: Sequence[Paid], day: date = day, k: date = ledger_day) -> str:
+            return coverage.coverage_on(ledger, day, rules=rules, known_on=k, with_arrears=False).status
+
+        status = hist.each(status_of)
+        out.append({vid: status(vid) for vid in people})
     return out
 
 
@@ -172,7 +193,7 @@ def _status_inputs(
 
     answer = hist.each(answer_of)
     # The payment a status shows as evidence is the as-of month's row: read those rows once for their ids.
-    month = rates.month_text(as_of.year * 12 + as_of.month - 1)
+    month = month_of(as_of)
     progs: dict[str, frozenset[str]] = {}
     evidence: dict[int, tuple[Any, ...]] = {}
     for r in dbp.month_rows(db, month):

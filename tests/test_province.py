@@ -136,7 +136,7 @@ def test_summary_and_training_hours_by_kabkota(banten: CliRunner) -> None:
     )
     assert r.exit_code == 0, r.output
     tid = r.stdout.strip().splitlines()[-1]
-    people = {p["nama"]: p["nik"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    people = {p["nama"]: p["nik"] for p in _json(banten, "--unmask", "--yes", "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
     assert banten.invoke(app, ["attendance", "record", tid, "--nik", people["Ujang"]]).exit_code == 0
     groups = _json(
         banten, "training", "report", "hours", "--from", "2026-01-01", "--to", "2026-01-31", "--by", "kabkota",
@@ -163,3 +163,29 @@ def test_export_summary_has_a_sheet_and_chart_per_kabkota(banten: CliRunner, tmp
     with zipfile.ZipFile(out) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 4  # Ringkasan, Kab-Kota, and one per kab/kota
+
+
+def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    rows = [  # Tamanjaya: a desa in Pandeglang 36.01.01 and in Lebak 36.02.17; no kecamatan written
+        roster_row(make_nik(kec="360217", born=born, serial=1), "Lebak", kelurahan="Tamanjaya", kecamatan=""),
+        roster_row(make_nik(kec="360101", born=born, serial=2), "Pandeglang", kelurahan="Tamanjaya", kecamatan=""),
+        roster_row(make_nik(kec="360301", born=born, serial=3), "Tangerang", kelurahan="Tamanjaya", kecamatan=""),
+    ]
+    roster = write_roster_xlsx(tmp_path / "tamanjaya.xlsx", rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    problems = json.loads(r.stdout)[0]["problems"]
+    hints = [p for p in problems if p["code"] == "WILAYAH_NIK_HINT"]
+    assert [p["level"] for p in hints] == ["info", "info"]
+    ambiguous = [p for p in problems if p["code"] == "WILAYAH_AMBIGUOUS"]
+    assert len(ambiguous) == 1 and ambiguous[0]["level"] == "warning"  # the NIK of Tangerang settles nothing
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Lebak"]["kode_wilayah"] == "36.02.17.2004"
+    assert people["Pandeglang"]["kode_wilayah"] == "36.01.01.2006"
+    assert people["Tangerang"]["kode_wilayah"] is None
