@@ -189,3 +189,24 @@ def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunne
     assert people["Lebak"]["kode_wilayah"] == "36.02.17.2004"
     assert people["Pandeglang"]["kode_wilayah"] == "36.01.01.2006"
     assert people["Tangerang"]["kode_wilayah"] is None
+
+
+def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "register_banten.xlsx"
+    r = banten.invoke(app, ["export", "roster", "--unmask", "--yes", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    other = tmp_path / "provinsi2.db"
+    assert banten.invoke(app, ["--db", str(other), "init", "--provinsi", "36"]).exit_code == 0
+    r = banten.invoke(app, ["--db", str(other), "import", "roster", str(out), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert sum(s["added"] for s in report) == 3
+    # Not a finding per row: only the export's Tentang sheet is named once as skipped (it holds no people).
+    found = [(p["sheet"], p["code"]) for s in report for p in s["problems"]]
+    assert found in ([], [("Tentang", "SHEET_SKIPPED")])
+    theirs = {
+        p["nama"]: p["kode_wilayah"]
+        for p in _json(banten, "--db", str(other), "volunteers", "list", "--format", "json")
+    }  # type: ignore[union-attr]
+    ours = {p["nama"]: p["kode_wilayah"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert theirs == ours
