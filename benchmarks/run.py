@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_coverage, bench_export
+from benchmarks import bench_coverage, bench_export, bench_province
 from benchmarks.data import write_roster
 from benchmarks.treemem import TreeSampler
 
@@ -201,8 +201,8 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-national", action="store_true", help="skip the one-run national-size import")
+    ap.add_argument("--only-province", action="store_true", help="only the province roster import (issue 16)")
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
-    ap.add_argument("--only-import", action="store_true", help="only the roster import and its yardstick")
     args = ap.parse_args()
     rows = args.rows or (10_000 if args.quick else 100_000)
     results: list[dict[str, Any]] = []
@@ -211,12 +211,14 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "psmctl")], check=True)
     with tempfile.TemporaryDirectory(prefix="psmctl-bench-") as tmp:
         work = Path(tmp)
-        if not args.only_import:
-            results += bench_startup(max(args.runs, 5))
-        results += bench_import(rows, args.runs, work)
-        if not args.quick and not args.no_national and not args.only_import:
-            results += bench_national(args.national_rows, work)
-        if not args.only_import:
+        results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
+        if args.only_province:
+            args.no_national = True
+        results += [] if args.only_province else bench_startup(max(args.runs, 5))
+        if not args.only_province:
+            results += bench_import(rows, args.runs, work)
+            if not args.quick and not args.no_national:
+                results += bench_national(args.national_rows, work)
             results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
             results += bench_export.results(rows, args.runs, work)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ import typer
 
 from psmctl import render
 from psmctl.cli.common import (
-    MAX_RUPIAH,
     DbPath,
     Format,
     FormatOpt,
@@ -61,7 +60,7 @@ def record(
     paid_on: Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")] = None,
     segment: Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")] = "BPU",
     income: Annotated[
-        int, typer.Option("--income", min=0, max=MAX_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
+        int, typer.Option("--income", help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
     ] = 1_000_000,
     programs: Annotated[
         str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")
@@ -72,9 +71,7 @@ def record(
     ref: Annotated[str, typer.Option("--ref", help="Nomor tagihan atau kuitansi.")] = "",
     amount: Annotated[
         int | None,
-        typer.Option(
-            "--amount", min=0, max=MAX_RUPIAH, help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif."
-        ),
+        typer.Option("--amount", help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif."),
     ] = None,
     risk_class: Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")] = None,
     pks_no: Annotated[str | None, typer.Option("--pks-no", help="Nomor PKS kelompok ini (COV-19).")] = None,
