@@ -46,10 +46,13 @@ class Histories:
         days: dict[str, date] = {}
         progs: dict[str, frozenset[str]] = {}
         with gc_paused():  # 100,000 small objects that cannot form a cycle
+            canon: dict[str, str] = {}  # one string object per distinct history, not one per person (~0.7 KB each)
             for vid, text in dbp.ledger_histories(db, volunteer_ids):
-                self.key[vid] = text
-                if text not in self.ledgers:
+                same = canon.get(text)
+                if same is None:
+                    same = canon[text] = text
                     self.ledgers[text] = _parse(text, days, progs)
+                self.key[vid] = same
 
     def ledger_of(self, volunteer_id: int) -> list[Paid]:
         """The person's coverage-relevant ledger (ids are positions, references empty); [] without payments."""
