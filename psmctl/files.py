@@ -13,12 +13,13 @@ an export that cron re-runs every night.
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -137,3 +138,21 @@ def copy_database(source: sqlite3.Connection, target: Path) -> Path:
         finally:
             dst.close()
     return target
+
+
+def holds(path: Path, needles: Sequence[bytes]) -> bool:
+    """Whether the bytes of `path` or of SQLite's side files beside it contain any of `needles`."""
+    for p in (Path(path), *(Path(f"{path}{s}") for s in _SIDE_FILES)):
+        try:
+            with open(p, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if any(data.find(n) >= 0 for n in needles):
+                    return True
+        except (FileNotFoundError, ValueError):  # ValueError: an empty file cannot be mapped
+            continue
+    return False
+
+
+def remove_with_side_files(path: Path) -> None:
+    """Delete a database file psmctl wrote and SQLite's side files beside it."""
+    for p in (Path(path), *(Path(f"{path}{s}") for s in _SIDE_FILES)):
+        p.unlink(missing_ok=True)

@@ -11,7 +11,8 @@ LEVEL_ID = {"error": "galat (ditolak)", "warning": "peringatan", "info": "info"}
 
 
 def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
-    """Write `--report FILE.xlsx`: a summary sheet and one row per problem (file, sheet, row, column, value, ...)."""
+    """Write `--report FILE.xlsx`: one row per problem (file, sheet, row, column, value, ...), a summary per sheet,
+    the changed fields of each changed person, and the people missing from the new file."""
     summary = [
         [
             r["file"], r["sheet"], r["rows_read"], r["added"], r["changed"], r["unchanged"],
@@ -42,6 +43,23 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
              ("Ditolak", 9), ("Peringatan", 11), ("Dilewati", 9)],
             summary,
             title="Laporan masalah impor: ringkasan per berkas dan lembar",
+        )  # fmt: skip
+        write_table(
+            wb,
+            "Berubah",
+            [("Berkas", 28), ("Lembar", 16), ("Baris", 7), ("NIK", 19), ("Data yang berubah", 60)],
+            [[r["file"], r["sheet"], c["row"], c["nik"], ", ".join(c["fields"])]
+             for r in results for c in r.get("changed_fields") or ()],
+            title="Laporan impor: orang yang datanya berubah dan data apa saja",
+        )  # fmt: skip
+        write_table(
+            wb,
+            "Tidak ada di berkas baru",
+            [("Berkas", 28), ("NIK", 19), ("Nama", 28), ("Unsur", 10), ("Kelurahan", 20), ("Status", 30)],
+            [[r["file"], m["nik"], m["nama"], m["unsur"], m["kelurahan"],
+              "ditandai BERHENTI" if r.get("retired") else "tetap di register (tidak dihapus)"]
+             for r in results for m in r.get("missing") or ()],
+            title="Laporan impor: orang yang dulu ada di daftar kelurahan tetapi tidak ada di berkas baru",
         )  # fmt: skip
         wb.close()
     return target

@@ -203,8 +203,27 @@ IMPORT_COLUMNS = [
 LEVEL_LABEL = {"error": "DITOLAK", "warning": "peringatan", "info": "info"}
 
 
-def import_report(entries: list[dict[str, Any]], *, dry_run: bool, max_problems: int = 50) -> None:
-    """The import summary table per file and sheet, then the problems (errors first), then who is missing."""
+def findings(entries: list[dict[str, Any]], *, reported: bool = False) -> None:
+    """Errors and warnings of an import, one line per code and sheet with the count and the rows."""
+    from psmctl.finding_groups import LEVEL_WORDS, group
+
+    groups = group(entries)
+    if not groups:
+        return
+    line("Masalah (kode yang sama dalam satu lembar dikelompokkan; galat lebih dulu):")
+    place = None
+    for g in groups:
+        if (g.file, g.sheet) != place:
+            place = (g.file, g.sheet)
+            line(f"{g.file}, lembar {g.sheet}:" if g.sheet else f"{g.file}:")
+        line(f"  {LEVEL_WORDS[g.level]:<10}  {g.title.rstrip('. ')}: {g.where()} [{g.code}]")
+    if not reported:
+        line("Daftar lengkap satu baris per masalah: tambahkan --report masalah.xlsx (untuk dikirim ke kelurahan).")
+
+
+def import_report(entries: list[dict[str, Any]], *, dry_run: bool, reported: bool = False) -> None:
+    """The import summary table per file and sheet, then the findings grouped (errors first), then who is missing.
+    `reported`: a --report file holds the full list (else the last line points to it)."""
     title = "Hasil impor (UJI COBA: tidak ada yang ditulis)" if dry_run else "Hasil impor"
     table(
         title,
@@ -212,17 +231,7 @@ def import_report(entries: list[dict[str, Any]], *, dry_run: bool, max_problems:
         ([e[k] for k, _ in IMPORT_COLUMNS] for e in entries),
         right=[label for k, label in IMPORT_COLUMNS if k not in ("file", "sheet")],
     )
-    problems = [(e["file"], p) for e in entries for p in e["problems"] if p["level"] != "info"]
-    order = {"error": 0, "warning": 1}
-    problems.sort(key=lambda fp: (order.get(fp[1]["level"], 2), fp[0], fp[1]["sheet"], fp[1]["row"] or 0))
-    if problems:
-        rows = [
-            [f, p["sheet"], p["row"], p["column"], LEVEL_LABEL.get(p["level"], p["level"]), p["code"], p["message"]]
-            for f, p in problems[:max_problems]
-        ]
-        table("Masalah per baris", ["Berkas", "Lembar", "Baris", "Kolom", "Tingkat", "Kode", "Keterangan"], rows)
-        if len(problems) > max_problems:
-            line(f"... dan {len(problems) - max_problems} masalah lain; pakai --report FILE.xlsx untuk daftar lengkap")
+    findings(entries, reported=reported)
     for e in entries:
         missing = e.get("missing") or []
         if missing:

@@ -60,6 +60,7 @@ class Options:
     kelurahan: str | None = None
     kecamatan: str | None = None
     unsur: str | None = None
+    readmit: frozenset[str] = frozenset()  # erased NIKs the admin takes back on purpose (--terima-nik-dihapus)
 
 
 _SIGNATURE = re.compile(r"\b(MENGETAHUI|LURAH|CAMAT|KEPALA|NIP|TTD|TTD\.|DISAHKAN|KETUA)\b")
@@ -923,11 +924,18 @@ def import_file(
     # a million of them again and again (see payments.gc_paused).
     with gc_paused():
         parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
-        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing)
+        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing, options.readmit)
 
 
 def _write_file(
-    db: Database, path: Path, parsed: list[ParsedSheet], now: str, dry_run: bool, strict: bool, retire_missing: bool
+    db: Database,
+    path: Path,
+    parsed: list[ParsedSheet],
+    now: str,
+    dry_run: bool,
+    strict: bool,
+    retire_missing: bool,
+    readmit: frozenset[str] = frozenset(),
 ) -> ImportResult:
     from psmctl.db import write_tx
 
@@ -940,6 +948,9 @@ def _write_file(
     try:
         with write_tx(db):
             batch_id = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
+            if _refuse_erased(db, parsed, readmit) and strict:
+                result.refused = "ada NIK yang datanya telah dihapus dan --strict dipakai: berkas tidak diimpor"
+                raise _DryRun
             plan = _plan(db, parsed, batch_id, retire_missing, result)
             vdb.write_roster(db, plan)
             wrote = plan.new_people or plan.person_updates or plan.new_roles or plan.role_updates
@@ -949,6 +960,32 @@ def _write_file(
     except _DryRun:
         pass
     return result
+
+
+def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> int:
+    """Rows of people erased on request are refused (NIK_DIHAPUS), unless the admin re-admits that NIK; one
+    look-up for the whole file. A re-admitted NIK is an ordinary NIK again (its tombstone goes)."""
+    from psmctl.db import erasure
+
+    erased = erasure.erased_among(db, {r.nik for p in parsed for r in p.rows})
+    if not erased:
+        return 0
+    erasure.lift_tombstones(db, sorted(erased & readmit))
+    refused = erased - readmit
+    for p in parsed:
+        keep = []
+        for r in p.rows:
+            if r.nik not in refused:
+                keep.append(r)
+                continue
+            msg = (
+                "data orang ini dihapus atas permintaannya (volunteers forget); baris tidak diimpor. "
+                "Bila ia memang kembali, impor ulang dengan --terima-nik-dihapus NIK"
+            )
+            p.report.problems.append(Problem(r.sheet, r.row, "nik", mask_nik(r.nik), "error", "NIK_DIHAPUS", msg))
+            p.report.rejected += 1
+        p.rows = keep
+    return len(refused)
 
 
 def _plan(

@@ -139,8 +139,20 @@ _HOUR_UNITS = {"jam", "j"}
 _DAY_UNITS = {"hari", "hr", "h"}
 
 
+# Longer than any course (a year of 8-hour days is 125,000 minutes); anything above is a typo or a hostile value
+# that would overflow SQLite's integer on the way in.
+MAX_MINUTES = 1_000_000
+
+
 def parse_duration(value: object, *, bare_jam: str = "clock_hour") -> Duration:
     """Read a duration as typed: a number, "x JPL" / "x JP" / "x jam pelajaran" / "x menit" / "x jam"."""
+    parsed = _parse_duration(value, bare_jam=bare_jam)
+    if parsed.minutes is not None and parsed.minutes > MAX_MINUTES:
+        return Duration(None, "DURATION_INVALID", f"durasi '{value}' terlalu besar (lebih dari {MAX_MINUTES} menit)")
+    return parsed
+
+
+def _parse_duration(value: object, *, bare_jam: str) -> Duration:
     per = catalogue().minutes_per_jpl
     if isinstance(value, bool):
         return Duration(None, "DURATION_INVALID", f"durasi '{value}' tidak dikenal")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from psmctl import files
 from psmctl import nik as nikmod
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError, NotFound
@@ -99,9 +102,23 @@ def show(db: Database, nik: str) -> dict[str, Any]:
     }
 
 
-def forget(db: Database, nik: str, *, reason: str, now: str) -> dict[str, Any]:
-    """Erase one person's personal data on request; counts, payments and attendance stay, anonymised."""
-    from psmctl.db import health, write_tx
+def forget(
+    db: Database,
+    nik: str,
+    *,
+    reason: str,
+    now: str,
+    db_file: Path | None = None,
+    delete_backups: bool = False,
+    on_wait: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Erase one person's personal data on request; counts, payments and attendance stay, anonymised.
+
+    The write runs as the only connection and empties the WAL (no old page left in the database files); a
+    tombstone keeps a later import from bringing her back. The backups psmctl wrote that still hold her NIK are
+    named (`backups`), and deleted with `delete_backups`.
+    """
+    from psmctl.db import erasure, health
 
     number = require_nik(nik)
     if not reason.strip():
@@ -109,7 +126,36 @@ def forget(db: Database, nik: str, *, reason: str, now: str) -> dict[str, Any]:
     person = vdb.person(db, number)
     if person is None:
         raise NotFound(f"NIK {mask_nik(number)} tidak ada di register")
-    with write_tx(db):
+    with erasure.exclusive(db, on_wait=on_wait):
         batch = vdb.create_batch(db, kind="forget", file_name=None, sha256=None, created_at=now)
-        health.forget(db, person["id"], batch_id=batch, reason=reason.strip())
-    return {"volunteer_id": person["id"], "nik": mask_nik(number), "batch_id": batch}
+        health.forget(db, person["id"], batch_id=batch, reason=reason.strip(), at=now)
+        erasure.add_tombstone(db, number, person["id"], at=now)
+    held = _backups_holding(db, db_file, number)
+    if delete_backups:
+        for path in held:
+            files.remove_with_side_files(path)
+            erasure.unregister_backup(db, path)
+    return {
+        "volunteer_id": person["id"],
+        "nik": mask_nik(number),
+        "batch_id": batch,
+        "backups": [str(p) for p in held],
+        "backups_deleted": delete_backups,
+    }
+
+
+def _backups_holding(db: Database, db_file: Path | None, number: str) -> list[Path]:
+    """The backups psmctl wrote (and the pre-migration copy) that still contain the NIK, byte for byte."""
+    from psmctl.db import erasure
+
+    candidates = [b.path for b in erasure.backups(db)]
+    if db_file is not None:
+        candidates.append(Path(f"{db_file}.sebelum-migrasi.bak").absolute())
+        files.remove_stale(Path(db_file).absolute().parent)  # a killed write's leftovers hold her too
+    seen: set[Path] = set()
+    held = []
+    for path in candidates:
+        if path not in seen and path.is_file() and files.holds(path, [number.encode("ascii")]):
+            held.append(path)
+        seen.add(path)
+    return held

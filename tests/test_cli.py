@@ -124,7 +124,7 @@ def test_report_workbook_lists_every_problem(runner: CliRunner, roster_file: Pat
     r = runner.invoke(app, ["import", "roster", str(roster_file), "--report", str(out), "--dry-run"])
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Masalah", "Ringkasan"]
+    assert wb.sheetnames == ["Masalah", "Ringkasan", "Berubah", "Tidak ada di berkas baru"]
     rows = list(wb["Masalah"].iter_rows(values_only=True))
     assert rows[0] == ("Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Tingkat", "Kode", "Keterangan")
     errors = [row for row in rows[1:] if row[6] == "NIK_FORMAT"]

@@ -144,4 +144,4 @@ def test_due_in_a_year_without_holiday_list_warns_once(reg: Database, runner: Cl
     code, _out, err = run(runner, "coverage", "due", "--month", "2099-12")
     assert code == 0 and "IUR-13" not in err
     code, _out, err = run(runner, "config", "set", "calendar.extra_holidays", '["25-12-2099"]')
-    assert code == 1 and len(err.strip().splitlines()) == 1 and "25-12-2099" in err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "25-12-2099" in err

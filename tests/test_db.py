@@ -149,15 +149,19 @@ def test_killed_import_leaves_all_or_nothing(tmp_path: Path, delay: float) -> No
     assert people in (0, 3000)
 
 
-def test_forget_erases_personal_data_and_keeps_counts(db: Database, tmp_path: Path, runner: CliRunner) -> None:
+def test_forget_erases_personal_data_and_keeps_counts(
+    db: Database, db_path: Path, tmp_path: Path, runner: CliRunner
+) -> None:
     settings = Settings({"wilayah.kode_kabkota": "35.71"})
     roster.import_file(db, _roster(tmp_path, 3), as_of=dt.date(2025, 1, 15), now="t", settings=settings)
+    db.close()  # forget runs as the only connection to the file
     nik = make_nik(born=dt.date(1970, 1, 2), serial=101)
     r = runner.invoke(app, ["volunteers", "forget", nik, "--reason", "permintaan ybs"])
     assert r.exit_code == 1  # not a terminal and no --yes
     r = runner.invoke(app, ["volunteers", "forget", nik, "--reason", "permintaan ybs", "--yes"])
     assert r.exit_code == 0, r.output
     assert nik not in r.stdout
+    db = open_db(db_path)
     dump = "\n".join(db.conn.iterdump())
     assert nik not in dump and "Orang 1'" not in dump
     assert db.execute("SELECT count(*) FROM volunteers").fetchone()[0] == 3

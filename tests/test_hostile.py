@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner, Result
 
 from builders import make_nik, roster_row, write_roster_xlsx
@@ -155,21 +156,12 @@ def test_db_check_refuses_a_newer_schema_like_every_command(db_path: Path, runne
 
 def test_ten_commands_at_once_on_an_old_schema_migrate_once(tmp_path: Path) -> None:
     db_file = tmp_path / "lama.db"
-    db = open_db(db_file)
-    db.close()
-    # Roll the database back to the first schema (as an older psmctl left it), with one person in it.
+    # The first schema only (as an older psmctl left it, any later migration pending), with one person in it.
     conn = sqlite3.connect(db_file)
-    first = migrations._migrations[0].name
-    conn.executescript(
-        """
-        DROP TABLE incident_updates; DROP TABLE incidents;
-        DROP TABLE attendance; DROP TABLE trainings; DROP TABLE payment_voids; DROP TABLE payments;
-        CREATE INDEX roles_kelurahan ON roles(kode_kecamatan, kelurahan);
-        INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00');
-        """
-    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    migrations.apply(Database(conn), stop_before=[m.name for m in migrations._migrations[1:]])
+    conn.execute("INSERT INTO batches(kind, created_at) VALUES ('roster', '2025-01-01T00:00:00')")
     conn.execute(f"INSERT INTO volunteers(nik, nama, batch_id) VALUES ('{BUDI}', 'Budi', 1)")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name != ?", [first])
     conn.commit()
     conn.close()
     old = dump(db_file)
@@ -367,3 +359,68 @@ def test_usage_errors_through_the_entry_point_are_one_line(tmp_path: Path) -> No
         env={**os.environ, "PSMCTL_DB": str(tmp_path / "x.db")},
     )
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "bukan salah satu" in r.stderr
+
+
+# --- Every value checked at the door -------------------------------------------------------------------------------
+
+FUZZED = [  # the fuzzed command lines that exited 70 (or grew past 1.3 GB), and their neighbours
+    ["coverage", "due", "--month", "9999-12"],
+    ["coverage", "due", "--month", "0000-01"],
+    ["summary", "--as-of", "9999-12-31"],
+    ["coverage", "check", BUDI, "--on", "0001-01-01"],
+    ["payments", "void", "9223372036854775808", "--reason", "salah"],
+    ["training", "show", "99999999999999999999"],
+    ["training", "report", "certificates", "--expiring-within", "2147483648"],
+    ["training", "report", "never-trained", "--months", "99999999999"],
+    ["export", "training", "certificates", "--out", "x.xlsx", "--expiring-within", "2147483648"],
+    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--income", "9223372036854775808", "--yes"],
+    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--months", "99999999999999999999", "--yes"],
+    ["payments", "list", "--month", "9999-99"],
+    ["export", "due", "--month", "2025-13", "--out", "x.xlsx"],
+    ["config", "set", "coverage.lapse_after_unpaid_months", "99999999999999999999"],
+    ["config", "set", "amounts.mismatch", "rejct"],
+    ["config", "set", "export.file_mode", "rw-r--r--"],
+    ["config", "set", "tidak.ada", "1"],
+]
+
+
+@pytest.mark.parametrize("args", FUZZED, ids=[" ".join(a[:3]) + " " + a[-1] for a in FUZZED])
+def test_a_value_out_of_range_is_one_line_exit_2(
+    initialized: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["import", "roster", str(write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")]))])
+    before = dump(initialized)
+    files = {p.name for p in tmp_path.iterdir() if not p.name.startswith("psmctl.db")}
+    one_line(runner.invoke(app, args), 2)
+    assert dump(initialized) == before
+    assert {p.name for p in tmp_path.iterdir() if not p.name.startswith("psmctl.db")} == files  # no x.xlsx
+
+
+def test_config_set_lists_the_values_it_understands(initialized: Path, runner: CliRunner) -> None:
+    line = one_line(runner.invoke(app, ["config", "set", "amounts.mismatch", "rejct"]), 2)
+    assert "warn" in line and "reject" in line
+    assert runner.invoke(app, ["config", "set", "amounts.mismatch", "reject"]).exit_code == 0
+    line = one_line(runner.invoke(app, ["config", "set", "coverage.lapse_after_unpaid_months", "0"]), 2)
+    assert "1-120" in line
+
+
+def test_a_bad_value_stored_by_an_older_psmctl_names_the_key_to_reset(initialized: Path, runner: CliRunner) -> None:
+    conn = sqlite3.connect(initialized)
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES ('coverage.lapse_after_unpaid_months', '99999999999999999999')"
+    )
+    conn.commit()
+    conn.close()
+    for args in (["summary", "--as-of", "2025-12-22"], ["coverage", "status"]):
+        line = one_line(runner.invoke(app, args), 1)
+        assert "config set coverage.lapse_after_unpaid_months default" in line
+    assert runner.invoke(app, ["config", "set", "coverage.lapse_after_unpaid_months", "default"]).exit_code == 0
+    assert runner.invoke(app, ["summary", "--as-of", "2025-12-22"]).exit_code == 0
+
+
+@pytest.mark.usefixtures("initialized")
+def test_a_training_of_absurd_length_is_refused(runner: CliRunner) -> None:
+    args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl"]
+    line = one_line(runner.invoke(app, [*args, "9223372036854775807"]), 1)
+    assert "terlalu besar" in line

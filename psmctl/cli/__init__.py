@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer import _click
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
@@ -37,6 +38,8 @@ from psmctl.cli import (
 from psmctl.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
+    SQLITE_INT_MAX,
+    SQLITE_INT_MIN,
     DbPath,
     GlobalDbPath,
     db_path,
@@ -68,6 +71,7 @@ class _Group(TyperGroup):
     the app (the entry point or the tests' CliRunner)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        _bound_integers(self)
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
         if not standalone:
@@ -86,6 +90,21 @@ class _Group(TyperGroup):
             render.error("dibatalkan; tidak ada yang berubah")
             sys.exit(EXIT_FAILED)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _bound_integers(command: Any) -> None:
+    """Every integer option and argument of every command stays in SQLite's integer range (an id of 20 digits is a
+    usage error, not an OverflowError inside a query); a range a command set itself keeps its own ends."""
+    for param in command.params:
+        kind = param.type
+        if isinstance(kind, _click.types.IntParamType):
+            low = getattr(kind, "min", None)
+            high = getattr(kind, "max", None)
+            param.type = _click.types.IntRange(
+                min=SQLITE_INT_MIN if low is None else low, max=SQLITE_INT_MAX if high is None else high
+            )
+    for sub in getattr(command, "commands", {}).values():
+        _bound_integers(sub)
 
 
 app = typer.Typer(

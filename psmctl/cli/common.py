@@ -130,17 +130,54 @@ def now_iso() -> str:
     return datetime.now(tz=tz).replace(microsecond=0).isoformat()  # noqa: TID251
 
 
+# Dates and iuran months typed on the command line stay in a range a register can mean (and date arithmetic
+# a year either side cannot overflow); ids and counts stay in SQLite's integer range (the root group bounds every
+# integer option, psmctl/cli/__init__.py).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+SQLITE_INT_MIN, SQLITE_INT_MAX = -(2**63), 2**63 - 1
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print one line for a value refused at the door; the caller raises the returned exit (code 2)."""
+    render.error(message)
+    return typer.Exit(EXIT_USAGE)
+
+
 def parse_date_option(value: str | None, name: str) -> date | None:
-    """An ISO (or day-first) date typed on the command line; bad input exits 2 with one line."""
+    """An ISO (or day-first) date typed on the command line, 1900-2100; bad input exits 2 with one line."""
     if value is None:
         return None
     from psmctl.dates import parse_date_text
 
     result = parse_date_text(value)
-    if isinstance(result, date):
-        return result
-    render.error(f"{name} '{value}' bukan tanggal yang sah ({result}); contoh: 2025-03-14")
-    raise typer.Exit(2)
+    if not isinstance(result, date):
+        raise usage_error(f"{name} '{value}' bukan tanggal yang sah ({result}); contoh: 2025-03-14")
+    if not YEAR_MIN <= result.year <= YEAR_MAX:
+        raise usage_error(f"{name} '{value}' di luar rentang tahun {YEAR_MIN}-{YEAR_MAX}; contoh: 2025-03-14")
+    return result
+
+
+# A rupiah figure typed on the command line: far above any iuran or wage, far below SQLite's integer limit (sums of
+# a million rows stay inside it).
+MAX_RUPIAH = 10**12
+
+
+def month_callback(value: str | None) -> str | None:
+    """typer callback for an iuran-month option: YYYY-MM in 1900-2100, else a usage error (one line, exit 2)."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise typer.BadParameter(f"'{value}' bukan bulan iuran; tulis YYYY-MM, contoh: 2025-03.")
+    if not YEAR_MIN <= int(m[1]) <= YEAR_MAX:
+        raise typer.BadParameter(f"'{value}' di luar rentang tahun {YEAR_MIN}-{YEAR_MAX}.")
+    return f"{m[1]}-{m[2]}"
+
+
+def check_count(value: int | None, name: str, low: int, high: int) -> None:
+    """A count typed on the command line within [low, high], checked before anything is built from it (exit 2)."""
+    if value is not None and not low <= value <= high:
+        raise usage_error(f"{name} {value} di luar rentang {low}-{high}")
 
 
 # Exit codes (README "For scripts and cron" has the same table).

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, Format, FormatOpt, load_settings, open_database, reported
+from psmctl.cli.common import EXIT_USAGE, DbPath, Format, FormatOpt, load_settings, open_database, reported
 
 app = typer.Typer(help="Lihat dan ubah pengaturan (tafsiran DEFAULT aturan) untuk database ini.", no_args_is_help=True)
 
@@ -39,14 +39,20 @@ def set_(
     from psmctl.errors import InputError
     from psmctl.settings import defaults, parse_value
 
+    if value != "default":
+        try:
+            parsed = parse_value(key, value)  # checked at the door, before the database is opened
+        except InputError as e:
+            render.error(str(e))
+            raise typer.Exit(EXIT_USAGE) from None
+    elif key not in defaults():
+        render.error(f"pengaturan '{key}' tidak dikenal; lihat `psmctl config show`")
+        raise typer.Exit(EXIT_USAGE)
     with reported():
         database = open_database(db)
         if value == "default":
-            if key not in defaults():
-                raise InputError(f"pengaturan '{key}' tidak dikenal; lihat `psmctl config show`")
             set_setting(database, key, None)
             render.line(f"{key} dikembalikan ke bawaan")
             return
-        parsed = parse_value(key, value)
         set_setting(database, key, json.dumps(parsed))
     render.line(f"{key} = {json.dumps(parsed)}")

@@ -13,6 +13,7 @@ from psmctl.cli.common import (
     FormatOpt,
     TableOrJson,
     load_settings,
+    month_callback,
     month_days,
     open_database,
     parse_date_option,
@@ -152,7 +153,7 @@ def _flat(v: dict[str, Any]) -> dict[str, Any]:
 
 @app.command("due")
 def due(
-    month: Annotated[str, typer.Option("--month", help="Bulan iuran, YYYY-MM.")],
+    month: Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran, YYYY-MM.")],
     fmt: FormatOpt = Format.table,
     db: DbPath = None,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, db_path, open_database, reported
+from psmctl.cli.common import DbPath, db_path, now_iso, open_database, reported
 
 app = typer.Typer(help="Pemeliharaan database: periksa dan cadangkan.", no_args_is_help=True)
 
@@ -47,6 +47,7 @@ def backup(
     Contoh: psmctl db backup cadangan/psmctl-2025-12-31.db
     """
     from psmctl.db import backup as do_backup
+    from psmctl.db import erasure
 
     with reported():
         database = open_database(db)
@@ -57,4 +58,5 @@ def backup(
             render.error(f"folder {target.parent} tidak ada; buat dulu")
             raise typer.Exit(1)
         do_backup(database, target)
+        erasure.register_backup(database, target, at=now_iso())  # `volunteers forget` looks in it later
     render.wrote("Cadangan database (izin 0600)", target)

@@ -19,6 +19,7 @@ from psmctl.cli.common import (
     DbPath,
     db_path,
     load_settings,
+    month_callback,
     month_days,
     office_name,
     open_database,
@@ -269,7 +270,8 @@ def coverage_cmd(
 def due_cmd(
     out: OutOpt,
     month: Annotated[
-        str | None, typer.Option("--month", help="Bulan iuran YYYY-MM (bawaan: bulan dari --as-of).")
+        str | None,
+        typer.Option("--month", callback=month_callback, help="Bulan iuran YYYY-MM (bawaan: bulan dari --as-of)."),
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
@@ -310,10 +312,11 @@ def training_cmd(
     ] = None,
     by: Annotated[By | None, typer.Option("--by", help="hours: jumlahkan per kecamatan, kelurahan atau unsur.")] = None,
     months: Annotated[
-        int | None, typer.Option("--months", min=1, help="never-trained: juga yang tidak dilatih N bulan terakhir.")
+        int | None,
+        typer.Option("--months", min=1, max=1200, help="never-trained: juga yang tidak dilatih N bulan terakhir."),
     ] = None,
     expiring_within: Annotated[
-        int, typer.Option("--expiring-within", min=0, help="certificates: yang habis dalam N hari.")
+        int, typer.Option("--expiring-within", min=0, max=36500, help="certificates: yang habis dalam N hari.")
     ] = 90,
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,

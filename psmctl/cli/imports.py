@@ -60,6 +60,13 @@ def roster(
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Bentuk laporan: table atau json.")] = (
         TableOrJson.table
     ),
+    readmit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--terima-nik-dihapus",
+            help="NIK yang datanya pernah dihapus (volunteers forget) dan memang boleh masuk lagi; boleh berulang.",
+        ),
+    ] = None,
     db: DbPath = None,
 ) -> None:
     """Impor daftar relawan dari spreadsheet kelurahan; tiap berkas masuk utuh atau tidak sama sekali.
@@ -78,9 +85,12 @@ def roster(
         database = open_database(db)
         settings = load_settings(database)
         cat = categories.require(unsur) if unsur else None
+        from psmctl.volunteers import require_nik
+
         opts = roster_mod.Options(
-            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat
-        )
+            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat,
+            readmit=frozenset(require_nik(n) for n in readmit or []),
+        )  # fmt: skip
         as_of, now = today(), now_iso()
     for path in files:
         try:
@@ -110,7 +120,7 @@ def roster(
     if fmt == TableOrJson.json:
         render.print_json(payload)
     elif payload:  # every file failed: the one-line errors below say it all
-        render.import_report(payload, dry_run=dry_run)
+        render.import_report(payload, dry_run=dry_run, reported=report is not None)
     landed = [] if dry_run else [r.file for r in results if not r.refused]
     if report is not None and results:
         failures += _write_report(report, payload)

@@ -12,6 +12,7 @@ import typer
 
 from psmctl import render
 from psmctl.cli.common import (
+    MAX_RUPIAH,
     DbPath,
     Format,
     FormatOpt,
@@ -100,7 +101,9 @@ def update(
         str, typer.Option("--status", help="dilaporkan_tahap_1, dilaporkan_tahap_2, dibayar, ditolak atau selesai.")
     ],  # fmt: skip
     on: Annotated[str, typer.Option("--on", help="Tanggal langkah ini (laporan dikirim, klaim dibayar ...).")],
-    amount: Annotated[int | None, typer.Option("--amount", help="Rupiah yang dibayar BPJS (status dibayar).")] = None,
+    amount: Annotated[
+        int | None, typer.Option("--amount", min=0, max=MAX_RUPIAH, help="Rupiah yang dibayar BPJS (status dibayar).")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Catatan.")] = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Alasan koreksi (wajib bila bukan langkah maju).")
@@ -126,7 +129,7 @@ def update(
 
 @app.command("list")
 def list_cmd(
-    year: Annotated[int | None, typer.Option("--year", help="Hanya kejadian tahun ini.")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1900, max=2100, help="Hanya kejadian tahun ini.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Hanya status ini.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Hanya yang belum dilaporkan lewat 2 × 24 jam.")] = False,
     fmt: FormatOpt = Format.table,
@@ -212,7 +215,7 @@ def _benefit_text(programme: str, b: dict[str, Any]) -> str:
 
 def export_incidents(
     out: Annotated[Path, typer.Option("--out", "-o", help="Berkas tujuan (.xlsx, .csv atau .json), ditulis utuh.")],
-    year: Annotated[int | None, typer.Option("--year", help="Hanya kejadian tahun ini.")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1900, max=2100, help="Hanya kejadian tahun ini.")] = None,
     unmask: Annotated[bool, typer.Option("--unmask", help="Tulis NIK lengkap (bawaan: disamarkan).")] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Setujui --unmask tanpa terminal.")] = False,
     db: DbPath = None,

@@ -10,11 +10,13 @@ import typer
 
 from psmctl import render
 from psmctl.cli.common import (
+    MAX_RUPIAH,
     DbPath,
     Format,
     FormatOpt,
     TableOrJson,
     load_settings,
+    month_callback,
     now_iso,
     open_database,
     parse_date_option,
@@ -43,19 +45,20 @@ def _confirm(question: str, yes: bool) -> None:
 
 @app.command("record")
 def record(
-    month: Annotated[str, typer.Option("--month", help="Bulan iuran pertama, YYYY-MM.")],
+    month: Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran pertama, YYYY-MM.")],
     nik: Annotated[list[str] | None, typer.Option("--nik", help="NIK relawan; boleh diulang.")] = None,
     unsur: Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")] = None,
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")] = None,
     all_active: Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")] = False,
     months: Annotated[
-        int, typer.Option("--months", help="Jumlah bulan yang dibayar sekaligus (BPU paling banyak 12).")
+        int,
+        typer.Option("--months", min=1, max=120, help="Jumlah bulan yang dibayar sekaligus (BPU paling banyak 12)."),
     ] = 1,
     paid_on: Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")] = None,
     segment: Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")] = "BPU",
     income: Annotated[
-        int, typer.Option("--income", help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
+        int, typer.Option("--income", min=0, max=MAX_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
     ] = 1_000_000,
     programs: Annotated[
         str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")
@@ -65,7 +68,10 @@ def record(
     ] = "APBD",
     ref: Annotated[str, typer.Option("--ref", help="Nomor tagihan atau kuitansi.")] = "",
     amount: Annotated[
-        int | None, typer.Option("--amount", help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif.")
+        int | None,
+        typer.Option(
+            "--amount", min=0, max=MAX_RUPIAH, help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif."
+        ),
     ] = None,
     risk_class: Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")] = None,
     pks_no: Annotated[str | None, typer.Option("--pks-no", help="Nomor PKS kelompok ini (COV-19).")] = None,
@@ -153,7 +159,7 @@ def import_(
             {"file": result.file, "sheets": entries, "refused": result.refused, "written": result.written}
         )
     else:
-        render.import_report(entries, dry_run=dry_run)
+        render.import_report(entries, dry_run=dry_run, reported=report is not None)
     if report is not None:
         from psmctl.import_report import write_problem_report
 
@@ -168,7 +174,9 @@ def import_(
 @app.command("list")
 def list_(
     nik: Annotated[str | None, typer.Option("--nik", help="Hanya pembayaran untuk NIK ini.")] = None,
-    month: Annotated[str | None, typer.Option("--month", help="Hanya bulan iuran ini, YYYY-MM.")] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", callback=month_callback, help="Hanya bulan iuran ini, YYYY-MM.")
+    ] = None,
     fmt: FormatOpt = Format.table,
     db: DbPath = None,
 ) -> None:

@@ -100,7 +100,9 @@ TRAINING_COLUMNS = ["id", "nama", "jenis", "mulai", "selesai", "jpl", "tempat", 
 
 @app.command("list")
 def list_(
-    year: Annotated[int | None, typer.Option("--year", help="Hanya pelatihan yang selesai pada tahun ini.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1900, max=2100, help="Hanya pelatihan yang selesai pada tahun ini.")
+    ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Hanya jenis ini, mis. bimtek.")] = None,
     db: DbPath = None,
     fmt: FormatOpt = Format.table,
@@ -183,7 +185,7 @@ def never_trained(
     kecamatan: KecamatanOpt = None,
     months: Annotated[
         int | None,
-        typer.Option("--months", min=1, help="Juga yang pelatihan terakhirnya lebih dari N bulan lalu."),
+        typer.Option("--months", min=1, max=1200, help="Juga yang pelatihan terakhirnya lebih dari N bulan lalu."),
     ] = None,
     on: OnOpt = None,
     db: DbPath = None,
@@ -272,7 +274,9 @@ CERT_COLUMNS = [
 def certificates(
     expiring_within: Annotated[
         int,
-        typer.Option("--expiring-within", min=0, help="Sertifikat yang habis dalam N hari (yang sudah habis juga)."),
+        typer.Option(
+            "--expiring-within", min=0, max=36500, help="Sertifikat yang habis dalam N hari (yang sudah habis juga)."
+        ),
     ] = 90,
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,

@@ -126,18 +126,26 @@ def forget(
     nik: Annotated[str, typer.Argument(help="NIK 16 digit orang yang meminta datanya dihapus.")],
     reason: Annotated[str, typer.Option("--reason", help="Alasan / dasar permintaan (wajib, dicatat).")],
     yes: Annotated[bool, typer.Option("--yes", help="Jangan minta konfirmasi.")] = False,
+    hapus_cadangan: Annotated[
+        bool,
+        typer.Option("--hapus-cadangan", help="Hapus juga cadangan buatan psmctl yang masih memuat orang ini."),
+    ] = False,
     db: DbPath = None,
 ) -> None:
     """Hapus data pribadi satu orang (NIK, nama, tanggal lahir, alamat, HP) atas permintaannya.
 
     Jumlah relawan, riwayat iuran dan kehadiran tetap ada tanpa identitas, agar laporan keuangan tetap utuh.
-    Tidak bisa dibatalkan kecuali dari cadangan (`psmctl db backup` sebelumnya).
+    Tidak ada sisa byte di berkas database maupun WAL-nya; karena itu penghapusan menunggu (lalu batal) selama
+    proses lain masih membuka database. Impor berikutnya yang masih memuat NIK ini melaporkan NIK_DIHAPUS dan
+    tidak menambahkannya lagi. Cadangan buatan `psmctl db backup` (dan salinan sebelum migrasi) yang masih memuat
+    orang ini disebutkan; `--hapus-cadangan` menghapusnya.
 
     Contoh: psmctl volunteers forget 3571011708900001 --reason "permintaan ybs, surat 12/2025" --yes
     """
     import sys
 
     from psmctl import volunteers as vol
+    from psmctl.cli.common import db_path
 
     if not yes:
         if not sys.stdin.isatty():
@@ -146,5 +154,18 @@ def forget(
         if not typer.confirm("Hapus data pribadi orang ini? Tidak bisa dibatalkan", default=False):
             raise typer.Exit(1)
     with reported():
-        done = vol.forget(open_database(db), nik, reason=reason, now=now_iso())
+        done = vol.forget(
+            open_database(db),
+            nik,
+            reason=reason,
+            now=now_iso(),
+            db_file=db_path(db),
+            delete_backups=hapus_cadangan,
+            on_wait=lambda: render.warn("database masih dibuka proses lain; menunggu sampai ditutup ..."),
+        )
     render.line(f"Data pribadi {done['nik']} dihapus (batch {done['batch_id']}); iuran dan kehadiran tetap tercatat.")
+    for path in done["backups"]:
+        if done["backups_deleted"]:
+            render.line(f"Cadangan yang masih memuatnya dihapus: {path}")
+        else:
+            render.warn(f"cadangan ini masih memuatnya: {path} (hapus dengan --hapus-cadangan)")

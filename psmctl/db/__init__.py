@@ -112,6 +112,9 @@ def _open(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connec
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten values are zeroed in their pages, not left in free space: SQLite's upstream
+        # default is off, and an erased person's NIK would otherwise stay readable in the file.
+        conn.execute("PRAGMA secure_delete = ON")
         kind = _what_is(conn)
     except sqlite3.DatabaseError as e:
         conn.close()

@@ -49,13 +49,16 @@ def summary(db: Database) -> dict[str, Any]:
     return out
 
 
-def forget(db: Database, volunteer_id: int, *, batch_id: int, reason: str) -> None:
-    """Erase a person's personal data, keeping an anonymous placeholder so counts and payment totals still add up."""
+def forget(db: Database, volunteer_id: int, *, batch_id: int, reason: str, at: str) -> None:
+    """Erase a person's personal data, keeping an anonymous placeholder so counts and payment totals still add up.
+
+    Run it inside erasure.exclusive: with secure_delete on (every connection) the old values are zeroed in the
+    pages, and the checkpoint there moves those pages into the file and empties the WAL."""
     placeholder = f"DIHAPUS-{volunteer_id:08d}"
     db.execute(
         "UPDATE volunteers SET nik = ?, nama = ?, tempat_lahir = NULL, tgl_lahir = NULL, alamat = NULL, rt_rw = NULL, "
         "no_hp = NULL, pendidikan = NULL, pekerjaan = NULL, no_kk = NULL, forgotten_at = ? WHERE id = ?",
-        [placeholder, "(data pribadi dihapus)", reason, volunteer_id],
+        [placeholder, "(data pribadi dihapus)", at, volunteer_id],
     )
     # Incident places, descriptions and claim notes may name the person or their family.
     from psmctl.db.incidents import forget as forget_incidents

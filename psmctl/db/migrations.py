@@ -250,3 +250,27 @@ def m005_incidents(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'pembaruan kejadian tidak boleh dihapus'); END;
         """
     )
+
+
+@migrations()
+def m006_erasure(db: Database) -> None:
+    """What erasure needs to last: a tombstone per forgotten NIK (a keyed one-way hash, nothing personal), the key
+    of those hashes (random, made here), and the backups psmctl wrote (forget names the ones that still hold her)."""
+    db.executescript(
+        """
+        CREATE TABLE erased_niks (
+            nik_hash TEXT PRIMARY KEY,        -- HMAC-SHA256 of the NIK under secret_keys 'tombstone'
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),   -- the anonymous record keeping her payments
+            erased_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE secret_keys (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) STRICT;
+        INSERT INTO secret_keys(name, value) VALUES ('tombstone', randomblob(32));
+        CREATE TABLE backups (
+            path TEXT PRIMARY KEY,            -- absolute path of a `psmctl db backup` file
+            written_at TEXT NOT NULL
+        ) STRICT;
+        """
+    )

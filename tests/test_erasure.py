@@ -1,0 +1,180 @@
+"""volunteers forget: no byte of the person left in the database's folder or the temp folder (with SQLite's upstream
+secure_delete=off forced at connect), refused while another process holds the database open, a tombstone that keeps
+a re-import from bringing her back, her payments kept on the anonymous record, and the backups that still hold her."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import make_nik, roster_row, write_roster_xlsx
+from psmctl import payments
+from psmctl.cli import app
+from psmctl.db import open_db
+from psmctl.settings import Settings
+
+HER = make_nik(born=dt.date(1979, 4, 23), female=True, serial=77)
+NAME, PHONE, ADDRESS = "Sulastri Wahyuningsih", "081377788899", "Jl. Kenanga Gang Buntu 17"
+PERSONAL = [HER.encode(), NAME.encode(), PHONE.encode(), ADDRESS.encode()]
+NOW = "2026-12-04T09:00:00+07:00"
+
+
+@pytest.fixture
+def upstream_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every connection starts with secure_delete off, as an upstream SQLite build does (this machine's turns it on)."""
+    real: Callable[..., sqlite3.Connection] = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real(*args, **kwargs)
+        conn.execute("PRAGMA secure_delete = OFF")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+@pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A database folder of its own, a temp folder of its own, and a register with her and 300 others."""
+    folder, systmp, inbox = tmp_path / "kantor", tmp_path / "systmp", tmp_path / "masuk"
+    for d in (folder, systmp, inbox):
+        d.mkdir()
+    monkeypatch.setenv("TMPDIR", str(systmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(systmp))
+    db = folder / "psmctl.db"
+    monkeypatch.setenv("PSMCTL_DB", str(db))
+    monkeypatch.setenv("PSMCTL_TODAY", "2026-12-04")
+    others = [
+        roster_row(make_nik(born=dt.date(1980, 1, 1) + dt.timedelta(days=i), serial=i + 1), f"Relawan {i}")
+        for i in range(300)
+    ]
+    her = roster_row(HER, NAME, jk="P", tgl="63-04-1979".replace("63", "23"), hp=PHONE, alamat=ADDRESS)
+    write_roster_xlsx(inbox / "psm.xlsx", [*others[:150], her, *others[150:]])
+    run(["init"])
+    assert run(["import", "roster", str(inbox / "psm.xlsx"), "--unsur", "PSM"]).exit_code == 0
+    yield db
+
+
+def run(args: list[str]) -> Any:
+    r = CliRunner().invoke(app, args)
+    gc.collect()  # each command's connection closes, as when the command's process ends
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+def _pay_her(db_file: Path) -> int:
+    """Six months of iuran for her; returns the ledger total."""
+    db = open_db(db_file, create=False)
+    vid = int(db.execute("SELECT id FROM volunteers WHERE nik = ?", [HER]).fetchone()[0])
+    spec = payments.LineSpec(month="2026-01", months=6, paid_on=dt.date(2026, 1, 5))
+    settings = Settings({"wilayah.kode_kabkota": "35.71"})
+    plan = payments.plan_record(db, volunteer_ids=[vid], spec=spec, settings=settings, now=NOW)
+    payments.write_plan(db, plan, now=NOW)
+    total = int(db.execute("SELECT sum(total_rupiah) FROM payments").fetchone()[0])
+    db.close()
+    return total
+
+
+def _files_holding(*folders: Path) -> list[str]:
+    found = []
+    for folder in folders:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and any(n in p.read_bytes() for n in PERSONAL):
+                found.append(str(p))
+    return found
+
+
+def test_forget_leaves_no_byte_of_her_in_the_database_folder_or_the_temp_folder(
+    upstream_default: None, office: Path, tmp_path: Path
+) -> None:
+    assert _files_holding(office.parent)  # she is there before
+    r = run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"])
+    assert r.exit_code == 0, r.output
+    assert _files_holding(office.parent, tmp_path / "systmp") == []
+    assert run(["volunteers", "list", "--format", "json"]).exit_code == 0
+
+
+def test_forget_waits_for_another_process_and_refuses_if_it_stays(office: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
+         "c.execute('SELECT count(*) FROM volunteers').fetchall(); print('ok', flush=True); time.sleep(60)",
+         str(office)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        r = run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"])
+        assert r.exit_code == 1 and "menunggu" in r.stderr and "proses lain" in r.stderr.splitlines()[-1]
+    finally:
+        holder.kill()
+        holder.wait()
+    db = open_db(office, create=False)
+    assert db.execute("SELECT nama FROM volunteers WHERE nik = ?", [HER]).fetchone() == (NAME,)  # nothing changed
+    db.close()
+    assert run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"]).exit_code == 0
+
+
+def test_a_reimport_reports_her_and_does_not_bring_her_back_and_her_payments_stay(office: Path, tmp_path: Path) -> None:
+    total = _pay_her(office)
+    assert run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"]).exit_code == 0
+    r = run(["import", "roster", str(tmp_path / "masuk" / "psm.xlsx"), "--unsur", "PSM", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    entry = report["files"][0] if "files" in report else report[0]
+    sheets = entry.get("sheets", [entry])
+    problems = [p for s in sheets for p in s["problems"] if p["code"] == "NIK_DIHAPUS"]
+    assert len(problems) == 1 and HER not in r.stdout + r.stderr
+    db = open_db(office, create=False)
+    assert db.execute("SELECT count(*) FROM volunteers WHERE nik = ?", [HER]).fetchone() == (0,)
+    anon = db.execute("SELECT v.nik, count(p.id), sum(p.total_rupiah) FROM payments p JOIN volunteers v "
+                      "ON v.id = p.volunteer_id GROUP BY v.id").fetchall()  # fmt: skip
+    assert len(anon) == 1 and anon[0][0].startswith("DIHAPUS-") and anon[0][1:] == (6, total)
+    assert db.execute("SELECT count(*) FROM erased_niks").fetchone() == (1,)
+    assert HER.encode() not in b"".join(bytes(r[0], "utf-8") for r in db.execute("SELECT nik_hash FROM erased_niks"))
+    db.close()
+    r = run(["import", "roster", str(tmp_path / "masuk" / "psm.xlsx"), "--unsur", "PSM", "--terima-nik-dihapus", HER])
+    assert r.exit_code == 0, r.output
+    db = open_db(office, create=False)
+    assert db.execute("SELECT nama FROM volunteers WHERE nik = ?", [HER]).fetchone() == (NAME,)
+    assert db.execute("SELECT count(*) FROM erased_niks").fetchone() == (0,)
+    db.close()
+
+
+def test_forget_names_the_backups_that_still_hold_her(office: Path, tmp_path: Path) -> None:
+    vault = tmp_path / "cadangan"
+    vault.mkdir()
+    old = vault / "sebelum.db"
+    assert run(["db", "backup", str(old)]).exit_code == 0
+    r = run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"])
+    assert r.exit_code == 0 and str(old) in r.stderr and "--hapus-cadangan" in r.stderr and old.exists()
+    after = vault / "sesudah.db"
+    assert run(["db", "backup", str(after)]).exit_code == 0
+    assert _files_holding(vault) == [str(old)]
+
+
+def test_hapus_cadangan_deletes_the_backups_and_the_pre_migration_copy_that_hold_her(
+    office: Path, tmp_path: Path
+) -> None:
+    vault = tmp_path / "cadangan"
+    vault.mkdir()
+    assert run(["db", "backup", str(vault / "a.db")]).exit_code == 0
+    assert run(["db", "backup", str(vault / "b.db")]).exit_code == 0
+    os.unlink(vault / "b.db")  # moved away by the admin: nothing to do, no error
+    premigration = Path(f"{office}.sebelum-migrasi.bak")
+    premigration.write_bytes((vault / "a.db").read_bytes())
+    r = run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes", "--hapus-cadangan"])
+    assert r.exit_code == 0, r.output
+    assert str(vault / "a.db") in r.stdout and str(premigration) in r.stdout
+    assert list(vault.iterdir()) == [] and not premigration.exists()
+    assert _files_holding(vault, office.parent) == []
