@@ -10,7 +10,6 @@ import typer
 
 from psmctl import render
 from psmctl.cli.common import (
-    MAX_RUPIAH,
     DbPath,
     Format,
     FormatOpt,
@@ -24,6 +23,7 @@ from psmctl.cli.common import (
     today,
 )
 from psmctl.errors import InputError
+from psmctl.ledger_rules import MAX_AMOUNT_RUPIAH, MAX_INCOME_RUPIAH  # one documented ceiling (ledger_rules)
 
 app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, batalkan.", no_args_is_help=True)
 
@@ -58,7 +58,10 @@ def record(
     paid_on: Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")] = None,
     segment: Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")] = "BPU",
     income: Annotated[
-        int, typer.Option("--income", min=0, max=MAX_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
+        int,
+        typer.Option(
+            "--income", min=0, max=MAX_INCOME_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah."
+        ),
     ] = 1_000_000,
     programs: Annotated[
         str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")
@@ -70,7 +73,10 @@ def record(
     amount: Annotated[
         int | None,
         typer.Option(
-            "--amount", min=0, max=MAX_RUPIAH, help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif."
+            "--amount",
+            min=0,
+            max=MAX_AMOUNT_RUPIAH,
+            help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif.",
         ),
     ] = None,
     risk_class: Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")] = None,
