@@ -98,6 +98,11 @@ def rupiah(amount: int | None) -> str:
     return f"{sign}Rp{abs(int(amount)):,}".replace(",", ".")
 
 
+def percent(bp: int) -> str:
+    """Basis points as an admin writes a rate: 100 → '1 %', 24 → '0,24 %', 5000 → '50 %'."""
+    return f"{number(bp / 100)} %"
+
+
 def number(value: float | int) -> str:
     """16.0 → '16', 11.5 → '11,5', 1234.25 → '1.234,25': an Indonesian decimal comma, no trailing zeros."""
     if isinstance(value, float) and not value.is_integer():

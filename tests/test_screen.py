@@ -126,3 +126,14 @@ def test_usage_errors_are_indonesian(runner: CliRunner, args: list[str], expecte
     assert r.exit_code == 2 and expected in r.stderr, r.stderr
     assert "Error" not in r.stderr and "Usage" not in r.stderr and "Try " not in r.stderr
     assert "Lihat 'psmctl" in r.stderr and "untuk bantuan" in r.stderr
+
+
+def test_rates_show_in_percent_and_rupiah_for_a_month_or_a_date(runner: CliRunner) -> None:
+    by_month = out_of(runner, "rates", "show", "--on", "2026-02")
+    assert "bulan iuran 2026-02" in by_month and "0,24 %" in by_month and "Rp6.800" in by_month
+    assert "Rp10.547.400" in by_month and "rate_bp" not in by_month and "Dasar hukum" in by_month
+    assert "announcement" not in by_month and "letter" not in by_month
+    by_date = out_of(runner, "rates", "show", "--on", "2026-03-01")
+    assert "Rp11.086.300" in by_date
+    r = runner.invoke(app, ["rates", "show", "--on", "2026-13"])
+    assert r.exit_code == 2, r.output

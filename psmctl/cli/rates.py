@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated
 
 import typer
 
-from psmctl import render
+from psmctl import labels, render
 from psmctl.cli.common import TableOrJson, parse_date_option, reported, today
 
 app = typer.Typer(help="Tarif iuran BPJS Ketenagakerjaan beserta dasar hukumnya.", no_args_is_help=True)
@@ -15,7 +17,8 @@ app = typer.Typer(help="Tarif iuran BPJS Ketenagakerjaan beserta dasar hukumnya.
 @app.command("show")
 def show(
     on: Annotated[
-        str | None, typer.Option("--on", help="Tanggal (bulan iuran) yang ditanyakan; bawaan: hari ini.")
+        str | None,
+        typer.Option("--on", help="Tanggal (2026-02-01) atau bulan iuran (2026-02) yang ditanyakan; bawaan: hari ini."),
     ] = None,
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Bentuk keluaran: table atau json.")] = (
         TableOrJson.table
@@ -29,7 +32,7 @@ def show(
     """
     from psmctl import rates
 
-    day = parse_date_option(on, "--on") or today()
+    day = _month_or_date(on) or today()
     with reported():
         table = rates.load()
         month = f"{day.year:04d}-{day.month:02d}"
@@ -51,11 +54,49 @@ def show(
         render.print_json({"on": day.isoformat(), "month": month, "version": table.version, "rows": out})
         return
     render.table(
-        f"Tarif berlaku untuk bulan iuran {month} (data versi {table.version})",
-        ["Tabel", "Id", "Kunci", "Nilai", "Berlaku", "Sumber", "Keyakinan"],
-        ([o["table"], o["id"], o["key"], o["value"], f"{o['effective_from']} s.d. {o['effective_to'] or '-'}",
-          o["source"], o["confidence"]] for o in out),
+        f"Tarif yang berlaku untuk bulan iuran {month} (manfaat: per {day.isoformat()}; data versi {table.version})",
+        ["Jenis", "Berlaku untuk", "Nilai", "Berlaku", "Dasar hukum", "Keyakinan"],
+        ([TABLE_WORDS.get(r.table, r.table), o["key"] or "semua", _words(r.values),
+          f"{r.start} s.d. {r.end or 'sekarang'}", r.source,
+          CONFIDENCE.get(r.confidence, r.confidence)] for o, r in zip(out, rows, strict=True)),
     )  # fmt: skip
+
+
+TABLE_WORDS = {
+    "rate": "Tarif", "jp_cap": "Batas upah JP", "min_income": "Penghasilan minimum", "adjustment": "Penyesuaian",
+    "due_rule": "Jatuh tempo", "benefit": "Manfaat (acuan)",
+}  # fmt: skip
+CONFIDENCE = {"H": "tinggi", "M": "sedang", "L": "rendah"}
+PERCENT_WORDS = {"rate_bp": "tarif", "worker_bp": "bagian pekerja", "multiplier_bp": "dikali", "late_fee_bp": "denda"}
+RUPIAH_WORDS = {
+    "amount_rupiah": "", "min_rupiah": "paling sedikit", "cap_rupiah": "batas", "lump_sum_rupiah": "santunan",
+}  # fmt: skip
+
+
+def _month_or_date(text: str | None) -> date | None:
+    """--on: an iuran month (2026-02 = its first day) or a date."""
+    if text and re.fullmatch(r"\d{4}-\d{2}", text.strip()):
+        y, m = int(text[:4]), int(text[5:7])
+        if 1900 <= y <= 2100 and 1 <= m <= 12:
+            return date(y, m, 1)
+    return parse_date_option(text, "--on")
+
+
+def _words(v: dict[str, object]) -> str:
+    """The values of a row as an admin reads them: 1 %, Rp6.800, tanggal 15 bulan berikutnya."""
+    parts = []
+    for name, word in PERCENT_WORDS.items():
+        if v.get(name):
+            parts.append(f"{word} {labels.percent(int(str(v[name])))}".strip())
+    for name, word in RUPIAH_WORDS.items():
+        if v.get(name):
+            parts.append(f"{word} {labels.rupiah(int(str(v[name])))}".strip())
+    if "day" in v:
+        offset = int(str(v.get("month_offset") or 0))
+        parts.append(f"tanggal {v['day']} " + ("bulan iuran itu" if offset == 0 else f"{offset} bulan sesudahnya"))
+    if v.get("excluded_funding"):
+        parts.append(f"kecuali dana {', '.join(str(x) for x in v['excluded_funding'])}")  # type: ignore[attr-defined]
+    return "; ".join(parts)
 
 
 def _value(v: dict[str, object]) -> str:
