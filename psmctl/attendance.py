@@ -607,9 +607,13 @@ def import_file(
 
 
 def _roles(db: Database, unsur: str | None, kecamatan: str | None) -> list[dict[str, Any]]:
+    from psmctl import wilayah
     from psmctl.db.volunteers import select_roles
 
-    return select_roles(db, unsur=unsur.strip().upper() if unsur else None, kecamatan=kecamatan)
+    roles = select_roles(db, unsur=unsur.strip().upper() if unsur else None, kecamatan=kecamatan)
+    for r in roles:  # the kab/kota level of a province register (--by kabkota)
+        r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
+    return roles
 
 
 def never_trained(

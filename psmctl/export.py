@@ -16,6 +16,7 @@ Rows come from summary.py; this module only decides how they look in a file:
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -300,6 +301,8 @@ RINGKASAN = [
     Column("belum_pernah_dilatih", "Belum pernah dilatih", 12, "int"),
     Column("jpl_tahun_ini", "JPL tahun ini", 10, "jpl"),
 ]  # fmt: skip
+KABKOTA = [Column("kabkota", "Kab/Kota", 30), *RINGKASAN[3:]]
+KABKOTA_KEC = [Column("kecamatan", "Kecamatan", 18), *RINGKASAN[3:]]
 PROGRAMME_COLUMNS = [Column(f"{p.lower()}_sampai", f"{p} s.d.", 12, "date") for p in ("JKK", "JKM", "JHT", "JP")]
 RELAWAN = [
     Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("jenis_kelamin", "L/P", 5),
@@ -340,22 +343,36 @@ SHEETS = ("Ringkasan", "Daftar Relawan", "Tunggakan", "Pelatihan", "Tentang")
 
 def _coverage_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int) -> None:
     """A stacked column chart of the status counts per kecamatan (the first block of Ringkasan)."""
+    _status_chart(wb, ws, spans, at, RINGKASAN, "Kepesertaan BPJS Ketenagakerjaan per kecamatan")
+
+
+def _kabkota_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int) -> None:
+    _status_chart(wb, ws, spans, at, KABKOTA, "Kepesertaan BPJS Ketenagakerjaan per kab/kota")
+
+
+def _kecamatan_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int) -> None:
+    _status_chart(wb, ws, spans, at, KABKOTA_KEC, f"Kepesertaan BPJS Ketenagakerjaan per kecamatan · {ws.name}")
+
+
+def _status_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int, columns: list[Column], title: str) -> None:
+    """A stacked column chart of the status counts of the sheet's first block, categories in its first column."""
+    name = ws.name
     first, last = spans[0]
     if last < first:
         return
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     colors = {"AKTIF": "#70AD47", "MENUNGGAK": "#FFC000", "NONAKTIF": "#C00000", "BELUM_TERDAFTAR": "#A5A5A5"}
     for s in STATUSES:
-        col = next(i for i, c in enumerate(RINGKASAN) if c.key == s.lower())
+        col = next(i for i, c in enumerate(columns) if c.key == s.lower())
         chart.add_series(
             {
-                "name": ["Ringkasan", first - 1, col],
-                "categories": ["Ringkasan", first, 0, last, 0],
-                "values": ["Ringkasan", first, col, last, col],
+                "name": [name, first - 1, col],
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, col, last, col],
                 "fill": {"color": colors[s]},
             }
         )
-    chart.set_title({"name": "Kepesertaan BPJS Ketenagakerjaan per kecamatan"})
+    chart.set_title({"name": title})
     chart.set_y_axis({"name": "Relawan"})
     chart.set_size({"width": 960, "height": 520})  # one landscape page once the sheet is fitted to its width
     ws.insert_chart(at, 0, chart, {"object_position": 3})  # 3: neither moved nor sized with the cells
@@ -392,6 +409,7 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
     ]
     return [
         ringkasan,
+        *_kabkota_sheets(s),
         Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan())]),
         Sheet(
             "Tunggakan",
@@ -409,6 +427,30 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         ),
         about_sheet(facts),
     ]
+
+
+def _kabkota_sheets(s: Summary) -> list[Sheet]:
+    """A province register (more than one kab/kota): the Kab-Kota sheet, then a sheet and chart per kab/kota."""
+    if len(s.per_kabkota) < 2:
+        return []
+    total = {**s.total, "kabkota": "JUMLAH"}
+    sheets = [Sheet("Kab-Kota", [Block(KABKOTA, s.per_kabkota, total=total)], chart=_kabkota_chart)]
+    used = set(SHEETS) | {"Kab-Kota"}
+    for label, rows in s.kabkota_kecamatan.items():
+        name = _sheet_name(label, used)
+        used.add(name)
+        sheets.append(Sheet(name, [Block(KABKOTA_KEC, rows)], chart=_kecamatan_chart))
+    return sheets
+
+
+def _sheet_name(label: str, used: set[str]) -> str:
+    """'36.01 Kabupaten Pandeglang' → '36.01 Kab. Pandeglang' (Excel: ≤ 31 characters, none of []:*?/\\)."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", label.replace("Kabupaten ", "Kab. "))[:31]
+    base, n = name, 2
+    while name in used:
+        name = f"{base[:28]} {n}"
+        n += 1
+    return name
 
 
 def write_summary(
@@ -446,6 +488,7 @@ _KEC, _KEL, _UNSUR = (
     Column("kelurahan", "Kelurahan", 18),
     Column("unsur", "Unsur", 9),
 )
+_KABKOTA = Column("kabkota", "Kab/Kota", 30)
 ROSTER = [
     _NIK, _NAMA, Column("jenis_kelamin", "L/P", 5), Column("tempat_lahir", "Tempat lahir", 14),
     Column("tgl_lahir", "Tanggal lahir", 12, "date"), Column("alamat", "Alamat", 30),
@@ -488,7 +531,7 @@ _GROUP_TAIL = [
 
 def hours_group_columns(by: str) -> list[Column]:
     """Columns of the hours report grouped --by kecamatan, kelurahan or unsur."""
-    keys = {"kecamatan": [_KEC], "kelurahan": [_KEC, _KEL], "unsur": [_UNSUR]}[by]
+    keys = {"kabkota": [_KABKOTA], "kecamatan": [_KEC], "kelurahan": [_KEC, _KEL], "unsur": [_UNSUR]}[by]
     return [*keys, *_GROUP_TAIL]
 
 

@@ -14,7 +14,8 @@ HEADERS: dict[str, str] = {
     # people and places
     "nik": "NIK", "nama": "Nama", "jenis_kelamin": "L/P", "tempat_lahir": "Tempat lahir",
     "tgl_lahir": "Tanggal lahir", "umur": "Umur", "alamat": "Alamat", "no_hp": "No. HP", "kelurahan": "Kelurahan",
-    "kecamatan": "Kecamatan", "kode_wilayah": "Kode wilayah", "unsur": "Unsur", "status": "Status",
+    "kecamatan": "Kecamatan", "kabkota": "Kab/Kota", "kode_wilayah": "Kode wilayah", "unsur": "Unsur",
+    "status": "Status",
     # coverage and the ledger
     "masa_iur_bulan": "Masa iur (bulan)", "jkk_sampai": "JKK s.d.", "jkm_sampai": "JKM s.d.",
     "jht_sampai": "JHT s.d.", "jp_sampai": "JP s.d.", "due_on": "Jatuh tempo", "jkk_rupiah": "JKK",

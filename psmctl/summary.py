@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import attendance, coverage, coverage_reports, ledger_rules, payments, rates
+from psmctl import attendance, coverage, coverage_reports, ledger_rules, payments, rates, wilayah
 from psmctl.db import snapshot
 from psmctl.settings import Settings
 from psmctl.training import to_jpl
@@ -59,6 +59,9 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
     doubles: list[dict[str, Any]] = field(default_factory=list)  # months paid twice ("dibayar ganda"), per person
+    # The kab/kota level of a province register: one row per kab/kota, and per kab/kota its kecamatan rows.
+    per_kabkota: list[dict[str, Any]] = field(default_factory=list)
+    kabkota_kecamatan: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def relawan(self) -> Iterator[dict[str, Any]]:
         """Daftar Relawan rows, one per role."""
@@ -128,7 +131,7 @@ def _next_month_range(as_of: date) -> tuple[date, date]:
 
 
 ROLE_KEYS = ("volunteer_id", "role_id", "nik", "nama", "jenis_kelamin", "tgl_lahir", "no_hp", "unsur", "kecamatan",
-             "kelurahan")  # fmt: skip
+             "kelurahan", "kode_kecamatan")  # fmt: skip
 
 
 def active_roles(db: Database, kecamatan: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -292,10 +295,42 @@ def _group(roles: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> dict[tupl
     return out
 
 
+def _kabkota_level(
+    roles: list[dict[str, Any]],
+    facts: list[Any],
+    st: Mapping[int, Standing],
+    trained: Mapping[int, date],
+    as_of: date,
+    settings: Settings,
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Per kab/kota (label '36.01 Kabupaten Pandeglang', '' unresolved) its counts, and its kecamatan rows."""
+    start = date(as_of.year, 1, 1)
+    per_kab: list[dict[str, Any]] = []
+    kec_rows: dict[str, list[dict[str, Any]]] = {}
+    for (kab,), members in sorted(_group(roles, ("kabkota",)).items()):
+        h = attendance.hours_of(
+            members, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
+        )
+        jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in h.groups}
+        row = _counts_row({"kabkota": kab or "(tanpa kode)", "kecamatan": ALL, "kelurahan": ALL, "unsur": ALL},
+                          members, st, trained)  # fmt: skip
+        row["jpl_tahun_ini"] = to_jpl(int(h.total["menit"]))
+        per_kab.append(row)
+        rows = kec_rows[row["kabkota"]] = []
+        for (kec,), kmembers in sorted(_group(members, ("kecamatan",)).items()):
+            krow = _counts_row({"kabkota": row["kabkota"], "kecamatan": kec, "kelurahan": ALL, "unsur": ALL},
+                               kmembers, st, trained)  # fmt: skip
+            krow["jpl_tahun_ini"] = to_jpl(jpl_kec.get(kec, 0))
+            rows.append(krow)
+    return per_kab, kec_rows
+
+
 @snapshot
 def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
     """The summary for as_of (optionally only some kecamatan): aggregates now, long sheets' rows on demand."""
     roles = active_roles(db, kecamatan)
+    for r in roles:
+        r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
     facts = attendance.facts(db)
     trained = attendance.last_trained(facts, as_of=as_of, settings=settings)
@@ -359,6 +394,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         trained=trained,
     )
     s.doubles = double_rows(db, roles)
+    s.per_kabkota, s.kabkota_kecamatan = _kabkota_level(roles, facts, st, trained, as_of, settings)
     s.counts = {
         "peran_aktif": len(roles),
         "orang": len(st),

@@ -365,7 +365,12 @@ def never_trained(
     return rows
 
 
-GROUP_KEYS = {"kecamatan": ("kecamatan",), "kelurahan": ("kecamatan", "kelurahan"), "unsur": ("unsur",)}
+GROUP_KEYS = {
+    "kabkota": ("kabkota",),
+    "kecamatan": ("kecamatan",),
+    "kelurahan": ("kecamatan", "kelurahan"),
+    "unsur": ("unsur",),
+}
 
 
 def never_trained_counts(

@@ -178,6 +178,13 @@ def office_scope(kode_kabkota: str, kode_provinsi: str) -> str:
     return kode_kabkota or kode_provinsi
 
 
+@cache
+def kabkota_label(kode: str | None) -> str:
+    """'36.01.05' → '36.01 Kabupaten Pandeglang', the kab/kota a report groups by; '' for an unresolved region."""
+    code = kabkota_of(kode)
+    return f"{code} {name_of(code)}".strip() if code else ""
+
+
 def kabkota_of(kode: str | None) -> str:
     """'36.01.05' or '36.01.05.2001' → '36.01'; '' when no code."""
     return kode[:5] if kode and len(kode) >= 5 else ""

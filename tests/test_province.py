@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,72 @@ def test_a_province_roster_resolves_across_kab_kota(runner: CliRunner, tmp_path:
     assert people["Dedi"]["kode_wilayah"] == "36.01.01.2006"
     assert people["Asep"]["kode_wilayah"] == "36.01.04.2007"  # the Cikeusik of kecamatan Cikeusik
     assert people["Ujang"]["kecamatan"] == "Purwakarta"
+
+
+@pytest.fixture
+def banten(runner: CliRunner, tmp_path: Path) -> CliRunner:
+    """A province database with Asep and Dedi in Pandeglang (36.01) and Ujang in Kota Cilegon (36.72)."""
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(_banten_roster(tmp_path)), "--unsur", "Tagana"])
+    assert r.exit_code == 0, r.output
+    return runner
+
+
+def _json(runner: CliRunner, *args: str) -> object:
+    r = runner.invoke(app, list(args))
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_kabkota_filter_by_code_or_name(banten: CliRunner) -> None:
+    rows = _json(banten, "volunteers", "list", "--kabkota", "36.01", "--format", "json")
+    assert sorted(p["nama"] for p in rows) == ["Asep", "Dedi"]  # type: ignore[union-attr]
+    rows = _json(banten, "volunteers", "list", "--kabkota", "Kota Cilegon", "--format", "json")
+    assert [p["nama"] for p in rows] == ["Ujang"]  # type: ignore[union-attr]
+    rows = _json(banten, "volunteers", "list", "--kabkota", "36.01", "--kecamatan", "Sumur", "--format", "json")
+    assert [p["nama"] for p in rows] == ["Dedi"]  # type: ignore[union-attr]
+    r = banten.invoke(app, ["volunteers", "list", "--kabkota", "36.72", "--kecamatan", "Sumur"])
+    assert r.exit_code != 0 and "Sumur" in r.output
+    status = _json(banten, "coverage", "status", "--kabkota", "36.72", "--as-of", "2026-01-15", "--format", "json")
+    assert [p["nama"] for p in status["volunteers"]] == ["Ujang"]  # type: ignore[index]
+
+
+def test_summary_and_training_hours_by_kabkota(banten: CliRunner) -> None:
+    rows = _json(banten, "summary", "--by", "kabkota", "--as-of", "2026-01-15", "--format", "json")
+    assert [(r["kabkota"], r["jumlah"]) for r in rows] == [  # type: ignore[union-attr]
+        ("36.01 Kabupaten Pandeglang", 2), ("36.72 Kota Cilegon", 1), ("JUMLAH", 3),
+    ]  # fmt: skip
+    rows = _json(banten, "summary", "--kabkota", "36.72", "--as-of", "2026-01-15", "--format", "json")
+    assert [(r["kecamatan"], r["jumlah"]) for r in rows] == [("Purwakarta", 1), ("JUMLAH", 1)]  # type: ignore[union-attr]
+    r = banten.invoke(
+        app, ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2026-01-05", "--jpl", "8"]
+    )
+    assert r.exit_code == 0, r.output
+    tid = r.stdout.strip().splitlines()[-1]
+    people = {p["nama"]: p["nik"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert banten.invoke(app, ["attendance", "record", tid, "--nik", people["Ujang"]]).exit_code == 0
+    groups = _json(
+        banten, "training", "report", "hours", "--from", "2026-01-01", "--to", "2026-01-31", "--by", "kabkota",
+        "--format", "json",
+    )  # fmt: skip
+    assert [(g["kabkota"], g["orang"], g["dilatih"]) for g in groups] == [  # type: ignore[union-attr]
+        ("36.01 Kabupaten Pandeglang", 2, 0), ("36.72 Kota Cilegon", 1, 1),
+    ]  # fmt: skip
+
+
+def test_export_summary_has_a_sheet_and_chart_per_kabkota(banten: CliRunner, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "ringkasan.xlsx"
+    r = banten.invoke(app, ["export", "summary", "--out", str(out), "--as-of", "2026-01-15"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == ["Ringkasan", "Kab-Kota", "36.01 Kab. Pandeglang", "36.72 Kota Cilegon"]
+    values = [row for row in wb["Kab-Kota"].iter_rows(values_only=True) if row[0]]
+    assert ("36.01 Kabupaten Pandeglang", 2) in [v[:2] for v in values]
+    assert ("36.72 Kota Cilegon", 1) in [v[:2] for v in values]
+    kec = [row[:2] for row in wb["36.01 Kab. Pandeglang"].iter_rows(values_only=True) if row[0]]
+    assert ("Cikeusik", 1) in kec and ("Sumur", 1) in kec
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 4  # Ringkasan, Kab-Kota, and one per kab/kota

@@ -28,6 +28,7 @@ from psmctl.cli import (
     export,
     imports,
     incident,
+    merge,
     payments,
     rates,
     report,
@@ -190,6 +191,7 @@ app.command("summary")(summary.summary)
 app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
+app.command("merge")(merge.merge)
 
 
 def main() -> None:

@@ -291,3 +291,35 @@ def month_days(month: str) -> tuple[date, date]:
     """The first days of an iuran month and of the next: its due dates fall in one of them (BPU: M, PU: M+1)."""
     y, m = int(month[:4]), int(month[5:7])
     return date(y, m, 1), date(y + m // 12, m % 12 + 1, 1)
+
+
+KabkotaOpt = Annotated[
+    str | None, typer.Option("--kabkota", help="Hanya kab/kota ini (kode 36.01 atau nama 'Kabupaten Pandeglang').")
+]
+
+
+def area(kecamatan: str | None, kabkota: str | None) -> str | None:
+    """The register filter of --kecamatan and --kabkota: a kecamatan (name or code), a kab/kota code, or None.
+
+    With both, the kecamatan name is looked up inside the kab/kota: in a province two kab/kota may each have a
+    kecamatan of that name (Cibeber in Lebak and in Kota Cilegon).
+    """
+    from psmctl import wilayah
+    from psmctl.errors import InputError
+
+    if not kabkota:
+        return kecamatan
+    code = wilayah.kabkota_code(kabkota)
+    if not kecamatan:
+        return code
+    hits = wilayah.find(kecamatan, "kecamatan", code)
+    if len(hits) != 1:
+        raise InputError(f"kecamatan '{kecamatan}' tidak ada di {wilayah.name_of(code)} ({code})")
+    return hits[0].kode
+
+
+def areas(kecamatan: list[str] | None, kabkota: list[str] | None) -> tuple[str, ...]:
+    """The summary's repeated --kecamatan and --kabkota as register filters (each kab/kota as its code)."""
+    from psmctl import wilayah
+
+    return (*(kecamatan or ()), *(wilayah.kabkota_code(k) for k in kabkota or ()))

@@ -11,7 +11,9 @@ from psmctl.cli.common import (
     DbPath,
     Format,
     FormatOpt,
+    KabkotaOpt,
     TableOrJson,
+    area,
     load_settings,
     month_callback,
     month_days,
@@ -101,6 +103,7 @@ def status(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Tanggal acuan; bawaan: hari ini.")] = None,
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Hanya kelurahan ini.")] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini.")] = None,
+    kabkota: KabkotaOpt = None,
     unsur: Annotated[str | None, typer.Option("--unsur", help="Hanya unsur ini (PSM, TKSK, ...).")] = None,
     fmt: FormatOpt = Format.table,
     db: DbPath = None,
@@ -118,7 +121,7 @@ def status(
             settings = load_settings(database)
             head, key, rows, tail = coverage_reports.status_json(
                 database, as_of=day, known_on=max(today(), day), settings=settings,
-                unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
+                unsur=unsur, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota),
             )  # fmt: skip
         warn_unlisted_holidays(settings, day)
         render.write_json_rows(head, key, rows, tail)
@@ -128,7 +131,7 @@ def status(
         settings = load_settings(database)
         report = coverage_reports.status_report(
             database, as_of=day, known_on=max(today(), day), settings=settings,
-            unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan,
+            unsur=unsur, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota),
         )  # fmt: skip
     warn_unlisted_holidays(settings, day)
     if fmt == Format.json:

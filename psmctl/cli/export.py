@@ -17,6 +17,9 @@ import typer
 from psmctl import render
 from psmctl.cli.common import (
     DbPath,
+    KabkotaOpt,
+    area,
+    areas,
     db_path,
     load_settings,
     month_callback,
@@ -61,6 +64,7 @@ class Report(StrEnum):
 class By(StrEnum):
     """Grouping of the hours report."""
 
+    kabkota = "kabkota"
     kecamatan = "kecamatan"
     kelurahan = "kelurahan"
     unsur = "unsur"
@@ -167,11 +171,17 @@ def summary_cmd(
     kecamatan: Annotated[
         list[str] | None, typer.Option("--kecamatan", help="Hanya kecamatan ini; boleh diulang (bawaan: semua).")
     ] = None,
+    kabkota: Annotated[
+        list[str] | None, typer.Option("--kabkota", help="Hanya kab/kota ini (kode atau nama); boleh diulang.")
+    ] = None,
     unmask: UnmaskOpt = False,
     yes: YesOpt = False,
     db: DbPath = None,
 ) -> None:
     """Tulis ringkasan bulanan (.xlsx): Ringkasan + grafik, Daftar Relawan, Tunggakan, Pelatihan, Tentang.
+
+    Register yang mencakup lebih dari satu kab/kota (kantor provinsi) mendapat lembar Kab-Kota (baris dan grafik
+    per kab/kota) dan satu lembar dengan grafik per kab/kota.
 
     Database dan --as-of yang sama menghasilkan berkas yang sama persis (byte demi byte), jadi cron bisa
     melewatkan pengiriman bila tidak ada perubahan. Tidak ada keluaran di stdout.
@@ -189,7 +199,7 @@ def summary_cmd(
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        s = summary.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+        s = summary.build(database, as_of=day, settings=settings, kecamatan=areas(kecamatan, kabkota))
         warn_unlisted_holidays(settings, day)
         export.write_summary(
             out, s, db_name=db_path(db).name, schema=schema_version(database), unmask=unmask,
@@ -203,6 +213,7 @@ def roster_cmd(
     out: OutOpt,
     kelurahan: KelurahanOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     unsur: UnsurOpt = None,
     semua: Annotated[bool, typer.Option("--semua", help="Sertakan yang berstatus BERHENTI.")] = False,
     fmt: FormatOpt = None,
@@ -222,7 +233,7 @@ def roster_cmd(
         database = open_database(db)
         cat = categories.require(unsur) if unsur else None
         rows = summary.roster_rows(
-            database, unsur=cat, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=semua
+            database, unsur=cat, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota), include_inactive=semua
         )
         about = _about(db, "Register relawan", None)
         _write(out, kind, name="Register", columns=export.ROSTER, rows=rows, about=about,
@@ -236,6 +247,7 @@ def coverage_cmd(
     as_of: AsOfOpt = None,
     kelurahan: KelurahanOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     unsur: UnsurOpt = None,
     fmt: FormatOpt = None,
     unmask: UnmaskOpt = False,
@@ -257,7 +269,7 @@ def coverage_cmd(
         database = open_database(db)
         settings = load_settings(database)
         rows = summary.coverage_rows(
-            database, as_of=day, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan
+            database, as_of=day, settings=settings, unsur=unsur, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota)
         )
         warn_unlisted_holidays(settings, day)
         about = [*_about(db, "Status kepesertaan BPJS Ketenagakerjaan", day), _rates_fact()]
@@ -310,7 +322,9 @@ def training_cmd(
     from_: Annotated[
         str | None, typer.Option("--from", help="hours: awal periode (bawaan: 1 Januari tahun --as-of).")
     ] = None,
-    by: Annotated[By | None, typer.Option("--by", help="hours: jumlahkan per kecamatan, kelurahan atau unsur.")] = None,
+    by: Annotated[
+        By | None, typer.Option("--by", help="hours: jumlahkan per kabkota, kecamatan, kelurahan atau unsur.")
+    ] = None,
     months: Annotated[
         int | None,
         typer.Option("--months", min=1, max=1200, help="never-trained: juga yang tidak dilatih N bulan terakhir."),
@@ -320,6 +334,7 @@ def training_cmd(
     ] = 90,
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     fmt: FormatOpt = None,
     unmask: UnmaskOpt = False,
     yes: YesOpt = False,
@@ -339,7 +354,7 @@ def training_cmd(
         database = open_database(db)
         rows = summary.training_rows(
             database, report.value, as_of=day, start=start, by=by.value if by else None, unsur=unsur,
-            kecamatan=kecamatan, months=months, within_days=expiring_within,
+            kecamatan=area(kecamatan, kabkota), months=months, within_days=expiring_within,
         )  # fmt: skip
         columns = export.hours_group_columns(by.value) if report == Report.hours and by else export.TRAINING[report]
         about = _about(db, f"Pelatihan: {report.value}", day)

@@ -13,7 +13,9 @@ from psmctl.cli.common import (
     DbPath,
     Format,
     FormatOpt,
+    KabkotaOpt,
     TableOrJson,
+    area,
     load_settings,
     month_callback,
     now_iso,
@@ -50,6 +52,7 @@ def record(
     unsur: Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")] = None,
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")] = None,
+    kabkota: KabkotaOpt = None,
     all_active: Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")] = False,
     months: Annotated[
         int,
@@ -108,7 +111,12 @@ def record(
         if spec.segment not in ("BPU", "PU"):
             raise InputError("--segment harus BPU atau PU")
         ids = payments.select_volunteers(
-            database, niks=nik or [], unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, all_active=all_active
+            database,
+            niks=nik or [],
+            unsur=unsur,
+            kelurahan=kelurahan,
+            kecamatan=area(kecamatan, kabkota),
+            all_active=all_active,
         )
         if not ids:
             raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ from psmctl import render
 from psmctl.cli.common import (
     DbPath,
     TableOrJson,
+    areas,
     load_settings,
     open_database,
     parse_date_option,
@@ -17,6 +19,14 @@ from psmctl.cli.common import (
     today,
     warn_unlisted_holidays,
 )
+
+
+class SummaryBy(StrEnum):
+    """The level of the summary's rows."""
+
+    kecamatan = "kecamatan"
+    kabkota = "kabkota"
+
 
 COLUMNS = [
     "kecamatan", "jumlah", "aktif", "menunggak", "nonaktif", "belum_terdaftar", "belum_pernah_dilatih",
@@ -37,6 +47,12 @@ def summary(
     kecamatan: Annotated[
         list[str] | None, typer.Option("--kecamatan", help="Hanya kecamatan ini; boleh diulang.")
     ] = None,
+    kabkota: Annotated[
+        list[str] | None, typer.Option("--kabkota", help="Hanya kab/kota ini (kode atau nama); boleh diulang.")
+    ] = None,
+    by: Annotated[
+        SummaryBy, typer.Option("--by", help="Satu baris per kecamatan (bawaan) atau per kabkota (kantor provinsi).")
+    ] = SummaryBy.kecamatan,
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="table atau json.")] = TableOrJson.table,
     db: DbPath = None,
 ) -> None:
@@ -45,6 +61,7 @@ def summary(
     Baris yang sama dengan lembar Ringkasan di `psmctl export summary`.
 
     Contoh: psmctl summary --as-of 2025-09-30
+    Kantor provinsi: psmctl summary --by kabkota
     """
     from psmctl import summary as summary_mod
 
@@ -52,16 +69,18 @@ def summary(
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        s = summary_mod.build(database, as_of=day, settings=settings, kecamatan=tuple(kecamatan or ()))
+        s = summary_mod.build(database, as_of=day, settings=settings, kecamatan=areas(kecamatan, kabkota))
         incident_warnings = _incident_warnings(database)
     warn_unlisted_holidays(settings, day)
     for w in incident_warnings:
         render.warn(w)
-    rows = [*s.per_kecamatan, s.total]
+    per = s.per_kabkota if by == SummaryBy.kabkota else s.per_kecamatan
+    columns = ["kabkota", *COLUMNS[1:]] if by == SummaryBy.kabkota else COLUMNS
+    rows = [*per, s.total | {"kabkota": "JUMLAH"}]
     if fmt == TableOrJson.json:
-        render.print_json([{k: r.get(k) for k in COLUMNS} for r in rows])
+        render.print_json([{k: r.get(k) for k in columns} for r in rows])
         return
-    render.emit("table", rows, COLUMNS, title=f"Ringkasan per {day.isoformat()}")
+    render.emit("table", rows, columns, title=f"Ringkasan per {day.isoformat()}")
     render.line(
         f"Tunggakan / habis bulan depan: {s.counts['tunggakan']} orang; "
         f"belum pernah dilatih: {s.counts['belum_pernah_dilatih']}"

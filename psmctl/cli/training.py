@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from psmctl import labels, render
-from psmctl.cli.common import DbPath, Format, FormatOpt, now_iso, open_database, parse_date_option, reported, today
+from psmctl.cli.common import (
+    DbPath,
+    Format,
+    FormatOpt,
+    KabkotaOpt,
+    area,
+    now_iso,
+    open_database,
+    parse_date_option,
+    reported,
+    today,
+)
 
 app = typer.Typer(
     help="Pelatihan relawan (pembinaan, bimtek, diklat, uji kompetensi, sertifikasi) dan laporannya.",
@@ -24,6 +35,7 @@ app.add_typer(report_app, name="report")
 class By(StrEnum):
     """Grouping of the hours report (TRN-06)."""
 
+    kabkota = "kabkota"
     kecamatan = "kecamatan"
     kelurahan = "kelurahan"
     unsur = "unsur"
@@ -183,6 +195,7 @@ NEVER_COLUMNS = ["nik", "nama", "unsur", "kecamatan", "kelurahan", "pelatihan_te
 def never_trained(
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     months: Annotated[
         int | None,
         typer.Option("--months", min=1, max=1200, help="Juga yang pelatihan terakhirnya lebih dari N bulan lalu."),
@@ -201,7 +214,9 @@ def never_trained(
 
     as_of = _as_of(on)
     with reported():
-        rows = attendance.never_trained(open_database(db), as_of=as_of, unsur=unsur, kecamatan=kecamatan, months=months)
+        rows = attendance.never_trained(
+            open_database(db), as_of=as_of, unsur=unsur, kecamatan=area(kecamatan, kabkota), months=months
+        )
     render.emit(fmt.value, rows, NEVER_COLUMNS, title=f"Belum dilatih per {as_of.isoformat()} ({len(rows)} orang)")
 
 
@@ -218,10 +233,12 @@ def hours(
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Akhir periode (bawaan: hari ini), mis. 2025-12-31.")] = None,
     by: Annotated[
-        By | None, typer.Option("--by", help="Jumlahkan per kecamatan, kelurahan atau unsur (satu baris per kelompok).")
+        By | None,
+        typer.Option("--by", help="Jumlahkan per kabkota, kecamatan, kelurahan atau unsur (satu baris per kelompok)."),
     ] = None,
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     db: DbPath = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -238,7 +255,12 @@ def hours(
     start = parse_date_option(from_, "--from") or date(end.year, 1, 1)
     with reported():
         result = attendance.hours(
-            open_database(db), start=start, end=end, by=by.value if by else None, unsur=unsur, kecamatan=kecamatan
+            open_database(db),
+            start=start,
+            end=end,
+            by=by.value if by else None,
+            unsur=unsur,
+            kecamatan=area(kecamatan, kabkota),
         )
     period = f"{start.isoformat()} s.d. {end.isoformat()}"
     if by is None:
@@ -280,6 +302,7 @@ def certificates(
     ] = 90,
     unsur: UnsurOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     on: OnOpt = None,
     db: DbPath = None,
     fmt: FormatOpt = Format.table,
@@ -295,6 +318,6 @@ def certificates(
     as_of = _as_of(on)
     with reported():
         rows = attendance.certificates(
-            open_database(db), as_of=as_of, within_days=expiring_within, unsur=unsur, kecamatan=kecamatan
+            open_database(db), as_of=as_of, within_days=expiring_within, unsur=unsur, kecamatan=area(kecamatan, kabkota)
         )
     render.emit(fmt.value, rows, CERT_COLUMNS, title=f"Sertifikat per {as_of.isoformat()} ({len(rows)} orang)")

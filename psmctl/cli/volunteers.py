@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from psmctl import labels, render
-from psmctl.cli.common import DbPath, Format, FormatOpt, TableOrJson, now_iso, open_database, reported
+from psmctl.cli.common import DbPath, Format, FormatOpt, KabkotaOpt, TableOrJson, area, now_iso, open_database, reported
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 
@@ -16,6 +16,7 @@ app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 def list_(
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Nama atau kode kelurahan/desa.")] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Nama atau kode kecamatan.")] = None,
+    kabkota: KabkotaOpt = None,
     unsur: Annotated[str | None, typer.Option("--unsur", help="PSM, TKSK, TAGANA, TRC, ...")] = None,
     semua: Annotated[bool, typer.Option("--semua", help="Sertakan yang berstatus BERHENTI.")] = False,
     fmt: FormatOpt = Format.table,
@@ -32,7 +33,7 @@ def list_(
         database = open_database(db)
         cat = categories.require(unsur) if unsur else None
         rows = vol.list_volunteers(
-            database, unsur=cat, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=semua
+            database, unsur=cat, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota), include_inactive=semua
         )
     if fmt == Format.table:
         cols = ["nik", "nama", "jenis_kelamin", "tgl_lahir", "unsur", "kelurahan", "kecamatan", "status"]

@@ -274,3 +274,36 @@ def m006_erasure(db: Database) -> None:
         ) STRICT;
         """
     )
+
+
+@migrations()
+def m007_merge_provenance(db: Database) -> None:
+    """`psmctl merge`: the kab/kota databases merged into this one, and where every merged fact came from."""
+    db.executescript(
+        """
+        CREATE TABLE merge_sources (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,          -- the source database's file name
+            fingerprint TEXT NOT NULL,        -- SHA-256 of the source file as merged
+            source_key TEXT NOT NULL,         -- which office's register: its kab/kota code, else its file name
+            kode_kabkota TEXT,
+            schema TEXT,                      -- the source's last migration
+            merged_at TEXT NOT NULL,
+            batch_id INTEGER NOT NULL REFERENCES batches(id)
+        ) STRICT;
+
+        -- One row per fact a merge added: its id here and in the source, and the file, sheet and row of the
+        -- source's own batch (the roster or payment file it was first imported from).
+        CREATE TABLE merged_facts (
+            kind TEXT NOT NULL,               -- the table the fact is in (volunteers, roles, payments, ...)
+            local_id INTEGER NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES merge_sources(id),
+            source_row_id INTEGER NOT NULL,
+            source_file TEXT,
+            source_sheet TEXT,
+            source_row INTEGER,
+            PRIMARY KEY (kind, local_id)
+        ) STRICT;
+        CREATE INDEX merged_facts_source ON merged_facts(source_id, kind, source_row_id);
+        """
+    )

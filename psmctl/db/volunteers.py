@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +166,8 @@ def write_roster(db: Database, w: RosterWrite) -> None:
         conn.executemany(_insert("changes", CHANGE_COLUMNS), w.changes)
 
 
+_KABKOTA_CODE = re.compile(r"\d\d\.\d\d")
+
 # The register's one listing order; every query that lists roles uses it.
 ROLE_ORDER = "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
 
@@ -172,7 +175,10 @@ ROLE_ORDER = "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
 def role_filter(
     *, unsur: str | None, kelurahan: str | None, kecamatan: str | None, active_only: bool = True
 ) -> tuple[str, list[Any]]:
-    """WHERE clause over `roles r JOIN volunteers v` for the register filters (kelurahan/kecamatan: name or code)."""
+    """WHERE clause over `roles r JOIN volunteers v` for the register filters (kelurahan/kecamatan: name or code).
+
+    A kab/kota code ('36.01', from --kabkota) as `kecamatan` selects every kecamatan of that kab/kota.
+    """
     where = ["v.forgotten_at IS NULL"]
     params: list[Any] = []
     if active_only:
@@ -183,7 +189,10 @@ def role_filter(
     if kelurahan:
         where.append("(r.kode_wilayah = ? OR upper(r.kelurahan) = upper(?))")
         params += [kelurahan, kelurahan]
-    if kecamatan:
+    if kecamatan and _KABKOTA_CODE.fullmatch(kecamatan):
+        where.append("r.kode_kecamatan LIKE ?")
+        params.append(kecamatan + ".%")
+    elif kecamatan:
         where.append("(r.kode_kecamatan = ? OR upper(r.kecamatan) = upper(?))")
         params += [kecamatan, kecamatan]
     return " AND ".join(where), params
