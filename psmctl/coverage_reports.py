@@ -99,6 +99,26 @@ def _parse(text: str, days: dict[str, date], progs: dict[str, frozenset[str]]) -
     return out
 
 
+@snapshot
+def statuses_on(db: Database, days: Sequence[date], *, known_on: date, settings: Settings) -> list[dict[int, str]]:
+    """Per day, the status of every register person as `coverage status --as-of day` (run on ``known_on``) gives
+    it: the same engine call per distinct history, with the register and the ledger read once for all the days
+    (the year-end evaluation asks twelve month-ends)."""
+    rules = rules_from(settings)
+    people = sorted({r[0] for r in dbp.register_roles(db)})
+    hist = Histories(db, None)
+    out = []
+    for day in days:
+        ledger_day = max(known_on, day)  # `coverage status --as-of day` reads the ledger as known on max(today, day)
+
+        def status_of(ledger: Sequence[Paid], day: date = day, k: date = ledger_day) -> str:
+            return coverage.coverage_on(ledger, day, rules=rules, known_on=k, with_arrears=False).status
+
+        status = hist.each(status_of)
+        out.append({vid: status(vid) for vid in people})
+    return out
+
+
 # --------------------------------------------------------------------------------------------------------
 # coverage status
 

@@ -3,9 +3,9 @@
 Every figure is read through the path that answers the same question elsewhere, so the evaluation cannot
 disagree with the commands an auditor would check it against:
 
-- registered and covered per month = `coverage status --as-of <last day of the month>`
-  (``coverage_reports.status_report`` with the same ledger date): people with an active role, and those of them
-  AKTIF that day (docs/rules.md §5.4);
+- registered and covered per month = `coverage status --as-of <last day of the month>`: people with an active role,
+  and those of them AKTIF that day (docs/rules.md §5.4), from ``coverage_reports.statuses_on`` (the engine call of
+  ``status_report`` with the same ledger date, the ledger read once for the twelve days);
 - iuran = the ledger rows of the year's iuran months, voids excluded, per programme and funding source (the
   programme columns as recorded; a payment whose amount differed from the rate table is not split, and its total
   is shown as "tidak terinci");
@@ -59,13 +59,11 @@ class Evaluation:
         }  # fmt: skip
 
 
-def _covered_counts(db: Database, day: date, known_on: date, settings: Settings) -> tuple[int, int]:
-    """(people registered, people AKTIF) on a day, from the same report as `coverage status --as-of day`."""
-    report = coverage_reports.status_report(db, as_of=day, known_on=max(known_on, day), settings=settings)
-    people: dict[str, str] = {}
-    for v in report["volunteers"]:
-        people[v["nik"]] = v["status"]
-    return len(people), sum(1 for s in people.values() if s == "AKTIF")
+def _covered_counts(db: Database, year: int, known_on: date, settings: Settings) -> list[tuple[int, int]]:
+    """(people registered, people AKTIF) on each month's last day, as `coverage status --as-of` that day counts."""
+    days = [rates.last_day(f"{year:04d}-{m:02d}") for m in range(1, 13)]
+    per_day = coverage_reports.statuses_on(db, days, known_on=known_on, settings=settings)
+    return [(len(st), sum(1 for s in st.values() if s == "AKTIF")) for st in per_day]
 
 
 def _money(db: Database, year: int) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
@@ -121,9 +119,8 @@ def build(db: Database, *, year: int, known_on: date, now: datetime, settings: S
     """The evaluation of ``year`` with the ledger as known on ``known_on`` (the CLI passes today)."""
     per_month, per_prog, per_funding = _money(db, year)
     months: list[dict[str, Any]] = []
-    for m in range(1, 13):
+    for m, (registered, covered) in enumerate(_covered_counts(db, year, known_on, settings), start=1):
         month = f"{year:04d}-{m:02d}"
-        registered, covered = _covered_counts(db, rates.last_day(month), known_on, settings)
         months.append({"bulan": month, "terdaftar": registered, "terlindungi": covered,
                        "pct_terlindungi": round(covered / registered, 4) if registered else 0.0,
                        "iuran_rupiah": per_month.get(month, 0)})  # fmt: skip

@@ -73,6 +73,7 @@ def sheets(e: Evaluation, *, db_name: str) -> list[Sheet]:
         ("Celah perlindungan", f"{e.gaps['orang']} orang, {e.gaps['hari_orang']} hari-orang tanpa JKK dalam "
                                f"{e.year} (psmctl coverage gaps)"),
         ("Biaya per orang-bulan", "iuran tahun itu dibagi jumlah orang terlindungi per bulan"),
+        ("Data pribadi", "tidak ada: berkas ini hanya berisi jumlah, tanpa NIK atau nama"),
         ("Sidik data (SHA-256 atas isi)", summary.fingerprint(e.as_dict())),
         ("Versi tabel iuran", e.rates_version),
         ("Versi psmctl", __version__),

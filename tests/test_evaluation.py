@@ -14,12 +14,15 @@ from typer.testing import CliRunner
 
 from psmctl import budget, evaluation, payments, rates
 from psmctl.cli import app
+from psmctl.errors import InputError
 from psmctl.settings import Settings
 from tests.test_incidents import add, at, pay
 from tests.test_payments import NIK_A, NIK_B, NIK_C, add_volunteer
 
 S = Settings()
 NOW = datetime(2026, 1, 10, 9, 0)
+NIK_D = "3571010101900004"
+PAID = 12 * 16_800 + 3 * 36_800 + 6 * 16_800
 
 
 @pytest.fixture
@@ -29,6 +32,20 @@ def year_2025(db: Database) -> Database:
     add_volunteer(db, NIK_A, "Siti Aminah")
     add_volunteer(db, NIK_B, "Budi Santoso", unsur="TAGANA")
     add_volunteer(db, NIK_C, "Dewi Lestari")  # never paid
+    vid = add_volunteer(db, NIK_D, "Eko Prasetyo")  # PSM and TAGANA: one person, two roles
+    db.execute("INSERT INTO roles(volunteer_id, unsur, kelurahan, kecamatan, roster_key) "
+               "VALUES (?, 'TAGANA', 'Banjaran', 'Kota', 'k2')", [vid])  # fmt: skip
+    db.conn.commit()
+    pay(
+        db,
+        NIK_D,
+        "2025-01",
+        6,
+        date(2025, 2, 10),
+        "2025-02-10T10:00:00+07:00",
+        pks_no="PKS/1/2025",
+        pks_start=date(2025, 1, 1),
+    )  # fmt: skip  COV-19: covered from 1 January once recorded
     pay(db, NIK_A, "2025-01", 12, date(2025, 1, 20), "2025-01-20T10:00:00+07:00", reference="SP2D/1")
     pay(db, NIK_B, "2025-03", 3, date(2025, 3, 3), "2025-03-03T10:00:00+07:00", funding="MANDIRI",
         programs=("JKK", "JKM", "JHT"))  # fmt: skip
@@ -48,13 +65,13 @@ def test_money_equals_the_ledger_net_of_voids(year_2025: Database) -> None:
     rows = [
         r for r in payments.list_payments(year_2025) if r["iuran_month"].startswith("2025") and not r["void_reason"]
     ]
-    assert e.totals["iuran_rupiah"] == sum(r["total_rupiah"] for r in rows) == 12 * 16_800 + 3 * 36_800
+    assert e.totals["iuran_rupiah"] == sum(r["total_rupiah"] for r in rows) == PAID
     by_funding = {f["sumber_dana"]: f["rupiah"] for f in e.per_funding}
-    assert by_funding == {"APBD": 12 * 16_800, "MANDIRI": 3 * 36_800}
+    assert by_funding == {"APBD": 18 * 16_800, "MANDIRI": 3 * 36_800}
     by_prog = {p["program"]: p["rupiah"] for p in e.per_programme}
-    assert by_prog["JHT"] == 3 * 20_000 and by_prog["JKK"] == 15 * 10_000 and by_prog["TIDAK_TERINCI"] == 0
+    assert by_prog["JHT"] == 3 * 20_000 and by_prog["JKK"] == 21 * 10_000 and by_prog["TIDAK_TERINCI"] == 0
     assert sum(by_prog.values()) == e.totals["iuran_rupiah"]
-    assert [m["iuran_rupiah"] for m in e.months][:3] == [16_800, 16_800, 16_800 + 36_800]
+    assert [m["iuran_rupiah"] for m in e.months][:3] == [2 * 16_800, 2 * 16_800, 2 * 16_800 + 36_800]
 
 
 def test_coverage_counts_equal_coverage_status_on_each_last_day(
@@ -68,13 +85,16 @@ def test_coverage_counts_equal_coverage_status_on_each_last_day(
         assert r.exit_code == 0, r.output
         people = {v["nik"]: v["status"] for v in json.loads(r.stdout)["volunteers"]}
         assert (m["terdaftar"], m["terlindungi"]) == (len(people), sum(s == "AKTIF" for s in people.values())), m
-    assert [m["terlindungi"] for m in e.months][:6] == [1, 1, 2, 2, 2, 1]  # B: March-May only (June voided)
-    assert e.totals["biaya_per_orang_bulan_rupiah"] == (12 * 16_800 + 3 * 36_800 + 7) // 15
+    # A all year, B March-May (June voided), D January-June through the PKS batch; 4 people, 5 roles
+    covered = [m["terlindungi"] for m in e.months]
+    assert covered == [2, 2, 3, 3, 3, 2, 1, 1, 1, 1, 1, 1] and {m["terdaftar"] for m in e.months} == {4}
+    assert e.totals["orang_bulan_terlindungi"] == 21
+    assert e.totals["biaya_per_orang_bulan_rupiah"] == (2 * PAID + 21) // 42
     assert e.incidents == [{"jenis": "kecelakaan_kerja", "kejadian": 1, "terlindungi": 1},
                            {"jenis": "meninggal", "kejadian": 1, "terlindungi": 0}]  # fmt: skip
     claims = {c["status"]: (c["kejadian"], c["dibayar_rupiah"]) for c in e.claims}
     assert claims == {"tercatat": (1, 0), "dibayar": (1, 2_000_000)}
-    assert e.gaps["orang"] == 1  # B's uncovered days from June
+    assert e.gaps["orang"] == 2  # B uncovered from June, D from July
 
 
 def test_workbook_is_byte_identical_with_chart_and_tentang(
@@ -86,14 +106,14 @@ def test_workbook_is_byte_identical_with_chart_and_tentang(
         r = runner.invoke(app, ["report", "evaluasi", "--year", "2025", "--out", str(out), "--format", "json"])
         assert r.exit_code == 0, r.output
     assert one.read_bytes() == two.read_bytes()
-    assert json.loads(r.stdout)["totals"]["iuran_rupiah"] == 12 * 16_800 + 3 * 36_800
+    assert json.loads(r.stdout)["totals"]["iuran_rupiah"] == PAID
     assert oct(one.stat().st_mode & 0o777) == "0o600"
     with zipfile.ZipFile(one) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())
     wb = openpyxl.load_workbook(one)
     assert wb.sheetnames == ["Evaluasi", "Iuran", "Kejadian", "Tentang"]
     ws = wb["Evaluasi"]
-    assert ws["A2"].value == "2025-01" and ws["C4"].value == 2 and isinstance(ws["E2"].value, int)
+    assert ws["A2"].value == "2025-01" and ws["C4"].value == 3 and isinstance(ws["E2"].value, int)
     facts = {r[0]: r[1] for r in wb["Tentang"].iter_rows(min_row=2, values_only=True)}
     assert "coverage status" in facts["Terlindungi"]
     r = runner.invoke(app, ["report", "evaluasi", "--year", "2025", "--out", str(tmp_path / "x.csv")])
@@ -139,7 +159,9 @@ def test_budget_cli(db: Database, runner: CliRunner) -> None:
     assert r.exit_code == 0, r.output
     assert "Rp8.400" in r.stdout and "PP 50/2025" in r.stdout
     r = runner.invoke(app, ["coverage", "budget", "--year", "2027", "--tambah", "-1"])
-    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1 and "--tambah" in r.stderr
+    with pytest.raises(InputError):
+        budget.build(db, year=2027, settings=S, tambah=-1)
 
 
 def test_budget_takes_the_latest_payment_not_voided(db: Database) -> None:

@@ -7,14 +7,17 @@ from typing import Annotated
 import typer
 
 from psmctl import render
-from psmctl.cli.common import DbPath, TableOrJson, load_settings, open_database, reported
+from psmctl.cli.common import YEAR_MAX, YEAR_MIN, DbPath, TableOrJson, load_settings, open_database, reported
 
 PROGS = ("JKK", "JKM", "JHT", "JP")
 
 
 def budget(
-    year: Annotated[int, typer.Option("--year", help="Tahun anggaran.")],
-    tambah: Annotated[int, typer.Option("--tambah", help="Tambahan relawan, dihitung dengan rata-rata register.")] = 0,
+    year: Annotated[int, typer.Option("--year", min=YEAR_MIN, max=YEAR_MAX, help="Tahun anggaran.")],
+    tambah: Annotated[
+        int,
+        typer.Option("--tambah", min=0, max=10_000_000, help="Tambahan relawan, dihitung dengan rata-rata register."),
+    ] = 0,
     funding: Annotated[
         str | None,
         typer.Option(

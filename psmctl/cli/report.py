@@ -9,6 +9,8 @@ import typer
 
 from psmctl import render
 from psmctl.cli.common import (
+    YEAR_MAX,
+    YEAR_MIN,
     DbPath,
     TableOrJson,
     db_path,
@@ -25,7 +27,7 @@ app = typer.Typer(help="Laporan tahunan: evaluasi kepesertaan, iuran, kejadian d
 
 @app.command("evaluasi")
 def evaluasi(
-    year: Annotated[int, typer.Option("--year", help="Tahun yang dievaluasi.")],
+    year: Annotated[int, typer.Option("--year", min=YEAR_MIN, max=YEAR_MAX, help="Tahun yang dievaluasi.")],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Tulis juga buku kerja .xlsx (grafik, Tentang).")
     ] = None,
