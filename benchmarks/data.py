@@ -7,6 +7,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from psmctl.nik import format_nik
+
 KELURAHAN = [
     ("Banjaran", "Kota"), ("Pakelan", "Kota"), ("Semampir", "Kota"), ("Setonopande", "Kota"),
     ("Bandar Lor", "Mojoroto"), ("Sukorame", "Mojoroto"), ("Campurejo", "Mojoroto"), ("Lirboyo", "Mojoroto"),
@@ -26,10 +28,7 @@ def person(i: int, rng: random.Random) -> tuple[str, str, str, dt.date, str, str
     kel, kec = KELURAHAN[i % len(KELURAHAN)]
     born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 40 * 365))
     female = rng.random() < 0.5
-    day = born.day + (40 if female else 0)
-    serial = i // 1000 + 1  # at most ~1000 people share a birth date+region in these sizes
-    nik = f"{KEC_CODE[kec]}{day:02d}{born.month:02d}{born.year % 100:02d}{(i % 9000) + 1:04d}"
-    del serial
+    nik = format_nik(KEC_CODE[kec], born, "P" if female else "L", i % 9000 + 1)
     nama = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}"
     return nama, nik, "P" if female else "L", born, kel, kec
 

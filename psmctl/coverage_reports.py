@@ -28,6 +28,7 @@ from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
+from psmctl.months import month_of
 from psmctl.payments import rules_from
 from psmctl.privacy import mask_nik
 from psmctl.settings import Settings
@@ -195,7 +196,7 @@ def _status_inputs(
     filtered = bool(unsur or kelurahan or kecamatan)
     wanted = sorted({r[0] for r in roles})
     # The payment a status shows as evidence is the as-of month's row: its id and reference come with the history.
-    month = rates.month_text(as_of.year * 12 + as_of.month - 1)
+    month = month_of(as_of)
     hist = Histories(db, wanted if filtered else None, evidence_month=month)
 
     def answer_of(ledger: Sequence[Paid]) -> _Answer:

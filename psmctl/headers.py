@@ -129,11 +129,14 @@ def find_header(
     return None
 
 
-def seen_labels(rows: Sequence[Sequence[object]], scan_rows: int = 20) -> list[str]:
-    """The text cells of the most label-like row, to tell the admin which columns were found instead."""
-    best: list[str] = []
-    for row in rows[:scan_rows]:
-        texts = [_text(c) for c in row if _text(c)]
-        if len(texts) > len(best):
-            best = texts
-    return best[:12]
+def label_row(rows: Sequence[Sequence[object]], scan_rows: int = 20) -> tuple[int, int] | None:
+    """The most label-like row among the first `scan_rows` (1-based) and its number of text cells, or None.
+
+    An error line says where the admin should look, never what the cells hold: without a header row the
+    fullest row is a person's (NIK, name, address), and any file at all may be given as a roster."""
+    best: tuple[int, int] | None = None
+    for i, row in enumerate(rows[:scan_rows], start=1):
+        n = sum(1 for c in row if _text(c))
+        if n and (best is None or n > best[1]):
+            best = (i, n)
+    return best

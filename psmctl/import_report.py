@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from psmctl.privacy import mask_text
 from psmctl.xlsx import atomic_path, new_workbook, work_dir, write_table
 
 LEVEL_ID = {"error": "galat (ditolak)", "warning": "peringatan", "info": "info"}
@@ -22,7 +23,7 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
     ]  # fmt: skip
     problems = [
         [r["file"], p["sheet"], p["row"], p["column"], p["value"], LEVEL_ID.get(p["level"], p["level"]), p["code"],
-         p["message"]]
+         mask_text(p["message"])]
         for r in results
         for p in r["problems"]
     ]  # fmt: skip

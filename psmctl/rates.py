@@ -25,13 +25,21 @@ from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
 
+# Month arithmetic lives in psmctl.months; these names stay importable from here for the callers not yet moved
+# (coverage.py, payments.py, evaluation.py: issue 19).
+from psmctl.months import add_months as add_months
+from psmctl.months import first_day as first_day
+from psmctl.months import index_of
+from psmctl.months import last_day as last_day
+from psmctl.months import month_index as month_index
+from psmctl.months import month_text as month_text
+
 if TYPE_CHECKING:
     from psmctl.settings import Settings
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 SEGMENTS = ("BPU", "PU")
 RISK_CLASSES = ("I", "II", "III", "IV", "V")
-FUNDING = ("APBD", "APBN", "APBDES", "MANDIRI", "CSR", "LAINNYA")
 
 
 def apply_bp(base_rupiah: int, bp: int) -> int:
@@ -45,38 +53,6 @@ def apply_bp(base_rupiah: int, bp: int) -> int:
     (301269, 96, 75, 75)
     """
     return (base_rupiah * bp + 5000) // 10000
-
-
-def month_index(month: str) -> int:
-    """'2025-03' → a month counter (year × 12 + month − 1), for arithmetic on iuran months."""
-    try:
-        y, m = int(month[:4]), int(month[5:7])
-    except ValueError:
-        raise InputError(f"bulan iuran '{month}' tidak sah (contoh: 2025-03)") from None
-    if len(month) != 7 or month[4] != "-" or not 1 <= m <= 12:
-        raise InputError(f"bulan iuran '{month}' tidak sah (contoh: 2025-03)")
-    return y * 12 + m - 1
-
-
-def month_text(index: int) -> str:
-    """The inverse of :func:`month_index`."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def add_months(month: str, n: int) -> str:
-    """'2025-12' + 1 → '2026-01'."""
-    return month_text(month_index(month) + n)
-
-
-def first_day(month: str) -> date:
-    """First day of an iuran month."""
-    return date(int(month[:4]), int(month[5:7]), 1)
-
-
-def last_day(month: str) -> date:
-    """Last day of an iuran month."""
-    y, m = int(month[:4]), int(month[5:7])
-    return date(y, m, _cal.monthrange(y, m)[1])
 
 
 @dataclass(frozen=True)
@@ -396,7 +372,7 @@ class Calendar:
 
 def calendar_of(settings: Settings) -> Calendar:
     """The holiday calendar a database uses: the national list plus its calendar.extra_holidays."""
-    return load_calendar(tuple(settings.get("calendar.extra_holidays")))
+    return load_calendar(tuple(settings.calendar.extra_holidays))
 
 
 def load_calendar(extra: Iterable[str] = ()) -> Calendar:
@@ -455,7 +431,7 @@ def late_fee(
         return 0
     if funding.upper() in ("APBN", "APBD", "APBDES") and not state_employer_pays:
         return 0
-    months_late = (paid_on.year - due.year) * 12 + paid_on.month - due.month
+    months_late = index_of(paid_on) - index_of(due)
     if paid_on.day > due.day:
         months_late += 1
     months_late = max(months_late, 1)

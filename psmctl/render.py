@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from psmctl import labels
+from psmctl import labels, privacy
 
 out = Console(soft_wrap=False)
 if not out.is_terminal and not os.environ.get("COLUMNS"):
@@ -28,19 +28,37 @@ if not out.is_terminal and not os.environ.get("COLUMNS"):
 err = Console(stderr=True, soft_wrap=True)
 
 
+class _Stdout:
+    unmask = False  # the admin said `psmctl --unmask --yes`: full NIK and phone into a pipe or file
+
+
+stdout_policy = _Stdout()
+
+
+def _masking() -> bool:
+    """privacy's rule for stdout: in full at the admin's terminal, masked into pipes and files unless unmasked."""
+    audience = privacy.stdout_audience(sys.stdout.isatty())
+    return privacy.masked_for(audience, unmask=stdout_policy.unmask)
+
+
+def for_stdout(value: Any) -> Any:
+    """A JSON-like value as stdout may show it (see :func:`_masking`)."""
+    return privacy.mask_tree(value) if _masking() else value
+
+
 def error(message: str) -> None:
-    """One plain line on stderr (no markup parsing, never wrapped)."""
-    err.print(Text(f"Galat: {message}", style="red"), soft_wrap=True, highlight=False)
+    """One plain line on stderr (no markup parsing, never wrapped); never a full NIK (privacy: error lines)."""
+    err.print(Text(f"Galat: {privacy.mask_text(message)}", style="red"), soft_wrap=True, highlight=False)
 
 
 def warn(message: str) -> None:
-    """One warning line on stderr."""
-    err.print(Text(f"Peringatan: {message}", style="yellow"), soft_wrap=True, highlight=False)
+    """One warning line on stderr; never a full NIK."""
+    err.print(Text(f"Peringatan: {privacy.mask_text(message)}", style="yellow"), soft_wrap=True, highlight=False)
 
 
 def note(message: str) -> None:
-    """An informative line on stderr (keeps stdout clean for JSON/CSV)."""
-    err.print(Text(message), soft_wrap=True, highlight=False)
+    """An informative line on stderr (keeps stdout clean for JSON/CSV); never a full NIK."""
+    err.print(Text(privacy.mask_text(message)), soft_wrap=True, highlight=False)
 
 
 def wrote(what: str, path: Path | str) -> None:
@@ -79,8 +97,8 @@ def to_json(value: Any) -> str:
 
 
 def print_json(value: Any) -> None:
-    """JSON on stdout, nothing else."""
-    sys.stdout.write(to_json(value) + "\n")
+    """JSON on stdout, nothing else (masked into a pipe or file: privacy)."""
+    sys.stdout.write(to_json(for_stdout(value)) + "\n")
     sys.stdout.flush()
 
 
@@ -94,6 +112,8 @@ def csv_safe(value: Any) -> Any:
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream: Any = None) -> None:
     """CSV with a header row, `\\n` line ends, formula-like text escaped."""
+    if stream is None and _masking():
+        rows = (privacy.mask_tree(r) for r in rows)
     target = stream or sys.stdout
     w = csv.writer(target, lineterminator="\n")
     w.writerow(columns)
@@ -124,8 +144,10 @@ def table(
     t = Table(title=title, title_justify="left")
     for c in columns:
         t.add_column(c, justify="right" if c in right else "left", overflow="fold", no_wrap=c in no_wrap)
+    masking = _masking()
     for r in rows:
-        t.add_row(*(_cell(v) for v in r))
+        cells = [_cell(v) for v in r]
+        t.add_row(*(privacy.mask_text(c) for c in cells) if masking else cells)
     out.print(t)
 
 
@@ -165,7 +187,9 @@ def screen_table(title: str | None, rows: Sequence[dict[str, Any]], keys: Sequen
 
 
 def emit(fmt: str, rows: list[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
-    """Print rows as a table, CSV or JSON according to --format (CSV/JSON: file keys and raw values)."""
+    """Print rows as a table, CSV or JSON according to --format (CSV/JSON: file keys and raw values); NIK and
+    phone masked when stdout is a pipe or file (privacy)."""
+    rows = for_stdout(rows)
     if fmt == "json":
         print_json(rows)
     elif fmt == "csv":
@@ -259,6 +283,9 @@ def write_json_rows(
     per line without inner indentation (a 100,000-row report in a fraction of the indented time), the rest as
     :func:`to_json` indents it.
     """
+    if stream is None and _masking():
+        head, tail = privacy.mask_tree(head), privacy.mask_tree(tail)
+        rows = map(privacy.mask_json_text, rows)
     target = stream or sys.stdout
     write = target.write
     items = [

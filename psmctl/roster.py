@@ -23,10 +23,10 @@ from sqlite_utils import Database
 from psmctl import categories, dates, forked, nik, wilayah
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
-from psmctl.headers import Header, find_header, load_aliases, seen_labels
+from psmctl.headers import Header, find_header, label_row, load_aliases
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
-from psmctl.privacy import mask_nik
+from psmctl.privacy import finding_value, mask_nik
 from psmctl.settings import Settings
 from psmctl.sheets import RestOfSheet, SheetData, limits, read_tables
 
@@ -377,6 +377,7 @@ class _SheetParser:
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
         shown = None if value is None else (nik_safe(value) if fld == "nik" else _text(value)[:200])
+        shown = finding_value(fld, shown)  # no full NIK or phone in a report that goes back to the kelurahan
         self.report.problems.append(Problem(self.sheet.name, row, column or fld, shown, level, code, msg))  # type: ignore[arg-type]
         if level == "warning":
             self.n_warnings += 1
@@ -865,12 +866,12 @@ def parse_file(
         else:
             found.append((t, header))
     if not found:
-        seen = seen_labels(tables[0].rows, scan) if tables else []
+        fullest = label_row(tables[0].rows, scan) if tables else None
         where = f"lembar '{tables[0].name}'" if len(tables) == 1 else f"{len(tables)} lembar"
-        cols = ", ".join(seen) if seen else "tidak ada"
+        seen = f"baris terlengkap: baris {fullest[0]}, {fullest[1]} sel terisi" if fullest else "tidak ada isi"
         raise InputError(
-            f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} (kolom yang terbaca: {cols}); "
-            "periksa baris judul kolom"
+            f"{path.name}: kolom NIK/NAMA tidak ditemukan di {where} ({scan} baris pertama diperiksa; {seen}); "
+            "periksa baris judul kolom (harus ada judul NIK dan NAMA)"
         )
     if not options.all_sheets and options.sheet is None and str(settings.get("import.sheets")) == "first":
         found = found[:1]

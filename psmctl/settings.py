@@ -9,13 +9,18 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from psmctl.errors import InputError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_S = TypeVar("_S", bound="DataclassInstance")
 
 
 @cache
@@ -36,11 +41,171 @@ def defaults() -> dict[str, Any]:
     return flat
 
 
+# The settings typed by section: one class per table of data/settings.toml, one field per key; a nested table is
+# a class of its own (rates.pp50_2025) or, when its keys are data (training.target_jpl per unsur), a dict. Read
+# `settings.coverage.lapse_after_unpaid_months`, not `int(settings.get("coverage.lapse_after_unpaid_months"))`.
+# Values are checked against the default's type on `config set`; tests/test_settings.py keeps classes and file equal.
+
+
+@dataclass(frozen=True)
+class KantorSettings:
+    nama: str
+
+
+@dataclass(frozen=True)
+class WilayahSettings:
+    kode_kabkota: str
+    kode_provinsi: str
+
+
+@dataclass(frozen=True)
+class NikSettings:
+    century_age_range: list[int]
+    numeric_cell_not_zero: str
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    header_scan_rows: int
+    phone_min_digits: int
+    sheets: str
+    max_uncompressed_mb: int
+    max_compression_ratio: int
+    max_cells: int
+
+
+@dataclass(frozen=True)
+class RosterSettings:
+    default_unsur: str
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    certificate_valid_years: int
+    bare_jam: str
+    counted_types: list[str]
+    min_age_warn: int
+    target_jpl_default: int
+    target_jpl: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    model: str
+    same_day_covered: bool
+    arrears_backfill: bool
+    lapse_after_unpaid_months: int
+    masa_iur_restart_after_lapse: bool
+    start_rule: str
+    pks_override: str
+    max_months_per_payment: int
+    max_months_ahead: int
+    months_before_start: str
+    pu_model: str
+    grace_is_covered: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class Pp50Settings:
+    excluded_funding: list[str]
+
+
+@dataclass(frozen=True)
+class RatesSettings:
+    pp50_2025: Pp50Settings
+
+
+@dataclass(frozen=True)
+class PuSettings:
+    jkk_risk_class: str
+
+
+@dataclass(frozen=True)
+class AmountsSettings:
+    mismatch: str
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    extra_holidays: list[str]
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    file_mode: str
+
+
+_NESTED: dict[str, type[Any]] = {"Pp50Settings": Pp50Settings}  # by annotation text: annotations are strings here
+
+
 @dataclass(frozen=True)
 class Settings:
     """Effective settings: defaults plus this database's overrides."""
 
     overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kantor(self) -> KantorSettings:
+        return self._section(KantorSettings, "kantor")
+
+    @property
+    def wilayah(self) -> WilayahSettings:
+        return self._section(WilayahSettings, "wilayah")
+
+    @property
+    def nik(self) -> NikSettings:
+        return self._section(NikSettings, "nik")
+
+    @property
+    def imports(self) -> ImportSettings:
+        """The ``import.*`` settings (``import`` is a Python keyword)."""
+        return self._section(ImportSettings, "import")
+
+    @property
+    def roster(self) -> RosterSettings:
+        return self._section(RosterSettings, "roster")
+
+    @property
+    def training(self) -> TrainingSettings:
+        return self._section(TrainingSettings, "training")
+
+    @property
+    def coverage(self) -> CoverageSettings:
+        return self._section(CoverageSettings, "coverage")
+
+    @property
+    def rates(self) -> RatesSettings:
+        return self._section(RatesSettings, "rates")
+
+    @property
+    def pu(self) -> PuSettings:
+        return self._section(PuSettings, "pu")
+
+    @property
+    def amounts(self) -> AmountsSettings:
+        return self._section(AmountsSettings, "amounts")
+
+    @property
+    def calendar(self) -> CalendarSettings:
+        return self._section(CalendarSettings, "calendar")
+
+    @property
+    def export(self) -> ExportSettings:
+        return self._section(ExportSettings, "export")
+
+    def _section(self, cls: type[_S], prefix: str) -> _S:
+        """One section's values, each field read from the key of its name; a nested table becomes a dataclass
+        of its own (its field's type) or a dict of its keys."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = f"{prefix}.{f.name}"
+            if key in defaults():
+                values[f.name] = self.get(key)
+            elif f.type in _NESTED:
+                values[f.name] = self._section(_NESTED[str(f.type)], key)
+            else:
+                values[f.name] = {k.rpartition(".")[2]: self.get(k) for k in defaults() if k.startswith(key + ".")}
+        return cls(**values)
 
     def get(self, key: str) -> Any:
         """Value of one setting; unknown keys are a programming error."""

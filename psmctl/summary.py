@@ -504,9 +504,6 @@ def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> li
             for p in people]  # fmt: skip
 
 
-TRAINING_REPORTS = ("never-trained", "hours", "certificates")
-
-
 @snapshot
 def training_rows(
     db: Database,

@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any
 
 from psmctl.errors import DataError
+from psmctl.months import months_before
 
 ATTENDED = ("hadir", "lulus")  # TRN-04: the statuses that make a person "trained"
 STATUSES = ("hadir", "lulus", "tidak_lulus")
@@ -190,19 +191,6 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover  (28 exists in every month)
 
 
 def period_target(yearly_jpl: float, start: date, end: date) -> float:

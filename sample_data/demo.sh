@@ -47,7 +47,7 @@ TID=$($PSMCTL training add --name "Bimtek PSM Kecamatan Kota 2025" --kind bimtek
 $PSMCTL attendance import "$TID" sample_data/daftar_hadir_bimtek_2025.xlsx || true
 echo "   Diklat dasar Tagana: kehadiran 20 orang dicatat per NIK."
 DID=$($PSMCTL training add --name "Diklat Dasar Tagana 2025" --kind diklat_dasar --start 2025-05-05 --end 2025-05-06 --jpl 16 --unsur TAGANA)
-$PSMCTL volunteers list --unsur TAGANA --format csv | cut -d, -f1 | tail -n +2 | head -20 | sed 's/^/--nik=/' \
+$PSMCTL --unmask --yes volunteers list --unsur TAGANA --format csv | cut -d, -f1 | tail -n +2 | head -20 | sed 's/^/--nik=/' \
   | xargs $PSMCTL attendance record "$DID" > /dev/null
 
 say "== Langkah 5. Ringkasan per $PSMCTL_TODAY untuk pimpinan"

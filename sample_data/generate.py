@@ -19,6 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from psmctl.nik import format_nik
+
 if TYPE_CHECKING:
     import openpyxl
     from openpyxl.worksheet.worksheet import Worksheet
@@ -107,7 +109,7 @@ class World:
     def new_nik(self, prefix: str, born: date, female: bool) -> str:
         while True:
             serial = self.rng.choice([s for s in range(101, 990) if s % 10])  # never ends in 0: see NIK-02
-            nik = nik_for(prefix, born, female, serial)
+            nik = format_nik(prefix, born, "P" if female else "L", serial)
             if nik not in self.niks:
                 self.niks.add(nik)
                 return nik
@@ -115,10 +117,6 @@ class World:
 
 def age(born: date) -> int:
     return AS_OF.year - born.year - ((AS_OF.month, AS_OF.day) < (born.month, born.day))
-
-
-def nik_for(prefix: str, born: date, female: bool, serial: int) -> str:
-    return f"{prefix}{born.day + 40 * female:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
 # --- how offices type the same facts -------------------------------------------------------------------------

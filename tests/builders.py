@@ -22,6 +22,8 @@ import openpyxl  # noqa: TID253 - the CLI-startup ban does not concern tests
 from openpyxl.utils import get_column_letter  # noqa: TID253
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: TID253
 
+from psmctl.nik import format_nik
+
 DEFAULT_TITLE_ROWS = [
     "DAFTAR NAMA PEKERJA SOSIAL MASYARAKAT (PSM)",
     "KELURAHAN BANJARAN",
@@ -51,13 +53,12 @@ Cell = str | int | float | dt.date | dt.datetime | None
 
 
 def make_nik(*, kec: str = "357101", born: dt.date, female: bool = False, serial: int = 1) -> str:
-    """A 16-digit text NIK (RULES §3.1): kecamatan code, birth day (+40 for women), month, 2-digit year, serial."""
+    """A 16-digit text NIK (RULES §3.1) by the package's one encoder, :func:`psmctl.nik.format_nik`."""
     if len(kec) != 6 or not kec.isdigit():
         raise ValueError(f"kec must be 6 digits, got {kec!r}")
     if not 0 <= serial <= 9999:  # 0 is allowed so tests can build the invalid serial 0000 (NIK-09)
         raise ValueError(f"serial must be 0..9999, got {serial}")
-    day = born.day + 40 if female else born.day
-    return f"{kec}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+    return format_nik(kec, born, "P" if female else "L", serial)
 
 
 def roster_row(

@@ -70,7 +70,7 @@ def test_import_then_list_as_json_has_the_public_keys(runner: CliRunner, roster_
     bad = [p for p in report[0]["problems"] if p["level"] == "error"]
     assert set(bad[0]) == {"sheet", "row", "column", "value", "level", "code", "message"}
     assert bad[0]["code"] == "NIK_FORMAT" and bad[0]["sheet"] == "PSM"
-    r = runner.invoke(app, ["volunteers", "list", "--format", "json"])
+    r = runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--format", "json"])
     assert r.exit_code == 0, r.output
     people = json.loads(r.stdout)
     assert [p["nik"] for p in people] == [BUDI, SITI]
@@ -87,11 +87,13 @@ def test_import_then_list_as_json_has_the_public_keys(runner: CliRunner, roster_
 
 def test_list_filters_and_csv(runner: CliRunner, roster_file: Path) -> None:
     assert runner.invoke(app, ["import", "roster", str(roster_file)]).exit_code == 0
-    r = runner.invoke(app, ["volunteers", "list", "--kecamatan", "35.71.02", "--unsur", "psm", "--format", "csv"])
+    r = runner.invoke(
+        app, ["--unmask", "--yes", "volunteers", "list", "--kecamatan", "35.71.02", "--unsur", "psm", "--format", "csv"]
+    )
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert lines[0].startswith("nik,nama,jenis_kelamin") and len(lines) == 3
-    r = runner.invoke(app, ["volunteers", "list", "--kelurahan", "Pakelan", "--format", "json"])
+    r = runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--kelurahan", "Pakelan", "--format", "json"])
     assert json.loads(r.stdout) == []
 
 
@@ -128,9 +130,11 @@ def test_report_workbook_lists_every_problem(runner: CliRunner, roster_file: Pat
     rows = list(wb["Masalah"].iter_rows(values_only=True))
     assert rows[0] == ("Berkas", "Lembar", "Baris", "Kolom", "Nilai", "Tingkat", "Kode", "Keterangan")
     errors = [row for row in rows[1:] if row[6] == "NIK_FORMAT"]
-    assert errors == [("psm_banjaran.xlsx", "PSM", 8, "NIK", "357101170890001", "galat (ditolak)", "NIK_FORMAT",
+    assert errors == [("psm_banjaran.xlsx", "PSM", 8, "NIK", "3571*********01", "galat (ditolak)", "NIK_FORMAT",
                        "NIK harus 16 digit (terbaca 15 digit)")]  # fmt: skip
-    assert runner.invoke(app, ["volunteers", "list", "--format", "json"]).stdout.strip() == "[]"  # dry run
+    assert (
+        runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--format", "json"]).stdout.strip() == "[]"
+    )  # dry run
 
 
 def _corrupt(tmp: Path) -> Path:
@@ -190,7 +194,7 @@ def test_no_traceback_and_no_nik_on_stderr_for_a_failing_file(tmp_path: Path, ro
 
 def test_wrong_usage_exits_2(runner: CliRunner) -> None:
     assert runner.invoke(app, ["import", "roster"]).exit_code == 2
-    assert runner.invoke(app, ["volunteers", "list", "--format", "pdf"]).exit_code == 2
+    assert runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--format", "pdf"]).exit_code == 2
     r = runner.invoke(app, ["import", "roster", "x.xlsx", "--unsur", "SATPAM"])
     assert r.exit_code == 1 and "unsur 'SATPAM' tidak dikenal" in r.stderr
 
@@ -262,8 +266,10 @@ def test_retire_missing_says_how_to_undo_and_reimport_undoes_it(runner: CliRunne
     assert runner.invoke(app, ["import", "roster", str(full)]).exit_code == 0
     r = runner.invoke(app, ["import", "roster", str(part), "--retire-missing"])
     assert r.exit_code == 0 and "ditandai BERHENTI" in r.stdout and "Membatalkan" in r.stdout
-    statuses = json.loads(runner.invoke(app, ["volunteers", "list", "--semua", "--format", "json"]).stdout)
+    statuses = json.loads(
+        runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--semua", "--format", "json"]).stdout
+    )
     assert {p["nik"]: p["status"] for p in statuses} == {BUDI: "AKTIF", SITI: "BERHENTI"}
     assert runner.invoke(app, ["import", "roster", str(full)]).exit_code == 0
-    statuses = json.loads(runner.invoke(app, ["volunteers", "list", "--format", "json"]).stdout)
+    statuses = json.loads(runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--format", "json"]).stdout)
     assert {p["nik"] for p in statuses} == {BUDI, SITI}

@@ -28,7 +28,7 @@ def reg(db: Database) -> Database:
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
+    r = runner.invoke(app, ["--unmask", "--yes", *args])
     return r.exit_code, r.stdout, r.stderr
 
 
@@ -119,7 +119,7 @@ def test_every_command_has_help_with_an_example(runner: CliRunner) -> None:
     groups = {"payments": ["record", "import", "list", "void"], "coverage": ["check", "status", "due", "gaps"]}
     for group, cmds in {**groups, "rates": ["show"]}.items():
         for cmd in cmds:
-            r = runner.invoke(app, [group, cmd, "--help"])
+            r = runner.invoke(app, ["--unmask", "--yes", group, cmd, "--help"])
             assert r.exit_code == 0 and "Contoh: psmctl" in r.stdout, (group, cmd)
 
 

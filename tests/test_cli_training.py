@@ -45,7 +45,7 @@ def reg(db: Database) -> Database:
 
 
 def run(runner: CliRunner, *args: str) -> Any:
-    return runner.invoke(app, list(args))
+    return runner.invoke(app, ["--unmask", "--yes", *args])
 
 
 def add(runner: CliRunner, *args: str) -> int:

@@ -20,6 +20,7 @@ from builders import make_nik, roster_row, write_roster_xlsx
 from psmctl import roster
 from psmctl.cli import app
 from psmctl.db import backup, connect, open_db, schema_version, write_tx
+from psmctl.db.chunked import select_in
 from psmctl.db.health import check
 from psmctl.db.migrations import migrations
 from psmctl.errors import PsmctlError
@@ -186,3 +187,18 @@ def test_a_report_reads_one_snapshot_while_a_writer_commits(db: Database, db_pat
 
     assert two_reads(db) == (0, 0)
     assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == 1
+
+
+def test_select_in_asks_a_chunk_at_a_time_under_the_old_parameter_limit(db: Database) -> None:
+    db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # what SQLite before 3.32 allowed
+    db.execute("CREATE TABLE k(x INTEGER PRIMARY KEY, y TEXT)")
+    db.conn.executemany("INSERT INTO k VALUES (?, ?)", [(i, f"y{i}") for i in range(2500)])
+    wanted = [*range(0, 2500, 2), 5000, 5001]  # 1,252 keys: two of them not in the table
+    with pytest.raises(sqlite3.OperationalError):  # the limit is real: one IN list of them all is refused
+        db.execute(f"SELECT x FROM k WHERE x IN ({','.join('?' * len(wanted))})", wanted)
+    found = list(select_in(db, "SELECT x, y FROM k WHERE x IN ({marks}) ORDER BY x", wanted))
+    assert found == [(i, f"y{i}") for i in range(0, 2500, 2)]
+    assert list(select_in(db, "SELECT x FROM k WHERE x IN ({marks})", [])) == []
+    assert sorted(select_in(db, "SELECT x FROM k WHERE x IN ({marks})", wanted, size=7)) == [
+        (i,) for i in range(0, 2500, 2)
+    ]

@@ -216,6 +216,7 @@ def test_load_aliases_reads_the_data_file() -> None:
     assert {"nik", "nama", "ttl", "tempat_lahir", "tgl_lahir"} <= set(ALIASES)
 
 
-def test_seen_labels_lists_the_most_label_like_row() -> None:
+def test_label_row_names_the_fullest_row_by_number_not_by_content() -> None:
     rows: list[list[object]] = [["DAFTAR"], ["NOMOR", "NAMA ORANG", "KTP NO", "ALAMAT"], [1, "x"]]
-    assert headers.seen_labels(rows) == ["NOMOR", "NAMA ORANG", "KTP NO", "ALAMAT"]
+    assert headers.label_row(rows) == (2, 4)
+    assert headers.label_row([[None, ""]]) is None

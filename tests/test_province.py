@@ -136,7 +136,7 @@ def test_summary_and_training_hours_by_kabkota(banten: CliRunner) -> None:
     )
     assert r.exit_code == 0, r.output
     tid = r.stdout.strip().splitlines()[-1]
-    people = {p["nama"]: p["nik"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    people = {p["nama"]: p["nik"] for p in _json(banten, "--unmask", "--yes", "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
     assert banten.invoke(app, ["attendance", "record", tid, "--nik", people["Ujang"]]).exit_code == 0
     groups = _json(
         banten, "training", "report", "hours", "--from", "2026-01-01", "--to", "2026-01-31", "--by", "kabkota",

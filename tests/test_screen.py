@@ -85,6 +85,7 @@ def test_narrow_terminal_drops_columns_and_never_folds_a_nik(
     reg: Database, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(render, "out", Console(width=100, file=io.StringIO(), soft_wrap=False))
+    monkeypatch.setattr(render.stdout_policy, "unmask", True)  # as the admin's terminal sees it (privacy)
     render.emit(
         "table",
         [{"nik": NIK_A, "nama": "Siti Aminah", "kelurahan": "Banjaran", "unsur": "PSM", "status": "AKTIF",

@@ -85,18 +85,6 @@ def test_add_years(day: date, years: int, expected: date) -> None:
     assert t.add_years(day, years) == expected
 
 
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (date(2025, 3, 31), 1, date(2025, 2, 28)),
-        (date(2025, 1, 15), 12, date(2024, 1, 15)),
-        (date(2025, 1, 1), 13, date(2023, 12, 1)),
-    ],
-)
-def test_months_before(day: date, months: int, expected: date) -> None:
-    assert t.months_before(day, months) == expected
-
-
 def test_period_target_full_year_and_across_years() -> None:
     assert t.period_target(16, date(2025, 1, 1), date(2025, 12, 31)) == 16.0
     assert t.period_target(16, date(2024, 1, 1), date(2025, 12, 31)) == 32.0

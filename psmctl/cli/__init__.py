@@ -131,8 +131,20 @@ def _root(
         bool,
         typer.Option("--version", help="Tampilkan versi psmctl lalu keluar.", callback=_version, is_eager=True),
     ] = False,
+    unmask: Annotated[
+        bool,
+        typer.Option(
+            "--unmask",
+            help="NIK dan nomor HP lengkap juga ke pipa/berkas (--format json/csv, --report); perlu --yes.",
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Setujui --unmask (mis. dari cron).")] = False,
 ) -> None:
     state.db = db
+    if unmask and not yes:
+        render.error("--unmask ditolak tanpa --yes: data lengkap keluar kantor hanya bila memang disetujui")
+        raise typer.Exit(2)
+    render.stdout_policy.unmask = unmask
 
 
 @app.command("init")

@@ -18,6 +18,7 @@ import typer
 
 from psmctl import render
 from psmctl.errors import PsmctlError
+from psmctl.months import add_months, first_day
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -103,9 +104,9 @@ def office_name(settings: Settings) -> str:
     code ('Dinas Sosial Kota Kediri (35.71)')."""
     from psmctl import wilayah
 
-    code = str(settings.get("wilayah.kode_kabkota") or "")
+    code = settings.wilayah.kode_kabkota
     place = wilayah.name_of(code) if code else ""
-    office = str(settings.get("kantor.nama") or "") or " ".join(x for x in ("Dinas Sosial", place) if x)
+    office = settings.kantor.nama or " ".join(x for x in ("Dinas Sosial", place) if x)
     if place and place not in office:
         office += f", {place}"
     return f"{office} ({code})" if code else office
@@ -289,8 +290,7 @@ def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
 
 def month_days(month: str) -> tuple[date, date]:
     """The first days of an iuran month and of the next: its due dates fall in one of them (BPU: M, PU: M+1)."""
-    y, m = int(month[:4]), int(month[5:7])
-    return date(y, m, 1), date(y + m // 12, m % 12 + 1, 1)
+    return first_day(month), first_day(add_months(month, 1))
 
 
 KabkotaOpt = Annotated[

@@ -32,6 +32,7 @@ from psmctl.cli.common import (
     warn_unlisted_holidays,
 )
 from psmctl.errors import InputError
+from psmctl.months import month_of
 
 if TYPE_CHECKING:
     from datetime import date
@@ -118,7 +119,7 @@ def _format(out: Path, fmt: FileFormat | None) -> str:
 def _mode(settings: Settings) -> int:
     from psmctl.export import file_mode
 
-    value = settings.get("export.file_mode")
+    value = settings.export.file_mode
     try:
         return file_mode(value)
     except ValueError:
@@ -300,7 +301,7 @@ def due_cmd(
     _guard_unmask(unmask, yes)
     kind = _format(out, fmt)
     day = parse_date_option(as_of, "--as-of") or today()
-    wanted = month or f"{day.year:04d}-{day.month:02d}"
+    wanted = month or month_of(day)
     with reported():
         database = open_database(db)
         settings = load_settings(database)

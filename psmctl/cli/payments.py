@@ -105,7 +105,7 @@ def record(
         spec = payments.LineSpec(
             month=month, months=months, paid_on=paid, segment=segment.upper(), income_rupiah=income,
             programs=payments.parse_programs(programs), funding=payments.parse_funding(funding), reference=ref,
-            amount_rupiah=amount, risk_class=(risk_class or settings.get("pu.jkk_risk_class")).upper(),
+            amount_rupiah=amount, risk_class=(risk_class or settings.pu.jkk_risk_class).upper(),
             pks_no=pks_no, pks_start=pks,
         )  # fmt: skip
         if spec.segment not in ("BPU", "PU"):

@@ -267,12 +267,6 @@ def backup(db: Database, target: Path) -> Path:
     return copy_database(db.conn, Path(target))
 
 
-def get_setting(db: Database, key: str) -> str | None:
-    """Raw stored value of a setting, or None when it is at its default."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return None if row is None else str(row[0])
-
-
 def set_setting(db: Database, key: str, value: str | None) -> None:
     """Store (or with None, reset to default) one setting."""
     with write_tx(db):

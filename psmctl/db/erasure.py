@@ -17,9 +17,8 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+from psmctl.db.chunked import select_in
 from psmctl.errors import PsmctlError
-
-_CHUNK = 500
 
 
 class BackupRow(NamedTuple):
@@ -53,13 +52,8 @@ def erased_among(db: Database, niks: Iterable[str]) -> set[str]:
         return set()
     key = _key(db)
     by_hash = {_hash(key, n): n for n in wanted}
-    hashes = list(by_hash)
-    found: set[str] = set()
-    for i in range(0, len(hashes), _CHUNK):
-        part = hashes[i : i + _CHUNK]
-        sql = f"SELECT nik_hash FROM erased_niks WHERE nik_hash IN ({','.join('?' * len(part))})"
-        found.update(by_hash[str(r[0])] for r in db.execute(sql, part))
-    return found
+    rows = select_in(db, "SELECT nik_hash FROM erased_niks WHERE nik_hash IN ({marks})", by_hash)
+    return {by_hash[str(r[0])] for r in rows}
 
 
 def lift_tombstones(db: Database, niks: Sequence[str]) -> None:

@@ -6,6 +6,8 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
+from psmctl.db.chunked import MARKS, select_in
+
 INCIDENT_COLUMNS = (
     "volunteer_id", "kind", "occurred_on", "occurred_time", "place", "description", "report_deadline",
     "deadline_basis", "claim_limit_on", "verdict", "verdict_computed_at", "known_on", "created_at",
@@ -99,14 +101,14 @@ def list_incidents(
 def updates_of(db: Database, incident_ids: list[int] | None = None) -> dict[int, list[UpdateRow]]:
     """Updates per incident, in the order they were recorded (None: of every incident)."""
     sql = f"SELECT id, {', '.join(UPDATE_COLUMNS)} FROM incident_updates"
-    params: list[Any] = []
-    if incident_ids is not None:
-        if not incident_ids:
-            return {}
-        sql += f" WHERE incident_id IN ({','.join('?' * len(incident_ids))})"
-        params = list(incident_ids)
+    # Chunks split by incident, so each incident's updates still come in the order recorded.
+    rows = (
+        db.execute(sql + " ORDER BY id")
+        if incident_ids is None
+        else select_in(db, sql + f" WHERE incident_id IN ({MARKS}) ORDER BY id", incident_ids)
+    )
     out: dict[int, list[UpdateRow]] = {}
-    for r in db.execute(sql + " ORDER BY id", params).fetchall():
+    for r in rows:
         u = UpdateRow(*r)
         out.setdefault(u.incident_id, []).append(u)
     return out

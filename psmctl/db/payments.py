@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from psmctl.db.chunked import CHUNK, select_in
 from psmctl.db.volunteers import ROLE_ORDER, role_filter
-
-_CHUNK = 900  # stay under SQLite's bound-parameter limit
 
 PAYMENT_COLUMNS = (
     "volunteer_id", "segment", "iuran_month", "paid_on", "income_rupiah", "programs",
@@ -42,17 +41,11 @@ def insert_payments(db: Database, rows: Iterable[Sequence[Any]]) -> int:
 def existing_payment_keys(db: Database, volunteer_ids: Iterable[int]) -> set[tuple[int, str, str, str, str, int]]:
     """Natural keys (volunteer, month, paid date, reference, programs, total) already in the ledger."""
     ids = sorted(set(volunteer_ids))
-    out: set[tuple[int, str, str, str, str, int]] = set()
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for r in db.execute(
-            "SELECT volunteer_id, iuran_month, paid_on, reference, programs, total_rupiah FROM payments "
-            f"WHERE volunteer_id IN ({marks})",
-            chunk,
-        ):
-            out.add((int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5])))
-    return out
+    sql = (
+        "SELECT volunteer_id, iuran_month, paid_on, reference, programs, total_rupiah FROM payments "
+        "WHERE volunteer_id IN ({marks})"
+    )
+    return {(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5])) for r in select_in(db, sql, ids)}
 
 
 def ledger_rows(db: Database, volunteer_ids: Sequence[int] | None = None) -> Iterator[tuple[Any, ...]]:
@@ -61,7 +54,7 @@ def ledger_rows(db: Database, volunteer_ids: Sequence[int] | None = None) -> Ite
     where = "v.payment_id IS NULL"
     params: list[Any] = []
     if volunteer_ids is not None:
-        if len(volunteer_ids) > _CHUNK:
+        if len(volunteer_ids) > CHUNK:
             # Large selections: read everything once and let the caller filter (faster than many IN lists).
             wanted = set(volunteer_ids)
             for row in ledger_rows(db):
@@ -192,8 +185,8 @@ def ledger_histories(
         yield from db.conn.execute(sql.format(where=""), params)
         return
     ids = list(volunteer_ids)
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
         where = f"AND p.volunteer_id IN ({','.join('?' * len(chunk))}) "
         yield from db.conn.execute(sql.format(where=where), [*params, *chunk])
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from psmctl.db.chunked import select_in
+
 TRAINING_COLUMNS = "id, name, kind, start_date, end_date, minutes, place, organiser, unsur, created_at"
 
 
@@ -166,15 +168,11 @@ def insert_batch(
 def people_by_nik(db: Database, niks: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Register people for the given NIKs: {nik: {volunteer_id, nama, tgl_lahir}}."""
     wanted = sorted(set(niks))
-    out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ", ".join("?" * len(chunk))
-        for vid, nik, nama, tgl in db.execute(
-            f"SELECT id, nik, nama, tgl_lahir FROM volunteers WHERE nik IN ({marks})", chunk
-        ).fetchall():
-            out[str(nik)] = {"volunteer_id": int(vid), "nik": nik, "nama": nama, "tgl_lahir": _date(tgl)}
-    return out
+    rows = select_in(db, "SELECT id, nik, nama, tgl_lahir FROM volunteers WHERE nik IN ({marks})", wanted)
+    return {
+        str(nik): {"volunteer_id": int(vid), "nik": nik, "nama": nama, "tgl_lahir": _date(tgl)}
+        for vid, nik, nama, tgl in rows
+    }
 
 
 def name_candidates(db: Database) -> list[dict[str, Any]]:

@@ -9,18 +9,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-_CHUNK = 900  # stay under SQLite's bound-parameter limit
+from psmctl.db.chunked import MARKS, select_in
 
 PERSON_COLUMNS = (
     "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt_rw",
     "no_hp", "pendidikan", "pekerjaan", "no_kk",
 )  # fmt: skip
 ROLE_COLUMNS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan", "jabatan", "no_sk", "tmt", "status")
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def create_batch(db: Database, *, kind: str, file_name: str | None, sha256: str | None, created_at: str) -> int:
@@ -35,12 +30,8 @@ def create_batch(db: Database, *, kind: str, file_name: str | None, sha256: str 
 def volunteer_ids_by_nik(db: Database, niks: Iterable[str]) -> dict[str, int]:
     """Volunteer ids of the given NIKs that are on the register."""
     wanted = list(dict.fromkeys(niks))
-    out: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        marks = ",".join("?" * len(chunk))
-        for nik, vid in db.execute(f"SELECT nik, id FROM volunteers WHERE nik IN ({marks})", list(chunk)):
-            out[str(nik)] = int(vid)
-    return out
+    rows = select_in(db, "SELECT nik, id FROM volunteers WHERE nik IN ({marks})", wanted)
+    return {str(nik): int(vid) for nik, vid in rows}
 
 
 def _scan_all(db: Database, table: str, wanted: int) -> bool:
@@ -59,10 +50,8 @@ def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, tuple[int, tu
             if row[1] in wanted:
                 out[row[1]] = (row[0], row[2:])
         return out
-    for chunk in _chunks(list(niks)):
-        marks = ",".join("?" * len(chunk))
-        for row in db.execute(f"SELECT {cols} FROM volunteers WHERE nik IN ({marks})", list(chunk)):
-            out[row[1]] = (row[0], row[2:])
+    for row in select_in(db, f"SELECT {cols} FROM volunteers WHERE nik IN ({MARKS})", niks):
+        out[row[1]] = (row[0], row[2:])
     return out
 
 
@@ -91,10 +80,8 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
             if row[1] in wanted:
                 out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
         return out
-    for chunk in _chunks(list(volunteer_ids)):
-        marks = ",".join("?" * len(chunk))
-        for row in db.execute(f"SELECT {cols} FROM roles WHERE volunteer_id IN ({marks})", list(chunk)):
-            out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
+    for row in select_in(db, f"SELECT {cols} FROM roles WHERE volunteer_id IN ({MARKS})", volunteer_ids):
+        out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
     return out
 
 
@@ -107,18 +94,15 @@ def missing_from_rosters(
     out: list[dict[str, Any]] = []
     names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
     found: Container[tuple[str, str]] | None = None
-    for chunk in _chunks(list(roster_keys)):
-        marks = ",".join("?" * len(chunk))
-        cur = db.execute(
-            "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
-            f"JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})",
-            list(chunk),
-        )
-        for row in cur:
-            if found is None:
-                found = present()
-            if (row[5], row[2]) not in found:
-                out.append(dict(zip(names, row, strict=True)))
+    sql = (
+        "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
+        "JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})"
+    )
+    for row in select_in(db, sql, roster_keys):
+        if found is None:
+            found = present()
+        if (row[5], row[2]) not in found:
+            out.append(dict(zip(names, row, strict=True)))
     return out
 
 

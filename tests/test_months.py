@@ -1,0 +1,67 @@
+"""Calendar arithmetic: iuran months as counters, months back from a day, whole years of age."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from psmctl import months
+from psmctl.errors import InputError
+
+
+@pytest.mark.parametrize(
+    ("day", "n", "expected"),
+    [
+        (date(2025, 3, 31), 1, date(2025, 2, 28)),
+        (date(2024, 5, 31), 3, date(2024, 2, 29)),
+        (date(2025, 1, 15), 12, date(2024, 1, 15)),
+        (date(2025, 1, 1), 13, date(2023, 12, 1)),
+        (date(2025, 7, 31), 1, date(2025, 6, 30)),
+    ],
+)
+def test_months_before_clamps_to_the_last_day(day: date, n: int, expected: date) -> None:
+    assert months.months_before(day, n) == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "n", "expected"),
+    [("2025-12", 1, "2026-01"), ("2025-01", -1, "2024-12"), ("2025-03", 0, "2025-03"), ("2025-03", 25, "2027-04")],
+)
+def test_add_months_across_years(month: str, n: int, expected: str) -> None:
+    assert months.add_months(month, n) == expected
+
+
+@pytest.mark.parametrize("text", ["2025-13", "2025-00", "2025-3", "25-03", "maret", "2025/03", ""])
+def test_month_index_refuses_what_is_not_an_iuran_month(text: str) -> None:
+    with pytest.raises(InputError, match="bulan iuran"):
+        months.month_index(text)
+
+
+def test_first_and_last_day() -> None:
+    assert (months.first_day("2024-02"), months.last_day("2024-02")) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert months.last_day("2025-02") == date(2025, 2, 28) and months.last_day("2025-12") == date(2025, 12, 31)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+def test_a_dates_month_in_both_spellings(day: date) -> None:
+    m = months.month_of(day)
+    assert months.month_index(m) == months.index_of(day) and months.month_text(months.index_of(day)) == m
+    assert months.first_day(m) <= day <= months.last_day(m)
+    assert months.last_day(m) + timedelta(days=1) == months.first_day(months.add_months(m, 1))
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "age"),
+    [
+        (date(1990, 8, 17), date(2026, 8, 16), 35),
+        (date(1990, 8, 17), date(2026, 8, 17), 36),
+        (date(2008, 2, 29), date(2025, 2, 28), 16),  # born 29 February: a year older on 1 March of a common year
+        (date(2008, 2, 29), date(2025, 3, 1), 17),
+        (date(2008, 2, 29), date(2024, 2, 29), 16),
+    ],
+)
+def test_age_on_counts_whole_years(born: date, on: date, age: int) -> None:
+    assert months.age_on(born, on) == age
