@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_coverage, bench_export
+from benchmarks import bench_coverage, bench_export, bench_province
 from benchmarks.data import write_roster
 from benchmarks.treemem import TreeSampler
 
@@ -201,6 +201,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-national", action="store_true", help="skip the one-run national-size import")
+    ap.add_argument("--only-province", action="store_true", help="only the province roster import (issue 16)")
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
     args = ap.parse_args()
     rows = args.rows or (10_000 if args.quick else 100_000)
@@ -210,12 +211,16 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "psmctl")], check=True)
     with tempfile.TemporaryDirectory(prefix="psmctl-bench-") as tmp:
         work = Path(tmp)
-        results += bench_startup(max(args.runs, 5))
-        results += bench_import(rows, args.runs, work)
-        if not args.quick and not args.no_national:
-            results += bench_national(args.national_rows, work)
-        results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
-        results += bench_export.results(rows, args.runs, work)
+        results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
+        if args.only_province:
+            args.no_national = True
+        results += [] if args.only_province else bench_startup(max(args.runs, 5))
+        if not args.only_province:
+            results += bench_import(rows, args.runs, work)
+            if not args.quick and not args.no_national:
+                results += bench_national(args.national_rows, work)
+            results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
+            results += bench_export.results(rows, args.runs, work)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"{'figure':48} {'value':>10} {'ratio':>7}  {'target':12} {'':5} yardstick")

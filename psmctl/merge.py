@@ -50,6 +50,7 @@ class MergeReport:
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(mdb.TABLES, 0))
     matched: dict[str, int] = field(default_factory=lambda: dict.fromkeys(mdb.TABLES, 0))
     duplicates: list[Duplicate] = field(default_factory=list)
+    erased: int = 0  # people erased on request here: not brought back, nor their facts
     dry_run: bool = False
 
     @property
@@ -165,8 +166,15 @@ class _Copier:
         return mdb.insert(self.db, table, row, cols, ignore=ignore)
 
     def volunteers(self) -> None:
+        from psmctl.db import erasure
+
         here = mdb.people(self.db)
-        for row in mdb.source_rows(self.src, "volunteers"):
+        rows = list(mdb.source_rows(self.src, "volunteers"))
+        erased = erasure.erased_among(self.db, (str(r["nik"]) for r in rows))
+        for row in rows:
+            if str(row["nik"]) in erased:  # her tombstone keeps a merge from bringing her back, as an import
+                self.report.erased += 1
+                continue
             local = here.get(str(row["nik"]))
             if local is None:
                 local = here[str(row["nik"])] = self._insert("volunteers", {**row, "batch_id": self.batch})
@@ -181,7 +189,9 @@ class _Copier:
     def roles(self) -> None:
         here = mdb.roles(self.db)
         for row in mdb.source_rows(self.src, "roles"):
-            vid = self.ids["volunteers"][int(row["volunteer_id"])]
+            vid = self.ids["volunteers"].get(int(row["volunteer_id"]))
+            if vid is None:
+                continue
             local = here.get((vid, str(row["unsur"])))
             if local is not None:
                 self._matched("roles", row, local)
@@ -203,12 +213,11 @@ class _Copier:
 
     def attendance(self) -> None:
         for row in mdb.source_rows(self.src, "attendance"):
-            mapped = {
-                **row,
-                "training_id": self.ids["trainings"][int(row["training_id"])],
-                "volunteer_id": self.ids["volunteers"][int(row["volunteer_id"])],
-                "batch_id": self.batch,
-            }
+            vid = self.ids["volunteers"].get(int(row["volunteer_id"]))
+            if vid is None:
+                continue
+            tid = self.ids["trainings"][int(row["training_id"])]
+            mapped = {**row, "training_id": tid, "volunteer_id": vid, "batch_id": self.batch}
             local = self._insert("attendance", mapped, ignore=True)
             if local:
                 self._added("attendance", row, local)
@@ -221,7 +230,10 @@ class _Copier:
             if known is not None:
                 self._matched("payments", row, known)
                 continue
-            mapped = {**row, "volunteer_id": self.ids["volunteers"][int(row["volunteer_id"])], "batch_id": self.batch}
+            vid = self.ids["volunteers"].get(int(row["volunteer_id"]))
+            if vid is None:
+                continue
+            mapped = {**row, "volunteer_id": vid, "batch_id": self.batch}
             # A payment line's key is unique within its own office; here it is prefixed with the office.
             mapped["line_key"] = f"{self.source_key}:{row['line_key']}"
             local = self._insert("payments", mapped, ignore=True)
@@ -232,7 +244,9 @@ class _Copier:
 
     def voids(self) -> None:
         for row in mdb.source_rows(self.src, "payment_voids"):
-            payment = self.ids["payments"][int(row["payment_id"])]
+            payment = self.ids["payments"].get(int(row["payment_id"]), 0)
+            if not payment:
+                continue
             local = self._insert("payment_voids", {**row, "payment_id": payment, "batch_id": self.batch}, ignore=True)
             if local:
                 self._added("payment_voids", row, local)

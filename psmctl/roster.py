@@ -226,13 +226,25 @@ class _Regions:
             self.cache[key] = self._resolve(kel, kec)
         return self.cache[key]
 
-    def _resolve(self, kel: str, kec: str) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+    def _pick(self, hits: list[wilayah.Region], hint: str, col: str, name: str, notes: list[tuple[str, str, str]]
+              ) -> list[wilayah.Region]:  # fmt: skip
+        """An ambiguous name settled by the NIK's kecamatan digits when exactly one candidate lies there."""
+        if len(hits) < 2 or not hint:
+            return hits
+        there = [h for h in hits if h.kode == hint or h.kode.startswith(hint + ".")]
+        if len(there) != 1:
+            return hits
+        notes.append(("WILAYAH_NIK_HINT", col, f"{col} '{name}' ambigu; dipilih {there[0].kode} {there[0].nama} "
+                      f"menurut kode kecamatan NIK"))  # fmt: skip
+        return there
+
+    def _resolve(self, kel: str, kec: str, hint: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
         out: dict[str, str | None] = {"kelurahan": kel or None, "kecamatan": kec or None}
         out["kode_wilayah"] = out["kode_kecamatan"] = None
         notes: list[tuple[str, str, str]] = []  # (code, column, message)
         kec_region = None
         if kec:
-            hits = wilayah.find(kec, "kecamatan", self.kabkota)
+            hits = self._pick(wilayah.find(kec, "kecamatan", self.kabkota), hint, "kecamatan", kec, notes)
             if len(hits) == 1:
                 kec_region = hits[0]
                 out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
@@ -245,7 +257,7 @@ class _Regions:
                 notes.append(("WILAYAH_UNKNOWN", "kecamatan", f"kecamatan '{kec}' tidak ada di daftar resmi{hint}"))
         if kel:
             scope = kec_region.kode if kec_region else self.kabkota
-            hits = wilayah.find(kel, "desa_kelurahan", scope)
+            hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)
             if not hits and kec_region:
                 hits = wilayah.find(kel, "desa_kelurahan", self.kabkota)
                 if len(hits) == 1:
@@ -328,6 +340,7 @@ class _SheetParser:
         self._dates: dict[str, date | str | None] = {}
         self._nik_regions: dict[str, tuple[str, str | None]] = {}
         self._places: dict[tuple[str, str, str], _Place] = {}
+        self._hinted: dict[tuple[str, str, str, str], _Place] = {}
         self.short = _TextCache()  # text of the few distinct values of columns such as KELURAHAN or JABATAN
         self.default_kel = opts.kelurahan or self.titles.get("kelurahan", "")
         self.default_kec = opts.kecamatan or self.titles.get("kecamatan", "")
@@ -372,6 +385,18 @@ class _SheetParser:
             young = dates.birth_bound(self.as_of, cat.min_age) if cat and cat.min_age else None
             old = dates.birth_bound(self.as_of, cat.max_age + 1) if cat and cat.max_age else None
             hit = self._places[key] = (region, notes, roster_key(unsur, region), cat, young, old)
+        return hit
+
+    def hinted(self, unsur: str, kel: str, kec: str, region6: str) -> _Place:
+        """`place` for a row whose region name is ambiguous, settled by its NIK's kecamatan (one per distinct NIK
+        kecamatan and name, so a province roster resolves them all without a lookup per row)."""
+        key = (unsur, kel, kec, region6)
+        hit = self._hinted.get(key)
+        if hit is None:
+            out, notes = self.regions._resolve(kel, kec, wilayah.dotted(region6))
+            region = tuple(out[f] for f in REGION_FIELDS)
+            _, _, _, cat, young, old = self.place(unsur, kel, kec)
+            hit = self._hinted[key] = (region, notes, roster_key(unsur, region), cat, young, old)
         return hit
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
@@ -630,8 +655,11 @@ class _SheetParser:
         region, notes, key_of_roster, cat, young, old = self._places.get((unsur, kel, kec)) or self.place(
             unsur, kel, kec
         )
+        if notes and decoded is not None and any(n[0] == "WILAYAH_AMBIGUOUS" for n in notes):
+            region, notes, key_of_roster, cat, young, old = self.hinted(unsur, kel, kec, decoded.region)
         for code, col, msg in notes:
-            self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
+            level = "info" if code == "WILAYAH_NIK_HINT" else "warning"
+            self.add(r, col, kel if col == "kelurahan" else kec, level, code, msg)
         # Age limits per category (CAT-02) are warnings only.
         if birth and ((young and birth > young) or (old and birth <= old)):  # type: ignore[operator]
             age = dates.age_on(birth, self.as_of)  # type: ignore[arg-type]

@@ -404,6 +404,104 @@ def _attributed(fact: Fact, held: Sequence[Mapping[str, Any]]) -> list[Mapping[s
     return list(held)
 
 
+class _Targets:
+    """Period targets per unsur, computed once each: a register has a handful of unsur and 100k roles."""
+
+    def __init__(self, targets: Mapping[str, float], default_target: float, start: date, end: date) -> None:
+        self._targets, self._default, self._start, self._end = targets, default_target, start, end
+        self._cache: dict[object, float] = {}
+
+    def of(self, unsur: object) -> float:
+        t = self._cache.get(unsur)
+        if t is None:
+            yearly = self._targets.get(str(unsur).upper(), self._default)
+            t = self._cache[unsur] = period_target(float(yearly), self._start, self._end)
+        return t
+
+
+@dataclass
+class _Attended:
+    """Minutes per (volunteer, training), each once, and the pairs each role row is credited with (by id())."""
+
+    pairs: dict[tuple[int, int], int]
+    role_pairs: dict[int, set[tuple[int, int]]]
+
+
+def _attended(
+    facts: Iterable[Fact], by_person: Mapping[int, Sequence[Mapping[str, Any]]], *, start: date, end: date,
+    counted_types: Sequence[str],
+) -> _Attended:  # fmt: skip
+    pairs: dict[tuple[int, int], int] = {}
+    role_pairs: dict[int, set[tuple[int, int]]] = {}
+    for f in facts:
+        if f.volunteer_id not in by_person or not (start <= f.end <= end) or not is_counted(f, counted_types):
+            continue
+        pairs[(f.volunteer_id, f.training_id)] = f.minutes
+        for r in _attributed(f, by_person[f.volunteer_id]):
+            role_pairs.setdefault(id(r), set()).add((f.volunteer_id, f.training_id))
+    return _Attended(pairs, role_pairs)
+
+
+def _volunteer_hours(roles: Sequence[Mapping[str, Any]], att: _Attended, target: _Targets) -> list[dict[str, Any]]:
+    minutes_of: dict[int, int] = {}  # per person, in one pass (not a scan of every pair per person)
+    count_of: dict[int, int] = {}
+    for (v, _), m in att.pairs.items():
+        minutes_of[v] = minutes_of.get(v, 0) + m
+        count_of[v] = count_of.get(v, 0) + 1
+    volunteers: list[dict[str, Any]] = []
+    for vid, p in people(roles).items():
+        minutes = minutes_of.get(vid, 0)
+        goal = max(target.of(u) for u in p["unsur"])
+        volunteers.append(
+            {
+                "nik": p["nik"],
+                "nama": p["nama"],
+                "unsur": ", ".join(p["unsur"]),
+                "kecamatan": p["kecamatan"],
+                "kelurahan": p["kelurahan"],
+                "pelatihan": count_of.get(vid, 0),
+                "menit": minutes,
+                "jpl": to_jpl(minutes),
+                "target_jpl": goal,
+                "memenuhi_target": to_jpl(minutes) >= goal,
+            }
+        )
+    volunteers.sort(key=lambda r: (r["kecamatan"], r["kelurahan"], r["nama"], r["nik"]))
+    return volunteers
+
+
+def _group_hours(roles: Sequence[Mapping[str, Any]], att: _Attended, target: _Targets, by: str) -> list[dict[str, Any]]:
+    keys = GROUP_KEYS[by]
+    grouped: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for r in roles:
+        grouped.setdefault(tuple(str(r.get(k) or "") for k in keys), []).append(r)
+    groups: list[dict[str, Any]] = []
+    for g, members in sorted(grouped.items()):
+        group_pairs: set[tuple[int, int]] = set()
+        person_target: dict[int, float] = {}
+        for r in members:
+            if id(r) in att.role_pairs:
+                group_pairs |= att.role_pairs[id(r)]
+            vid = int(r["volunteer_id"])
+            person_target[vid] = max(person_target.get(vid, 0.0), target.of(r["unsur"]))
+        per_person: dict[int, int] = {}
+        for v, t in group_pairs:
+            per_person[v] = per_person.get(v, 0) + att.pairs[(v, t)]
+        minutes = sum(per_person.values())
+        groups.append(
+            {
+                **dict(zip(keys, g, strict=True)),
+                "orang": len(person_target),
+                "dilatih": len(per_person),
+                "memenuhi_target": sum(1 for v, t in person_target.items() if to_jpl(per_person.get(v, 0)) >= t),
+                "menit": minutes,
+                "jpl": to_jpl(minutes),
+                "target_jpl": round(sum(person_target.values()), 1),
+            }
+        )
+    return groups
+
+
 def hours(
     roles: Sequence[Mapping[str, Any]],
     facts: Iterable[Fact],
@@ -422,87 +520,19 @@ def hours(
     by_person: dict[int, list[Mapping[str, Any]]] = {}
     for r in roles:
         by_person.setdefault(int(r["volunteer_id"]), []).append(r)
-
-    period_targets: dict[object, float] = {}  # per unsur: a register has a handful, and 100k roles
-
-    def target_of(unsur: object) -> float:
-        t = period_targets.get(unsur)
-        if t is None:
-            yearly = targets.get(str(unsur).upper(), default_target)
-            t = period_targets[unsur] = period_target(float(yearly), start, end)
-        return t
-
-    pairs: dict[tuple[int, int], int] = {}  # (volunteer, training) → minutes, each once
-    role_pairs: dict[int, set[tuple[int, int]]] = {}  # id(role row) → pairs attributed to it
-    for f in facts:
-        if f.volunteer_id not in by_person or not (start <= f.end <= end) or not is_counted(f, counted_types):
-            continue
-        pairs[(f.volunteer_id, f.training_id)] = f.minutes
-        for r in _attributed(f, by_person[f.volunteer_id]):
-            role_pairs.setdefault(id(r), set()).add((f.volunteer_id, f.training_id))
-
-    minutes_of: dict[int, int] = {}  # per person, in one pass (not a scan of every pair per person)
-    count_of: dict[int, int] = {}
-    for (v, _), m in pairs.items():
-        minutes_of[v] = minutes_of.get(v, 0) + m
-        count_of[v] = count_of.get(v, 0) + 1
-    volunteers: list[dict[str, Any]] = []
-    for vid, p in people(roles).items() if with_volunteers else ():
-        minutes = minutes_of.get(vid, 0)
-        target = max(target_of(u) for u in p["unsur"])
-        volunteers.append(
-            {
-                "nik": p["nik"],
-                "nama": p["nama"],
-                "unsur": ", ".join(p["unsur"]),
-                "kecamatan": p["kecamatan"],
-                "kelurahan": p["kelurahan"],
-                "pelatihan": count_of.get(vid, 0),
-                "menit": minutes,
-                "jpl": to_jpl(minutes),
-                "target_jpl": target,
-                "memenuhi_target": to_jpl(minutes) >= target,
-            }
-        )
-    volunteers.sort(key=lambda r: (r["kecamatan"], r["kelurahan"], r["nama"], r["nik"]))
-
-    groups: list[dict[str, Any]] = []
-    if by is not None:
-        keys = GROUP_KEYS[by]
-        grouped: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
-        for r in roles:
-            grouped.setdefault(tuple(str(r.get(k) or "") for k in keys), []).append(r)
-        for g, members in sorted(grouped.items()):
-            group_pairs: set[tuple[int, int]] = set()
-            person_target: dict[int, float] = {}
-            for r in members:
-                if id(r) in role_pairs:
-                    group_pairs |= role_pairs[id(r)]
-                vid = int(r["volunteer_id"])
-                person_target[vid] = max(person_target.get(vid, 0.0), target_of(r["unsur"]))
-            per_person: dict[int, int] = {}
-            for v, t in group_pairs:
-                per_person[v] = per_person.get(v, 0) + pairs[(v, t)]
-            minutes = sum(per_person.values())
-            groups.append(
-                {
-                    **dict(zip(keys, g, strict=True)),
-                    "orang": len(person_target),
-                    "dilatih": len(per_person),
-                    "memenuhi_target": sum(1 for v, t in person_target.items() if to_jpl(per_person.get(v, 0)) >= t),
-                    "menit": minutes,
-                    "jpl": to_jpl(minutes),
-                    "target_jpl": round(sum(person_target.values()), 1),
-                }
-            )
-    total_minutes = sum(pairs.values())
-    total = {
-        "orang": len(by_person),
-        "dilatih": len({v for v, _ in pairs}),
-        "menit": total_minutes,
-        "jpl": to_jpl(total_minutes),
-    }
-    return HoursReport(volunteers=volunteers, groups=groups, total=total)
+    target = _Targets(targets, default_target, start, end)
+    att = _attended(facts, by_person, start=start, end=end, counted_types=counted_types)
+    total_minutes = sum(att.pairs.values())
+    return HoursReport(
+        volunteers=_volunteer_hours(roles, att, target) if with_volunteers else [],
+        groups=_group_hours(roles, att, target, by) if by is not None else [],
+        total={
+            "orang": len(by_person),
+            "dilatih": len({v for v, _ in att.pairs}),
+            "menit": total_minutes,
+            "jpl": to_jpl(total_minutes),
+        },
+    )
 
 
 def certificate_of(fact: Fact, *, issues_certificate: bool) -> bool:

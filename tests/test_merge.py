@@ -178,3 +178,25 @@ def test_a_newer_schema_is_refused(runner: CliRunner, tmp_path: Path, sources: t
     cli(runner, banten, "init", "--provinsi", "36")
     r = runner.invoke(app, ["--db", str(banten), "merge", str(pandeglang)])
     assert r.exit_code == 1 and "lebih baru" in r.stderr
+
+
+def test_a_person_erased_here_is_not_brought_back(
+    runner: CliRunner, tmp_path: Path, sources: tuple[Path, Path]
+) -> None:
+    from sqlite_utils import Database
+
+    from psmctl.db import erasure
+
+    pandeglang, _ = sources
+    banten = tmp_path / "banten.db"
+    cli(runner, banten, "init", "--provinsi", "36")
+    conn = sqlite3.connect(banten)  # the tombstone `volunteers forget` leaves (it waits for other connections)
+    erasure.add_tombstone(Database(conn), ASEP, 0, at="2026-01-01T00:00:00")
+    conn.commit()
+    conn.close()
+    reports = json.loads(cli(runner, banten, "merge", str(pandeglang), "--format", "json"))
+    assert reports[0]["erased"] == 1 and reports[0]["added"]["volunteers"] == 1
+    assert reports[0]["added"]["attendance"] == 0  # Asep's training attendance stays out with him
+    con = sqlite3.connect(banten)
+    assert con.execute("SELECT count(*) FROM volunteers WHERE nik = ?", [ASEP]).fetchone()[0] == 0
+    con.close()

@@ -163,3 +163,50 @@ def test_export_summary_has_a_sheet_and_chart_per_kabkota(banten: CliRunner, tmp
     with zipfile.ZipFile(out) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 4  # Ringkasan, Kab-Kota, and one per kab/kota
+
+
+def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    rows = [  # Tamanjaya: a desa in Pandeglang 36.01.01 and in Lebak 36.02.17; no kecamatan written
+        roster_row(make_nik(kec="360217", born=born, serial=1), "Lebak", kelurahan="Tamanjaya", kecamatan=""),
+        roster_row(make_nik(kec="360101", born=born, serial=2), "Pandeglang", kelurahan="Tamanjaya", kecamatan=""),
+        roster_row(make_nik(kec="360301", born=born, serial=3), "Tangerang", kelurahan="Tamanjaya", kecamatan=""),
+    ]
+    roster = write_roster_xlsx(tmp_path / "tamanjaya.xlsx", rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    problems = json.loads(r.stdout)[0]["problems"]
+    hints = [p for p in problems if p["code"] == "WILAYAH_NIK_HINT"]
+    assert [p["level"] for p in hints] == ["info", "info"]
+    ambiguous = [p for p in problems if p["code"] == "WILAYAH_AMBIGUOUS"]
+    assert len(ambiguous) == 1 and ambiguous[0]["level"] == "warning"  # the NIK of Tangerang settles nothing
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Lebak"]["kode_wilayah"] == "36.02.17.2004"
+    assert people["Pandeglang"]["kode_wilayah"] == "36.01.01.2006"
+    assert people["Tangerang"]["kode_wilayah"] is None
+
+
+def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "register_banten.xlsx"
+    r = banten.invoke(app, ["export", "roster", "--unmask", "--yes", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    other = tmp_path / "provinsi2.db"
+    assert banten.invoke(app, ["--db", str(other), "init", "--provinsi", "36"]).exit_code == 0
+    r = banten.invoke(app, ["--db", str(other), "import", "roster", str(out), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert sum(s["added"] for s in report) == 3
+    # Not a finding per row: only the export's Tentang sheet is named once as skipped (it holds no people).
+    found = [(p["sheet"], p["code"]) for s in report for p in s["problems"]]
+    assert found in ([], [("Tentang", "SHEET_SKIPPED")])
+    theirs = {
+        p["nama"]: p["kode_wilayah"]
+        for p in _json(banten, "--db", str(other), "volunteers", "list", "--format", "json")
+    }  # type: ignore[union-attr]
+    ours = {p["nama"]: p["kode_wilayah"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert theirs == ours

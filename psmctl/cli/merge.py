@@ -49,6 +49,8 @@ def merge(
         matched = sum(r.matched.values())
         how = " (skema lama, dibaca dari salinan yang diperbarui)" if r.migrated else ""
         render.line(f"{r.file} [{r.fingerprint[:12]}]{how}: {verb} {added}; {matched} sudah ada")
+        if r.erased:
+            render.warn(f"{r.file}: {r.erased} orang yang sudah dihapus atas permintaan di sini tidak digabung")
         for d in r.duplicates:
             render.warn(f"NIK {d.nik} ({d.nama}) ada di dua tempat: {d.here} dan {d.source}")
     if dry_run:
