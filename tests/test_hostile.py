@@ -14,6 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -373,7 +374,7 @@ FUZZED = [  # the fuzzed command lines that exited 70 (or grew past 1.3 GB), and
     ["training", "report", "certificates", "--expiring-within", "2147483648"],
     ["training", "report", "never-trained", "--months", "99999999999"],
     ["export", "training", "certificates", "--out", "x.xlsx", "--expiring-within", "2147483648"],
-    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--income", "9223372036854775808", "--yes"],
+    ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--income", "9223372036854775808", "--yes"],  # > SQLite
     ["payments", "record", "--nik", BUDI, "--month", "2025-01", "--months", "99999999999999999999", "--yes"],
     ["payments", "list", "--month", "9999-99"],
     ["export", "due", "--month", "2025-13", "--out", "x.xlsx"],
@@ -424,3 +425,153 @@ def test_a_training_of_absurd_length_is_refused(runner: CliRunner) -> None:
     args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl"]
     line = one_line(runner.invoke(app, [*args, "9223372036854775807"]), 1)
     assert "terlalu besar" in line
+
+
+# --- Every OS error a finding: full disk, no permission, name too long --------------------------------------------
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KB file system (tmpfs) that can be filled to the last byte; skipped where it cannot be mounted."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("tmpfs cannot be mounted here (needs root); the monkeypatched ENOSPC tests still run")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path) -> None:
+    """Fill the file system holding `folder` to its last byte."""
+    fd = os.open(folder / "pengisi", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as e:
+        assert e.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+
+
+def chattr(path: Path, flag: str) -> None:
+    """Make a file or folder immutable (+i): even root gets EPERM writing it. Skipped where chattr cannot."""
+    done = subprocess.run(["chattr", flag, str(path)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("chattr +i is not available here")
+
+
+@pytest.fixture
+def register(initialized: Path, tmp_path: Path, runner: CliRunner) -> Path:
+    """An initialised database holding one imported roster."""
+    roster = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    assert runner.invoke(app, ["import", "roster", str(roster)]).exit_code == 0
+    return initialized
+
+
+WRITERS = [
+    ["export", "summary", "--as-of", "2025-12-22", "--out", "{d}/ringkasan.xlsx"],
+    ["export", "roster", "--out", "{d}/daftar.csv"],
+    ["export", "roster", "--out", "{d}/daftar.xlsx"],
+    ["export", "coverage", "--out", "{d}/cakupan.xlsx"],
+    ["db", "backup", "{d}/cadangan.db"],
+]
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=[a[1] + " " + a[-1] for a in WRITERS])
+def test_a_full_disk_is_one_line_and_leaves_nothing(
+    register: Path, tiny_disk: Path, runner: CliRunner, args: list[str]
+) -> None:
+    fill(tiny_disk)
+    before = dump(register)
+    line = one_line(runner.invoke(app, [a.format(d=tiny_disk) for a in args]), 1)
+    assert "disk penuh" in line
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["pengisi"]  # no partial file, no working folder
+    assert dump(register) == before
+
+
+def test_a_report_on_a_full_disk_after_a_commit_is_exit_3(
+    initialized: Path, tiny_disk: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    roster = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    fill(tiny_disk)
+    r = runner.invoke(app, ["import", "roster", str(roster), "--report", str(tiny_disk / "masalah.xlsx")])
+    assert r.exit_code == 3, r.output
+    lines = r.stderr.strip().splitlines()
+    assert "disk penuh" in lines[0] and "masalah.xlsx" in lines[0] and "psm.xlsx" in lines[-1]
+    assert "Traceback" not in r.output and "Exception ignored" not in r.output
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["pengisi"]
+
+
+def test_a_database_on_a_full_disk_is_unchanged(tiny_disk: Path, tmp_path: Path, runner: CliRunner) -> None:
+    db = tiny_disk / "psmctl.db"
+    assert runner.invoke(app, ["--db", str(db), "init"]).exit_code == 0
+    before = dump(db)
+    fill(tiny_disk)
+    rows = [roster_row(make_nik(born=dt.date(1980, 1, 1) + dt.timedelta(days=i), serial=7), f"Orang {i}")
+            for i in range(300)]  # fmt: skip
+    roster = write_roster_xlsx(tmp_path / "besar.xlsx", rows)
+    line = one_line(runner.invoke(app, ["--db", str(db), "import", "roster", str(roster)]), 1)
+    assert "disk" in line
+    (tiny_disk / "pengisi").unlink()
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize("args", WRITERS[1:], ids=[a[1] + " " + a[-1] for a in WRITERS[1:]])
+def test_a_folder_without_write_permission_is_one_line(
+    register: Path, tmp_path: Path, runner: CliRunner, args: list[str]
+) -> None:
+    closed = tmp_path / "tertutup"
+    closed.mkdir()
+    chattr(closed, "+i")
+    try:
+        line = one_line(runner.invoke(app, [a.format(d=closed) for a in args]), 1)
+        assert "izin ditolak" in line
+        assert list(closed.iterdir()) == []
+    finally:
+        chattr(closed, "-i")
+
+
+def test_a_read_only_database_is_one_line_and_unchanged(tmp_path: Path, runner: CliRunner) -> None:
+    register = tmp_path / "ro" / "psmctl.db"
+    register.parent.mkdir()
+    first = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    for args in (["init"], ["import", "roster", str(first)]):  # whole processes: the last close checkpoints
+        assert run(*args, db=register).wait(timeout=120) == 0
+    before = dump(register)
+    roster = write_roster_xlsx(tmp_path / "lain.xlsx", [roster_row(make_nik(born=dt.date(1985, 2, 3)), "Ani")])
+    for side in ("-wal", "-shm"):  # as after the last command closed it: WAL checkpointed into the file
+        assert not Path(f"{register}{side}").exists()
+    chattr(register, "+i")
+    chattr(register.parent, "+i")  # a read-only file in a read-only folder: SQLite cannot add a -wal either
+    try:
+        line = one_line(runner.invoke(app, ["--db", str(register), "import", "roster", str(roster)]), 1)
+        assert str(register) in line or "hanya bisa dibaca" in line
+    finally:
+        chattr(register.parent, "-i")
+        chattr(register, "-i")
+    assert dump(register) == before
+
+
+def test_enospc_anywhere_in_an_export_is_one_line(
+    register: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where no tmpfs can be mounted: the OS's answer raised at the rename that would publish the file.
+    import psmctl.files
+
+    def no_space(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(psmctl.files.os, "replace", no_space)
+    out = tmp_path / "keluar"
+    out.mkdir()
+    line = one_line(runner.invoke(app, ["export", "roster", "--out", str(out / "daftar.csv")]), 1)
+    assert "disk penuh" in line
+    assert list(out.iterdir()) == []
+
+
+def test_a_name_too_long_is_one_line(register: Path, tmp_path: Path, runner: CliRunner) -> None:
+    line = one_line(runner.invoke(app, ["export", "roster", "--out", str(tmp_path / ("a" * 300 + ".csv"))]), 1)
+    assert "terlalu panjang" in line and len(line) < 300

@@ -73,6 +73,10 @@ class _Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _bound_integers(self)
+        if not os.environ.get("PSMCTL_DEBUG"):
+            # A writer that failed on a full disk leaves objects (xlsxwriter's ZipFile) whose finaliser fails again
+            # at collection: Python would print that traceback after our one line. The failure was already said.
+            sys.unraisablehook = _quiet
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
         if not standalone:
@@ -91,6 +95,10 @@ class _Group(TyperGroup):
             render.error("dibatalkan; tidak ada yang berubah")
             sys.exit(EXIT_FAILED)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _quiet(_: Any) -> None:
+    return None
 
 
 def _bound_integers(command: Any) -> None:

@@ -215,9 +215,13 @@ _SQLITE_ADVICE = (
 
 def os_error_line(e: OSError) -> str:
     """One Indonesian line for an OS error on any file psmctl reads or writes: which file and what to do."""
-    where = e.filename if e.filename is not None else None
     advice = _OS_ADVICE.get(e.errno or 0, f"{e.strerror or e}")
-    return f"{where}: {advice}" if where else advice
+    if e.filename is None:
+        return advice
+    where = str(e.filename)
+    if len(where) > 100:  # a name too long to be used is too long to be read: its folder and its start
+        where = f"{os.path.dirname(where)}/{os.path.basename(where)[:40]}..."
+    return f"{where}: {advice}"
 
 
 def failure_line(e: BaseException) -> str | None:

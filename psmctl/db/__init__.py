@@ -92,6 +92,20 @@ def _what_is(conn: sqlite3.Connection) -> str:
     return "foreign"
 
 
+# SQLite words the OS's refusals (a full disk, a read-only file or folder) as these; they are not a foreign file.
+_DISK_TROUBLE = ("disk i/o error", "disk is full", "readonly", "unable to open", "locked", "busy")
+
+
+def _unusable(path: Path, e: sqlite3.DatabaseError) -> PsmctlError:
+    """The one line for a database SQLite could not read or prepare: the disk and folder, or not a psmctl file."""
+    if any(phrase in str(e).lower() for phrase in _DISK_TROUBLE):
+        return PsmctlError(
+            f"database {path} tidak bisa dipakai ({e}): periksa ruang disk dan hak tulis berkas dan folder "
+            f"{path.parent} (SQLite perlu menulis -wal/-shm di sana); database tidak berubah"
+        )
+    return PsmctlError(f"{path} bukan database psmctl ({e}); periksa --db / PSMCTL_DB")
+
+
 def _open(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connection:
     """A connection to a psmctl database (or, with `create`, to a new or blank file), having written nothing."""
     _refuse_path(path, create=create)
@@ -123,7 +137,7 @@ def _open(path: Path, *, create: bool, readonly: bool = False) -> sqlite3.Connec
                 f"{path} terputus saat ditulis (jurnal {path.name}-journal belum selesai); berkas tidak diubah, "
                 "pakai cadangan lain"
             ) from None
-        raise PsmctlError(f"{path} bukan database psmctl ({e}); periksa --db / PSMCTL_DB") from None
+        raise _unusable(path, e) from None
     if kind == "foreign":
         conn.close()
         raise PsmctlError(
@@ -221,7 +235,7 @@ def _database(
             _prepare(db, path, migrate=migrate, on_migrate=on_migrate)
     except sqlite3.DatabaseError as e:
         db.close()
-        raise PsmctlError(f"{path} tidak bisa dibaca sebagai database psmctl ({e}); periksa --db / PSMCTL_DB") from None
+        raise _unusable(path, e) from None
     except BaseException:
         db.close()
         raise
