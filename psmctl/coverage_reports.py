@@ -41,16 +41,25 @@ _FIELD, _ROW = "\x1f", "\x1e"
 class Histories:
     """Everyone's (or the given people's) payment history from one query; equal histories share one ledger."""
 
-    def __init__(self, db: Database, volunteer_ids: Sequence[int] | None = None) -> None:
+    def __init__(
+        self, db: Database, volunteer_ids: Sequence[int] | None = None, *, evidence_month: str | None = None
+    ) -> None:
         self.key: dict[int, str] = {}
         self.ledgers: dict[str, list[Paid]] = {}
+        # With evidence_month: per person, that month's rows as (id, paid date, programmes, reference) texts.
+        self.evidence: dict[int, list[list[str]]] = {}
         days: dict[str, date] = {}
         progs: dict[str, frozenset[str]] = {}
         with gc_paused():  # 100,000 small objects that cannot form a cycle
-            for vid, text in dbp.ledger_histories(db, volunteer_ids):
-                self.key[vid] = text
-                if text not in self.ledgers:
+            canon: dict[str, str] = {}  # one string object per distinct history, not one per person (~0.7 KB each)
+            for vid, text, evidence in dbp.ledger_histories(db, volunteer_ids, evidence_month):
+                same = canon.get(text)
+                if same is None:
+                    same = canon[text] = text
                     self.ledgers[text] = _parse(text, days, progs)
+                self.key[vid] = same
+                if evidence:
+                    self.evidence[vid] = [e.split(_FIELD, 3) for e in evidence.split(_ROW)]
 
     def ledger_of(self, volunteer_id: int) -> list[Paid]:
         """The person's coverage-relevant ledger (ids are positions, references empty); [] without payments."""
@@ -186,27 +195,29 @@ def _status_inputs(
     roles = dbp.register_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
     filtered = bool(unsur or kelurahan or kecamatan)
     wanted = sorted({r[0] for r in roles})
-    hist = Histories(db, wanted if filtered else None)
+    # The payment a status shows as evidence is the as-of month's row: its id and reference come with the history.
+    month = month_of(as_of)
+    hist = Histories(db, wanted if filtered else None, evidence_month=month)
 
     def answer_of(ledger: Sequence[Paid]) -> _Answer:
         return _answer(coverage.coverage_on(ledger, as_of, rules=rules, known_on=known_on, with_arrears=False))
 
     answer = hist.each(answer_of)
-    # The payment a status shows as evidence is the as-of month's row: read those rows once for their ids.
-    month = month_of(as_of)
     progs: dict[str, frozenset[str]] = {}
     evidence: dict[int, tuple[Any, ...]] = {}
-    for r in dbp.month_rows(db, month):
-        vid = r[0]
-        if vid not in hist.key or r[0] in evidence:
-            continue
+    for vid, rows in hist.evidence.items():
         a = answer(vid)
-        if a.pay is not None and r[2] == a.pay_iso:
-            p = progs.get(r[3])
+        pay = a.pay
+        if pay is None:
+            continue
+        for pid, paid, programs, reference in rows:
+            p = progs.get(programs)
             if p is None:
-                p = progs[r[3]] = frozenset(r[3].split(","))
-            if p == a.pay.programs:
-                evidence[vid] = r
+                p = progs[programs] = frozenset(programs.split(","))
+            if paid == a.pay_iso and p == pay.programs:  # the row coverage chose (a double has two)
+                evidence[vid] = (vid, int(pid), paid, programs, pay.amount_rupiah, reference, pay.expected_rupiah,
+                                 pay.pks_no)  # fmt: skip
+                break
     return roles, _StatusRun(answer, evidence)
 
 

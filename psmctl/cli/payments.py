@@ -25,6 +25,7 @@ from psmctl.cli.common import (
     today,
 )
 from psmctl.errors import InputError
+from psmctl.ledger_rules import MAX_AMOUNT_RUPIAH, MAX_INCOME_RUPIAH  # one documented ceiling (ledger_rules)
 
 app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, batalkan.", no_args_is_help=True)
 
@@ -60,7 +61,10 @@ def record(
     paid_on: Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")] = None,
     segment: Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")] = "BPU",
     income: Annotated[
-        int, typer.Option("--income", help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah.")
+        int,
+        typer.Option(
+            "--income", min=0, max=MAX_INCOME_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah."
+        ),
     ] = 1_000_000,
     programs: Annotated[
         str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")
@@ -71,7 +75,12 @@ def record(
     ref: Annotated[str, typer.Option("--ref", help="Nomor tagihan atau kuitansi.")] = "",
     amount: Annotated[
         int | None,
-        typer.Option("--amount", help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif."),
+        typer.Option(
+            "--amount",
+            min=0,
+            max=MAX_AMOUNT_RUPIAH,
+            help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif.",
+        ),
     ] = None,
     risk_class: Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")] = None,
     pks_no: Annotated[str | None, typer.Option("--pks-no", help="Nomor PKS kelompok ini (COV-19).")] = None,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl.db.chunked import CHUNK, MARKS, select_in
+from psmctl.db.chunked import CHUNK, select_in
 from psmctl.db.volunteers import ROLE_ORDER, role_filter
 
 PAYMENT_COLUMNS = (
@@ -161,27 +161,34 @@ _ROW_TEXT = (
 )
 
 
-def ledger_histories(db: Database, volunteer_ids: Sequence[int] | None = None) -> Iterator[tuple[int, str]]:
-    """(volunteer_id, history text) per volunteer with non-voided payments; see HISTORY_FIELDS. One query."""
+def ledger_histories(
+    db: Database, volunteer_ids: Sequence[int] | None = None, evidence_month: str | None = None
+) -> Iterator[tuple[int, str, str | None]]:
+    """(volunteer_id, history text, evidence) per volunteer with non-voided payments; see HISTORY_FIELDS. One query.
+
+    With ``evidence_month``, evidence holds that iuran month's rows as 'id\x1fpaid_on\x1fprograms\x1freference',
+    split by \x1e (the ids and references a status names), else None.
+    """
+    evidence = "NULL"
+    params: list[Any] = []
+    if evidence_month is not None:
+        evidence = (
+            "group_concat(CASE WHEN p.iuran_month = ? THEN printf('%d\x1f%s\x1f%s\x1f%s', p.id, p.paid_on, "
+            "p.programs, replace(replace(p.reference, char(30), ' '), char(31), ' ')) END, char(30))"
+        )
+        params = [evidence_month]
     sql = (
-        f"SELECT p.volunteer_id, group_concat({_ROW_TEXT}, char(30)) FROM payments p "
+        f"SELECT p.volunteer_id, group_concat({_ROW_TEXT}, char(30)), {evidence} FROM payments p "
         "WHERE p.id NOT IN (SELECT payment_id FROM payment_voids) {where}GROUP BY p.volunteer_id"
     )
     if volunteer_ids is None:
-        yield from db.conn.execute(sql.format(where=""))
+        yield from db.conn.execute(sql.format(where=""), params)
         return
-    yield from select_in(db, sql.format(where=f"AND p.volunteer_id IN ({MARKS}) "), volunteer_ids)
-
-
-def month_rows(db: Database, month: str) -> Iterator[tuple[Any, ...]]:
-    """Non-voided payments of one iuran month: (volunteer_id, id, paid_on, programs, total, reference, expected,
-    pks_no)."""
-    yield from db.conn.execute(
-        "SELECT p.volunteer_id, p.id, p.paid_on, p.programs, p.total_rupiah, p.reference, p.expected_rupiah, "
-        "p.pks_no FROM payments p WHERE p.iuran_month = ? "
-        "AND NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id)",
-        [month],
-    )
+    ids = list(volunteer_ids)
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        where = f"AND p.volunteer_id IN ({','.join('?' * len(chunk))}) "
+        yield from db.conn.execute(sql.format(where=where), [*params, *chunk])
 
 
 def register_roles(
