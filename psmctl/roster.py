@@ -103,13 +103,26 @@ class _Regions:
             self.cache[key] = self._resolve(kel, kec)
         return self.cache[key]
 
-    def _resolve(self, kel: str, kec: str) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+    def _pick(
+        self, hits: list[wilayah.Region], hint: str, col: str, name: str, notes: list[tuple[str, str, str]]
+    ) -> list[wilayah.Region]:
+        """An ambiguous name settled by the NIK's kecamatan digits when exactly one candidate lies there."""
+        if len(hits) < 2 or not hint:
+            return hits
+        there = [h for h in hits if h.kode == hint or h.kode.startswith(hint + ".")]
+        if len(there) != 1:
+            return hits
+        msg = f"{col} '{name}' ambigu; dipilih {there[0].kode} {there[0].nama} menurut kode kecamatan NIK"
+        notes.append(("WILAYAH_NIK_HINT", col, msg))
+        return there
+
+    def _resolve(self, kel: str, kec: str, hint: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
         out: dict[str, str | None] = {"kelurahan": kel or None, "kecamatan": kec or None}
         out["kode_wilayah"] = out["kode_kecamatan"] = None
         notes: list[tuple[str, str, str]] = []  # (code, column, message)
         kec_region = None
         if kec:
-            hits = wilayah.find(kec, "kecamatan", self.kabkota)
+            hits = self._pick(wilayah.find(kec, "kecamatan", self.kabkota), hint, "kecamatan", kec, notes)
             if len(hits) == 1:
                 kec_region = hits[0]
                 out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
@@ -122,7 +135,7 @@ class _Regions:
                 notes.append(("WILAYAH_UNKNOWN", "kecamatan", f"kecamatan '{kec}' tidak ada di daftar resmi{hint}"))
         if kel:
             scope = kec_region.kode if kec_region else self.kabkota
-            hits = wilayah.find(kel, "desa_kelurahan", scope)
+            hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)
             if not hits and kec_region:
                 hits = wilayah.find(kel, "desa_kelurahan", self.kabkota)
                 if len(hits) == 1:
@@ -217,6 +230,7 @@ class _SheetParser:
         self.jk_marks = header.marks.get("jk")
         self._nik_regions: dict[str, tuple[str, str | None]] = {}
         self._places: dict[tuple[str, str, str], _Place] = {}
+        self._hinted: dict[tuple[str, str, str, str], _Place] = {}
         self.short = _TextCache()  # text of the few distinct values of columns such as KELURAHAN or JABATAN
         self.default_kel = opts.kelurahan or self.titles.get("kelurahan")
         self.default_kec = opts.kecamatan or self.titles.get("kecamatan")
@@ -255,6 +269,19 @@ class _SheetParser:
             old = dates.birth_bound(self.as_of, cat.max_age + 1) if cat and cat.max_age else None
             unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
             hit = self._places[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
+        return hit
+
+    def hinted(self, unsur: str, kel: str, kec: str, region6: str) -> _Place:
+        """`place` for a row whose region name is ambiguous, settled by its NIK's kecamatan (once per distinct NIK
+        kecamatan and name, so a province roster resolves them all without a lookup per row)."""
+        key = (unsur, kel, kec, region6)
+        hit = self._hinted.get(key)
+        if hit is None:
+            out, notes = self.regions._resolve(kel, kec, wilayah.dotted(region6))
+            region = tuple(out[f] for f in REGION_FIELDS)
+            _, _, key_of_roster, cat, young, old = self.place(unsur, kel, kec)
+            unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
+            hit = self._hinted[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
         return hit
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
@@ -344,7 +371,9 @@ class _SheetParser:
         decoded = self.decode(number, birth, where, r) if number else None
         ok = bool(nama) and decoded is not None and where is not _REJECTED
         unsur, jabatan = self.read_unsur(c, r)
-        region, _, key_of_roster, cat, young, old = self.read_place(c, unsur, r)
+        region, _, key_of_roster, cat, young, old = self.read_place(
+            c, unsur, r, decoded.region if decoded is not None else None
+        )
         status, note = self.read_status(c, stopped, r)
         if decoded is not None:
             gender = self.read_gender(row, c, decoded.sex, r)
@@ -489,13 +518,17 @@ class _SheetParser:
             self.once("UNSUR_MISSING", r, None, None, msg)
         return unsur or self.table_unsur or self.default_unsur, jabatan
 
-    def read_place(self, c: _Cells, unsur: str, r: int) -> _Place:
-        """Region of the role: the row's column, else --kelurahan/--kecamatan, else the title block."""
+    def read_place(self, c: _Cells, unsur: str, r: int, nik_region: str | None = None) -> _Place:
+        """Region of the role: the row's column, else --kelurahan/--kecamatan, else the title block; an ambiguous
+        name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding)."""
         kel = self.short_text(c.kelurahan) or self.default_kel
         kec = self.short_text(c.kecamatan) or self.default_kec
         hit = self._places.get((unsur, kel, kec)) or self.place(unsur, kel, kec)
+        if nik_region and any(n[0] == "WILAYAH_AMBIGUOUS" for n in hit[1]):
+            hit = self.hinted(unsur, kel, kec, nik_region)
         for code, col, msg in hit[1]:
-            self.add(r, col, kel if col == "kelurahan" else kec, "warning", code, msg)
+            level = "info" if code == "WILAYAH_NIK_HINT" else "warning"
+            self.add(r, col, kel if col == "kelurahan" else kec, level, code, msg)
         if not kel:
             msg = (
                 "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "

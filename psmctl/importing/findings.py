@@ -73,6 +73,9 @@ CODES: dict[str, Code] = {
     "UNSUR_MISSING": Code("warning", "no unsur column, title or `--unsur`: the setting `roster.default_unsur` used"),
     "WILAYAH_UNKNOWN": Code("warning", "kelurahan/kecamatan not in the official list (suggestions given)", "WIL-08"),
     "WILAYAH_AMBIGUOUS": Code("warning", "several official regions carry that name", "WIL-08"),
+    "WILAYAH_NIK_HINT": Code(
+        "info", "an ambiguous region name settled by the NIK's kecamatan digits (one candidate lies there)", "WIL-08"
+    ),
     "WILAYAH_KECAMATAN_MISMATCH": Code("warning", "the kelurahan lies in another kecamatan than written", "WIL-10"),
     "GENDER_UNKNOWN": Code("warning", "L/P value (or ticks) not recognised; the NIK's is used", "§9"),
     "PHONE_INVALID": Code("warning", "phone number implausible; kept as typed", "§9"),
