@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from psmctl import attendance as att
 from psmctl.errors import InputError, NotFound
+from psmctl.services import trainings as att
 
 AS_OF = date(2025, 6, 30)
 NOW = "2025-06-30T09:00:00+07:00"
@@ -299,7 +299,7 @@ def test_one_transaction_per_file(reg: Database, tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(q, "upsert_attendance", fail_after_writing)
     with pytest.raises(RuntimeError):
-        att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+        att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
     assert (count(reg, "attendance"), count(reg, "batches")) == (0, 0)
 
 
@@ -352,9 +352,9 @@ def test_file_without_a_name_column_is_fatal(reg: Database, tmp_path: Path) -> N
     tid = new_training(reg)
     f = write_daftar_hadir(tmp_path / "h.xlsx", [[1, "x"]], header=["NO", "ALAMAT"])
     with pytest.raises(InputError, match="kolom NAMA tidak ditemukan"):
-        att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+        att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
     with pytest.raises(NotFound):
-        att.import_file(reg, 42, f, as_of=AS_OF, created_at=NOW).sheets
+        att.import_file(reg, 42, f, as_of=AS_OF, created_at=NOW)
 
 
 def test_too_young_and_future_training_are_warned(reg: Database) -> None:

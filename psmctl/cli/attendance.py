@@ -62,7 +62,7 @@ def record(
 
     Contoh: psmctl attendance record 3 --nik 3571011708900001 --nik 3571015708900002
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     cert_date = parse_date_option(certificate_date, "--certificate-date")
     until = parse_date_option(valid_until, "--valid-until")
@@ -110,7 +110,7 @@ def import_(
 
     Contoh: psmctl attendance import 3 daftar_hadir_bimtek.xlsx --dry-run
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     with reported():
         database = open_database(db)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     EXIT_FAILED,
     EXIT_PARTIAL,
@@ -21,6 +20,7 @@ from psmctl.cli.common import (
     reported,
     today,
 )
+from psmctl.output import render
 
 if TYPE_CHECKING:
     from psmctl.importing.batch import FileResult
@@ -112,9 +112,9 @@ def roster(
 
     Contoh: psmctl import roster psm_kel_banjaran.xlsx --unsur PSM --report masalah.xlsx
     """
-    from psmctl import categories
-    from psmctl import roster as roster_mod
-    from psmctl.nik import require_nik
+    from psmctl.importing import roster as roster_mod
+    from psmctl.rules import categories
+    from psmctl.rules.nik import require_nik
 
     with reported():
         database = open_database(db)
@@ -185,7 +185,7 @@ def _exit(failures: list[str], landed: list[str]) -> None:
 
 def _write_report(report: Path, payload: list[dict[str, Any]]) -> list[str]:
     """Write the --report workbook; a failure (full disk, no permission) is one more failure line, not a crash."""
-    from psmctl.import_report import write_problem_report
+    from psmctl.output.import_report import write_problem_report
 
     try:
         write_problem_report(report, payload)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from psmctl.models import Problem, SheetReport
-from psmctl.privacy import finding_value, mask_text
+from psmctl.rules.privacy import finding_value, mask_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
