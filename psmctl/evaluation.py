@@ -25,9 +25,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import coverage_reports, incident_register, incidents, payments, rates, summary
+from psmctl import coverage_reports, incident_register, incidents, payments, summary
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
+from psmctl.months import last_day
 from psmctl.settings import Settings
 
 MONEY_KEYS = ("jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah", "jkp_rupiah")
@@ -61,7 +62,7 @@ class Evaluation:
 
 def _covered_counts(db: Database, year: int, known_on: date, settings: Settings) -> list[tuple[int, int]]:
     """(people registered, people AKTIF) on each month's last day, as `coverage status --as-of` that day counts."""
-    days = [rates.last_day(f"{year:04d}-{m:02d}") for m in range(1, 13)]
+    days = [last_day(f"{year:04d}-{m:02d}") for m in range(1, 13)]
     per_day = coverage_reports.statuses_on(db, days, known_on=known_on, settings=settings)
     return [(len(st), sum(1 for s in st.values() if s == "AKTIF")) for st in per_day]
 

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from psmctl import coverage, coverage_reports, payments, rates, render
+from psmctl import coverage, coverage_reports, payments, render
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
+from psmctl.months import add_months
 from psmctl.settings import Settings
 
 NIK_A = "3571011708900001"
@@ -357,11 +358,9 @@ def _fill(db: Database, people: list[tuple[list[str], str, list[tuple[object, ..
         first = rows[0] if rows else None
         for r in rows:
             m, day, progs, seg, fund, inc, rc, ref, kind = first if shape == "one line" and first else r
-            month = rates.add_months("2024-11", int(r[0]))
+            month = add_months("2024-11", int(r[0]))
             progs = str(progs).replace(",JP", "") if seg == "BPU" else progs  # BPU has no JP (IUR-02)
-            paid = (
-                date.fromisoformat(f"{rates.add_months('2024-11', int(m))}-01") + timedelta(days=int(day))
-            ).isoformat()
+            paid = (date.fromisoformat(f"{add_months('2024-11', int(m))}-01") + timedelta(days=int(day))).isoformat()
             cur = db.execute(
                 "INSERT OR IGNORE INTO payments(volunteer_id, segment, iuran_month, paid_on, income_rupiah, programs, "
                 "total_rupiah, expected_rupiah, funding, reference, line_key, risk_class, pks_no, pks_start, batch_id) "
@@ -429,7 +428,7 @@ def test_reports_match_the_general_path(tmp_path_factory: pytest.TempPathFactory
         buf = io.StringIO()
         render.write_json_rows(head, key, rows, tail, stream=buf)
         assert json.loads(buf.getvalue()) == json.loads(render.to_json(report))
-        month = rates.add_months(as_of[:7], 1)
+        month = add_months(as_of[:7], 1)
         due = coverage_reports.due_report(db, month=month, as_of=known, settings=S)
         got = sorted((x["nik"], x["status"], x["segment"], x["funding"], x["due_on"], x["total_rupiah"],
                       x["will_lapse"]) for x in due["people"])  # fmt: skip
