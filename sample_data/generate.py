@@ -19,8 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from psmctl.months import age_on
-from psmctl.nik import format_nik
+from psmctl.rules.months import age_on
+from psmctl.rules.nik import format_nik
 
 if TYPE_CHECKING:
     import openpyxl

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psmctl import rates
 from psmctl.errors import DataError, InputError
-from psmctl.months import add_months
+from psmctl.rules import rates
+from psmctl.rules.months import add_months
 
 TABLE = rates.load()
 CAL = rates.load_calendar()

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from psmctl import rates
 from psmctl.errors import DataError
-from psmctl.months import first_of, index_of, last_of, month_index, month_text
+from psmctl.rules import rates
+from psmctl.rules.months import first_of, index_of, last_of, month_index, month_text
 
 PROGRAMMES = rates.PROGRAMMES
 STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")

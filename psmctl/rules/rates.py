@@ -24,10 +24,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
-from psmctl.months import add_months, index_of, month_index
+from psmctl.rules.months import add_months, index_of, month_index
 
 if TYPE_CHECKING:
-    from psmctl.settings import Settings
+    from psmctl.rules.settings import Settings
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 SEGMENTS = ("BPU", "PU")
