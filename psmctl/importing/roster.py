@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.importing import cells
+from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
@@ -709,19 +710,25 @@ def _no_table(path: Path, sheets: list[SheetData], scan: int) -> None:
 
 
 @dataclass
-class ImportResult:
-    """What importing one file did (or, with --dry-run, would do)."""
+class ImportResult(FileResult):
+    """What importing one roster file did (or, with --dry-run, would do): the one import result, and the people on
+    its rosters before who are missing from it."""
 
-    file: str
-    sheets: list[SheetReport]
-    refused: str | None = None  # why the whole file was not written (--strict)
     missing: list[dict[str, Any]] = field(default_factory=list)
     retired: int = 0
     batch_id: int | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        changed = [{"sheet": s.sheet, **c} for s in self.sheets for c in s.details.get("changed_fields", ())]
+        self.details = {"missing": self.missing, "retired": self.retired, "changed_fields": changed}
+        return super().as_dict()
 
-class _DryRun(Exception):
-    """Raised inside the transaction to roll back a dry run (or a no-op import)."""
+
+class _Plan(NamedTuple):
+    """A roster file's writes, and the erased NIKs the admin takes back (their tombstones go when it is written)."""
+
+    write: vdb.RosterWrite
+    readmitted: list[str]
 
 
 def import_file(
@@ -742,44 +749,31 @@ def import_file(
     # a million of them again and again (see payments.gc_paused).
     with gc_paused():
         parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
-        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing, options.readmit)
+        result = ImportResult(file=path.name, sheets=[p.report for p in parsed])
+        if retire_missing:
+            _refuse_unknown_kelurahan(path, parsed)
+        digest = sha256_of(path)
 
+        def plan(db: Database) -> _Plan:
+            readmitted = _refuse_erased(db, parsed, options.readmit)
+            return _Plan(_plan(db, parsed, vdb.next_batch_id(db), retire_missing, result), readmitted)
 
-def _write_file(
-    db: Database,
-    path: Path,
-    parsed: list[ParsedSheet],
-    now: str,
-    dry_run: bool,
-    strict: bool,
-    retire_missing: bool,
-    readmit: frozenset[str] = frozenset(),
-) -> ImportResult:
-    from psmctl.db import write_tx
+        def write(db: Database, p: _Plan) -> bool:
+            w = p.write
+            if not (w.new_people or w.person_updates or w.new_roles or w.role_updates):
+                return False  # nothing to keep: not even the batch row, so a re-import changes nothing
+            made = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
+            assert made == w.batch_id, "batch id planned under the write lock"  # noqa: S101
+            if p.readmitted:
+                from psmctl.db import erasure
 
-    result = ImportResult(file=path.name, sheets=[p.report for p in parsed])
-    rejected = sum(p.report.rejected for p in parsed)
-    if strict and rejected:
-        result.refused = f"{rejected} baris ditolak dan --strict dipakai: berkas tidak diimpor sama sekali"
+                erasure.lift_tombstones(db, p.readmitted)
+            vdb.write_roster(db, w)
+            result.batch_id = made
+            return True
+
+        commit(db, result, Stage(plan, write), dry_run=dry_run, strict=strict)
         return result
-    if retire_missing:
-        _refuse_unknown_kelurahan(path, parsed)
-    digest = sha256_of(path)
-    try:
-        with write_tx(db):
-            batch_id = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
-            if _refuse_erased(db, parsed, readmit) and strict:
-                result.refused = "ada NIK yang datanya telah dihapus dan --strict dipakai: berkas tidak diimpor"
-                raise _DryRun
-            plan = _plan(db, parsed, batch_id, retire_missing, result)
-            vdb.write_roster(db, plan)
-            wrote = plan.new_people or plan.person_updates or plan.new_roles or plan.role_updates
-            if dry_run or not wrote:
-                raise _DryRun  # nothing to keep: not even the batch row, so a re-import changes nothing
-            result.batch_id = batch_id
-    except _DryRun:
-        pass
-    return result
 
 
 def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
@@ -793,15 +787,15 @@ def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
         )
 
 
-def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> int:
+def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> list[str]:
     """Rows of people erased on request are refused (NIK_DIHAPUS), unless the admin re-admits that NIK; one
-    look-up for the whole file. A re-admitted NIK is an ordinary NIK again (its tombstone goes)."""
+    look-up for the whole file. Returns the re-admitted NIKs: ordinary NIKs again once the file is written (their
+    tombstones go then; nothing is written here)."""
     from psmctl.db import erasure
 
     erased = erasure.erased_among(db, {r.nik for p in parsed for r in p.rows})
     if not erased:
-        return 0
-    erasure.lift_tombstones(db, sorted(erased & readmit))
+        return []
     refused = erased - readmit
     for p in parsed:
         keep = []
@@ -816,7 +810,7 @@ def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[s
             p.report.problems.append(Problem(r.sheet, r.row, "nik", mask_nik(r.nik), "error", "NIK_DIHAPUS", msg))
             p.report.rejected += 1
         p.rows = keep
-    return len(refused)
+    return sorted(erased & readmit)
 
 
 def _plan(
