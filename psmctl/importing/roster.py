@@ -60,7 +60,7 @@ def parse_file(
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
     """Read and validate one roster file; InputError when the file as a whole cannot be used."""
-    scan = int(settings.get("import.header_scan_rows"))
+    scan = settings.imports.header_scan_rows
     sheets = _chosen_sheets(path, read_tables(path, **limits(settings)), options)
     aliases = load_aliases("roster_headers.toml")
     manual = dict(options.kolom)
@@ -78,7 +78,7 @@ def parse_file(
             covers[t.name] = cover
     if not found:
         _no_table(path, sheets, scan)
-    if not options.all_sheets and options.sheet is None and str(settings.get("import.sheets")) == "first":
+    if not options.all_sheets and options.sheet is None and settings.imports.sheets == "first":
         found = found[:1]
     digest = sha256_of(path)
     results: list[ParsedSheet] = []

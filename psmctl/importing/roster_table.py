@@ -177,12 +177,11 @@ class TableReader:
         self.sheet, self.header, self.opts, self.as_of, self.ctx = ctx.sheet, header, opts, as_of, ctx
         self.report = parsed.report  # one report per sheet, shared by its tables
         self.accepted = parsed.rows
-        age_range = settings.get("nik.century_age_range")
+        age_range = settings.nik.century_age_range
         self.nik = nik.Decoder(as_of, (int(age_range[0]), int(age_range[1])), wilayah.province_codes())
-        self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
-        self.phone_min = int(settings.get("import.phone_min_digits"))
-        kabkota, provinsi = settings.get("wilayah.kode_kabkota"), settings.get("wilayah.kode_provinsi")
-        self.regions = Regions(wilayah.office_scope(str(kabkota or ""), str(provinsi or "")))
+        self.numeric_ok = settings.nik.numeric_cell_not_zero
+        self.phone_min = settings.imports.phone_min_digits
+        self.regions = Regions(wilayah.office_scope(settings.wilayah.kode_kabkota, settings.wilayah.kode_provinsi))
         rows = ctx.sheet.rows[ctx.table.start : ctx.table.end]
         self.width = max([len(r) for r in rows] + [max(header.columns.values(), default=0) + 1])
         self.has = set(header.columns)  # the fields this table has a column for
@@ -195,7 +194,7 @@ class TableReader:
         self.default_kec = opts.kecamatan or ctx.titles.get("kecamatan") or ""
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or ctx.titles.unsur
-        self.default_unsur = str(settings.get("roster.default_unsur"))
+        self.default_unsur = settings.roster.default_unsur
         self.said: set[str] = set()  # sheet-level findings already given once
         self.warned: set[int] = set()  # the people's rows given a warning
 
