@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -167,6 +169,8 @@ def nik_safe(value: object) -> str:
 
 
 _row_of = attrgetter("row")
+_TEXTS = ("alamat", "pendidikan", "pekerjaan", "no_sk")  # the fields kept as their text
+_new_roster_row = partial(_new, RosterRow)
 
 
 class TableReader:
@@ -188,6 +192,8 @@ class TableReader:
         self.short = PerValue(_text)  # text of the few distinct values of columns such as KELURAHAN or JABATAN
         self.dates = PerValue(lambda v: dates.parse_date_cell(v, as_of=as_of))  # typed dates (text cells)
         self.genders = PerValue(_gender)
+        self.iso = PerValue(date.isoformat)  # a birth date as stored, once per distinct date
+        self.place_names = PerValue(lambda t: t.title() if t.isupper() else (t or None))  # birth places as kept
         self.nik_notes = PerValue(self.nik_region_note)
         self.places = PerValue(self.place)
         self.default_kel = opts.kelurahan or ctx.titles.get("kelurahan") or ""
@@ -305,31 +311,32 @@ class TableReader:
         self.join(keep, c, r, Read(names, gender, tempat, born, decoded, unsur, jabatan, place, status, tmt))
 
     def join(self, keep: list[int], c: Columns, r: list[int], p: Read) -> None:
-        """The kept people's remaining fields (address, RT/RW, phone, ...), and their rows."""
+        """The kept people's remaining fields (address, RT/RW, phone, ...), and their rows: every field a list of
+        the kept people's values, zipped into the register's tuples."""
         at = [r[k] for k in keep]
-        alamat, pendidikan, pekerjaan, no_sk = (
-            self.texts(c, f) for f in ("alamat", "pendidikan", "pekerjaan", "no_sk")
-        )
+
+        def kept(values: Sequence[Any]) -> list[Any]:
+            return [values[k] for k in keep]
+
+        place: list[Place] = kept(p.place)
+        status: list[tuple[str, str | None]] = kept(p.status)
+        tempat = [self.place_names[t] for t in kept(p.tempat)]
+        born = [self.iso[b] for b in kept(p.born)]
+        alamat, pendidikan, pekerjaan, no_sk = (kept(self.texts(c, f)) for f in _TEXTS)
         rt_rw = self.read_rt_rws(c, keep, at)
-        phone = self.read_phones([c.no_hp[k] for k in keep], at)
-        no_kk = [self.read_no_kk(c.no_kk[k]) for k in keep] if "no_kk" in self.has else [None] * len(keep)
-        sheet, accepted = self.sheet.name, self.accepted
-        for j, k in enumerate(keep):
-            t, d, day, birth, (status, note), place = (
-                p.tempat[k],
-                p.decoded[k],
-                p.tmt[k],
-                p.born[k],
-                p.status[k],
-                p.place[k],
-            )
-            assert d is not None and birth is not None  # noqa: S101  a kept person has a decoded NIK
-            person = (
-                p.names[k], p.gender[k], t.title() if t.isupper() else (t or None), birth.isoformat(), alamat[k],
-                rt_rw[j], phone[j], pendidikan[k], pekerjaan[k], no_kk[j],
-            )  # fmt: skip
-            role = (*place.region, p.jabatan[k], no_sk[k], day.isoformat() if day else None, status)
-            accepted.append(_new(RosterRow, (sheet, at[j], d.number, p.unsur[k], person, role, place.key, note)))
+        phone = self.read_phones(kept(c.no_hp), at)
+        no_kk = [self.read_no_kk(v) for v in kept(c.no_kk)] if "no_kk" in self.has else [None] * len(keep)
+        names, gender = kept(p.names), kept(p.gender)
+        person = zip(names, gender, tempat, born, alamat, rt_rw, phone, pendidikan, pekerjaan, no_kk, strict=True)
+        tmt = [d.isoformat() if d else None for d in kept(p.tmt)]
+        role = [
+            (*pl.region, jabatan, sk, day, st[0])
+            for pl, jabatan, sk, day, st in zip(place, kept(p.jabatan), no_sk, tmt, status, strict=True)
+        ]
+        number = [d.number for d in kept(p.decoded)]
+        keys, notes = [pl.key for pl in place], [st[1] for st in status]
+        rows = zip(repeat(self.sheet.name), at, number, kept(p.unsur), person, role, keys, notes)
+        self.accepted += map(_new_roster_row, rows)
 
     def columns(self, rows: list[list[Any]]) -> Columns:
         """The table's people's cells by field; a field the table has no column for reads "" for everyone."""
