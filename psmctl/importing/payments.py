@@ -26,7 +26,7 @@ from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import ledger_rules, rates
-from psmctl.rules.coverage import Paid, Rules
+from psmctl.rules.membership import Paid, Rules
 from psmctl.rules.payment_lines import ALL_PROGRAMMES, amount_check, check_line, parse_funding, parse_programs
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings

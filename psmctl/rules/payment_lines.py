@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from psmctl.errors import InputError
-from psmctl.rules import coverage, rates
-from psmctl.rules.coverage import Rules
+from psmctl.rules import rates
+from psmctl.rules.membership import Config, Rules
 from psmctl.rules.months import add_months, month_of
 from psmctl.rules.settings import Settings
 
@@ -29,7 +29,7 @@ def _money(n: int) -> str:
 def rules_from(settings: Settings) -> Rules:
     """Coverage rules for this database: its settings, the rate table (with overrides), the holiday calendar."""
     table = rates.load().with_excluded_funding("PP50_2025", settings.get("rates.pp50_2025.excluded_funding"))
-    return Rules(config=coverage.Config.from_settings(settings.get), table=table, calendar=rates.calendar_of(settings))
+    return Rules(config=Config.from_settings(settings.get), table=table, calendar=rates.calendar_of(settings))
 
 
 def parse_programs(text: str | Iterable[str]) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.memory import gc_paused
 from psmctl.models import Problem
 from psmctl.rules import coverage, ledger_rules, rates
-from psmctl.rules.coverage import Paid
+from psmctl.rules.membership import Finding, Paid, memberships
 from psmctl.rules.months import add_months, month_index
 from psmctl.rules.nik import require_nik
 
@@ -457,7 +457,7 @@ def _import_doubles(db: Database, fresh: Sequence[Fresh]) -> Iterator[tuple[int,
         yield index[id(d.second)], d
 
 
-def _findings(db: Database, fresh: Sequence[Fresh], settings: Settings) -> Iterator[tuple[int, list[coverage.Finding]]]:
+def _findings(db: Database, fresh: Sequence[Fresh], settings: Settings) -> Iterator[tuple[int, list[Finding]]]:
     """COV-12 / before-start findings (index in ``fresh`` → findings) the new rows get once in the ledger.
 
     A person with no payments yet whose new lines are the same as another's gets the same findings: memberships
@@ -468,19 +468,19 @@ def _findings(db: Database, fresh: Sequence[Fresh], settings: Settings) -> Itera
     for i, row in enumerate(fresh):
         by_person[row.volunteer_id].append(i)
     existing = ledger(db, list(by_person)) if len(by_person) <= 5000 else ledger(db)
-    seen: dict[tuple[int, ...], list[tuple[int, coverage.Finding]]] = {}
+    seen: dict[tuple[int, ...], list[tuple[int, Finding]]] = {}
     for vid, idxs in by_person.items():
         before = existing.get(vid)
         key = tuple(fresh[i].line.id for i in idxs)
         found = None if before else seen.get(key)
         if found is None:
             new = [fresh[i].line.paid._replace(id=-1 - n) for n, i in enumerate(idxs)]  # type: ignore[union-attr]
-            _ms, all_found = coverage.memberships([*(before or ()), *new], rules=rules)
+            all_found = memberships([*(before or ()), *new], rules=rules).findings
             found = [(-1 - f.payment_id, f) for f in all_found if f.payment_id < 0]
             if not before:
                 seen[key] = found
         if found:
-            grouped: dict[int, list[coverage.Finding]] = defaultdict(list)
+            grouped: dict[int, list[Finding]] = defaultdict(list)
             for n, f in found:
                 grouped[idxs[n]].append(f)
             yield from grouped.items()
@@ -518,9 +518,9 @@ def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Se
         "lapse_on": c.lapse_on.isoformat() if c.lapse_on else None,
         "masa_iur_total_bulan": c.masa_iur_total_bulan,
         "masa_iur_per_program": c.masa_iur_by_programme,
-        "arrears": [{"month": m, "rupiah": a} for m, a in c.arrears],
+        "arrears": [a._asdict() for a in c.arrears],
         "arrears_rupiah": c.arrears_rupiah,
-        "shortfall": [{"month": m, "rupiah": a} for m, a in c.shortfall],
+        "shortfall": [s._asdict() for s in c.shortfall],
         "shortfall_rupiah": c.shortfall_rupiah,
         "benefits": coverage.benefits(rules.table, on, c.masa_iur_bulan, income),
         "findings": [
