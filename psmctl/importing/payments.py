@@ -87,9 +87,9 @@ class Memo:
         from psmctl.rules import dates
 
         self.as_of, self.rules, self._dates = as_of, rules, dates
-        self.risk_class = str(settings.get("pu.jkk_risk_class"))
-        self.max_ahead = int(settings.get("coverage.max_months_ahead"))
-        self.mismatch_level = "error" if settings.get("amounts.mismatch") == "reject" else "warning"
+        self.risk_class = settings.pu.jkk_risk_class
+        self.max_ahead = settings.coverage.max_months_ahead
+        self.mismatch_level = "error" if settings.amounts.mismatch == "reject" else "warning"
         self._months: dict[object, str | ValueError] = {}
         self._days: dict[object, date | str | None] = {}
         self._programs: dict[object, tuple[str, ...] | InputError] = {}
@@ -501,8 +501,8 @@ def read_file(
     from psmctl.importing.rows import split_tables
 
     aliases = headers.load_aliases("payments_headers.toml")
-    scan = int(settings.get("import.header_scan_rows"))
-    numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
+    scan = settings.imports.header_scan_rows
+    numeric_ok = settings.nik.numeric_cell_not_zero
     lines: dict[tuple[str, ...], dict[object, Line]] = {}  # per set of columns: equal cells, equal meaning
     staged: list[Staged] = []
     for sheet in sheets.read_tables(path, **sheets.limits(settings)):

@@ -28,8 +28,8 @@ def _money(n: int) -> str:
 
 def rules_from(settings: Settings) -> Rules:
     """Coverage rules for this database: its settings, the rate table (with overrides), the holiday calendar."""
-    table = rates.load().with_excluded_funding("PP50_2025", settings.get("rates.pp50_2025.excluded_funding"))
-    return Rules(config=Config.from_settings(settings.get), table=table, calendar=rates.calendar_of(settings))
+    table = rates.load().with_excluded_funding("PP50_2025", settings.rates.pp50_2025.excluded_funding)
+    return Rules(config=Config.from_settings(settings), table=table, calendar=rates.calendar_of(settings))
 
 
 def parse_programs(text: str | Iterable[str]) -> tuple[str, ...]:

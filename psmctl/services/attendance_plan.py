@@ -81,7 +81,7 @@ class AttendancePlan:
 
         niks: list[str] = []
         parsed_nik: dict[int, tuple[str, str | None] | Problem] = {}
-        numeric_ok = str(self.settings.get("nik.numeric_cell_not_zero"))
+        numeric_ok = self.settings.nik.numeric_cell_not_zero
         for i, r in enumerate(rows):
             if reading.text(r.nik):
                 try:
@@ -205,7 +205,7 @@ class AttendancePlan:
         j.minutes = minutes = int(self.training["minutes"])
         if not reading.text(r.jpl):
             return True
-        d = rules.parse_duration(r.jpl, bare_jam=str(self.settings.get("training.bare_jam")))
+        d = rules.parse_duration(r.jpl, bare_jam=self.settings.training.bare_jam)
         if d.minutes is None:
             self._reject(j.report, self._problem(r, "jpl", reading.text(r.jpl), "error", str(d.code), str(d.message)))
             return False
@@ -236,7 +236,7 @@ class AttendancePlan:
             self.training["start_date"],
             as_of=date.max,
             birth=(j.person or {}).get("tgl_lahir"),
-            min_age=int(self.settings.get("training.min_age_warn")),
+            min_age=self.settings.training.min_age_warn,
         ):
             j.warns.append(self._problem(j.row, None, None, "warning", code, msg))
         return True

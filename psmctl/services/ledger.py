@@ -137,8 +137,8 @@ def plan_record(
     plan.problems = check_line(
         segment=spec.segment, months=months, paid_on=spec.paid_on, programs=spec.programs,
         income_rupiah=spec.income_rupiah, table=rules.table,
-        config_max_months=int(settings.get("coverage.max_months_per_payment")),
-        config_max_ahead=int(settings.get("coverage.max_months_ahead")),
+        config_max_months=settings.coverage.max_months_per_payment,
+        config_max_ahead=settings.coverage.max_months_ahead,
     )  # fmt: skip
     errors = [m for lvl, _c, m in plan.problems if lvl == "error"]
     if errors:
@@ -153,7 +153,7 @@ def plan_record(
         paid = e.total_rupiah if spec.amount_rupiah is None else spec.amount_rupiah
         mismatch = amount_check(paid, e.total_rupiah, m)
         if mismatch:
-            if settings.get("amounts.mismatch") == "reject":
+            if settings.amounts.mismatch == "reject":
                 raise InputError(mismatch[1])
             plan.problems.append(("warning", "IUR-17", mismatch[1]))
         split = [e.payable(p) if paid == e.total_rupiah else 0 for p in ALL_PROGRAMMES]

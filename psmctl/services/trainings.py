@@ -55,7 +55,7 @@ def settings_of(db: Database) -> Settings:
 
 
 def _counted(s: Settings) -> list[str]:
-    return [str(k) for k in s.get("training.counted_types")]
+    return s.training.counted_types
 
 
 def _certifying() -> list[str]:
@@ -140,7 +140,7 @@ def _training_minutes(db: Database, course: rules.Course, jpl: str | None, warni
         if not course.counts_as_training:
             return 0
         raise InputError(f"JPL wajib diisi untuk {course.kind} (mis. --jpl '16 JPL' atau --jpl '180 menit')")
-    parsed = rules.parse_duration(jpl.strip(), bare_jam=str(settings_of(db).get("training.bare_jam")))
+    parsed = rules.parse_duration(jpl.strip(), bare_jam=settings_of(db).training.bare_jam)
     if parsed.minutes is None:
         raise InputError(f"{parsed.message} ({parsed.code})")
     if parsed.message:
@@ -184,7 +184,7 @@ def _get_training(db: Database, training_id: int) -> dict[str, Any]:
 def show_training(db: Database, training_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One training and its attendance (NIK, name, JPL, status, certificate)."""
     t = _get_training(db, training_id)
-    valid_years = int(settings_of(db).get("training.certificate_valid_years"))
+    valid_years = settings_of(db).training.certificate_valid_years
     certifying = t["kind"] in _certifying()
     rows = []
     for a in q.attendance_of_training(db, training_id):
@@ -301,7 +301,7 @@ def import_file(
     read: list[tuple[SheetReport, list[reading.Row]]] = []
     for sheet in read_tables(path, **limits(settings)):
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problems = reading.read_sheet(sheet, kelurahan, int(settings.get("import.header_scan_rows")), dict(kolom))
+        rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
         report.problems += problems
         report.warnings += sum(1 for p in problems if p.level == "warning")
         result.sheets.append(report)
@@ -393,7 +393,7 @@ def hours_of(
 ) -> rules.HoursReport:
     """`hours` over roles and facts the caller holds already (the summary asks per unsur of one register read)."""
     s = settings
-    targets = {k.rsplit(".", 1)[1].upper(): float(v) for k, v, _ in s.items() if k.startswith("training.target_jpl.")}
+    targets = {k.upper(): float(v) for k, v in s.training.target_jpl.items()}
     return rules.hours(
         roles,
         facts,
@@ -401,7 +401,7 @@ def hours_of(
         end=end,
         counted_types=_counted(s),
         targets=targets,
-        default_target=float(s.get("training.target_jpl_default")),
+        default_target=float(s.training.target_jpl_default),
         by=by,
         with_volunteers=with_volunteers,
     )
@@ -429,7 +429,7 @@ def certificates(
         _facts(db),
         as_of=as_of,
         within_days=within_days,
-        valid_years=int(s.get("training.certificate_valid_years")),
+        valid_years=s.training.certificate_valid_years,
         required_for=rules.catalogue().certificate_required_for,
         certifying_kinds=_certifying(),
     )
@@ -449,7 +449,7 @@ def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict
     rows, minutes = rules.history(
         _facts(db, person["volunteer_id"]),
         counted_types=_counted(s),
-        valid_years=int(s.get("training.certificate_valid_years")),
+        valid_years=s.training.certificate_valid_years,
         certifying_kinds=_certifying(),
     )
     return rows, rules.to_jpl(minutes)
