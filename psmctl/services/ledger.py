@@ -17,9 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psmctl.db import payments as dbp
 from psmctl.db import write_tx
@@ -32,6 +30,9 @@ from psmctl.rules.coverage import Paid, Rules
 from psmctl.rules.nik import require_nik
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ALL_PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
 FUNDING_ALIASES = {

@@ -24,9 +24,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import snapshot
 from psmctl.rules import coverage, ledger_rules, rates, wilayah
@@ -35,6 +33,9 @@ from psmctl.rules.training import to_jpl
 from psmctl.services import coverage_reports
 from psmctl.services import ledger as payments
 from psmctl.services import trainings as attendance
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")
 ALL = "(semua)"

@@ -19,9 +19,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import training as q
 from psmctl.db import write_tx
@@ -30,6 +28,9 @@ from psmctl.models import Level, Problem, SheetReport
 from psmctl.rules import training as rules
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COMMAND_LINE = "(baris perintah)"
 
