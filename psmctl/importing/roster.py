@@ -30,6 +30,7 @@ from psmctl.importing.titles import Titles, read_titles
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import categories, dates, nik, wilayah
+from psmctl.rules.months import add_years, age_on
 from psmctl.rules.privacy import finding_value, mask_nik
 from psmctl.rules.settings import Settings
 
@@ -266,8 +267,8 @@ class _SheetParser:
             out, notes = self.regions.resolve(kel, kec)
             region = tuple(out[f] for f in REGION_FIELDS)
             cat = categories.get(unsur)
-            young = dates.birth_bound(self.as_of, cat.min_age) if cat and cat.min_age else None
-            old = dates.birth_bound(self.as_of, cat.max_age + 1) if cat and cat.max_age else None
+            young = add_years(self.as_of, -cat.min_age) if cat and cat.min_age else None
+            old = add_years(self.as_of, -(cat.max_age + 1)) if cat and cat.max_age else None
             unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
             hit = self._places[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
         return hit
@@ -556,7 +557,7 @@ class _SheetParser:
 
     def age_out_of_range(self, birth: date, cat: Any, unsur: str, where: Any, r: int) -> None:
         """Age limits per category (CAT-02) are warnings only."""
-        age = dates.age_on(birth, self.as_of)
+        age = age_on(birth, self.as_of)
         limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
         self.add(r, where[0], where[1], "warning", "AGE_OUT_OF_RANGE", f"umur {age} di luar batas {unsur} ({limits})")
 
@@ -567,7 +568,7 @@ class _SheetParser:
         if tmt.__class__ is str:
             self.add(r, "tmt", c.tmt, "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
             return None
-        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:  # type: ignore[arg-type]
+        if cat and cat.masa_tugas_tahun and tmt and age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:  # type: ignore[arg-type]
             msg = f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK"
             self.add(r, "tmt", c.tmt, "warning", "MASA_TUGAS_LEWAT", msg)
         return tmt  # type: ignore[return-value]

@@ -20,33 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any, NamedTuple
 
 from psmctl.errors import DataError
 from psmctl.rules import rates
+from psmctl.rules.months import first_of, index_of, last_of, month_index, month_text
 
 PROGRAMMES = rates.PROGRAMMES
 STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")
-
-
-@cache
-def _mi(month: str) -> int:
-    return rates.month_index(month)
-
-
-@cache
-def _first(mi: int) -> date:
-    return date(mi // 12, mi % 12 + 1, 1)
-
-
-@cache
-def _last(mi: int) -> date:
-    return _first(mi + 1) - timedelta(days=1)
-
-
-def _month_of(d: date) -> int:
-    return d.year * 12 + d.month - 1
 
 
 class Paid(NamedTuple):
@@ -136,7 +117,7 @@ class Rules:
         key = (segment, mi)
         d = self._due.get(key)
         if d is None:
-            d = self._due[key] = rates.due_date(self.table, segment, rates.month_text(mi), self.calendar)
+            d = self._due[key] = rates.due_date(self.table, segment, month_text(mi), self.calendar)
         return d
 
     def expected_for(self, template: Paid, mi: int) -> rates.Expected:
@@ -147,7 +128,7 @@ class Rules:
             e = self._expected[key] = rates.expected(
                 self.table,
                 segment=template.segment,
-                month=rates.month_text(mi),
+                month=month_text(mi),
                 income_rupiah=template.income_rupiah,
                 programmes=sorted(template.programs, key=_prog_order),
                 funding=template.funding,
@@ -201,13 +182,13 @@ def _start_of(pool: Sequence[tuple[date, int, bool, Paid]]) -> tuple[date, Paid 
             continue
         d = p.paid_on
         seen = earliest.get(d)
-        if m >= _month_of(d):
+        if m >= index_of(d):
             if seen is None or seen < 0 or m < seen:
                 earliest[d] = m
         elif seen is None:
             earliest[d] = -1
     for d, m in earliest.items():
-        day = d if m < 0 else max(d, _first(m))
+        day = d if m < 0 else max(d, first_of(m))
         if best is None or day < best[0]:
             best = (day, None)
     if best is None:
@@ -217,7 +198,7 @@ def _start_of(pool: Sequence[tuple[date, int, bool, Paid]]) -> tuple[date, Paid 
 
 def _effective(p: Paid, cfg: Config) -> tuple[date, bool]:
     # COV-19: a PKS batch covers from its agreed start, whatever the payment date.
-    if cfg.pks_override and p.pks_no and p.pks_start is not None and _mi(p.month) >= _month_of(p.pks_start):
+    if cfg.pks_override and p.pks_no and p.pks_start is not None and month_index(p.month) >= index_of(p.pks_start):
         return p.pks_start, True
     return p.paid_on, False
 
@@ -237,10 +218,10 @@ def memberships(
         if known_on is not None and p.paid_on > known_on:
             continue
         if p.pks_no is None:
-            pool.append((p.paid_on, _mi(p.month), False, p))
+            pool.append((p.paid_on, month_index(p.month), False, p))
         else:
             eff, pks = _effective(p, cfg)
-            pool.append((eff, _mi(p.month), pks, p))
+            pool.append((eff, month_index(p.month), pks, p))
     pool.sort(key=lambda t: (t[0], t[1], t[3].id))
     result: list[Membership] = []
     findings: list[Finding] = []
@@ -252,7 +233,7 @@ def memberships(
             start, basis = registered_on, "registration"
         if prev_lapse is not None and prev_lapse > start:
             start = prev_lapse
-        first = _month_of(start)
+        first = index_of(start)
         # Earliest effective date per month: what the lapse rule looks at.
         paid_by: dict[int, date] = {}
         for eff, m, _pks, _p in pool:
@@ -261,7 +242,7 @@ def memberships(
         u = first
         while True:
             # The latest month of the window paid by its deadline; every window up to it holds it, so skip on.
-            deadline = _last(u + n - 1)
+            deadline = last_of(u + n - 1)
             hit = -1
             for v in range(u + n - 1, u - 1, -1):
                 d = paid_by.get(v)
@@ -271,7 +252,7 @@ def memberships(
             if hit < 0:
                 break
             u = hit + 1
-        lapse = _first(u + n)
+        lapse = first_of(u + n)
         lapse_m = u + n
         ms = Membership(start, basis, pks0.pks_no if pks0 is not None else None, first, lapse, {}, {}, {})
         rest = []
@@ -285,7 +266,7 @@ def memberships(
                 findings.append(
                     Finding(p.id, p.month, "COV-START", f"bulan iuran {p.month} sebelum awal kepesertaan {start}")
                 )
-            elif eff >= lapse or eff > _last(m + n - 1):
+            elif eff >= lapse or eff > last_of(m + n - 1):
                 findings.append(
                     Finding(
                         p.id,
@@ -382,7 +363,7 @@ def coverage_on(
     cfg = rules.config
     x = as_of
     mss, findings = precomputed or memberships(payments, rules=rules, registered_on=registered_on, known_on=known_on)
-    total = sum(1 for ms in mss for m, (eff, _) in ms.paid.items() if m <= _month_of(x) and eff <= x)
+    total = sum(1 for ms in mss for m, (eff, _) in ms.paid.items() if m <= index_of(x) and eff <= x)
     started = [ms for ms in mss if ms.start <= x]
     if not started:
         if mss and mss[0].basis == "payment":
@@ -412,7 +393,7 @@ def coverage_on(
         reason = f"kepesertaan berakhir {ms.lapse}: {cfg.lapse_n} bulan berturut-turut tidak dibayar; daftar ulang"
         again = next((later.start for later in mss if later.start > x), None)
         return Coverage(x, "NONAKTIF", None, masa, total, _not(reason, again), segment=segment, **common)
-    m = _month_of(x)
+    m = index_of(x)
     if with_arrears:  # the evidence of `coverage check`; not needed for the register-wide reports
         common["masa_iur_by_programme"] = {
             p: sum(1 for mm, (eff, pay) in ms.paid.items() if mm <= m and eff <= x and p in pay.programs)
@@ -431,7 +412,7 @@ def coverage_on(
             to = _run_end(ms, m, p, segment, rules, known_on or x)
             programs[p] = ProgrammeCover(True, cover_from, to, pay, why)
         elif covered or (pay is not None and p not in pay.programs):
-            label = rates.month_text(m)
+            label = month_text(m)
             programs[p] = ProgrammeCover(False, None, None, pay, f"iuran bulan {label} tidak mencakup {p}")
         else:
             again = _again(mss, ms, m, x, p, segment, rules, known_on or x)
@@ -447,15 +428,15 @@ def _again(
     mss: Sequence[Membership], ms: Membership, m: int, x: date, prog: str, segment: str, rules: Rules, known_on: date
 ) -> date | None:
     """The first day after ``x`` on which a known payment gives cover for ``prog`` again (None: none does)."""
-    for mm in range(m, min(_month_of(ms.lapse), m + 24)):
-        status, _d, start, entry, _w = _month_cover(ms, mm, _last(mm), segment, rules, known_on)
+    for mm in range(m, min(index_of(ms.lapse), m + 24)):
+        status, _d, start, entry, _w = _month_cover(ms, mm, last_of(mm), segment, rules, known_on)
         if status == "AKTIF" and start is not None and start > x and (entry is None or prog in entry[1].programs):
             return start
     return next((later.start for later in mss if later.start > x and later is not ms), None)
 
 
 def _masa_iur(mss: Sequence[Membership], x: date, cfg: Config) -> int:
-    mx = _month_of(x)
+    mx = index_of(x)
     count = 0
     for ms in mss:
         count += sum(1 for m, (eff, _) in ms.paid.items() if m <= mx and eff <= x)
@@ -470,10 +451,10 @@ def _month_cover(
     """(status, detail, cover start of month m or None, the payment entry, reason) for an active membership."""
     cfg = rules.config
     entry = ms.paid.get(m)
-    label = rates.month_text(m)
+    label = month_text(m)
     due = rules.due(segment, m)
     if segment == "PU" and cfg.pu_model == "paid_by_due_date":
-        start = max(_first(m), ms.start)
+        start = max(first_of(m), ms.start)
         if entry is not None and entry[1].paid_on <= due:
             return (
                 "AKTIF",
@@ -494,10 +475,12 @@ def _month_cover(
         return "MENUNGGAK", detail, None, None, f"iuran bulan {label} belum dibayar (jatuh tempo {due})"
     eff, pay = entry
     pks = ms.basis == "pks" and pay.pks_no is not None and eff == pay.pks_start
-    if eff > _last(m) and not cfg.arrears_backfill:
+    if eff > last_of(m) and not cfg.arrears_backfill:
         why = f"iuran bulan {label} dibayar {pay.paid_on}, setelah bulan itu berakhir: tidak melindungi mundur"
         return "MENUNGGAK", detail, None, entry, why
-    start = max(_first(m), ms.start) if (cfg.arrears_backfill and eff > _last(m)) else max(_first(m), eff, ms.start)
+    start = (
+        max(first_of(m), ms.start) if (cfg.arrears_backfill and eff > last_of(m)) else max(first_of(m), eff, ms.start)
+    )
     if not cfg.same_day_covered and start == eff and not pks:
         start = eff + timedelta(days=1)
     if x < start:
@@ -520,7 +503,7 @@ def _run_end(ms: Membership, m: int, prog: str, segment: str, rules: Rules, know
     cfg = rules.config
     while True:
         nxt = m + 1
-        if _first(nxt) >= ms.lapse:
+        if first_of(nxt) >= ms.lapse:
             break
         entry = ms.paid.get(nxt)
         if entry is None or prog not in entry[1].programs:
@@ -528,21 +511,21 @@ def _run_end(ms: Membership, m: int, prog: str, segment: str, rules: Rules, know
         if segment == "PU" and cfg.pu_model == "paid_by_due_date":
             if entry[1].paid_on > rules.due(segment, nxt):
                 break
-        elif entry[0] > _first(nxt) and not (cfg.arrears_backfill and entry[0] > _last(nxt)):
+        elif entry[0] > first_of(nxt) and not (cfg.arrears_backfill and entry[0] > last_of(nxt)):
             break
         m = nxt
-    return _last(m)
+    return last_of(m)
 
 
 def _arrears(ms: Membership, x: date, segment: str, template: Paid, rules: Rules) -> tuple[tuple[str, int], ...]:
     """Months of the active membership past their due date and unpaid as of x, with expected amounts (COV-14)."""
     out = []
-    for u in range(ms.first, _month_of(x) + 1):
+    for u in range(ms.first, index_of(x) + 1):
         if rules.due(segment, u) >= x:
             continue
         entry = ms.paid.get(u)
         if entry is None or entry[0] > x:
-            out.append((rates.month_text(u), rules.expected_rupiah(template, u)))
+            out.append((month_text(u), rules.expected_rupiah(template, u)))
     return tuple(out)
 
 
@@ -553,7 +536,7 @@ def _shortfall(ms: Membership, x: date, rules: Rules) -> tuple[tuple[str, int], 
     """
     out = []
     for m in sorted(ms.rows):
-        if m > _month_of(x):
+        if m > index_of(x):
             break
         rows = [p for p in ms.rows[m] if p.paid_on <= x]
         if not rows:
@@ -561,7 +544,7 @@ def _shortfall(ms: Membership, x: date, rules: Rules) -> tuple[tuple[str, int], 
         want = max(p.expected_rupiah if p.expected_rupiah is not None else rules.expected_rupiah(p, m) for p in rows)
         paid = sum(p.amount_rupiah for p in rows)
         if paid < want:
-            out.append((rates.month_text(m), want - paid))
+            out.append((month_text(m), want - paid))
     return tuple(out)
 
 
@@ -576,11 +559,11 @@ def gaps(
     for ms in mss:
         segment = next(iter(ms.paid.values()))[1].segment if ms.paid else "BPU"
         for m in sorted(ms.paid):
-            if _first(m) > as_of or _first(m) >= ms.lapse:
+            if first_of(m) > as_of or first_of(m) >= ms.lapse:
                 continue
-            status, _d, start, entry, _w = _month_cover(ms, m, _last(m), segment, rules, as_of)
+            status, _d, start, entry, _w = _month_cover(ms, m, last_of(m), segment, rules, as_of)
             if status == "AKTIF" and start is not None and entry is not None and "JKK" in entry[1].programs:
-                covered.append((start, min(_last(m), as_of)))
+                covered.append((start, min(last_of(m), as_of)))
     out: list[tuple[date, date, str]] = []
     cursor = mss[0].start
     for a, b in sorted(covered):
@@ -621,12 +604,12 @@ def due_for_month(payments: Sequence[Paid], month: str, *, rules: Rules, as_of: 
 
     The programmes, income and funding are those of the person's latest payment, else ``default``.
     """
-    m = _mi(month)
+    m = month_index(month)
     mss, _ = memberships(payments, rules=rules, known_on=as_of)
-    live = [ms for ms in mss if ms.start <= max(as_of, _last(m))]
+    live = [ms for ms in mss if ms.start <= max(as_of, last_of(m))]
     ms = live[-1] if live else None
     short = 0
-    if ms is not None and m in ms.paid and ms.lapse > _first(m):
+    if ms is not None and m in ms.paid and ms.lapse > first_of(m):
         rows = ms.rows.get(m, [])
         want = max((p.expected_rupiah if p.expected_rupiah is not None else rules.expected_rupiah(p, m)) for p in rows)
         short = want - sum(p.amount_rupiah for p in rows)
@@ -637,15 +620,15 @@ def due_for_month(payments: Sequence[Paid], month: str, *, rules: Rules, as_of: 
         template = max((p for _, p in ms.paid.values()), key=lambda p: (p.month, p.paid_on))
     if ms is None:
         status = "BELUM_TERDAFTAR"
-    elif ms.lapse <= _first(m):
+    elif ms.lapse <= first_of(m):
         status = "NONAKTIF"
     else:
-        day = min(as_of, _last(m))
+        day = min(as_of, last_of(m))
         status = coverage_on(
             payments, day, rules=rules, known_on=as_of, with_arrears=False, precomputed=(mss, [])
         ).status
     amount = rules.expected_for(template, m)
-    will_lapse = ms is not None and ms.lapse == _first(m + 1) and not short
+    will_lapse = ms is not None and ms.lapse == first_of(m + 1) and not short
     return DueLine(status, amount, template.funding, will_lapse, rules.due(template.segment, m), max(short, 0))
 
 

@@ -26,7 +26,7 @@ from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
 from psmctl.rules import coverage, rates
 from psmctl.rules.coverage import Paid
-from psmctl.rules.months import month_of
+from psmctl.rules.months import month_index, month_of
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 from psmctl.services.ledger import rules_from
@@ -328,7 +328,7 @@ def _answer(c: coverage.Coverage) -> _Answer:
 def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
     """`coverage due`: who must be paid for a month (or still owes a short payment of it), how much per programme,
     totals per funding, who would lapse."""
-    rates.month_index(month)
+    month_index(month)
     rules = rules_from(settings)
     people: dict[int, Role] = {}
     for r in dbp.register_roles(db):

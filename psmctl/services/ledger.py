@@ -27,6 +27,7 @@ from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import coverage, ledger_rules, rates
 from psmctl.rules.coverage import Paid, Rules
+from psmctl.rules.months import add_months, month_index, month_of
 from psmctl.rules.nik import require_nik
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
@@ -102,7 +103,7 @@ def check_line(
         out.append(
             ("error", "COV-09", f"satu pembayaran paling banyak {config_max_months} bulan iuran ({len(months)} bulan)")
         )
-    limit = rates.add_months(f"{paid_on.year:04d}-{paid_on.month:02d}", config_max_ahead)
+    limit = add_months(month_of(paid_on), config_max_ahead)
     if months and max(months) > limit:
         out.append(
             ("error", "COV-09", f"bulan iuran {max(months)} lebih dari {config_max_ahead} bulan setelah tanggal bayar")
@@ -219,7 +220,7 @@ def plan_record(
         raise InputError(refusal)
     if spec.pks_start is not None and not spec.pks_no:
         raise InputError("tanggal mulai PKS tanpa nomor PKS ditolak (COV-19); beri --pks-no")
-    months = [rates.add_months(spec.month, i) for i in range(spec.months)]
+    months = [add_months(spec.month, i) for i in range(spec.months)]
     plan = RecordPlan(people=len(volunteer_ids))
     plan.problems = check_line(
         segment=spec.segment, months=months, paid_on=spec.paid_on, programs=spec.programs,
@@ -326,7 +327,7 @@ def select_volunteers(
 def list_payments(db: Database, *, nik: str | None = None, month: str | None = None) -> list[dict[str, Any]]:
     """Ledger rows for `payments list` (voided rows included, with their reason)."""
     if month:
-        rates.month_index(month)
+        month_index(month)
     rows = dbp.list_payments(db, nik=require_nik(nik) if nik else None, month=month)
     # A filter by NIK or month keeps every row of each (person, month) it shows: doubles are found among them.
     live = [r for r in rows if r["void_reason"] is None]

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from psmctl.db import snapshot
 from psmctl.rules import coverage, ledger_rules, rates, wilayah
+from psmctl.rules.months import add_months, age_on, first_day, last_day, month_of
 from psmctl.rules.settings import Settings
 from psmctl.rules.training import to_jpl
 from psmctl.services import coverage_reports
@@ -80,7 +81,7 @@ class Summary:
         for r in self.roles:
             if r["volunteer_id"] not in self.trained:
                 yield {"nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
-                       "kelurahan": r["kelurahan"], "umur": age_on(r.get("tgl_lahir"), self.as_of)}  # fmt: skip
+                       "kelurahan": r["kelurahan"], "umur": umur(r.get("tgl_lahir"), self.as_of)}  # fmt: skip
 
 
 def fingerprint(*parts: Any) -> str:
@@ -109,25 +110,21 @@ def _iso(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def age_on(birth: object, as_of: date) -> int | None:
-    """Whole years between an ISO birth date and as_of; None when the birth date is missing or unreadable."""
+def umur(birth: object, as_of: date) -> int | None:
+    """The age column: :func:`psmctl.rules.months.age_on` of a stored ISO birth date; None when it is missing or
+    unreadable."""
     if not birth:
         return None
     try:
         b = birth if isinstance(birth, date) else date.fromisoformat(str(birth)[:10])
     except ValueError:
         return None
-    return as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))
-
-
-def month_of(day: date) -> str:
-    """'YYYY-MM' of a date."""
-    return f"{day.year:04d}-{day.month:02d}"
+    return age_on(b, as_of)
 
 
 def _next_month_range(as_of: date) -> tuple[date, date]:
-    nxt = rates.add_months(month_of(as_of), 1)
-    return rates.first_day(nxt), rates.last_day(nxt)
+    nxt = add_months(month_of(as_of), 1)
+    return first_day(nxt), last_day(nxt)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -238,7 +235,7 @@ def relawan_rows(
         c = st[int(r["volunteer_id"])]
         row: dict[str, Any] = {
             "nik": r["nik"], "nama": r["nama"], "jenis_kelamin": r.get("jenis_kelamin"),
-            "umur": age_on(r.get("tgl_lahir"), as_of), "no_hp": r.get("no_hp"), "unsur": r["unsur"],
+            "umur": umur(r.get("tgl_lahir"), as_of), "no_hp": r.get("no_hp"), "unsur": r["unsur"],
             "kecamatan": r["kecamatan"], "kelurahan": r["kelurahan"], "status": status_label(c.status),
             "masa_iur_bulan": c.masa_iur_bulan,
         }  # fmt: skip
