@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from psmctl.rules import coverage, rates
-from psmctl.rules.coverage import Config, Paid, Rules
+from psmctl.rules.membership import Config, Paid, Rules
 from psmctl.rules.months import add_months, first_day, month_index
 
 RULES = Rules()

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
 from psmctl.output import render
-from psmctl.rules import coverage
+from psmctl.rules import coverage, membership
 from psmctl.rules.months import add_months
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports
@@ -396,7 +396,7 @@ def _general_due(db: Database, month: str, as_of: date) -> list[tuple[object, ..
 
     rules = payments.rules_from(S)
     pays = payments.ledger(db)
-    default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    default = membership.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     seen: set[int] = set()
     out = []
     for r in select_roles(db, active_only=True):

@@ -27,7 +27,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psmctl.db import snapshot
-from psmctl.rules import coverage, ledger_rules, rates, wilayah
+from psmctl.rules import coverage, ledger_rules, membership, rates, wilayah
 from psmctl.rules.months import add_months, age_on, first_day, last_day, month_of
 from psmctl.rules.settings import Settings
 from psmctl.rules.training import to_jpl
@@ -159,30 +159,30 @@ class Standing:
     status: str
     masa_iur_bulan: int
     covered_to: tuple[date | None, ...]  # per rates.PROGRAMMES, None when not covered
-    arrears: tuple[tuple[str, int], ...]
+    arrears: tuple[coverage.MonthAmount, ...]
     lapse_on: date | None
     due_rupiah: int | None  # the current month's iuran when MENUNGGAK
     due_on: date | None
-    shortfall: tuple[tuple[str, int], ...] = ()  # months paid short of the rate table (IUR-17): month, rupiah owed
+    shortfall: tuple[coverage.MonthAmount, ...] = ()  # months paid short of the rate table (IUR-17)
 
     @property
     def arrears_rupiah(self) -> int:
         """Total arrears (COV-14)."""
-        return sum(a for _, a in self.arrears)
+        return sum(a.rupiah for a in self.arrears)
 
     @property
     def shortfall_rupiah(self) -> int:
         """Total still owed on months paid short (IUR-17)."""
-        return sum(a for _, a in self.shortfall)
+        return sum(a.rupiah for a in self.shortfall)
 
 
-def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: coverage.Rules) -> Standing:
+def standing_of(payments_: Sequence[membership.Paid], *, as_of: date, rules: membership.Rules) -> Standing:
     """One person's Standing on as_of from their ledger (known on as_of)."""
     month = month_of(as_of)
     c = coverage.coverage_on(payments_, as_of, rules=rules, known_on=as_of)
     due = None
     if c.status == "MENUNGGAK":
-        default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+        default = membership.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
         due = coverage.due_for_month(payments_, month, rules=rules, as_of=as_of, default=default)
     covered = tuple(
         pc.covered_to if (pc := c.programs.get(p)) is not None and pc.covered else None for p in rates.PROGRAMMES
@@ -269,8 +269,8 @@ def tunggakan_rows(
     to pay: arrears (COV-14) + shortfalls + this month's iuran when it is not among the arrears yet."""
     month = month_of(as_of)
     for r, c, ends_next in _owing(roles, st, as_of):
-        months = [m for m, _ in c.arrears]
-        short_months = [m for m, _ in c.shortfall]
+        months = [a.month for a in c.arrears]
+        short_months = [s.month for s in c.shortfall]
         this_month = 0 if month in months or month in short_months else c.due_rupiah or 0
         yield (
             {
