@@ -423,5 +423,5 @@ def test_order_of_recording_does_not_matter(ps: list[Paid], day: date, rnd: obje
 def test_config_from_default_settings() -> None:
     from psmctl.rules.settings import Settings
 
-    assert Config.from_settings(Settings().get) == Config()
+    assert Config.from_settings(Settings()) == Config()
     assert replace(Config(), lapse_n=2).lapse_n == 2

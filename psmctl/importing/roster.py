@@ -224,12 +224,11 @@ class _SheetParser:
         self.sheet, self.header, self.opts, self.as_of, self.ctx = ctx.sheet, header, opts, as_of, ctx
         self.report = parsed.report  # one report per sheet, shared by its tables
         self.accepted = parsed.rows
-        age_range = settings.get("nik.century_age_range")
+        age_range = settings.nik.century_age_range
         self.nik = nik.Decoder(as_of, (int(age_range[0]), int(age_range[1])), wilayah.province_codes())
-        self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
-        self.phone_min = int(settings.get("import.phone_min_digits"))
-        kabkota, provinsi = settings.get("wilayah.kode_kabkota"), settings.get("wilayah.kode_provinsi")
-        self.regions = _Regions(wilayah.office_scope(str(kabkota or ""), str(provinsi or "")))
+        self.numeric_ok = settings.nik.numeric_cell_not_zero
+        self.phone_min = settings.imports.phone_min_digits
+        self.regions = _Regions(wilayah.office_scope(settings.wilayah.kode_kabkota, settings.wilayah.kode_provinsi))
         self.n_warnings = 0
         rows = ctx.sheet.rows[ctx.table.start : ctx.table.end]
         self.width = max([len(r) for r in rows] + [max(header.columns.values(), default=0) + 1])
@@ -247,7 +246,7 @@ class _SheetParser:
         self.default_kec = opts.kecamatan or ctx.titles.get("kecamatan")
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or ctx.titles.unsur
-        self.default_unsur = str(settings.get("roster.default_unsur"))
+        self.default_unsur = settings.roster.default_unsur
         self.said: set[str] = set()  # sheet-level findings already given once
 
     def once(self, code: str, row: int | None, fld: str | None, value: object, msg: str) -> None:
@@ -651,7 +650,7 @@ def parse_file(
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
     """Read and validate one roster file; InputError when the file as a whole cannot be used."""
-    scan = int(settings.get("import.header_scan_rows"))
+    scan = settings.imports.header_scan_rows
     sheets = _chosen_sheets(path, read_tables(path, **limits(settings)), options)
     aliases = load_aliases("roster_headers.toml")
     manual = dict(options.kolom)
@@ -669,7 +668,7 @@ def parse_file(
             covers[t.name] = cover
     if not found:
         _no_table(path, sheets, scan)
-    if not options.all_sheets and options.sheet is None and str(settings.get("import.sheets")) == "first":
+    if not options.all_sheets and options.sheet is None and settings.imports.sheets == "first":
         found = found[:1]
     digest = sha256_of(path)
     results: list[ParsedSheet] = []

@@ -205,9 +205,9 @@ class Limits(TypedDict):
 def limits(settings: Settings) -> Limits:
     """The unpacking limits of `read_tables` from the settings (import.max_uncompressed_mb, max_compression_ratio)."""
     return {
-        "max_uncompressed_mb": int(settings.get("import.max_uncompressed_mb")),
-        "max_ratio": int(settings.get("import.max_compression_ratio")),
-        "max_cells": int(settings.get("import.max_cells")),
+        "max_uncompressed_mb": settings.imports.max_uncompressed_mb,
+        "max_ratio": settings.imports.max_compression_ratio,
+        "max_cells": settings.imports.max_cells,
     }
 
 

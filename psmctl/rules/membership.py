@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psmctl.errors import DataError
 from psmctl.rules import rates
 from psmctl.rules.months import first_of, index_of, last_of, month_index, month_text
+
+if TYPE_CHECKING:
+    from psmctl.rules.settings import Settings
 
 
 class Paid(NamedTuple):
@@ -70,24 +73,23 @@ class Config:
     pu_model: str = "paid_by_due_date"
 
     @classmethod
-    def from_settings(cls, get: Any) -> Config:
-        """Build from ``Settings.get``; refuses settings values this engine does not implement."""
-        if get("coverage.model") != "calendar_month":
+    def from_settings(cls, settings: Settings) -> Config:
+        """Build from the typed ``coverage`` settings; refuses values this engine does not implement."""
+        if settings.coverage.model != "calendar_month":
             raise DataError("coverage.model selain 'calendar_month' belum didukung psmctl")
-        n = int(get("coverage.lapse_after_unpaid_months"))
-        if n < 1:
+        if settings.coverage.lapse_after_unpaid_months < 1:
             raise DataError("coverage.lapse_after_unpaid_months minimal 1")
         return cls(
-            same_day_covered=bool(get("coverage.same_day_covered")),
-            arrears_backfill=bool(get("coverage.arrears_backfill")),
-            grace_bpu=bool(get("coverage.grace_is_covered.BPU")),
-            grace_pu=bool(get("coverage.grace_is_covered.PU")),
-            lapse_n=n,
-            restart_after_lapse=bool(get("coverage.masa_iur_restart_after_lapse")),
-            start_rule=str(get("coverage.start_rule")),
-            pks_override=get("coverage.pks_override") != "disabled",
-            months_before_start=str(get("coverage.months_before_start")),
-            pu_model=str(get("coverage.pu_model")),
+            same_day_covered=settings.coverage.same_day_covered,
+            arrears_backfill=settings.coverage.arrears_backfill,
+            grace_bpu=settings.coverage.grace_is_covered["BPU"],
+            grace_pu=settings.coverage.grace_is_covered["PU"],
+            lapse_n=settings.coverage.lapse_after_unpaid_months,
+            restart_after_lapse=settings.coverage.masa_iur_restart_after_lapse,
+            start_rule=settings.coverage.start_rule,
+            pks_override=settings.coverage.pks_override != "disabled",
+            months_before_start=settings.coverage.months_before_start,
+            pu_model=settings.coverage.pu_model,
         )
 
 

@@ -50,8 +50,8 @@ def _money(n: int) -> str:
 
 def rules_from(settings: Settings) -> Rules:
     """Coverage rules for this database: its settings, the rate table (with overrides), the holiday calendar."""
-    table = rates.load().with_excluded_funding("PP50_2025", settings.get("rates.pp50_2025.excluded_funding"))
-    return Rules(config=Config.from_settings(settings.get), table=table, calendar=rates.calendar_of(settings))
+    table = rates.load().with_excluded_funding("PP50_2025", settings.rates.pp50_2025.excluded_funding)
+    return Rules(config=Config.from_settings(settings), table=table, calendar=rates.calendar_of(settings))
 
 
 def parse_programs(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -226,8 +226,8 @@ def plan_record(
     plan.problems = check_line(
         segment=spec.segment, months=months, paid_on=spec.paid_on, programs=spec.programs,
         income_rupiah=spec.income_rupiah, table=rules.table,
-        config_max_months=int(settings.get("coverage.max_months_per_payment")),
-        config_max_ahead=int(settings.get("coverage.max_months_ahead")),
+        config_max_months=settings.coverage.max_months_per_payment,
+        config_max_ahead=settings.coverage.max_months_ahead,
     )  # fmt: skip
     errors = [m for lvl, _c, m in plan.problems if lvl == "error"]
     if errors:
@@ -242,7 +242,7 @@ def plan_record(
         paid = e.total_rupiah if spec.amount_rupiah is None else spec.amount_rupiah
         mismatch = amount_check(paid, e.total_rupiah, m)
         if mismatch:
-            if settings.get("amounts.mismatch") == "reject":
+            if settings.amounts.mismatch == "reject":
                 raise InputError(mismatch[1])
             plan.problems.append(("warning", "IUR-17", mismatch[1]))
         split = [e.payable(p) if paid == e.total_rupiah else 0 for p in ALL_PROGRAMMES]
@@ -429,9 +429,9 @@ class _Memo:
         from psmctl.rules import dates
 
         self.as_of, self.rules, self._dates = as_of, rules, dates
-        self.risk_class = str(settings.get("pu.jkk_risk_class"))
-        self.max_ahead = int(settings.get("coverage.max_months_ahead"))
-        self.mismatch_level = "error" if settings.get("amounts.mismatch") == "reject" else "warning"
+        self.risk_class = settings.pu.jkk_risk_class
+        self.max_ahead = settings.coverage.max_months_ahead
+        self.mismatch_level = "error" if settings.amounts.mismatch == "reject" else "warning"
         self._months: dict[object, str | ValueError] = {}
         self._days: dict[object, date | str | None] = {}
         self._programs: dict[object, tuple[str, ...] | InputError] = {}
@@ -757,7 +757,7 @@ def _read_file(
 
     data = sheets.read_tables(path, **sheets.limits(settings))
     aliases = headers.load_aliases("payments_headers.toml")
-    scan = int(settings.get("import.header_scan_rows"))
+    scan = settings.imports.header_scan_rows
     lines: dict[tuple[str, ...], dict[object, _Line]] = {}  # per set of columns: equal cells, equal meaning
     staged: list[_Staged] = []
     for sheet in data:
@@ -769,7 +769,7 @@ def _read_file(
             rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
             rep.skipped += 1
             continue
-        s = _Sheet(sheet, header, rep, str(settings.get("nik.numeric_cell_not_zero")))
+        s = _Sheet(sheet, header, rep, settings.nik.numeric_cell_not_zero)
         rep.problems += column_findings(sheet, Table(header, header.data_start, len(sheet.rows)), _READ_FIELDS)
         cache = lines.setdefault(s.fields, {})
         staged += ((*row, s) for row in _read_sheet(sheet, s, cache, memo, funding_default, header.data_start))

@@ -56,7 +56,7 @@ def settings_of(db: Database) -> Settings:
 
 
 def _counted(s: Settings) -> list[str]:
-    return [str(k) for k in s.get("training.counted_types")]
+    return s.training.counted_types
 
 
 def _certifying() -> list[str]:
@@ -119,7 +119,7 @@ def add_training(
         else:
             raise InputError(f"JPL wajib diisi untuk {course.kind} (mis. --jpl '16 JPL' atau --jpl '180 menit')")
     else:
-        parsed = rules.parse_duration(jpl.strip(), bare_jam=str(settings_of(db).get("training.bare_jam")))
+        parsed = rules.parse_duration(jpl.strip(), bare_jam=settings_of(db).training.bare_jam)
         if parsed.minutes is None:
             raise InputError(f"{parsed.message} ({parsed.code})")
         if parsed.message:
@@ -188,7 +188,7 @@ def _get_training(db: Database, training_id: int) -> dict[str, Any]:
 def show_training(db: Database, training_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One training and its attendance (NIK, name, JPL, status, certificate)."""
     t = _get_training(db, training_id)
-    valid_years = int(settings_of(db).get("training.certificate_valid_years"))
+    valid_years = settings_of(db).training.certificate_valid_years
     certifying = t["kind"] in _certifying()
     rows = []
     for a in q.attendance_of_training(db, training_id):
@@ -296,7 +296,7 @@ class _Plan:
 
         niks: list[str] = []
         parsed_nik: dict[int, tuple[str, str | None] | Problem] = {}
-        numeric_ok = str(self.settings.get("nik.numeric_cell_not_zero"))
+        numeric_ok = self.settings.nik.numeric_cell_not_zero
         for i, r in enumerate(rows):
             if _text(r.nik):
                 try:
@@ -407,7 +407,7 @@ class _Plan:
         # How long, and which certificate?
         minutes = int(self.training["minutes"])
         if _text(r.jpl):
-            d = rules.parse_duration(r.jpl, bare_jam=str(self.settings.get("training.bare_jam")))
+            d = rules.parse_duration(r.jpl, bare_jam=self.settings.training.bare_jam)
             if d.minutes is None:
                 self._reject(report, self._problem(r, "jpl", _text(r.jpl), "error", str(d.code), str(d.message)))
                 return
@@ -430,7 +430,7 @@ class _Plan:
             self.training["start_date"],
             as_of=date.max,  # a training in the future is reported once per file, not on every row
             birth=person.get("tgl_lahir"),
-            min_age=int(self.settings.get("training.min_age_warn")),
+            min_age=self.settings.training.min_age_warn,
         ):
             warns.append(self._problem(r, None, None, "warning", code, msg))
 
@@ -638,7 +638,7 @@ def import_file(
     read: list[tuple[SheetReport, list[_Row]]] = []
     for sheet in read_tables(path, **limits(settings)):
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problems = _sheet_rows(sheet, kelurahan, int(settings.get("import.header_scan_rows")), dict(kolom))
+        rows, problems = _sheet_rows(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
         report.problems += problems
         report.warnings += sum(1 for p in problems if p.level == "warning")
         result.sheets.append(report)
@@ -730,7 +730,7 @@ def hours_of(
 ) -> rules.HoursReport:
     """`hours` over roles and facts the caller holds already (the summary asks per unsur of one register read)."""
     s = settings
-    targets = {k.rsplit(".", 1)[1].upper(): float(v) for k, v, _ in s.items() if k.startswith("training.target_jpl.")}
+    targets = {k.upper(): float(v) for k, v in s.training.target_jpl.items()}
     return rules.hours(
         roles,
         facts,
@@ -738,7 +738,7 @@ def hours_of(
         end=end,
         counted_types=_counted(s),
         targets=targets,
-        default_target=float(s.get("training.target_jpl_default")),
+        default_target=float(s.training.target_jpl_default),
         by=by,
         with_volunteers=with_volunteers,
     )
@@ -766,7 +766,7 @@ def certificates(
         _facts(db),
         as_of=as_of,
         within_days=within_days,
-        valid_years=int(s.get("training.certificate_valid_years")),
+        valid_years=s.training.certificate_valid_years,
         required_for=rules.catalogue().certificate_required_for,
         certifying_kinds=_certifying(),
     )
@@ -786,7 +786,7 @@ def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict
     rows, minutes = rules.history(
         _facts(db, person["volunteer_id"]),
         counted_types=_counted(s),
-        valid_years=int(s.get("training.certificate_valid_years")),
+        valid_years=s.training.certificate_valid_years,
         certifying_kinds=_certifying(),
     )
     return rows, rules.to_jpl(minutes)
