@@ -12,9 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
@@ -38,6 +36,9 @@ from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["Options", "ParsedSheet", "RosterRow", "normalise_phone", "split_ttl"]
 
