@@ -325,12 +325,26 @@ def _kabkota_level(
     return per_kab, kec_rows
 
 
+def _by_kecamatan_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The roles as the Ringkasan groups them: by kecamatan code, so a kecamatan name two kab/kota share is two rows
+    (wilayah.kecamatan_labels); only the roles of such a name are copied, with the labelled name."""
+    labels = wilayah.kecamatan_labels({(r["kecamatan"] or "", r["kode_kecamatan"]) for r in roles})
+    if all(label == name for (name, _), label in labels.items()):
+        return roles
+    out = []
+    for r in roles:
+        label = labels[(r["kecamatan"] or "", r["kode_kecamatan"])]
+        out.append(r if label == (r["kecamatan"] or "") else {**r, "kecamatan": label})
+    return out
+
+
 @snapshot
 def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
     """The summary for as_of (optionally only some kecamatan): aggregates now, long sheets' rows on demand."""
     roles = active_roles(db, kecamatan)
     for r in roles:
         r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
+    by_code = _by_kecamatan_code(roles)
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
     facts = attendance.facts(db)
     trained = attendance.last_trained(facts, as_of=as_of, settings=settings)
@@ -338,10 +352,9 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
 
     # JPL this year per (kecamatan, kelurahan, unsur): a training counts for the unsur it names (TRN-06), so the
     # hours are asked once per unsur, of the roles already read.
-    by_unsur = _group(roles, ("unsur",))
     jpl_detail: dict[tuple[str, str, str], int] = {}
     jpl_groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for (u,), members in sorted(by_unsur.items()):
+    for (u,), members in sorted(_group(by_code, ("unsur",)).items()):
         h = attendance.hours_of(
             members, facts, start=start, end=as_of, by="kelurahan", settings=settings, with_volunteers=False
         )
@@ -352,27 +365,27 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
             for key in agg:
                 agg[key] += g[key]
     by_kec = attendance.hours_of(
-        roles, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
+        by_code, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
     )
     jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in by_kec.groups}
     total_minutes = int(by_kec.total["menit"])
 
     detail = []
-    for (kec, kel, u), members in sorted(_group(roles, ("kecamatan", "kelurahan", "unsur")).items()):
+    for (kec, kel, u), members in sorted(_group(by_code, ("kecamatan", "kelurahan", "unsur")).items()):
         row = _counts_row({"kecamatan": kec, "kelurahan": kel, "unsur": u}, members, st, trained)
         row["jpl_tahun_ini"] = to_jpl(jpl_detail.get((kec, kel, u), 0))
         detail.append(row)
     per_kec = []
-    for (kec,), members in sorted(_group(roles, ("kecamatan",)).items()):
+    for (kec,), members in sorted(_group(by_code, ("kecamatan",)).items()):
         row = _counts_row({"kecamatan": kec, "kelurahan": ALL, "unsur": ALL}, members, st, trained)
         row["jpl_tahun_ini"] = to_jpl(jpl_kec.get(kec, 0))
         per_kec.append(row)
     total = _counts_row({"kecamatan": "JUMLAH", "kelurahan": ALL, "unsur": ALL}, roles, st, trained)
     total["jpl_tahun_ini"] = to_jpl(total_minutes)
 
-    never_by = _group((r for r in roles if r["volunteer_id"] not in trained), ("kecamatan", "unsur"))
+    never_by = _group((r for r in by_code if r["volunteer_id"] not in trained), ("kecamatan", "unsur"))
     jpl_rows = []
-    for (kec, u), members in sorted(_group(roles, ("kecamatan", "unsur")).items()):
+    for (kec, u), members in sorted(_group(by_code, ("kecamatan", "unsur")).items()):
         agg = jpl_groups.get((kec, u), {"orang": len({r["volunteer_id"] for r in members}), "dilatih": 0,
                                         "memenuhi_target": 0, "menit": 0, "target_jpl": 0.0})  # fmt: skip
         jpl_rows.append(
@@ -485,7 +498,7 @@ def coverage_rows(
     )
     rows = []
     for v in report["volunteers"]:
-        row = {k: v.get(k) for k in ("nik", "nama", "unsur", "kelurahan", "masa_iur_bulan")}
+        row = {k: v.get(k) for k in ("nik", "nama", "unsur", "kelurahan", "kabkota", "masa_iur_bulan")}
         row["status"] = status_label(str(v["status"]))
         for p in rates.PROGRAMMES:
             pc = v["programs"].get(p) or {}
@@ -495,11 +508,12 @@ def coverage_rows(
 
 
 @snapshot
-def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> list[dict[str, Any]]:
+def due_rows(
+    db: Database, *, month: str, as_of: date, settings: Settings, kecamatan: str | None = None
+) -> list[dict[str, Any]]:
     """`coverage due`: who must be paid for a month and how much per programme."""
-    people: list[dict[str, Any]] = coverage_reports.due_report(db, month=month, as_of=as_of, settings=settings)[
-        "people"
-    ]
+    report = coverage_reports.due_report(db, month=month, as_of=as_of, settings=settings, kecamatan=kecamatan)
+    people: list[dict[str, Any]] = report["people"]
     return [{**p, "status": status_label(str(p["status"])), "will_lapse": "ya" if p["will_lapse"] else "tidak"}
             for p in people]  # fmt: skip
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -183,6 +183,27 @@ def kabkota_label(kode: str | None) -> str:
     """'36.01.05' → '36.01 Kabupaten Pandeglang', the kab/kota a report groups by; '' for an unresolved region."""
     code = kabkota_of(kode)
     return f"{code} {name_of(code)}".strip() if code else ""
+
+
+def kecamatan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
+    """(kecamatan name, kode kecamatan) → the name a report shows, one per code: a name that several kab/kota share
+    gets its kab/kota ('Cibeber (Kab. Lebak)', 'Cibeber (Kota Cilegon)'); every other name (and a name without a
+    code) stays as it is.
+
+    A province register may hold two kecamatan of one name; grouping by name alone would add them together.
+    """
+    codes: dict[str, set[str]] = {}
+    for name, kode in pairs:
+        if kode:
+            codes.setdefault(name, set()).add(kabkota_of(kode))
+    out: dict[tuple[str, str | None], str] = {}
+    for name, kode in pairs:
+        if kode and len(codes[name]) > 1:
+            where = name_of(kabkota_of(kode)).replace("Kabupaten ", "Kab. ")
+            out[(name, kode)] = f"{name} ({where})"
+        else:
+            out[(name, kode)] = name
+    return out
 
 
 def kabkota_of(kode: str | None) -> str:
