@@ -67,6 +67,7 @@ class Options:
     all_sheets: bool = False
     kelurahan: str | None = None
     kecamatan: str | None = None
+    kabkota: str | None = None  # --kabkota: where region names are matched when the file names no kab/kota
     unsur: str | None = None
     kolom: tuple[tuple[str, str], ...] = ()  # --kolom "HEADER=field": columns mapped by hand
     include_hidden: bool = False  # --sertakan-tersembunyi: hidden rows are imported too
@@ -95,12 +96,12 @@ class _Regions:
 
     def __init__(self, kabkota: str) -> None:
         self.kabkota = kabkota
-        self.cache: dict[tuple[str, str], tuple[dict[str, str | None], list[tuple[str, str, str]]]] = {}
+        self.cache: dict[tuple[str, str, str], tuple[dict[str, str | None], list[tuple[str, str, str]]]] = {}
 
-    def resolve(self, kel: str, kec: str) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
-        key = (kel, kec)
+    def resolve(self, kel: str, kec: str, kab: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+        key = (kel, kec, kab)
         if key not in self.cache:
-            self.cache[key] = self._resolve(kel, kec)
+            self.cache[key] = self._resolve(kel, kec, kab=kab)
         return self.cache[key]
 
     def _pick(
@@ -116,13 +117,16 @@ class _Regions:
         notes.append(("WILAYAH_NIK_HINT", col, msg))
         return there
 
-    def _resolve(self, kel: str, kec: str, hint: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+    def _resolve(
+        self, kel: str, kec: str, hint: str = "", kab: str = ""
+    ) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
         out: dict[str, str | None] = {"kelurahan": kel or None, "kecamatan": kec or None}
         out["kode_wilayah"] = out["kode_kecamatan"] = None
-        notes: list[tuple[str, str, str]] = []  # (code, column, message)
+        area, said = wilayah.row_scope(kab, self.kabkota)  # the row's kab/kota, inside the office's scope
+        notes: list[tuple[str, str, str]] = list(said)  # (code, column, message)
         kec_region = None
         if kec:
-            hits = self._pick(wilayah.find(kec, "kecamatan", self.kabkota), hint, "kecamatan", kec, notes)
+            hits = self._pick(wilayah.find(kec, "kecamatan", area), hint, "kecamatan", kec, notes)
             if len(hits) == 1:
                 kec_region = hits[0]
                 out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
@@ -130,14 +134,14 @@ class _Regions:
                 codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
                 notes.append(("WILAYAH_AMBIGUOUS", "kecamatan", f"kecamatan '{kec}' ambigu: {codes}"))
             else:
-                tips = wilayah.suggest(kec, "kecamatan", self.kabkota)
+                tips = wilayah.suggest(kec, "kecamatan", area)
                 hint = f"; mungkin: {', '.join(tips)}" if tips else ""
                 notes.append(("WILAYAH_UNKNOWN", "kecamatan", f"kecamatan '{kec}' tidak ada di daftar resmi{hint}"))
         if kel:
-            scope = kec_region.kode if kec_region else self.kabkota
+            scope = kec_region.kode if kec_region else area
             hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)
             if not hits and kec_region:
-                hits = wilayah.find(kel, "desa_kelurahan", self.kabkota)
+                hits = wilayah.find(kel, "desa_kelurahan", area)
                 if len(hits) == 1:
                     parent = hits[0].kode.rsplit(".", 1)[0]
                     msg = (
@@ -174,7 +178,7 @@ UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (the
 # The cells row() reads, in one itemgetter call per row; a field the sheet lacks reads the "" padded after the row.
 _FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
-    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket",
+    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket", "kabkota",
 )  # fmt: skip
 _READ = {*_FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
@@ -229,11 +233,13 @@ class _SheetParser:
         self.has_ttl = "ttl" in header.columns
         self.jk_marks = header.marks.get("jk")
         self._nik_regions: dict[str, tuple[str, str | None]] = {}
-        self._places: dict[tuple[str, str, str], _Place] = {}
-        self._hinted: dict[tuple[str, str, str, str], _Place] = {}
+        self._places: dict[tuple[str, str, str, str], _Place] = {}
+        self._hinted: dict[tuple[str, str, str, str, str], _Place] = {}
+        self._region_rows: dict[tuple[str, str, str, str], list[int]] = {}  # a region finding: its rows
         self.short = _TextCache()  # text of the few distinct values of columns such as KELURAHAN or JABATAN
         self.default_kel = opts.kelurahan or self.titles.get("kelurahan")
         self.default_kec = opts.kecamatan or self.titles.get("kecamatan")
+        self.default_kab = opts.kabkota or self.titles.get("kabkota")
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or self.titles.unsur
         self.default_unsur = str(settings.get("roster.default_unsur"))
@@ -256,13 +262,13 @@ class _SheetParser:
             hit = self._nik_regions[region] = wilayah.nik_region_status(region)
         return hit
 
-    def place(self, unsur: str, kel: str, kec: str) -> _Place:
+    def place(self, unsur: str, kel: str, kec: str, kab: str = "") -> _Place:
         """Region values (REGION_FIELDS), notes, roster key, category and its birth-date bounds (CAT-02: younger
         than the minimum age = born after `young`, older than the maximum = born on or before `old`)."""
-        key = (unsur, kel, kec)
+        key = (unsur, kel, kec, kab)
         hit = self._places.get(key)
         if hit is None:
-            out, notes = self.regions.resolve(kel, kec)
+            out, notes = self.regions.resolve(kel, kec, kab)
             region = tuple(out[f] for f in REGION_FIELDS)
             cat = categories.get(unsur)
             young = dates.birth_bound(self.as_of, cat.min_age) if cat and cat.min_age else None
@@ -271,15 +277,15 @@ class _SheetParser:
             hit = self._places[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
         return hit
 
-    def hinted(self, unsur: str, kel: str, kec: str, region6: str) -> _Place:
+    def hinted(self, unsur: str, kel: str, kec: str, kab: str, region6: str) -> _Place:
         """`place` for a row whose region name is ambiguous, settled by its NIK's kecamatan (once per distinct NIK
         kecamatan and name, so a province roster resolves them all without a lookup per row)."""
-        key = (unsur, kel, kec, region6)
+        key = (unsur, kel, kec, kab, region6)
         hit = self._hinted.get(key)
         if hit is None:
-            out, notes = self.regions._resolve(kel, kec, wilayah.dotted(region6))
+            out, notes = self.regions._resolve(kel, kec, wilayah.dotted(region6), kab)
             region = tuple(out[f] for f in REGION_FIELDS)
-            _, _, key_of_roster, cat, young, old = self.place(unsur, kel, kec)
+            _, _, key_of_roster, cat, young, old = self.place(unsur, kel, kec, kab)
             unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
             hit = self._hinted[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
         return hit
@@ -319,6 +325,7 @@ class _SheetParser:
             row.append("")  # what a field the sheet lacks reads (index `width`)
             self.row(row, excel_row, seen)
             row.pop()
+        self.region_findings()
 
     def has_nik(self, cell: object) -> bool:
         try:
@@ -519,16 +526,20 @@ class _SheetParser:
         return unsur or self.table_unsur or self.default_unsur, jabatan
 
     def read_place(self, c: _Cells, unsur: str, r: int, nik_region: str | None = None) -> _Place:
-        """Region of the role: the row's column, else --kelurahan/--kecamatan, else the title block; an ambiguous
-        name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding)."""
+        """Region of the role: the row's column, else --kelurahan/--kecamatan/--kabkota, else the title block,
+        matched inside the row's kab/kota when it names one; an ambiguous name settled by the NIK's kecamatan
+        digits when they point at exactly one candidate (info finding). A region finding is given once per
+        distinct name and message, with its rows (`region_findings`), not once per row."""
         kel = self.short_text(c.kelurahan) or self.default_kel
         kec = self.short_text(c.kecamatan) or self.default_kec
-        hit = self._places.get((unsur, kel, kec)) or self.place(unsur, kel, kec)
+        kab = self.short_text(c.kabkota) or self.default_kab
+        hit = self._places.get((unsur, kel, kec, kab)) or self.place(unsur, kel, kec, kab)
         if nik_region and any(n[0] == "WILAYAH_AMBIGUOUS" for n in hit[1]):
-            hit = self.hinted(unsur, kel, kec, nik_region)
+            hit = self.hinted(unsur, kel, kec, kab, nik_region)
         for code, col, msg in hit[1]:
-            level = "info" if code == "WILAYAH_NIK_HINT" else "warning"
-            self.add(r, col, kel if col == "kelurahan" else kec, level, code, msg)
+            value = kel if col == "kelurahan" else kec if col == "kecamatan" else kab
+            self._region_rows.setdefault((code, col, value, msg), []).append(r)
+            self.n_warnings += code != "WILAYAH_NIK_HINT"  # the row counts as warned, as with add()
         if not kel:
             msg = (
                 "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "
@@ -536,6 +547,15 @@ class _SheetParser:
             )
             self.once("KELURAHAN_UNKNOWN", r, "kelurahan", None, msg)
         return hit
+
+    def region_findings(self) -> None:
+        """The region findings of the table's rows: one per distinct name and message, at its first row, naming all
+        its rows (a province roster of 100,000 rows has a few hundred, not one per row)."""
+        for (code, col, value, msg), rows in self._region_rows.items():
+            level = "info" if code == "WILAYAH_NIK_HINT" else "warning"
+            self.add(rows[0], col, value, level, code, wilayah.rows_said(msg, rows))
+            self.n_warnings -= level == "warning"  # counted per row already
+        self._region_rows.clear()
 
     def read_status(self, c: _Cells, alm: str | None, r: int) -> tuple[str, str | None]:
         """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped;
@@ -627,6 +647,7 @@ class _Cells(NamedTuple):
     no_kk: object
     no_sk: object
     ket: object
+    kabkota: object
 
 
 _REJECTED: Any = object()  # read_birth's `where` for a birth date that rejects the row

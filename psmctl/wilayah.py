@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -265,3 +265,72 @@ def suggest(text: str, level: str, scope: str = "", n: int = 3) -> list[str]:
     prefix = scope + "." if len(scope) > 2 else scope
     names = {r.nama for rs in _names(scope[:2], level).values() for r in rs if r.kode.startswith(prefix)}
     return difflib.get_close_matches(str(text).title(), sorted(names), n=n, cutoff=0.6)
+
+
+# --------------------------------------------------------------------------------------------------------
+# A roster's kab/kota (its KAB/KOTA column or a title line "KABUPATEN PANDEGLANG") narrows where names are matched.
+
+_KAB_WORDS = re.compile(r"^(?:KABUPATEN|KAB|KOTA)\b\.?\s*")
+Note = tuple[str, str, str]  # (finding code, column, message), as the roster import reports it
+
+
+@cache
+def _kabkota_names(area: str) -> dict[str, tuple[Region, ...]]:
+    """Kab/kota of a province (`area` = 2 digits) or the country (""), by normalised written form: the full name
+    ('KABUPATENPANDEGLANG', 'KOTASERANG') and the bare one ('PANDEGLANG'; 'SERANG' names two)."""
+    idx: dict[str, list[Region]] = {}
+    for r in _scoped(area).values():
+        if r.level == "kabupaten_kota":
+            full = _kabkota_norm(r.nama)
+            bare = _DROP.sub("", _KAB_WORDS.sub("", unicodedata.normalize("NFKC", r.nama).upper()))
+            for key in dict.fromkeys((full, bare)):
+                idx.setdefault(key, []).append(r)
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+def find_kabkota(text: str, area: str = "") -> list[Region]:
+    """Kab/kota candidates for a written name or code inside a province (`area`) or the country: 'KABUPATEN
+    PANDEGLANG', 'Kab. Pandeglang', 'PANDEGLANG', 'KOTA SERANG', '36.01'. A bare name shared by a kabupaten and a
+    kota ('SERANG') gives both."""
+    t = str(text).strip()
+    digits = t.replace(".", "")
+    if digits.isdigit() and len(digits) == 4:
+        r = get(dotted(digits))
+        return [r] if r and r.level == "kabupaten_kota" and r.kode.startswith(area) else []
+    names = _kabkota_names(area[:2])
+    hits = names.get(_kabkota_norm(t))
+    if hits is None:
+        hits = names.get(_DROP.sub("", _KAB_WORDS.sub("", unicodedata.normalize("NFKC", t).upper())), ())
+    return list(hits)
+
+
+@cache
+def row_scope(kabkota: str, scope: str) -> tuple[str, tuple[Note, ...]]:
+    """Where a roster row's region names are matched: the kab/kota it names (its KAB/KOTA column or the title
+    line), when that is one kab/kota inside the office's `scope` (a province, a kab/kota or "" for the country);
+    else the office's scope, with a note saying why (ambiguous, outside the office's area, or unknown).
+
+    Inside one kab/kota a kecamatan or kelurahan name two kab/kota of a province share is no longer ambiguous.
+    """
+    if not kabkota:
+        return scope, ()
+    hits = find_kabkota(kabkota, scope[:2])
+    inside = [r for r in hits if r.kode == scope or r.kode.startswith(scope)]
+    if len(inside) == 1:
+        return inside[0].kode, ()
+    if inside:
+        codes = ", ".join(f"{r.kode} {r.nama}" for r in inside)
+        return scope, (("WILAYAH_AMBIGUOUS", "kabkota", f"kab/kota '{kabkota}' ambigu: {codes}"),)
+    here = f"{scope} {name_of(scope)}" if scope else "daftar resmi"
+    if hits or find_kabkota(kabkota):
+        msg = f"kab/kota '{kabkota}' di luar wilayah kantor ({here}); nama wilayah dicocokkan di {here}"
+    else:
+        msg = f"kab/kota '{kabkota}' tidak ada di daftar resmi; nama wilayah dicocokkan di {here}"
+    return scope, (("WILAYAH_UNKNOWN", "kabkota", msg),)
+
+
+def rows_said(message: str, rows: Sequence[int]) -> str:
+    """A finding given once for every row of one region name: its message, the row count and the rows."""
+    from psmctl.finding_groups import row_ranges
+
+    return message if len(rows) < 2 else f"{message} ({len(rows)} baris: {row_ranges(rows)})"

@@ -311,3 +311,111 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     assert [(t["kabkota"], t["kecamatan"], t["jumlah"]) for t in status["totals"]] == [  # type: ignore[index]
         ("36.02 Kabupaten Lebak", "Cibeber", 1), ("36.72 Kota Cilegon", "Cibeber", 2),
     ]  # fmt: skip
+
+
+def _import(runner: CliRunner, roster: Path, *extra: str) -> list[dict[str, object]]:
+    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana", "--format", "json", *extra])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)[0]["problems"]  # type: ignore[no-any-return]
+
+
+def _codes(runner: CliRunner) -> dict[str, object]:
+    return {p["nama"]: p["kode_wilayah"] for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+
+
+def test_a_kabkota_column_settles_an_ambiguous_name(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    away = "360301"  # a NIK of Kabupaten Tangerang: the NIK hint settles nothing, the kab/kota column does
+    rows = [
+        {**roster_row(make_nik(kec=away, born=born, serial=1), "Di Lebak", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": "Kabupaten Lebak"},
+        {**roster_row(make_nik(kec=away, born=born, serial=2), "Di Pandeglang", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": "KAB. PANDEGLANG"},
+        # Cibeber: a kecamatan of Lebak and of Kota Cilegon
+        {**roster_row(make_nik(kec=away, born=born, serial=3), "Di Cilegon", kelurahan="", kecamatan="Cibeber"),
+         "KAB/KOTA": "Kota Cilegon"},
+        {**roster_row(make_nik(kec=away, born=born, serial=4), "Tanpa kab", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": ""},
+        {**roster_row(make_nik(kec=away, born=born, serial=5), "Salah kab", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": "Kota Atlantis"},
+    ]  # fmt: skip
+    roster = write_roster_xlsx(tmp_path / "kabkota.xlsx", rows, columns=[*DEFAULT_COLUMNS, "KAB/KOTA"],
+                               title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    problems = _import(runner, roster)
+    assert "COLUMN_UNUSED" not in {p["code"] for p in problems}  # the KAB/KOTA column is read
+    codes = _codes(runner)
+    assert codes["Di Lebak"] == "36.02.17.2004"
+    assert codes["Di Pandeglang"] == "36.01.01.2006"
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Di Cilegon"]["kecamatan"] == "Cibeber"
+    assert codes["Tanpa kab"] is None and codes["Salah kab"] is None
+    unknown = [p for p in problems if p["code"] == "WILAYAH_UNKNOWN"]
+    assert [(p["column"], p["row"]) for p in unknown] == [("KAB/KOTA", 7)]
+    assert "Kota Atlantis" in str(unknown[0]["message"])
+    # Tamanjaya unsettled on two rows (no kab/kota, an unknown one): one warning with its rows, not one per row.
+    ambiguous = [p for p in problems if p["code"] == "WILAYAH_AMBIGUOUS"]
+    assert len(ambiguous) == 1 and "2 baris: 6–7" in str(ambiguous[0]["message"]), ambiguous
+    r = runner.invoke(app, ["coverage", "status", "--kabkota", "36.72", "--as-of", "2026-01-15", "--format", "json"])
+    assert [v["nama"] for v in json.loads(r.stdout)["volunteers"]] == ["Di Cilegon"]
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("DAFTAR TAGANA KABUPATEN LEBAK TAHUN 2025", "36.02.17.2004"),
+     ("DAFTAR TAGANA KAB. PANDEGLANG", "36.01.01.2006")],
+)  # fmt: skip
+def test_a_kabkota_title_line_settles_an_ambiguous_name(
+    runner: CliRunner, tmp_path: Path, title: str, code: str
+) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    nik = make_nik(kec="360301", born=dt.date(1990, 8, 17), serial=1)
+    roster = write_roster_xlsx(tmp_path / "t.xlsx", [roster_row(nik, "Asep", kelurahan="Tamanjaya", kecamatan="")],
+                               title_rows=[title])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    problems = _import(runner, roster)
+    assert not [p for p in problems if str(p["code"]).startswith("WILAYAH")], problems
+    assert _codes(runner)["Asep"] == code
+
+
+def test_kota_serang_is_not_kabupaten_serang(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    # Kecamatan Serang lies in Kota Serang (36.73.01); Kabupaten Serang has none of that name.
+    nik = make_nik(kec="360301", born=born, serial=1)
+    kota = write_roster_xlsx(tmp_path / "kota.xlsx", [roster_row(nik, "Kota", kelurahan="", kecamatan="Serang")],
+                             title_rows=["DAFTAR TAGANA KOTA SERANG"])  # fmt: skip
+    assert not [p for p in _import(runner, kota) if str(p["code"]).startswith("WILAYAH")]
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Kota"]["kecamatan"] == "Serang"
+    nik = make_nik(kec="360301", born=born, serial=2)
+    kab = write_roster_xlsx(tmp_path / "kab.xlsx", [roster_row(nik, "Kab", kelurahan="", kecamatan="Serang")],
+                            title_rows=["DAFTAR TAGANA KABUPATEN SERANG"])  # fmt: skip
+    unknown = [p for p in _import(runner, kab) if p["code"] == "WILAYAH_UNKNOWN"]
+    assert len(unknown) == 1 and unknown[0]["column"] == "KECAMATAN"
+
+
+def test_import_roster_kabkota_option(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    nik = make_nik(kec="360301", born=dt.date(1990, 8, 17), serial=1)
+    roster = write_roster_xlsx(tmp_path / "t.xlsx", [roster_row(nik, "Asep", kelurahan="Tamanjaya", kecamatan="")],
+                               title_rows=["DAFTAR TAGANA"])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(roster), "--kabkota", "Atlantis"])
+    assert r.exit_code != 0 and "Atlantis" in r.output
+    _import(runner, roster, "--kabkota", "36.02")
+    assert _codes(runner)["Asep"] == "36.02.17.2004"

@@ -37,6 +37,13 @@ def roster(
     kecamatan: Annotated[
         str | None, typer.Option("--kecamatan", help="Kecamatan (nama atau kode) bila berkas tidak menyebutnya.")
     ] = None,
+    kabkota: Annotated[
+        str | None,
+        typer.Option(
+            "--kabkota",
+            help="Kab/kota (nama atau kode) bila berkas tidak menyebutnya; nama wilayah dicocokkan di dalamnya.",
+        ),
+    ] = None,
     unsur: Annotated[
         str | None,
         typer.Option("--unsur", help="Unsur (PSM, TKSK, TAGANA, TRC, ...) bila berkas tidak punya kolomnya."),
@@ -100,10 +107,12 @@ def roster(
         database = open_database(db)
         settings = load_settings(database)
         cat = categories.require(unsur) if unsur else None
+        from psmctl import wilayah
         from psmctl.nik import require_nik
 
         opts = roster_mod.Options(
-            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat,
+            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan,
+            kabkota=wilayah.kabkota_code(kabkota) if kabkota else None, unsur=cat,
             kolom=parse_kolom(kolom or [], "roster_headers.toml"), include_hidden=include_hidden,
             hold_stopped=hold_stopped, readmit=frozenset(require_nik(n) for n in readmit or []),
         )  # fmt: skip
