@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from psmctl import labels, render
 from psmctl.cli.common import (
     DbPath,
     Format,
@@ -21,6 +20,7 @@ from psmctl.cli.common import (
     reported,
     today,
 )
+from psmctl.output import labels, render
 
 app = typer.Typer(
     help="Pelatihan relawan (pembinaan, bimtek, diklat, uji kompetensi, sertifikasi) dan laporannya.",
@@ -80,7 +80,7 @@ def add(
 
     Contoh: psmctl training add --name "Bimtek PSM 2025" --kind bimtek --start 2025-03-10 --end 2025-03-11 --jpl 16
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     start_date = parse_date_option(start, "--start")
     end_date = parse_date_option(end, "--end")
@@ -123,7 +123,7 @@ def list_(
 
     Contoh: psmctl training list --year 2025 --kind bimtek
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     with reported():
         rows = attendance.list_trainings(open_database(db), year=year, kind=kind)
@@ -143,7 +143,7 @@ def show(
 
     Contoh: psmctl training show 3
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     with reported():
         info, rows = attendance.show_training(open_database(db), training_id)
@@ -168,7 +168,7 @@ def kinds(fmt: FormatOpt = Format.table) -> None:
 
     Contoh: psmctl training kinds
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     rows = [
         {
@@ -210,7 +210,7 @@ def never_trained(
 
     Contoh: psmctl training report never-trained --unsur PSM --months 24 --format csv
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     as_of = _as_of(on)
     with reported():
@@ -249,7 +249,7 @@ def hours(
 
     Contoh: psmctl training report hours --from 2025-01-01 --to 2025-12-31 --by kecamatan --format json
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     end = parse_date_option(to, "--to") or today()
     start = parse_date_option(from_, "--from") or date(end.year, 1, 1)
@@ -313,7 +313,7 @@ def certificates(
 
     Contoh: psmctl training report certificates --expiring-within 90
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     as_of = _as_of(on)
     with reported():

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from psmctl import categories, dates, nik, wilayah
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.importing import cells
@@ -25,15 +24,16 @@ from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
 from psmctl.importing.columns import column_findings
-from psmctl.importing.findings import level_of
+from psmctl.importing.findings import for_rows, level_of
 from psmctl.importing.headers import Header, find_header, label_row, load_aliases
 from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
+from psmctl.importing.sheets import SheetData, limits, read_tables
 from psmctl.importing.titles import Titles, read_titles
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
-from psmctl.privacy import finding_value, mask_nik
-from psmctl.settings import Settings
-from psmctl.sheets import SheetData, limits, read_tables
+from psmctl.rules import categories, dates, nik, wilayah
+from psmctl.rules.privacy import finding_value, mask_nik
+from psmctl.rules.settings import Settings
 
 __all__ = ["normalise_phone", "split_ttl"]
 
@@ -553,7 +553,7 @@ class _SheetParser:
         its rows (a province roster of 100,000 rows has a few hundred, not one per row)."""
         for (code, col, value, msg), rows in self._region_rows.items():
             level = "info" if code == "WILAYAH_NIK_HINT" else "warning"
-            self.add(rows[0], col, value, level, code, wilayah.rows_said(msg, rows))
+            self.add(rows[0], col, value, level, code, for_rows(msg, rows))
             self.n_warnings -= level == "warning"  # counted per row already
         self._region_rows.clear()
 

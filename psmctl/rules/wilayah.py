@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -327,10 +327,3 @@ def row_scope(kabkota: str, scope: str) -> tuple[str, tuple[Note, ...]]:
     else:
         msg = f"kab/kota '{kabkota}' tidak ada di daftar resmi; nama wilayah dicocokkan di {here}"
     return scope, (("WILAYAH_UNKNOWN", "kabkota", msg),)
-
-
-def rows_said(message: str, rows: Sequence[int]) -> str:
-    """A finding given once for every row of one region name: its message, the row count and the rows."""
-    from psmctl.finding_groups import row_ranges
-
-    return message if len(rows) < 2 else f"{message} ({len(rows)} baris: {row_ranges(rows)})"
