@@ -202,8 +202,16 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-national", action="store_true", help="skip the one-run national-size import")
     ap.add_argument("--only-province", action="store_true", help="only the province roster import (issue 16)")
+    ap.add_argument(
+        "--only",
+        choices=["province", "national-all", "merge"],
+        default=None,
+        help="one figure alone: 'province' (roster of one province), 'national-all' (500,000 rows over every "
+        "province, one run) or 'merge' (10 kab/kota databases into a province database, one run)",
+    )
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
     args = ap.parse_args()
+    only = "province" if args.only_province else args.only
     rows = args.rows or (10_000 if args.quick else 100_000)
     results: list[dict[str, Any]] = []
     # As pip leaves an installed package: compiled. This workplace sets PYTHONDONTWRITEBYTECODE, which would make
@@ -211,14 +219,19 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "psmctl")], check=True)
     with tempfile.TemporaryDirectory(prefix="psmctl-bench-") as tmp:
         work = Path(tmp)
-        results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
-        if args.only_province:
-            args.no_national = True
-        results += [] if args.only_province else bench_startup(max(args.runs, 5))
-        if not args.only_province:
+        if only in (None, "province"):
+            results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
+        if only is None:
+            results += bench_startup(max(args.runs, 5))
             results += bench_import(rows, args.runs, work)
             if not args.quick and not args.no_national:
                 results += bench_national(args.national_rows, work)
+        if only == "national-all" or (only is None and not args.quick and not args.no_national):
+            results += bench_province.national(args.national_rows, work, psmctl)
+        if only in (None, "merge"):
+            people = 500 if args.quick else 5_000
+            results += bench_province.merge(work, psmctl, people=people)
+        if only is None:
             results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
             results += bench_export.results(rows, args.runs, work)
     OUT.mkdir(parents=True, exist_ok=True)
