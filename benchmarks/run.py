@@ -20,7 +20,6 @@ from typing import Any
 
 from benchmarks import bench_coverage, bench_export, bench_province
 from benchmarks.data import write_roster
-from benchmarks.treemem import TreeSampler
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -35,11 +34,9 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def psmctl(args: list[str], db: Path, *, forks: bool = False, every: float = 0.01) -> dict[str, Any]:
-    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB, exit code.
-
-    `forks`: the command may fork a child (roster import); its peak memory then counts the child's private pages
-    too (benchmarks.treemem, sampled `every` seconds), and `child_mib` says how much of it was the child's."""
+def psmctl(args: list[str], db: Path) -> dict[str, Any]:
+    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB (the process's VmHWM:
+    every command runs in one process), exit code."""
     env = {**os.environ, "PSMCTL_DB": str(db), "COLUMNS": "200"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.measure", *args],
@@ -49,19 +46,11 @@ def psmctl(args: list[str], db: Path, *, forks: bool = False, every: float = 0.0
         stderr=subprocess.PIPE,
         text=True,
     )
-    sampler = TreeSampler(proc.pid, every) if forks else None
-    if sampler:
-        sampler.start()
     _, stderr = proc.communicate()
-    if sampler:
-        sampler.stop()
     last = stderr.strip().splitlines()[-1]
     result: dict[str, Any] = json.loads(last)
     if result["exit"] not in (0,):
         raise SystemExit(f"psmctl {' '.join(args)} failed: {stderr[-2000:]}")
-    if sampler:
-        result["child_mib"] = sampler.child_peak_kib / 1024
-        result["peak_mib"] = max(result["peak_mib"], sampler.peak_mib)
     return result
 
 
@@ -94,7 +83,7 @@ def calamine_read_fresh(path: Path) -> float:
 def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
     path = write_roster(work / f"roster_{rows}.xlsx", rows)
     in_process, _ = median_time(lambda: calamine_read(path), runs)
-    raws, firsts, peaks, children, reimports = [], [], [], [], []
+    raws, firsts, peaks, reimports = [], [], [], []
     for i in range(runs):  # yardstick and figure taken in turn, so that a busy spell hits both
         db = work / f"imp_{rows}_{i}.db"
         # Like a real office: without a kab/kota the region matcher would load the whole country's 91k codes.
@@ -104,12 +93,7 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
         again = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
         firsts.append(first["seconds"])
         reimports.append(again["seconds"])
-        # Memory from a run of its own: sampling the forked child's pages slows the command by about 6%.
-        mem_db = work / f"imp_{rows}_{i}_mem.db"
-        psmctl(["init", "--kabkota", "35.71"], mem_db)
-        sampled = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], mem_db, forks=True)
-        peaks.append(sampled["peak_mib"])
-        children.append(sampled["child_mib"])
+        peaks += [first["peak_mib"], again["peak_mib"]]  # one process: its own VmHWM, no sampling
     raw = statistics.median(raws)
     first_med = statistics.median(firsts)
     reimport_med = statistics.median(reimports)
@@ -126,7 +110,7 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
             # The largest of the runs, not the median: a limit is met by every run or it is not met.
             "figure": f"import roster {rows:,} rows peak memory (MiB)",
             "value": max(peaks),
-            "yardstick": f"the process and its forked child together (the child's own pages: {max(children):.0f} MiB)",
+            "yardstick": "the import's one process (VmHWM), the largest of the imports and re-imports",
             "ratio": None,
             "target": "<= 300 MiB",
             "pass": max(peaks) <= 300,
@@ -151,8 +135,7 @@ def bench_national(rows: int, work: Path) -> list[dict[str, Any]]:
     path = write_roster(work / f"roster_national_{rows}.xlsx", rows)
     db = work / f"national_{rows}.db"
     psmctl(["init", "--kabkota", "35.71"], db)
-    # Sampled less often: reading the page tables of a 900 MiB process every 10 ms slows it by a tenth.
-    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db, forks=True, every=0.05)
+    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
     seconds, peak = run["seconds"], run["peak_mib"]
     return [
         {
@@ -204,10 +187,11 @@ def main() -> None:
     ap.add_argument("--only-province", action="store_true", help="only the province roster import (issue 16)")
     ap.add_argument(
         "--only",
-        choices=["province", "national-all", "merge"],
+        choices=["import", "province", "national-all", "merge"],
         default=None,
-        help="one figure alone: 'province' (roster of one province), 'national-all' (500,000 rows over every "
-        "province, one run) or 'merge' (10 kab/kota databases into a province database, one run)",
+        help="one figure alone: 'import' (roster import, re-import, peak memory), 'province' (roster of one "
+        "province), 'national-all' (500,000 rows over every province, one run) or 'merge' (10 kab/kota databases "
+        "into a province database, one run)",
     )
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
     args = ap.parse_args()
@@ -223,7 +207,9 @@ def main() -> None:
             results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
         if only is None:
             results += bench_startup(max(args.runs, 5))
+        if only in (None, "import"):
             results += bench_import(rows, args.runs, work)
+        if only is None:
             if not args.quick and not args.no_national:
                 results += bench_national(args.national_rows, work)
         if only == "national-all" or (only is None and not args.quick and not args.no_national):
