@@ -18,7 +18,8 @@ from sqlite_utils import Database
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
 from psmctl.output import render
-from psmctl.rules import coverage, rates, wilayah
+from psmctl.rules import coverage, membership, wilayah
+from psmctl.rules.months import add_months
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports
 from psmctl.services import ledger as payments
@@ -70,7 +71,7 @@ def test_record_computes_amounts_and_is_idempotent(reg: Database) -> None:
     assert (len(plan.rows), plan.total_rupiah) == (24, 2 * 201_600)
     assert payments.write_plan(reg, plan, now=NOW) == 24
     assert payments.write_plan(reg, plan, now=NOW) == 0  # the same payments again: nothing new
-    assert dbp.payment_count(reg) == 24
+    assert len(dbp.list_payments(reg)) == 24
 
 
 def test_record_refuses_bad_lines(reg: Database) -> None:
@@ -127,11 +128,11 @@ def test_import_reports_every_problem_and_writes_the_rest(reg: Database, tmp_pat
     assert (9, "DUPLICATE_ROW") in codes
     assert all(p.sheet and p.level and p.message for p in rep.problems)
     assert (rep.added, rep.rejected, rep.unchanged) == (3, 3, 1)
-    assert res.written == 3 and dbp.payment_count(reg) == 3
+    assert res.written == 3 and len(dbp.list_payments(reg)) == 3
     assert not any(NIK_UNKNOWN in (p.value or "") + p.message for p in rep.problems)
     again = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert (again.sheets[0].added, again.sheets[0].unchanged, again.written) == (0, 4, 0)
-    assert dbp.payment_count(reg) == 3
+    assert len(dbp.list_payments(reg)) == 3
 
 
 def test_import_dry_run_and_strict_write_nothing(reg: Database, tmp_path: Path) -> None:
@@ -179,7 +180,7 @@ def test_import_warns_arrears_of_an_ended_membership(reg: Database, tmp_path: Pa
 def test_import_without_header_is_refused(reg: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["a", "b"]], ["FOO", "BAR"])
     res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
-    assert res.refused and dbp.payment_count(reg) == 0
+    assert res.refused and len(dbp.list_payments(reg)) == 0
 
 
 def test_import_findings_follow_each_persons_own_ledger(reg: Database, tmp_path: Path) -> None:
@@ -369,11 +370,9 @@ def _fill(db: Database, people: list[tuple[list[str], str, list[tuple[object, ..
         first = rows[0] if rows else None
         for r in rows:
             m, day, progs, seg, fund, inc, rc, ref, kind = first if shape == "one line" and first else r
-            month = rates.add_months("2024-11", int(r[0]))
+            month = add_months("2024-11", int(r[0]))
             progs = str(progs).replace(",JP", "") if seg == "BPU" else progs  # BPU has no JP (IUR-02)
-            paid = (
-                date.fromisoformat(f"{rates.add_months('2024-11', int(m))}-01") + timedelta(days=int(day))
-            ).isoformat()
+            paid = (date.fromisoformat(f"{add_months('2024-11', int(m))}-01") + timedelta(days=int(day))).isoformat()
             cur = db.execute(
                 "INSERT OR IGNORE INTO payments(volunteer_id, segment, iuran_month, paid_on, income_rupiah, programs, "
                 "total_rupiah, expected_rupiah, funding, reference, line_key, risk_class, pks_no, pks_start, batch_id) "
@@ -407,7 +406,7 @@ def _general_due(db: Database, month: str, as_of: date) -> list[tuple[object, ..
 
     rules = payments.rules_from(S)
     pays = payments.ledger(db)
-    default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    default = membership.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     seen: set[int] = set()
     out = []
     for r in select_roles(db, active_only=True):
@@ -442,7 +441,7 @@ def test_reports_match_the_general_path(tmp_path_factory: pytest.TempPathFactory
         buf = io.StringIO()
         render.write_json_rows(head, key, rows, tail, stream=buf)
         assert json.loads(buf.getvalue()) == json.loads(render.to_json(report))
-        month = rates.add_months(as_of[:7], 1)
+        month = add_months(as_of[:7], 1)
         due = coverage_reports.due_report(db, month=month, as_of=known, settings=S)
         got = sorted((x["nik"], x["status"], x["segment"], x["funding"], x["due_on"], x["total_rupiah"],
                       x["will_lapse"]) for x in due["people"])  # fmt: skip

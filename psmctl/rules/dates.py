@@ -17,6 +17,8 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from psmctl.rules.months import month_of
+
 MONTHS: dict[str, int] = {
     "januari": 1, "jan": 1, "january": 1,
     "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "febuari": 2, "february": 2,
@@ -187,7 +189,7 @@ def parse_month(value: object) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return f"{value.year:04d}-{value.month:02d}"
+        return month_of(value)
     s = re.sub(r"\s+", " ", str(value).strip().lower())
     year = month = 0
     m = _MONTH_ISO.match(s)
@@ -206,19 +208,3 @@ def parse_month(value: object) -> str:
 def format_id(d: date) -> str:
     """Day-first date as Indonesian documents print it: 17-08-1990."""
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
-
-
-def age_on(birth: date, on: date) -> int:
-    """Whole years of age on a date."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def birth_bound(on: date, years: int) -> date:
-    """The date D with: age_on(birth, on) < years exactly when birth > D (one comparison per row, not an age).
-
-    D is `on` moved back `years` years; 29 February falls back to the 28th in a common year, as no date lies
-    between the two."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return date(on.year - years, 2, 28)

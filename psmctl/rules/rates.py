@@ -14,7 +14,6 @@ is the programme amount minus the worker share.
 
 from __future__ import annotations
 
-import calendar as _cal
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,22 +23,13 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
-
-# Month arithmetic lives in psmctl.rules.months; these names stay importable from here for the callers not yet moved
-# (coverage.py, payments.py, evaluation.py: issue 19).
-from psmctl.rules.months import add_months as add_months
-from psmctl.rules.months import first_day as first_day
-from psmctl.rules.months import index_of
-from psmctl.rules.months import last_day as last_day
-from psmctl.rules.months import month_index as month_index
-from psmctl.rules.months import month_text as month_text
+from psmctl.rules.months import add_months, first_day, last_day, month_index
 
 if TYPE_CHECKING:
     from psmctl.rules.settings import Settings
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 SEGMENTS = ("BPU", "PU")
-RISK_CLASSES = ("I", "II", "III", "IV", "V")
 
 
 def apply_bp(base_rupiah: int, bp: int) -> int:
@@ -405,34 +395,5 @@ def due_date(table: RateTable, segment: str, month: str, cal: Calendar) -> date:
     """Due date of an iuran month (COV-13): the rule's day, moved to the next working day (IUR-13)."""
     rule = table.due_rule(segment, month)
     target = add_months(month, int(rule.get("month_offset")))
-    y, m = int(target[:4]), int(target[5:7])
-    day = min(int(rule.get("day")), _cal.monthrange(y, m)[1])
-    return cal.next_working_day(date(y, m, day))
-
-
-def late_fee(
-    table: RateTable,
-    *,
-    segment: str,
-    month: str,
-    iuran_rupiah: int,
-    paid_on: date,
-    funding: str,
-    cal: Calendar,
-    state_employer_pays: bool = False,
-) -> int:
-    """PU late fee (IUR-14): round_half_up(iuran × fee bp) per started month after the due date.
-
-    A Pemda employer (funding APBN/APBD/APBDes) is a state organiser: no fee unless
-    ``state_employer_pays`` (setting ``pu.late_fee_for_state_employer``).
-    """
-    due = due_date(table, segment, month, cal)
-    if paid_on <= due:
-        return 0
-    if funding.upper() in ("APBN", "APBD", "APBDES") and not state_employer_pays:
-        return 0
-    months_late = index_of(paid_on) - index_of(due)
-    if paid_on.day > due.day:
-        months_late += 1
-    months_late = max(months_late, 1)
-    return apply_bp(iuran_rupiah, int(table.due_rule(segment, month).get("late_fee_bp"))) * months_late
+    day = min(int(rule.get("day")), last_day(target).day)
+    return cal.next_working_day(first_day(target).replace(day=day))
