@@ -38,6 +38,9 @@ class SheetData:
     text_only: bool = False  # every cell a str (CSV): a reader may key on cell values without their types
     hidden_rows: set[int] = field(default_factory=set)  # 0-based rows the office hid (.xlsx, .ods)
     hidden_cols: set[int] = field(default_factory=set)
+    # (row, column, characters) of each cell longer than MAX_CELL_CHARS, emptied when read; every import names
+    # them through importing.columns.column_findings (CELL_TOO_LONG), so the row's other cells are still read.
+    long_cells: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
@@ -349,25 +352,76 @@ def _fill_merged(
     return rows
 
 
+# The most characters one cell holds (Excel's own limit): a longer CSV field is emptied and named as a finding.
+MAX_CELL_CHARS = 32_767
+
+
+def _text_encodings(raw: bytes) -> tuple[str, ...]:
+    """The encodings to try on a text file: UTF-16 with a BOM, or without one (a NUL beside every ASCII character,
+    what some Excel versions save as "Unicode text"), else UTF-8 (with or without BOM), else Windows-1252."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ("utf-16",)
+    head = raw[:4096]
+    half = len(head) // 2
+    if half >= 2 and len(raw) % 2 == 0:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd >= half * 0.6 and even == 0:
+            return ("utf-16-le",)
+        if even >= half * 0.6 and odd == 0:
+            return ("utf-16-be",)
+    return ("utf-8-sig", "cp1252")
+
+
 def _read_csv(path: Path) -> SheetData:
     raw = path.read_bytes()
-    utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # what Excel's "Unicode Text" saves
-    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+    for encoding in _text_encodings(raw):
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
+    else:
         raise InputError(f"{path.name}: pengodean teks CSV tidak dikenali; simpan ulang sebagai CSV UTF-8")
     if "\x00" in text:
         raise InputError(f"{path.name}: bukan berkas CSV teks")
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)  # Excel saves ";" in Indonesian locales, "\t" as text
+    size = len(text)
     del text, raw  # checked; the rows are read from the file again (a StringIO of it would take 4 bytes a char)
+    long_cells: list[tuple[int, int, int]] = []
     try:
-        with open(path, encoding=encoding, newline="") as fh:
-            rows = cast("list[list[Cell]]", list(csv.reader(fh, delimiter=delimiter)))  # a fresh list a row
+        rows = _csv_rows(path, encoding, delimiter, MAX_CELL_CHARS)
     except csv.Error as e:
-        raise InputError(f"{path.name}: CSV tidak terbaca ({_short(e)}); simpan ulang dari Excel sebagai CSV") from None
-    return SheetData(os.path.splitext(path.name)[0], rows, text_only=True)
+        if "field larger" not in str(e):
+            raise InputError(
+                f"{path.name}: CSV tidak terbaca ({_short(e)}); simpan ulang dari Excel sebagai CSV"
+            ) from None
+        # A cell longer than any spreadsheet holds: read again without the limit, then empty those cells.
+        rows = _csv_rows(path, encoding, delimiter, size + 1)
+        long_cells = _empty_long_cells(path, rows)
+    return SheetData(os.path.splitext(path.name)[0], rows, text_only=True, long_cells=long_cells)
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str, limit: int) -> list[list[Cell]]:
+    csv.field_size_limit(limit)
+    with open(path, encoding=encoding, newline="") as fh:
+        return cast("list[list[Cell]]", list(csv.reader(fh, delimiter=delimiter)))  # a fresh list a row
+
+
+def _empty_long_cells(path: Path, rows: list[list[Cell]]) -> list[tuple[int, int, int]]:
+    """Empty every cell longer than MAX_CELL_CHARS and say where they were. A long cell running over line
+    breaks is a quote opened and never closed: the rows after it are inside it, so the file is refused."""
+    out: list[tuple[int, int, int]] = []
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            text = cast("str", value)
+            if len(text) <= MAX_CELL_CHARS:
+                continue
+            if "\n" in text or "\r" in text:
+                raise InputError(
+                    f"{path.name}: CSV tidak terbaca (baris {r + 1}: tanda kutip dibuka tetapi tidak ditutup, "
+                    f"{_dots(len(text))} karakter dalam satu sel); simpan ulang dari Excel sebagai CSV"
+                )
+            row[c] = ""
+            out.append((r, c, len(text)))
+    return out

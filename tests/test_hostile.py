@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -420,11 +421,13 @@ def test_a_bad_value_stored_by_an_older_psmctl_names_the_key_to_reset(initialize
     assert runner.invoke(app, ["summary", "--as-of", "2025-12-22"]).exit_code == 0
 
 
-@pytest.mark.usefixtures("initialized")
-def test_a_training_of_absurd_length_is_refused(runner: CliRunner) -> None:
-    args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl"]
-    line = one_line(runner.invoke(app, [*args, "9223372036854775807"]), 1)
-    assert "terlalu besar" in line
+@pytest.mark.parametrize("jpl", ["9223372036854775807", "9" * 400, "99999999999999999999 menit", "1e999", "3 hari"])
+def test_a_training_of_absurd_length_is_a_usage_error(initialized: Path, runner: CliRunner, jpl: str) -> None:
+    before = dump(initialized)
+    args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl", jpl]
+    line = one_line(runner.invoke(app, args), 2)
+    assert "--jpl" in line and len(line) < 200
+    assert dump(initialized) == before
 
 
 # --- Every OS error a finding: full disk, no permission, name too long --------------------------------------------
@@ -534,7 +537,10 @@ def test_a_folder_without_write_permission_is_one_line(
         chattr(closed, "-i")
 
 
-def test_a_read_only_database_is_one_line_and_unchanged(tmp_path: Path, runner: CliRunner) -> None:
+@pytest.mark.parametrize("folder_too", [False, True], ids=["read-only file", "read-only file and folder"])
+def test_a_read_only_database_is_one_line_naming_it_and_unchanged(
+    tmp_path: Path, runner: CliRunner, folder_too: bool
+) -> None:
     register = tmp_path / "ro" / "psmctl.db"
     register.parent.mkdir()
     first = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
@@ -545,14 +551,17 @@ def test_a_read_only_database_is_one_line_and_unchanged(tmp_path: Path, runner: 
     for side in ("-wal", "-shm"):  # as after the last command closed it: WAL checkpointed into the file
         assert not Path(f"{register}{side}").exists()
     chattr(register, "+i")
-    chattr(register.parent, "+i")  # a read-only file in a read-only folder: SQLite cannot add a -wal either
+    if folder_too:
+        chattr(register.parent, "+i")  # SQLite cannot add a -wal either
     try:
-        line = one_line(runner.invoke(app, ["--db", str(register), "import", "roster", str(roster)]), 1)
-        assert str(register) in line or "hanya bisa dibaca" in line
+        for args in (["import", "roster", str(roster)], ["config", "set", "amounts.mismatch", "reject"]):
+            line = one_line(runner.invoke(app, ["--db", str(register), *args]), 1)
+            assert str(register) in line and ("hanya bisa dibaca" in line or "hak tulis" in line), line
     finally:
         chattr(register.parent, "-i")
         chattr(register, "-i")
     assert dump(register) == before
+    assert {p.name for p in register.parent.iterdir()} <= {"psmctl.db", "psmctl.db-wal", "psmctl.db-shm"}
 
 
 def test_enospc_anywhere_in_an_export_is_one_line(
@@ -575,3 +584,123 @@ def test_enospc_anywhere_in_an_export_is_one_line(
 def test_a_name_too_long_is_one_line(register: Path, tmp_path: Path, runner: CliRunner) -> None:
     line = one_line(runner.invoke(app, ["export", "roster", "--out", str(tmp_path / ("a" * 300 + ".csv"))]), 1)
     assert "terlalu panjang" in line and len(line) < 300
+
+
+# --- CSV as offices save it: one cell too long, UTF-16 with or without BOM, UTF-8 with BOM ----------------------
+
+ANI = make_nik(born=dt.date(1985, 2, 3), female=True, serial=2)
+CICI = make_nik(born=dt.date(1980, 1, 1), female=True, serial=3)
+PEOPLE = [(BUDI, "Budi"), (ANI, "Ani"), (CICI, "Cici")]
+CSV_KINDS = {  # header, then one row per person; a "{cell}" marks the cell a test may make too long
+    "roster": (
+        ["NO", "NAMA LENGKAP", "NIK", "ALAMAT", "KELURAHAN", "KECAMATAN", "UNSUR"],
+        lambda i, nik, nama: [str(i), nama, nik, "Jl. Mawar {cell}", "Banjaran", "Kota", "PSM"],
+    ),
+    "payments": (
+        ["NO", "NIK", "NAMA", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH", "SUMBER DANA", "NO. REFERENSI"],
+        lambda i, nik, nama: [str(i), nik, nama, "2025-01", "2025-01-20", "BPU", "16800", "APBD", f"K-{i}{{cell}}"],
+    ),
+    "attendance": (
+        ["NO", "NAMA PESERTA", "NIK", "KELURAHAN", "JPL", "KEHADIRAN", "KETERANGAN"],
+        lambda i, nik, nama: [str(i), nama, nik, "Banjaran", "16", "hadir", "{cell}"],
+    ),
+}
+
+
+def csv_file(path: Path, kind: str, *, encoding: str = "utf-8", long_row: int | None = None) -> Path:
+    """A CSV of the three people for one import, `;`-separated as Excel saves it in an Indonesian locale; the row
+    `long_row` (1-based person) carries a 1 MB cell."""
+    header, row = CSV_KINDS[kind]
+    lines = [";".join(header)]
+    for i, (nik, nama) in enumerate(PEOPLE, start=1):
+        cells = row(i, nik, nama)
+        lines.append(";".join(c.replace("{cell}", "x" * 1_000_000 if i == long_row else "") for c in cells))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def csv_import(tmp_path: Path, runner: CliRunner, kind: str, path: Path) -> Result:
+    """Import `path` with the command for `kind` into a register holding the three people."""
+    if kind == "roster":
+        return runner.invoke(app, ["import", "roster", str(path), "--format", "json"])
+    people = [roster_row(nik, nama, jk="P" if nik != BUDI else "L") for nik, nama in PEOPLE]
+    assert (
+        runner.invoke(app, ["import", "roster", str(write_roster_xlsx(tmp_path / "psm.xlsx", people))]).exit_code == 0
+    )
+    if kind == "payments":
+        return runner.invoke(app, ["payments", "import", str(path), "--format", "json"])
+    add = ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2025-03-10", "--jpl", "16"]
+    added = runner.invoke(app, add)
+    assert added.exit_code == 0, added.output
+    return runner.invoke(
+        app, ["attendance", "import", added.stdout.strip().splitlines()[-1], str(path), "--format", "json"]
+    )
+
+
+def findings_in(output: str) -> list[dict[str, Any]]:
+    """Every finding of an import's --format json output, whatever its shape (list of sheets or one object)."""
+    import json
+
+    out: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "code" in node and "level" in node:
+                out.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(json.loads(output))
+    return out
+
+
+def imported(db: Path, kind: str) -> int:
+    table = {"roster": "volunteers", "payments": "payments", "attendance": "attendance"}[kind]
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("kind", list(CSV_KINDS))
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_csv_in_utf16_or_with_a_bom_is_read(
+    initialized: Path, tmp_path: Path, runner: CliRunner, kind: str, encoding: str
+) -> None:
+    # "utf-16" writes a BOM; "utf-16-le"/"-be" write none (what some Excel versions save as "Unicode text").
+    path = csv_file(tmp_path / f"{kind}.csv", kind, encoding=encoding)
+    r = csv_import(tmp_path, runner, kind, path)
+    assert r.exit_code == 0, r.output
+    assert imported(initialized, kind) == 3
+    assert "NO_HEADER" not in r.stdout
+
+
+@pytest.mark.parametrize("kind", list(CSV_KINDS))
+def test_a_csv_cell_too_long_is_a_row_finding_and_the_rest_is_imported(
+    initialized: Path, tmp_path: Path, runner: CliRunner, kind: str
+) -> None:
+    path = csv_file(tmp_path / f"{kind}.csv", kind, long_row=2)  # before: "field larger than field limit"
+    r = csv_import(tmp_path, runner, kind, path)
+    assert r.exit_code == 0, r.output
+    assert imported(initialized, kind) == 3  # the long cell is emptied, the row's other cells read
+    found = [p for p in findings_in(r.stdout) if p["code"] == "CELL_TOO_LONG"]
+    assert [(p["row"], p["level"]) for p in found] == [(3, "warning")]
+    assert "32.767" in found[0]["message"] and "xxxx" not in r.stdout
+
+
+@pytest.mark.usefixtures("initialized")
+def test_a_too_long_nik_cell_rejects_that_row_only(tmp_path: Path, runner: CliRunner) -> None:
+    path = tmp_path / "psm.csv"
+    rows = ["NAMA LENGKAP;NIK;KELURAHAN;KECAMATAN", f"Budi;{BUDI};Banjaran;Kota", f"Ani;{'9' * 40_000};Banjaran;Kota"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = runner.invoke(app, ["import", "roster", str(path), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    (sheet,) = json.loads(r.stdout)
+    assert sheet["added"] == 1 and sheet["rejected"] == 1
+    assert {p["code"] for p in sheet["problems"] if p["row"] == 3} >= {"CELL_TOO_LONG", "NIK_MISSING"}
