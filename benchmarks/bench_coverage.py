@@ -19,10 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from psmctl import coverage_reports, payments
 from psmctl.db import open_db
 from psmctl.db import payments as dbp
-from psmctl.settings import Settings
+from psmctl.rules.settings import Settings
+from psmctl.services import coverage_reports
+from psmctl.services import ledger as payments
 
 NOW = "2025-12-31T09:00:00+07:00"
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import FIRST, KELURAHAN, LAST
-from psmctl import payments
 from psmctl.db import open_db
-from psmctl.settings import Settings
+from psmctl.rules.settings import Settings
+from psmctl.services import ledger as payments
 
 NOW = "2025-06-01T09:00:00+07:00"
 AS_OF = "2025-06-20"
@@ -76,7 +76,8 @@ def raw_xlsxwriter(path: Path, rows: list[list[Any]], *more: list[list[Any]]) ->
 
 
 def _roster_cells(db_path: Path) -> list[list[Any]]:
-    from psmctl import export, summary
+    from psmctl.output import export
+    from psmctl.services import summary
 
     db = open_db(db_path)
     table = summary.roster_rows(db)
@@ -93,7 +94,8 @@ def _raw_seconds(work: Path, runs: int, sheets: list[list[list[Any]]]) -> float:
 
 def summary_cells(db_path: Path) -> list[list[list[Any]]]:
     """Every cell the summary workbook holds, sheet by sheet: block titles, headers, rows and totals."""
-    from psmctl import export, summary
+    from psmctl.output import export
+    from psmctl.services import summary
 
     db = open_db(db_path)
     s = summary.build(db, as_of=date.fromisoformat(AS_OF), settings=Settings())

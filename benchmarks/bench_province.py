@@ -19,7 +19,7 @@ def write_province_roster(path: Path, n: int, *, province: str = "36", seed: int
     (a few with 'Desa '/'Kel.' prefixes or in capitals); each NIK carries the person's kecamatan."""
     import xlsxwriter
 
-    from psmctl import wilayah
+    from psmctl.rules import wilayah
 
     desa = [r for r in wilayah._scoped(province).values() if r.level == "desa_kelurahan"]
     rng = random.Random(seed)

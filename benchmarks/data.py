@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from psmctl.nik import format_nik
+from psmctl.rules.nik import format_nik
 
 KELURAHAN = [
     ("Banjaran", "Kota"), ("Pakelan", "Kota"), ("Semampir", "Kota"), ("Setonopande", "Kota"),

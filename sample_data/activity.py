@@ -16,9 +16,9 @@ from pathlib import Path
 
 import openpyxl
 
-from psmctl import roster
-from psmctl.dates import MONTH_NAMES
-from psmctl.settings import Settings
+from psmctl.importing import roster
+from psmctl.rules.dates import MONTH_NAMES
+from psmctl.rules.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2025, 1, 15)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from psmctl.nik import format_nik
+from psmctl.rules.nik import format_nik
 
 if TYPE_CHECKING:
     import openpyxl

@@ -22,7 +22,7 @@ import openpyxl  # noqa: TID253 - the CLI-startup ban does not concern tests
 from openpyxl.utils import get_column_letter  # noqa: TID253
 from openpyxl.worksheet.worksheet import Worksheet  # noqa: TID253
 
-from psmctl.nik import format_nik
+from psmctl.rules.nik import format_nik
 
 DEFAULT_TITLE_ROWS = [
     "DAFTAR NAMA PEKERJA SOSIAL MASYARAKAT (PSM)",
@@ -53,7 +53,7 @@ Cell = str | int | float | dt.date | dt.datetime | None
 
 
 def make_nik(*, kec: str = "357101", born: dt.date, female: bool = False, serial: int = 1) -> str:
-    """A 16-digit text NIK (RULES §3.1) by the package's one encoder, :func:`psmctl.nik.format_nik`."""
+    """A 16-digit text NIK (RULES §3.1) by the package's one encoder, :func:`psmctl.rules.nik.format_nik`."""
     if len(kec) != 6 or not kec.isdigit():
         raise ValueError(f"kec must be 6 digits, got {kec!r}")
     if not 0 <= serial <= 9999:  # 0 is allowed so tests can build the invalid serial 0000 (NIK-09)

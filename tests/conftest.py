@@ -20,8 +20,8 @@ def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PSMCTL_DB", str(tmp_path / "psmctl.db"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
-    from psmctl import render
     from psmctl.cli.common import state
+    from psmctl.output import render
 
     state.db = None
     render.stdout_policy.unmask = False

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from psmctl import attendance as att
 from psmctl.errors import InputError, NotFound
+from psmctl.services import trainings as att
 
 AS_OF = date(2025, 6, 30)
 NOW = "2025-06-30T09:00:00+07:00"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from psmctl import categories
 from psmctl.errors import InputError
+from psmctl.rules import categories
 
 
 @pytest.mark.parametrize(

@@ -202,13 +202,13 @@ def test_wrong_usage_exits_2(runner: CliRunner) -> None:
 def test_internal_error_is_exit_70_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import psmctl.volunteers
+    import psmctl.services.volunteers
     from psmctl import cli as climod
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("secret 3571011708900001")
 
-    monkeypatch.setattr(psmctl.volunteers, "list_volunteers", boom)
+    monkeypatch.setattr(psmctl.services.volunteers, "list_volunteers", boom)
     monkeypatch.setattr(sys, "argv", ["psmctl", "volunteers", "list"])
     with pytest.raises(SystemExit) as exc:
         climod.main()

@@ -137,7 +137,8 @@ def test_real_entry_point_is_silent_and_never_prints_a_nik(register: Database, t
 
 
 def test_import_psmctl_cli_does_not_load_the_writers() -> None:
-    code = "import sys, psmctl.cli; print(any(m in sys.modules for m in ('xlsxwriter', 'openpyxl', 'psmctl.export')))"
+    writers = "('xlsxwriter', 'openpyxl', 'psmctl.output.export')"
+    code = f"import sys, psmctl.cli; print(any(m in sys.modules for m in {writers}))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert r.stdout.strip() == "False"
 

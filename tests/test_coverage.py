@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from psmctl import coverage, rates
-from psmctl.coverage import Config, Paid, Rules
+from psmctl.rules import coverage, rates
+from psmctl.rules.coverage import Config, Paid, Rules
 
 RULES = Rules()
 D = date.fromisoformat
@@ -97,7 +97,7 @@ def test_example_05_prepaid_year() -> None:
 
 
 def test_example_06_thirteen_months_is_an_error() -> None:
-    from psmctl.payments import check_line
+    from psmctl.services.ledger import check_line
 
     problems = check_line(
         segment="BPU",
@@ -164,7 +164,7 @@ def test_example_11_pp50_2025_for_mandiri() -> None:
 
 
 def test_example_12_apbd_underpayment_warns_but_counts() -> None:
-    from psmctl.payments import amount_check
+    from psmctl.services.ledger import amount_check
 
     expected = expected_total("BPU", "2026-02", 1_000_000, "JKK,JKM", "APBD").total_rupiah
     assert expected == 16_800
@@ -233,7 +233,7 @@ def test_example_17_ends_next_month_and_cost_to_extend() -> None:
 
 
 def test_example_18_programmes_on_a_bpu_line() -> None:
-    from psmctl.payments import check_line
+    from psmctl.services.ledger import check_line
 
     c = on(line("2025-03", "2025-03-05"), "2025-03-20")
     assert [c.programs[p].covered for p in ("JKK", "JKM", "JHT", "JP")] == [True, True, False, False]
@@ -420,7 +420,7 @@ def test_order_of_recording_does_not_matter(ps: list[Paid], day: date, rnd: obje
 
 
 def test_config_from_default_settings() -> None:
-    from psmctl.settings import Settings
+    from psmctl.rules.settings import Settings
 
     assert Config.from_settings(Settings().get) == Config()
     assert replace(Config(), lapse_n=2).lapse_n == 2

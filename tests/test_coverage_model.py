@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from psmctl import coverage, coverage_reports, payments, rates
-from psmctl.settings import Settings
+from psmctl.rules import coverage, rates
+from psmctl.rules.settings import Settings
+from psmctl.services import coverage_reports
+from psmctl.services import ledger as payments
 
 RATE = 16_800
 CAL = rates.load_calendar()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from psmctl import dates
+from psmctl.rules import dates
 
 AUG17 = date(1990, 8, 17)
 

@@ -17,14 +17,14 @@ from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from builders import make_nik, roster_row, write_roster_xlsx
-from psmctl import roster
 from psmctl.cli import app
 from psmctl.db import backup, connect, open_db, schema_version, write_tx
 from psmctl.db.chunked import select_in
 from psmctl.db.health import check
 from psmctl.db.migrations import migrations
 from psmctl.errors import PsmctlError
-from psmctl.settings import Settings
+from psmctl.importing import roster
+from psmctl.rules.settings import Settings
 
 
 def test_blank_database_gets_every_migration_and_strict_tables(db_path: Path) -> None:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from psmctl.settings import defaults
+from psmctl.rules.settings import defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 # Words in capitals with underscores in the import modules that are not finding codes.
 NOT_CODES = {"BELUM_PERNAH", "BELUM_TERDAFTAR", "LEBIH_DARI_BATAS", "TIDAK_ADA", "PP50_2025"}
 FINDING_MODULES = (
-    "roster.py", "payments.py", "attendance.py", "training.py", "sheets.py", "importing/rows.py",
-    "importing/columns.py", "importing/headers.py",
+    "importing/roster.py", "services/ledger.py", "services/trainings.py", "rules/training.py", "importing/sheets.py",
+    "importing/rows.py", "importing/columns.py", "importing/headers.py",
 )  # fmt: skip
 
 

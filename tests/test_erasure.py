@@ -20,10 +20,10 @@ import pytest
 from typer.testing import CliRunner
 
 from builders import make_nik, roster_row, write_roster_xlsx
-from psmctl import payments
 from psmctl.cli import app
 from psmctl.db import open_db
-from psmctl.settings import Settings
+from psmctl.rules.settings import Settings
+from psmctl.services import ledger as payments
 
 HER = make_nik(born=dt.date(1979, 4, 23), female=True, serial=77)
 NAME, PHONE, ADDRESS = "Sulastri Wahyuningsih", "081377788899", "Jl. Kenanga Gang Buntu 17"

@@ -12,10 +12,12 @@ import pytest
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
-from psmctl import budget, evaluation, payments, rates
 from psmctl.cli import app
 from psmctl.errors import InputError
-from psmctl.settings import Settings
+from psmctl.rules import rates
+from psmctl.rules.settings import Settings
+from psmctl.services import budget, evaluation
+from psmctl.services import ledger as payments
 from tests.test_incidents import add, at, pay
 from tests.test_payments import NIK_A, NIK_B, NIK_C, add_volunteer
 
@@ -27,7 +29,7 @@ PAID = 12 * 16_800 + 3 * 36_800 + 6 * 16_800
 
 @pytest.fixture
 def year_2025(db: Database) -> Database:
-    from psmctl import incident_register
+    from psmctl.services import incidents as incident_register
 
     add_volunteer(db, NIK_A, "Siti Aminah")
     add_volunteer(db, NIK_B, "Budi Santoso", unsur="TAGANA")

@@ -16,7 +16,8 @@ import pytest
 from sqlite_utils import Database
 from test_summary import AKTIF, AS_OF, FORMULA, LAPSING, NEVER_PAID, SETTINGS, build_register
 
-from psmctl import export, render, summary
+from psmctl.output import export, render
+from psmctl.services import summary
 
 MASKED = re.compile(r"^\d{4}\*{10}\d{2}$")
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from builders import data_rows, make_nik, roster_row, write_roster_xlsx
 from psmctl.cli import app
-from psmctl.finding_groups import group, row_ranges, title_of
+from psmctl.output.finding_groups import group, row_ranges, title_of
 
 
 def test_row_ranges_and_titles() -> None:

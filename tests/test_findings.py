@@ -16,7 +16,7 @@ def test_the_documented_code_table_is_the_registry() -> None:
 
 
 def test_every_code_the_roster_and_the_engine_give_is_registered() -> None:
-    sources = [ROOT / "psmctl" / "roster.py", *sorted((ROOT / "psmctl" / "importing").glob("*.py"))]
+    sources = sorted((ROOT / "psmctl" / "importing").glob("*.py"))  # the roster importer is importing/roster.py
     given: set[str] = set()
     for path in sources:
         text = path.read_text("utf-8")

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from builders import make_nik
-from psmctl import roster
 from psmctl.db import open_db
 from psmctl.errors import PsmctlError
-from psmctl.settings import Settings
+from psmctl.importing import roster
+from psmctl.rules.settings import Settings
 
 AS_OF = dt.date(2025, 1, 15)
 SETTINGS = Settings({"wilayah.kode_kabkota": "35.71"})

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from builders import DEFAULT_TITLE_ROWS, roster_row, write_roster_xlsx
-from psmctl import sheets
-from psmctl.importing import headers
+from psmctl.importing import headers, sheets
 
 ALIASES = headers.load_aliases("roster_headers.toml")
 REQUIRED = ("nik", "nama")

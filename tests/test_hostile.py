@@ -209,7 +209,7 @@ def test_a_report_that_cannot_be_written_after_a_commit_is_exit_3(
     def full_disk(target: Path, payload: object) -> Path:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
-    monkeypatch.setattr("psmctl.import_report.write_problem_report", full_disk)
+    monkeypatch.setattr("psmctl.output.import_report.write_problem_report", full_disk)
     r = runner.invoke(app, ["import", "roster", str(good), "--report", str(tmp_path / "masalah.xlsx")])
     assert r.exit_code == 3, r.output
     assert "Traceback" not in r.output and "disk penuh" in r.stderr and "masalah.xlsx" in r.stderr
@@ -295,7 +295,7 @@ def test_a_tiny_file_with_a_huge_sheet_is_refused_in_milliseconds(
 
 
 def test_a_real_roster_is_not_refused_by_the_extent_guard(tmp_path: Path) -> None:
-    from psmctl.sheets import check_extent
+    from psmctl.importing.sheets import check_extent
 
     path = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
     check_extent(path, 25_000_000)  # no exception

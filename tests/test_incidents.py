@@ -13,11 +13,12 @@ import pytest
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
-from psmctl import incident_register as reg
-from psmctl import incidents, payments
 from psmctl.cli import app
 from psmctl.errors import InputError, NotFound
-from psmctl.settings import Settings
+from psmctl.rules import incidents
+from psmctl.rules.settings import Settings
+from psmctl.services import incidents as reg
+from psmctl.services import ledger as payments
 from tests.test_payments import NIK_A, NIK_B, NIK_UNKNOWN, add_volunteer
 
 S = Settings()
@@ -107,7 +108,7 @@ def test_deadline_with_a_time_and_from_the_end_of_the_day_without(people: Databa
 
 def test_claim_limit_reads_the_dated_benefit_row() -> None:
     kind = incidents.load_kinds().get("kecelakaan_kerja")
-    from psmctl import rates
+    from psmctl.rules import rates
 
     table = rates.load()
     old = table.benefit("JKK", date(2019, 12, 1))
@@ -258,7 +259,7 @@ def test_cli_unknown_nik_is_one_masked_line(people: Database, runner: CliRunner)
 
 
 def test_forget_blanks_the_incident_text_and_keeps_the_verdict(people: Database) -> None:
-    from psmctl import volunteers
+    from psmctl.services import volunteers
 
     inc = add(people, "2025-03-14", at("2025-03-15"))
     reg.update(people, inc["id"], status="dilaporkan_tahap_1", on=date(2025, 3, 15), amount=None,

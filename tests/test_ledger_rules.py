@@ -13,8 +13,8 @@ import pytest
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
-from psmctl import ledger_rules
 from psmctl.cli import app
+from psmctl.rules import ledger_rules
 from tests.test_payments import NIK_A, NIK_B, add_volunteer, write_csv
 
 HEAD = ["NO", "NIK", "NAMA", "BULAN IURAN", "TANGGAL BAYAR", "JKK", "JKM", "JUMLAH", "NO. REFERENSI"]
@@ -208,9 +208,9 @@ def test_impossible_money_on_record_is_refused(reg: Database, runner: CliRunner,
 def test_impossible_money_is_refused_by_the_ledger_itself(reg: Database, spec: dict[str, int], words: str) -> None:
     from datetime import date
 
-    from psmctl import payments
     from psmctl.errors import InputError
-    from psmctl.settings import Settings
+    from psmctl.rules.settings import Settings
+    from psmctl.services import ledger as payments
 
     line = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 5), **spec)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=words):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psmctl import months
 from psmctl.errors import InputError
+from psmctl.rules import months
 
 
 @pytest.mark.parametrize(

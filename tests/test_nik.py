@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from psmctl import nik, wilayah
-from psmctl.nik import EXCEL_DAMAGED_MSG, InvalidNik, Nik
+from psmctl.rules import nik, wilayah
+from psmctl.rules.nik import EXCEL_DAMAGED_MSG, InvalidNik, Nik
 
 AS_OF = date(2026, 1, 15)  # the reference date of RULES §3.3
 

@@ -15,10 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from psmctl import coverage, coverage_reports, payments, rates, render
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
-from psmctl.settings import Settings
+from psmctl.output import render
+from psmctl.rules import coverage, rates
+from psmctl.rules.settings import Settings
+from psmctl.services import coverage_reports
+from psmctl.services import ledger as payments
 
 NIK_A = "3571011708900001"
 NIK_B = "3571015708900002"

@@ -13,8 +13,8 @@ from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from builders import make_nik, roster_row, write_roster_xlsx
-from psmctl import render
 from psmctl.cli import app
+from psmctl.output import render
 from tests.test_payments import NIK_A, NIK_B, add_volunteer
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psmctl.privacy import mask_nik, mask_phone
+from psmctl.rules.privacy import mask_nik, mask_phone
 
 
 def test_mask_nik_keeps_kabkota_prefix_and_last_two() -> None:

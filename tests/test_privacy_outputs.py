@@ -17,8 +17,8 @@ from test_summary import AKTIF, AS_OF, build_register
 from typer.testing import CliRunner
 
 from builders import make_nik, roster_row, write_roster_xlsx
-from psmctl import privacy
 from psmctl.cli import app
+from psmctl.rules import privacy
 
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 FULL_PHONE = re.compile(r"08\d{9,11}")
@@ -101,7 +101,7 @@ def test_a_roster_without_a_header_row_is_refused_without_echoing_a_cell(
 
 def test_error_lines_never_show_a_full_nik(runner: CliRunner) -> None:
     nik = make_nik(born=dt.date(1985, 2, 1), female=True, serial=2)
-    r = subprocess.run([sys.executable, "-c", f"from psmctl import render; render.error('x {nik} y')"],
+    r = subprocess.run([sys.executable, "-c", f"from psmctl.output import render; render.error('x {nik} y')"],
                        capture_output=True, text=True)  # fmt: skip
     assert nik not in r.stderr and privacy.mask_nik(nik) in r.stderr
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psmctl import wilayah
 from psmctl.cli import app
 from psmctl.errors import InputError
+from psmctl.rules import wilayah
 
 KEL = "desa_kelurahan"
 KEC = "kecamatan"

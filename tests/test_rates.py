@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psmctl import rates
 from psmctl.errors import DataError, InputError
+from psmctl.rules import rates
 
 TABLE = rates.load()
 CAL = rates.load_calendar()

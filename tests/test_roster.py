@@ -10,10 +10,10 @@ import pytest
 from sqlite_utils import Database
 
 from builders import data_rows, make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
-from psmctl import roster
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
-from psmctl.settings import Settings
+from psmctl.importing import roster
+from psmctl.rules.settings import Settings
 
 AS_OF = dt.date(2025, 1, 15)
 NOW = "2025-01-15T09:00:00+07:00"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from psmctl import roster
-from psmctl.settings import Settings
+from psmctl.importing import roster
+from psmctl.rules.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 EXPECTED = json.loads((SAMPLE / "expected_findings.json").read_text("utf-8"))

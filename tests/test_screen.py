@@ -11,8 +11,8 @@ from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from builders import cli_commands
-from psmctl import labels, render
 from psmctl.cli import app
+from psmctl.output import labels, render
 from tests.test_payments import NIK_A, NIK_B, add_volunteer
 
 SNAKE = ("masa_iur_bulan", "jkk_sampai", "due_on", "will_lapse", "total_rupiah", "True", "False", "BELUM_TERDAFTAR")

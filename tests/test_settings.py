@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from psmctl.errors import InputError
-from psmctl.settings import Settings, defaults, from_stored, parse_value
+from psmctl.rules.settings import Settings, defaults, from_stored, parse_value
 
 PACKAGE = Path(__file__).resolve().parent.parent / "psmctl"
 REMOVED = (

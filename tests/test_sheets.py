@@ -13,8 +13,8 @@ import openpyxl  # noqa: TID253 - the CLI-startup ban does not concern tests
 import pytest
 
 from builders import roster_row, write_roster_xlsx, write_rows_xlsx
-from psmctl import sheets
 from psmctl.errors import InputError
+from psmctl.importing import sheets
 
 NIK1 = "3571011708900001"
 
@@ -366,7 +366,7 @@ def test_xml_entity_attack_is_refused_quickly(tmp_path: Path) -> None:
     import openpyxl as opx
 
     from psmctl.errors import InputError
-    from psmctl.sheets import read_tables
+    from psmctl.importing.sheets import read_tables
 
     base = tmp_path / "base.xlsx"
     wb = opx.Workbook()

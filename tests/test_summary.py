@@ -8,8 +8,11 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from builders import make_nik, roster_row, write_roster_xlsx
-from psmctl import attendance, payments, roster, summary
-from psmctl.settings import Settings
+from psmctl.importing import roster
+from psmctl.rules.settings import Settings
+from psmctl.services import ledger as payments
+from psmctl.services import summary
+from psmctl.services import trainings as attendance
 
 AS_OF = dt.date(2025, 6, 20)
 NOW = "2026-12-04T09:00:00+07:00"

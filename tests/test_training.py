@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from psmctl import training as t
 from psmctl.errors import DataError
-from psmctl.settings import defaults
+from psmctl.rules import training as t
+from psmctl.rules.settings import defaults
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from psmctl import wilayah
 from psmctl.errors import InputError
+from psmctl.rules import wilayah
 
 KEL = "desa_kelurahan"
 KEC = "kecamatan"

@@ -18,7 +18,7 @@ from typer import _click
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
-from psmctl import __version__, render
+from psmctl import __version__
 from psmctl.cli import (
     attendance,
     budget,
@@ -51,6 +51,7 @@ from psmctl.cli.common import (
     usage_failure,
 )
 from psmctl.cli.frame import install as _install_frame
+from psmctl.output import render
 
 _install_frame()  # help and usage errors in Indonesian, before any command is built
 
@@ -175,9 +176,9 @@ def init(
     Contoh: psmctl --db dinsos.db init --kabkota 35.71
     Kantor provinsi: psmctl --db banten.db init --provinsi 36
     """
-    from psmctl import wilayah
     from psmctl.db import schema_version, set_setting
     from psmctl.errors import InputError
+    from psmctl.rules import wilayah
 
     with reported():
         if kabkota and provinsi:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import DbPath, TableOrJson, now_iso, open_database, parse_date_option, reported, today
 from psmctl.models import SheetReport
+from psmctl.output import render
 
 app = typer.Typer(
     help="Kehadiran pelatihan: catat per NIK atau impor daftar hadir (.xlsx/.xls/.ods/.csv).", no_args_is_help=True
@@ -30,7 +30,7 @@ def _show(reports: list[SheetReport], *, fmt: TableOrJson, dry_run: bool, report
     """Print the import report; exit 1 when rows were rejected and nothing was accepted."""
     data = [r.as_dict() for r in reports]
     if report_file is not None:
-        from psmctl.import_report import write_problem_report
+        from psmctl.output.import_report import write_problem_report
 
         write_problem_report(report_file, data)
         render.wrote("Laporan masalah daftar hadir", report_file)
@@ -90,7 +90,7 @@ def record(
 
     Contoh: psmctl attendance record 3 --nik 3571011708900001 --nik 3571015708900002
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     cert_date = parse_date_option(certificate_date, "--certificate-date")
     until = parse_date_option(valid_until, "--valid-until")
@@ -134,7 +134,7 @@ def import_(
 
     Contoh: psmctl attendance import 3 daftar_hadir_bimtek.xlsx --dry-run
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     with reported():
         reports = attendance.import_file(

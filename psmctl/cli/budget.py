@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import YEAR_MAX, YEAR_MIN, DbPath, TableOrJson, load_settings, open_database, reported
+from psmctl.output import render
 
 PROGS = ("JKK", "JKM", "JHT", "JP")
 
@@ -35,8 +35,8 @@ def budget(
 
     Contoh: psmctl coverage budget --year 2026 --tambah 10 --funding APBD
     """
-    from psmctl import budget as budget_mod
-    from psmctl import categories
+    from psmctl.rules import categories
+    from psmctl.services import budget as budget_mod
 
     with reported():
         database = open_database(db)

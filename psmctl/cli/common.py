@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from psmctl import render
 from psmctl.errors import PsmctlError
-from psmctl.months import add_months, first_day
+from psmctl.output import render
+from psmctl.rules.months import add_months, first_day
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from psmctl.settings import Settings
+    from psmctl.rules.settings import Settings
 
 DEFAULT_DB = Path("psmctl.db")
 
@@ -97,7 +97,7 @@ def open_database(db: Path | None, *, create: bool = False) -> Database:
 def load_settings(database: Database) -> Settings:
     """Effective settings of this database."""
     from psmctl.db import all_settings
-    from psmctl.settings import from_stored
+    from psmctl.rules.settings import from_stored
 
     return from_stored(all_settings(database))
 
@@ -105,7 +105,7 @@ def load_settings(database: Database) -> Settings:
 def office_name(settings: Settings) -> str:
     """The office as printed on every workbook page: kantor.nama, else 'Dinas Sosial' and the kab/kota, with its
     code ('Dinas Sosial Kota Kediri (35.71)')."""
-    from psmctl import wilayah
+    from psmctl.rules import wilayah
 
     code = settings.wilayah.kode_kabkota
     place = wilayah.name_of(code) if code else ""
@@ -151,7 +151,7 @@ def parse_date_option(value: str | None, name: str) -> date | None:
     """An ISO (or day-first) date typed on the command line, 1900-2100; bad input exits 2 with one line."""
     if value is None:
         return None
-    from psmctl.dates import parse_date_text
+    from psmctl.rules.dates import parse_date_text
 
     result = parse_date_text(value)
     if not isinstance(result, date):
@@ -286,7 +286,7 @@ def usage_failure(e: Exception) -> tuple[str, int]:
 
 def warn_unlisted_holidays(settings: Settings, *days: date) -> None:
     """IUR-13: say so when due dates fall in a year without a holiday list (weekends only are skipped then)."""
-    from psmctl import rates
+    from psmctl.rules import rates
 
     missing = rates.calendar_of(settings).unlisted(d.year for d in days)
     if missing:
@@ -314,8 +314,8 @@ def area(kecamatan: str | None, kabkota: str | None) -> str | None:
     With both, the kecamatan name is looked up inside the kab/kota: in a province two kab/kota may each have a
     kecamatan of that name (Cibeber in Lebak and in Kota Cilegon).
     """
-    from psmctl import wilayah
     from psmctl.errors import InputError
+    from psmctl.rules import wilayah
 
     if not kabkota:
         return kecamatan
@@ -330,6 +330,6 @@ def area(kecamatan: str | None, kabkota: str | None) -> str | None:
 
 def areas(kecamatan: list[str] | None, kabkota: list[str] | None) -> tuple[str, ...]:
     """The summary's repeated --kecamatan and --kabkota as register filters (each kab/kota as its code)."""
-    from psmctl import wilayah
+    from psmctl.rules import wilayah
 
     return (*(kecamatan or ()), *(wilayah.kabkota_code(k) for k in kabkota or ()))

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import EXIT_USAGE, DbPath, Format, FormatOpt, load_settings, open_database, reported
+from psmctl.output import render
 
 app = typer.Typer(help="Lihat dan ubah pengaturan (tafsiran DEFAULT aturan) untuk database ini.", no_args_is_help=True)
 
@@ -37,7 +37,7 @@ def set_(
     """
     from psmctl.db import set_setting
     from psmctl.errors import InputError
-    from psmctl.settings import defaults, parse_value
+    from psmctl.rules.settings import defaults, parse_value
 
     if value != "default":
         try:

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import labels, render
 from psmctl.cli.common import (
     DbPath,
     Format,
@@ -23,6 +22,7 @@ from psmctl.cli.common import (
     today,
     warn_unlisted_holidays,
 )
+from psmctl.output import labels, render
 
 app = typer.Typer(help="Perlindungan BPJS Ketenagakerjaan dihitung dari buku iuran.", no_args_is_help=True)
 
@@ -45,7 +45,7 @@ def check(
 
     Contoh: psmctl coverage check 3571011708900001 --on 2025-03-14
     """
-    from psmctl import payments
+    from psmctl.services import ledger as payments
 
     day = parse_date_option(on, "--on") or today()
     known = parse_date_option(as_known_on, "--as-known-on") or max(today(), day)
@@ -112,7 +112,7 @@ def status(
 
     Contoh: psmctl coverage status --kecamatan Kota --format csv
     """
-    from psmctl import coverage_reports
+    from psmctl.services import coverage_reports
 
     day = parse_date_option(as_of, "--as-of") or today()
     if fmt == Format.json and render.json_rows_wanted():  # a pipe or file: one entry per line, no dict per entry
@@ -166,7 +166,7 @@ def due(
 
     Contoh: psmctl coverage due --month 2025-07
     """
-    from psmctl import coverage_reports
+    from psmctl.services import coverage_reports
 
     with reported():
         database = open_database(db)
@@ -199,7 +199,7 @@ def gaps(
 
     Contoh: psmctl coverage gaps --nik 3571011708900001
     """
-    from psmctl import coverage_reports
+    from psmctl.services import coverage_reports
 
     day = parse_date_option(as_of, "--as-of") or today()
     with reported():

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import DbPath, db_path, now_iso, open_database, reported
+from psmctl.output import render
 
 app = typer.Typer(help="Pemeliharaan database: periksa dan cadangkan.", no_args_is_help=True)
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     DbPath,
     KabkotaOpt,
@@ -32,13 +31,14 @@ from psmctl.cli.common import (
     warn_unlisted_holidays,
 )
 from psmctl.errors import InputError
-from psmctl.months import month_of
+from psmctl.output import render
+from psmctl.rules.months import month_of
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from psmctl.export import Column
-    from psmctl.settings import Settings
+    from psmctl.output.export import Column
+    from psmctl.rules.settings import Settings
 
 app = typer.Typer(
     help="Tulis ringkasan bulanan dan laporan ke berkas .xlsx, .csv atau .json (aman untuk cron).",
@@ -107,7 +107,7 @@ def _guard_unmask(unmask: bool, yes: bool) -> None:
 
 
 def _format(out: Path, fmt: FileFormat | None) -> str:
-    from psmctl.export import format_of
+    from psmctl.output.export import format_of
 
     try:
         return format_of(out, fmt.value if fmt else None)
@@ -117,7 +117,7 @@ def _format(out: Path, fmt: FileFormat | None) -> str:
 
 
 def _mode(settings: Settings) -> int:
-    from psmctl.export import file_mode
+    from psmctl.output.export import file_mode
 
     value = settings.export.file_mode
     try:
@@ -141,7 +141,8 @@ def _write(
     settings: Settings,
     unmask: bool,
 ) -> None:
-    from psmctl import export, summary
+    from psmctl.output import export
+    from psmctl.services import summary
 
     facts = [*about, ("Sidik data (SHA-256 atas isi)", summary.fingerprint(rows))]
     table = export.Table(name, columns, rows, facts)
@@ -160,7 +161,7 @@ def _about(db: Path | None, title: str, as_of: date | None) -> list[tuple[str, A
 
 
 def _rates_fact() -> tuple[str, str]:
-    from psmctl import rates
+    from psmctl.rules import rates
 
     return ("Versi tabel iuran", rates.load().version)
 
@@ -189,8 +190,9 @@ def summary_cmd(
 
     Contoh: psmctl export summary --out ringkasan_2025-06.xlsx --as-of 2025-06-30
     """
-    from psmctl import export, summary
     from psmctl.db import schema_version
+    from psmctl.output import export
+    from psmctl.services import summary
 
     _guard_unmask(unmask, yes)
     if out.suffix.lower() != ".xlsx":
@@ -226,7 +228,9 @@ def roster_cmd(
 
     Contoh: psmctl export roster --kecamatan Kota --unsur PSM --out psm_kota.csv
     """
-    from psmctl import categories, export, summary
+    from psmctl.output import export
+    from psmctl.rules import categories
+    from psmctl.services import summary
 
     _guard_unmask(unmask, yes)
     kind = _format(out, fmt)
@@ -261,7 +265,8 @@ def coverage_cmd(
 
     Contoh: psmctl export coverage --as-of 2025-06-30 --out kepesertaan.xlsx
     """
-    from psmctl import export, summary
+    from psmctl.output import export
+    from psmctl.services import summary
 
     _guard_unmask(unmask, yes)
     kind = _format(out, fmt)
@@ -296,7 +301,8 @@ def due_cmd(
 
     Contoh: psmctl export due --month 2025-07 --out iuran_2025-07.xlsx
     """
-    from psmctl import export, summary
+    from psmctl.output import export
+    from psmctl.services import summary
 
     _guard_unmask(unmask, yes)
     kind = _format(out, fmt)
@@ -345,7 +351,8 @@ def training_cmd(
 
     Contoh: psmctl export training --report never-trained --out belum_dilatih.csv
     """
-    from psmctl import export, summary
+    from psmctl.output import export
+    from psmctl.services import summary
 
     _guard_unmask(unmask, yes)
     kind = _format(out, fmt)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     EXIT_FAILED,
     EXIT_PARTIAL,
@@ -20,6 +19,7 @@ from psmctl.cli.common import (
     reported,
     today,
 )
+from psmctl.output import render
 
 app = typer.Typer(help="Impor daftar dari spreadsheet kelurahan.", no_args_is_help=True)
 
@@ -91,8 +91,8 @@ def roster(
 
     Contoh: psmctl import roster psm_kel_banjaran.xlsx --unsur PSM --report masalah.xlsx
     """
-    from psmctl import categories
-    from psmctl import roster as roster_mod
+    from psmctl.importing import roster as roster_mod
+    from psmctl.rules import categories
 
     results: list[roster_mod.ImportResult] = []
     failures: list[str] = []
@@ -100,7 +100,7 @@ def roster(
         database = open_database(db)
         settings = load_settings(database)
         cat = categories.require(unsur) if unsur else None
-        from psmctl.nik import require_nik
+        from psmctl.rules.nik import require_nik
 
         opts = roster_mod.Options(
             sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat,
@@ -154,7 +154,7 @@ def roster(
 
 def _write_report(report: Path, payload: list[dict[str, Any]]) -> list[str]:
     """Write the --report workbook; a failure (full disk, no permission) is one more failure line, not a crash."""
-    from psmctl.import_report import write_problem_report
+    from psmctl.output.import_report import write_problem_report
 
     try:
         write_problem_report(report, payload)

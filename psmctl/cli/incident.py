@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     MAX_RUPIAH,
     DbPath,
@@ -24,6 +23,7 @@ from psmctl.cli.common import (
     reported,
     today,
 )
+from psmctl.output import render
 
 app = typer.Typer(
     help="Register kejadian (kecelakaan kerja, sakit akibat kerja, meninggal): putusan perlindungan pada hari "
@@ -80,7 +80,7 @@ def add(
     Contoh: psmctl incident add --nik 3571011708900001 --date 2025-03-14 --time 09:30 --kind kecelakaan_kerja
     --place "Jl. Dhoho" --description "jatuh saat evakuasi banjir"
     """
-    from psmctl import incident_register
+    from psmctl.services import incidents as incident_register
 
     day = _required_date(on, "--date")
     with reported():
@@ -117,7 +117,7 @@ def update(
 
     Contoh: psmctl incident update 1 --status dilaporkan_tahap_1 --on 2025-03-15 --dokumen ktp --dokumen kronologi
     """
-    from psmctl import incident_register
+    from psmctl.services import incidents as incident_register
 
     day = _required_date(on, "--on")
     with reported():
@@ -139,7 +139,7 @@ def list_cmd(
 
     Contoh: psmctl incident list --overdue
     """
-    from psmctl import incident_register
+    from psmctl.services import incidents as incident_register
 
     with reported():
         rows = incident_register.list_rows(open_database(db), now=now(), year=year, status=status, overdue=overdue)
@@ -156,7 +156,7 @@ def show(
 
     Contoh: psmctl incident show 1
     """
-    from psmctl import incident_register
+    from psmctl.services import incidents as incident_register
 
     with reported():
         database = open_database(db)
@@ -224,8 +224,9 @@ def export_incidents(
 
     Contoh: psmctl export incidents --year 2025 --out kejadian-2025.xlsx
     """
-    from psmctl import export, incident_register
     from psmctl.cli.export import _done, _guard_unmask, _write
+    from psmctl.output import export
+    from psmctl.services import incidents as incident_register
 
     _guard_unmask(unmask, yes)
     try:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import DbPath, TableOrJson, now_iso, open_database, reported
+from psmctl.output import render
 
 KINDS = {
     "volunteers": "orang", "roles": "peran", "trainings": "pelatihan", "attendance": "kehadiran",
@@ -35,7 +35,7 @@ def merge(
 
     Contoh: psmctl --db banten.db merge pandeglang.db lebak.db --dry-run
     """
-    from psmctl import merge as merge_mod
+    from psmctl.services import merge as merge_mod
 
     with reported():
         database = open_database(db)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     DbPath,
     Format,
@@ -25,7 +24,8 @@ from psmctl.cli.common import (
     today,
 )
 from psmctl.errors import InputError
-from psmctl.ledger_rules import MAX_AMOUNT_RUPIAH, MAX_INCOME_RUPIAH  # one documented ceiling (ledger_rules)
+from psmctl.output import render
+from psmctl.rules.ledger_rules import MAX_AMOUNT_RUPIAH, MAX_INCOME_RUPIAH  # one documented ceiling (ledger_rules)
 
 app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, batalkan.", no_args_is_help=True)
 
@@ -95,7 +95,7 @@ def record(
 
     Contoh: psmctl payments record --all-active --month 2025-01 --months 12 --paid-on 2025-01-20 --ref SP2D-001 --yes
     """
-    from psmctl import payments
+    from psmctl.services import ledger as payments
 
     paid = parse_date_option(paid_on, "--paid-on") or today()
     pks = parse_date_option(pks_start, "--pks-start")
@@ -158,7 +158,7 @@ def import_(
 
     Contoh: psmctl payments import bayar_iuran_2025.xlsx --dry-run
     """
-    from psmctl import payments
+    from psmctl.services import ledger as payments
 
     with reported():
         database = open_database(db)
@@ -175,7 +175,7 @@ def import_(
     else:
         render.import_report(entries, dry_run=dry_run, reported=report is not None)
     if report is not None:
-        from psmctl.import_report import write_problem_report
+        from psmctl.output.import_report import write_problem_report
 
         with reported():
             write_problem_report(report, entries)
@@ -198,7 +198,7 @@ def list_(
 
     Contoh: psmctl payments list --month 2025-03 --format csv
     """
-    from psmctl import payments
+    from psmctl.services import ledger as payments
 
     with reported():
         rows = payments.list_payments(open_database(db), nik=nik, month=month)
@@ -215,8 +215,8 @@ def void(
 
     Contoh: psmctl payments void 42 --reason "salah NIK, diganti pembayaran 57"
     """
-    from psmctl import payments
-    from psmctl.privacy import mask_nik
+    from psmctl.rules.privacy import mask_nik
+    from psmctl.services import ledger as payments
 
     with reported():
         p = payments.void(open_database(db), payment_id, reason=reason, now=now_iso())

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from psmctl import labels, render
 from psmctl.cli.common import TableOrJson, parse_date_option, reported, today
+from psmctl.output import labels, render
 
 app = typer.Typer(help="Tarif iuran BPJS Ketenagakerjaan beserta dasar hukumnya.", no_args_is_help=True)
 
@@ -30,7 +30,7 @@ def show(
 
     Contoh: psmctl rates show --on 2026-02-01
     """
-    from psmctl import rates
+    from psmctl.rules import rates
 
     day = _month_or_date(on) or today()
     with reported():

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     YEAR_MAX,
     YEAR_MIN,
@@ -21,6 +20,7 @@ from psmctl.cli.common import (
     today,
 )
 from psmctl.cli.incident import now
+from psmctl.output import render
 
 app = typer.Typer(help="Laporan tahunan: evaluasi kepesertaan, iuran, kejadian dan klaim.", no_args_is_help=True)
 
@@ -42,8 +42,8 @@ def evaluasi(
 
     Contoh: psmctl report evaluasi --year 2025 --out evaluasi-2025.xlsx
     """
-    from psmctl import evaluation
     from psmctl.cli.export import _done, _mode
+    from psmctl.services import evaluation
 
     if out is not None and out.suffix.lower() != ".xlsx":
         render.error(f"evaluasi hanya dalam .xlsx; --out {out.name} harus berakhiran .xlsx")
@@ -53,7 +53,7 @@ def evaluasi(
         settings = load_settings(database)
         e = evaluation.build(database, year=year, known_on=today(), now=now(), settings=settings)
         if out is not None:
-            from psmctl import evaluation_export
+            from psmctl.output import evaluation_export
 
             evaluation_export.write(out, e, db_name=db_path(db).name, mode=_mode(settings),
                                     office=office_name(settings))  # fmt: skip

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import render
 from psmctl.cli.common import (
     DbPath,
     TableOrJson,
@@ -19,6 +18,7 @@ from psmctl.cli.common import (
     today,
     warn_unlisted_holidays,
 )
+from psmctl.output import render
 
 
 class SummaryBy(StrEnum):
@@ -36,8 +36,8 @@ COLUMNS = [
 
 def _incident_warnings(database: Any) -> list[str]:
     """Reports past their 2 × 24-hour deadline and claims near their limitation date (`psmctl incident`)."""
-    from psmctl import incident_register
     from psmctl.cli.incident import now
+    from psmctl.services import incidents as incident_register
 
     return incident_register.warnings(database, now=now())
 
@@ -63,7 +63,7 @@ def summary(
     Contoh: psmctl summary --as-of 2025-09-30
     Kantor provinsi: psmctl summary --by kabkota
     """
-    from psmctl import summary as summary_mod
+    from psmctl.services import summary as summary_mod
 
     day = parse_date_option(as_of, "--as-of") or today()
     with reported():

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from psmctl import labels, render
 from psmctl.cli.common import (
     DbPath,
     Format,
@@ -22,6 +21,7 @@ from psmctl.cli.common import (
     today,
     usage_error,
 )
+from psmctl.output import labels, render
 
 app = typer.Typer(
     help="Pelatihan relawan (pembinaan, bimtek, diklat, uji kompetensi, sertifikasi) dan laporannya.",
@@ -81,7 +81,7 @@ def add(
 
     Contoh: psmctl training add --name "Bimtek PSM 2025" --kind bimtek --start 2025-03-10 --end 2025-03-11 --jpl 16
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     start_date = parse_date_option(start, "--start")
     end_date = parse_date_option(end, "--end")
@@ -111,7 +111,7 @@ def add(
 
 def _check_jpl(jpl: str | None) -> None:
     """--jpl checked at the door: a value no reading of `training.bare_jam` accepts is a usage error (exit 2)."""
-    from psmctl.training import parse_duration
+    from psmctl.rules.training import parse_duration
 
     if jpl is None or not jpl.strip():
         return
@@ -136,7 +136,7 @@ def list_(
 
     Contoh: psmctl training list --year 2025 --kind bimtek
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     with reported():
         rows = attendance.list_trainings(open_database(db), year=year, kind=kind)
@@ -156,7 +156,7 @@ def show(
 
     Contoh: psmctl training show 3
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     with reported():
         info, rows = attendance.show_training(open_database(db), training_id)
@@ -181,7 +181,7 @@ def kinds(fmt: FormatOpt = Format.table) -> None:
 
     Contoh: psmctl training kinds
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     rows = [
         {
@@ -223,7 +223,7 @@ def never_trained(
 
     Contoh: psmctl training report never-trained --unsur PSM --months 24 --format csv
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     as_of = _as_of(on)
     with reported():
@@ -262,7 +262,7 @@ def hours(
 
     Contoh: psmctl training report hours --from 2025-01-01 --to 2025-12-31 --by kecamatan --format json
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     end = parse_date_option(to, "--to") or today()
     start = parse_date_option(from_, "--from") or date(end.year, 1, 1)
@@ -326,7 +326,7 @@ def certificates(
 
     Contoh: psmctl training report certificates --expiring-within 90
     """
-    from psmctl import attendance
+    from psmctl.services import trainings as attendance
 
     as_of = _as_of(on)
     with reported():

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl import labels, render
 from psmctl.cli.common import DbPath, Format, FormatOpt, KabkotaOpt, TableOrJson, area, now_iso, open_database, reported
+from psmctl.output import labels, render
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 
@@ -26,8 +26,8 @@ def list_(
 
     Contoh: psmctl volunteers list --kecamatan Kota --unsur PSM --format csv > psm_kota.csv
     """
-    from psmctl import categories
-    from psmctl import volunteers as vol
+    from psmctl.rules import categories
+    from psmctl.services import volunteers as vol
 
     with reported():
         database = open_database(db)
@@ -52,7 +52,7 @@ def show(
 
     Contoh: psmctl volunteers show 3571011708900001
     """
-    from psmctl import volunteers as vol
+    from psmctl.services import volunteers as vol
 
     with reported():
         database = open_database(db)
@@ -103,8 +103,8 @@ def show(
 
 def _incidents(database: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
     """The person's incidents with the verdict stored for each (`psmctl incident`)."""
-    from psmctl import incident_register
     from psmctl.cli.incident import now
+    from psmctl.services import incidents as incident_register
 
     return incident_register.for_volunteer(database, info["nik"], now=now())
 
@@ -112,7 +112,7 @@ def _incidents(database: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
 def _training(database: Any, info: dict[str, Any]) -> dict[str, Any] | None:
     """The person's training history, when the training module is present."""
     try:
-        from psmctl import attendance
+        from psmctl.services import trainings as attendance
     except ImportError:  # pragma: no cover - the training issue ships it
         return None
     history_for = getattr(attendance, "history_for", None)
@@ -145,8 +145,8 @@ def forget(
     """
     import sys
 
-    from psmctl import volunteers as vol
     from psmctl.cli.common import db_path
+    from psmctl.services import volunteers as vol
 
     if not yes:
         if not sys.stdin.isatty():

@@ -8,8 +8,8 @@ from collections.abc import Collection
 from psmctl.importing.cells import column_letter
 from psmctl.importing.cells import text as _text
 from psmctl.importing.rows import Table
+from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
 from psmctl.models import Problem
-from psmctl.sheets import MAX_CELL_CHARS, SheetData
 
 
 def _dots(n: int) -> str:

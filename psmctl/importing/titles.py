@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from psmctl import categories
+from psmctl.rules import categories
 
 # Words that start a place name, and the field the name fills.
 KEYWORDS: dict[str, str] = {

@@ -11,8 +11,8 @@ from sqlite_utils import Database
 from psmctl import files
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError, NotFound
-from psmctl.nik import require_nik
-from psmctl.privacy import mask_nik
+from psmctl.rules.nik import require_nik
+from psmctl.rules.privacy import mask_nik
 
 # The public JSON keys of `volunteers list` (README documents them; cron scripts read them).
 LIST_KEYS = (

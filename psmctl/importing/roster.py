@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from psmctl import categories, dates, nik, wilayah
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.importing import cells
@@ -28,12 +27,13 @@ from psmctl.importing.columns import column_findings
 from psmctl.importing.findings import level_of
 from psmctl.importing.headers import Header, find_header, label_row, load_aliases
 from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
+from psmctl.importing.sheets import SheetData, limits, read_tables
 from psmctl.importing.titles import Titles, read_titles
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
-from psmctl.privacy import finding_value, mask_nik
-from psmctl.settings import Settings
-from psmctl.sheets import SheetData, limits, read_tables
+from psmctl.rules import categories, dates, nik, wilayah
+from psmctl.rules.privacy import finding_value, mask_nik
+from psmctl.rules.settings import Settings
 
 __all__ = ["normalise_phone", "split_ttl"]
 

@@ -23,9 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from psmctl import __version__, render, xlsx
-from psmctl.privacy import mask_nik, mask_phone
-from psmctl.summary import STATUSES, Summary, status_label
+from psmctl import __version__
+from psmctl.output import render, xlsx
+from psmctl.rules.privacy import mask_nik, mask_phone
+from psmctl.services.summary import STATUSES, Summary, status_label
 
 FORMATS = ("xlsx", "csv", "json")
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 0; 1900-03-01 onwards is right, and no register date is older
@@ -474,7 +475,7 @@ def write_summary(
 
 def long_date(d: date) -> str:
     """20 September 2025: the date as an Indonesian letterhead writes it."""
-    from psmctl.dates import MONTH_NAMES
+    from psmctl.rules.dates import MONTH_NAMES
 
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 

@@ -23,7 +23,7 @@ from typing import Any, TypedDict, cast
 
 from psmctl.errors import InputError
 from psmctl.importing.layout import Layout, read_layouts
-from psmctl.settings import Settings
+from psmctl.rules.settings import Settings
 
 Cell = object
 

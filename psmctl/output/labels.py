@@ -114,7 +114,7 @@ def number(value: float | int) -> str:
 
 def kind_name(kind: str) -> str:
     """A training kind by its name in the course catalogue ('bimtek' → 'Bimbingan teknis (bimtek)')."""
-    from psmctl.training import catalogue
+    from psmctl.rules.training import catalogue
 
     course = catalogue().get(kind)
     return course.nama if course else kind
@@ -122,7 +122,7 @@ def kind_name(kind: str) -> str:
 
 def incident_kind_name(kind: str) -> str:
     """An incident kind by its label in data/incident_kinds.toml ('meninggal' → 'Meninggal dunia bukan ...')."""
-    from psmctl.incidents import load_kinds
+    from psmctl.rules.incidents import load_kinds
 
     found = load_kinds().kinds.get(kind)
     return found.label if found else kind

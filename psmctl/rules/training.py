@@ -30,7 +30,7 @@ from importlib import resources
 from typing import Any
 
 from psmctl.errors import DataError
-from psmctl.months import months_before
+from psmctl.rules.months import months_before
 
 ATTENDED = ("hadir", "lulus")  # TRN-04: the statuses that make a person "trained"
 STATUSES = ("hadir", "lulus", "tidak_lulus")

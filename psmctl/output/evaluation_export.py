@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from psmctl import __version__, summary
-from psmctl.evaluation import Evaluation
-from psmctl.export import Block, Column, Sheet, about_sheet, write_workbook
+from psmctl import __version__
+from psmctl.output.export import Block, Column, Sheet, about_sheet, write_workbook
+from psmctl.services import summary
+from psmctl.services.evaluation import Evaluation
 
 MONTHS = [
     Column("bulan", "Bulan", 10), Column("terdaftar", "Terdaftar", 11, "int"),

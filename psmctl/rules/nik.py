@@ -15,7 +15,7 @@ cell is judged by its type, not only its digits.
 '2005-05-01'
 >>> parse("3571013208900001", as_of=date(2026, 1, 15))
 Traceback (most recent call last):
-psmctl.nik.InvalidNik: NIK_DATE_INVALID: tanggal lahir pada NIK tidak sah (angka hari 32)
+psmctl.rules.nik.InvalidNik: NIK_DATE_INVALID: tanggal lahir pada NIK tidak sah (angka hari 32)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import NamedTuple
 
-from psmctl.dates import birth_bound
+from psmctl.rules.dates import birth_bound
 
 EXCEL_DAMAGED_MSG = (
     "NIK rusak oleh Excel: Excel hanya menyimpan 15 digit. "
@@ -162,7 +162,7 @@ class Decoder:
         self, as_of: date, age_range: tuple[int, int] = (17, 99), provinces: Collection[str] | None = None
     ) -> None:
         if provinces is None:
-            from psmctl.wilayah import province_codes
+            from psmctl.rules.wilayah import province_codes
 
             provinces = province_codes()
         self.as_of, self.age_range, self.provinces = as_of, (int(age_range[0]), int(age_range[1])), provinces

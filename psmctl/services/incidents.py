@@ -11,14 +11,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import incidents as rules
-from psmctl import payments
 from psmctl.db import incidents as idb
 from psmctl.db import snapshot, write_tx
 from psmctl.errors import InputError, NotFound
-from psmctl.nik import require_nik
-from psmctl.privacy import mask_nik
-from psmctl.settings import Settings
+from psmctl.rules import incidents as rules
+from psmctl.rules.nik import require_nik
+from psmctl.rules.privacy import mask_nik
+from psmctl.rules.settings import Settings
+from psmctl.services import ledger as payments
 
 
 def add(

@@ -26,7 +26,7 @@ from psmctl.db import backup, connect_readonly, open_db, schema_version
 from psmctl.db import merge as mdb
 from psmctl.db.migrations import migrations
 from psmctl.errors import PsmctlError
-from psmctl.privacy import mask_nik
+from psmctl.rules.privacy import mask_nik
 
 
 @dataclass

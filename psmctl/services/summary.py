@@ -28,10 +28,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import attendance, coverage, coverage_reports, ledger_rules, payments, rates, wilayah
 from psmctl.db import snapshot
-from psmctl.settings import Settings
-from psmctl.training import to_jpl
+from psmctl.rules import coverage, ledger_rules, rates, wilayah
+from psmctl.rules.settings import Settings
+from psmctl.rules.training import to_jpl
+from psmctl.services import coverage_reports
+from psmctl.services import ledger as payments
+from psmctl.services import trainings as attendance
 
 STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")
 ALL = "(semua)"
@@ -462,7 +465,7 @@ def roster_rows(
     include_inactive: bool = False,
 ) -> list[dict[str, Any]]:
     """`volunteers list`: one row per person and unsur, with its public keys."""
-    from psmctl import volunteers
+    from psmctl.services import volunteers
 
     return volunteers.list_volunteers(
         db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=include_inactive

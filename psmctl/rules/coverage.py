@@ -23,8 +23,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from psmctl import rates
 from psmctl.errors import DataError
+from psmctl.rules import rates
 
 PROGRAMMES = rates.PROGRAMMES
 STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")

@@ -25,10 +25,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import coverage_reports, incident_register, incidents, payments, rates, summary
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
-from psmctl.settings import Settings
+from psmctl.rules import incidents, rates
+from psmctl.rules.settings import Settings
+from psmctl.services import coverage_reports, summary
+from psmctl.services import incidents as incident_register
+from psmctl.services import ledger as payments
 
 MONEY_KEYS = ("jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah", "jkp_rupiah")
 

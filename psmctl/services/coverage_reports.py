@@ -22,16 +22,16 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from psmctl import coverage, rates
-from psmctl.coverage import Paid
 from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
-from psmctl.months import month_of
-from psmctl.payments import rules_from
-from psmctl.privacy import mask_nik
-from psmctl.settings import Settings
+from psmctl.rules import coverage, rates
+from psmctl.rules.coverage import Paid
+from psmctl.rules.months import month_of
+from psmctl.rules.privacy import mask_nik
+from psmctl.rules.settings import Settings
+from psmctl.services.ledger import rules_from
 
 T = TypeVar("T")
 Role = tuple[int, str, str, str | None, str, str | None]  # dbp.register_roles: id, nik, nama, kelurahan, unsur, kec
@@ -368,7 +368,7 @@ def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str 
     """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
     rules = rules_from(settings)
     if nik_text:
-        from psmctl.nik import require_nik
+        from psmctl.rules.nik import require_nik
 
         nik_text = require_nik(nik_text)
         found = dbp.volunteer_by_nik(db, nik_text)

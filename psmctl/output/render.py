@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from psmctl import labels, privacy
+from psmctl.output import labels
+from psmctl.rules import privacy
 
 out = Console(soft_wrap=False)
 if not out.is_terminal and not os.environ.get("COLUMNS"):
@@ -229,7 +230,7 @@ LEVEL_LABEL = {"error": "DITOLAK", "warning": "peringatan", "info": "info"}
 
 def findings(entries: list[dict[str, Any]], *, reported: bool = False) -> None:
     """Errors and warnings of an import, one line per code and sheet with the count and the rows."""
-    from psmctl.finding_groups import LEVEL_WORDS, group
+    from psmctl.output.finding_groups import LEVEL_WORDS, group
 
     groups = group(entries)
     if not groups:

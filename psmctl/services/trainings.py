@@ -1,6 +1,6 @@
 """Training and attendance entry points: add a training, record or import attendance, build the reports.
 
-Each function loads through psmctl.db.training, hands the rows to the pure rules of psmctl.training and returns
+Each function loads through psmctl.db.training, hands the rows to the pure rules of psmctl.rules.training and returns
 data; the CLI renders it. Attendance keeps the import guarantees of every psmctl import: the whole file is read
 and judged first, then written in one transaction (`--dry-run` writes nothing), every finding names sheet, row
 and a stable upper-case code, and recording the same attendance twice leaves one attendance.
@@ -23,13 +23,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import training as rules
 from psmctl.db import training as q
 from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
 from psmctl.models import Level, Problem, SheetReport
-from psmctl.privacy import mask_nik
-from psmctl.settings import Settings
+from psmctl.rules import training as rules
+from psmctl.rules.privacy import mask_nik
+from psmctl.rules.settings import Settings
 
 COMMAND_LINE = "(baris perintah)"
 
@@ -37,7 +37,7 @@ COMMAND_LINE = "(baris perintah)"
 def settings_of(db: Database) -> Settings:
     """Effective settings of this database."""
     from psmctl.db import all_settings
-    from psmctl.settings import from_stored
+    from psmctl.rules.settings import from_stored
 
     return from_stored(all_settings(db))
 
@@ -279,7 +279,7 @@ class _Plan:
 
     def judge(self, rows: Sequence[_Row], report: SheetReport) -> None:
         """Tie each row to a person, check it, and count it as added / changed / unchanged / rejected."""
-        from psmctl import nik as niklib
+        from psmctl.rules import nik as niklib
 
         niks: list[str] = []
         parsed_nik: dict[int, tuple[str, str | None] | Problem] = {}
@@ -406,7 +406,7 @@ class _Plan:
             minutes = d.minutes
         dates: dict[str, str | None] = {}
         for col, raw in (("certificate_date", r.certificate_date), ("certificate_valid_until", r.valid_until)):
-            from psmctl.dates import parse_date_cell
+            from psmctl.rules.dates import parse_date_cell
 
             value = parse_date_cell(raw, as_of=self.as_of) if _text(raw) else None
             if isinstance(value, str):
@@ -481,7 +481,7 @@ def record(
     """Record attendance of people given by NIK on the command line (one transaction)."""
     if not niks:
         raise InputError("beri sedikitnya satu --nik")
-    from psmctl.nik import require_nik
+    from psmctl.rules.nik import require_nik
 
     niks = [require_nik(n) for n in niks]
     if status and _status(status) not in ("hadir", "lulus", "tidak_lulus"):
@@ -549,8 +549,8 @@ _END: Any = object()
 def _read_row(sheet: Any, cols: dict[str, int], index: int, kelurahan: str, problems: list[Problem]) -> Any:
     """One daftar hadir row: an attendance line, None for a row that is nobody (reported), _END at the signature
     block that ends the list."""
-    from psmctl import nik as niklib
     from psmctl.importing.rows import Kind, classify, signature_ends
+    from psmctl.rules import nik as niklib
 
     cells = sheet.rows[index]
 
@@ -603,7 +603,7 @@ def import_file(
     dry_run: bool = False,
 ) -> list[SheetReport]:
     """Import one daftar hadir file (every sheet with a NAMA column) in one transaction; InputError if none."""
-    from psmctl.sheets import limits, read_tables
+    from psmctl.importing.sheets import limits, read_tables
 
     training = _get_training(db, training_id)
     settings = settings_of(db)
@@ -637,8 +637,8 @@ def import_file(
 
 
 def _roles(db: Database, unsur: str | None, kecamatan: str | None) -> list[dict[str, Any]]:
-    from psmctl import wilayah
     from psmctl.db.volunteers import select_roles
+    from psmctl.rules import wilayah
 
     roles = select_roles(db, unsur=unsur.strip().upper() if unsur else None, kecamatan=kecamatan)
     for r in roles:  # the kab/kota level of a province register (--by kabkota)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from psmctl.privacy import mask_text
-from psmctl.xlsx import atomic_path, new_workbook, work_dir, write_table
+from psmctl.output.xlsx import atomic_path, new_workbook, work_dir, write_table
+from psmctl.rules.privacy import mask_text
 
 LEVEL_ID = {"error": "galat (ditolak)", "warning": "peringatan", "info": "info"}
 

@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl import payments, rates
 from psmctl.db import evaluation as edb
 from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import InputError
-from psmctl.settings import Settings
+from psmctl.rules import rates
+from psmctl.rules.settings import Settings
+from psmctl.services import ledger as payments
 
 PROGRAMMES = rates.PROGRAMMES
 

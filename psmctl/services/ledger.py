@@ -21,17 +21,17 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from psmctl import coverage, ledger_rules, rates
-from psmctl.coverage import Paid, Rules
 from psmctl.db import payments as dbp
 from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
+from psmctl.importing.sheets import SheetData
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
-from psmctl.nik import require_nik
-from psmctl.privacy import mask_nik
-from psmctl.settings import Settings
-from psmctl.sheets import SheetData
+from psmctl.rules import coverage, ledger_rules, rates
+from psmctl.rules.coverage import Paid, Rules
+from psmctl.rules.nik import require_nik
+from psmctl.rules.privacy import mask_nik
+from psmctl.rules.settings import Settings
 
 ALL_PROGRAMMES = ("JKK", "JKM", "JHT", "JP", "JKP")
 FUNDING_ALIASES = {
@@ -422,7 +422,7 @@ class _Memo:
     month, paid date, segment and programmes over thousands of rows (1.2M rows: months x a few dates)."""
 
     def __init__(self, *, as_of: date, settings: Settings, rules: Rules) -> None:
-        from psmctl import dates
+        from psmctl.rules import dates
 
         self.as_of, self.rules, self._dates = as_of, rules, dates
         self.risk_class = str(settings.get("pu.jkk_risk_class"))
@@ -627,7 +627,7 @@ def _nobody(cells: list[object], raw: object, r: int, s: _Sheet, hidden: set[int
 
 def _nik_of(raw: object, numeric_ok: str = "warn") -> tuple[str, _Spec | None]:
     """(NIK, its finding) of a NIK cell, read by the one NIK reader; NIK "" when the cell is refused."""
-    from psmctl import nik
+    from psmctl.rules import nik
 
     try:
         the_nik, warn_code = nik.from_cell(raw, numeric_ok=numeric_ok)
@@ -706,8 +706,7 @@ def import_file(
     Rows with an error are listed and left out (XLS-02); a NIK not on the register is one of those errors. The same
     payment already in the ledger, or twice in the file, counts once. ``dry_run`` writes nothing.
     """
-    from psmctl import sheets
-    from psmctl.importing import headers
+    from psmctl.importing import headers, sheets
     from psmctl.importing.columns import column_findings
     from psmctl.importing.rows import Table
 

@@ -1,0 +1,1 @@
+"""Output: everything printed or written for a person (terminal, CSV/JSON, workbooks)."""

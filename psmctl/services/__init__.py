@@ -1,0 +1,1 @@
+"""Services: one module per noun the CLI offers; rows through psmctl.db, decisions by psmctl.rules."""
