@@ -20,7 +20,6 @@ from typing import Any
 
 from benchmarks import bench_coverage, bench_export, bench_province
 from benchmarks.data import write_roster
-from benchmarks.treemem import TreeSampler
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -35,11 +34,9 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def psmctl(args: list[str], db: Path, *, forks: bool = False, every: float = 0.01) -> dict[str, Any]:
-    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB, exit code.
-
-    `forks`: the command may fork a child (roster import); its peak memory then counts the child's private pages
-    too (benchmarks.treemem, sampled `every` seconds), and `child_mib` says how much of it was the child's."""
+def psmctl(args: list[str], db: Path) -> dict[str, Any]:
+    """Run psmctl through benchmarks.measure in a fresh process; return seconds, peak MiB (the process's VmHWM:
+    every command runs in one process), exit code."""
     env = {**os.environ, "PSMCTL_DB": str(db), "COLUMNS": "200"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.measure", *args],
@@ -49,19 +46,11 @@ def psmctl(args: list[str], db: Path, *, forks: bool = False, every: float = 0.0
         stderr=subprocess.PIPE,
         text=True,
     )
-    sampler = TreeSampler(proc.pid, every) if forks else None
-    if sampler:
-        sampler.start()
     _, stderr = proc.communicate()
-    if sampler:
-        sampler.stop()
     last = stderr.strip().splitlines()[-1]
     result: dict[str, Any] = json.loads(last)
     if result["exit"] not in (0,):
         raise SystemExit(f"psmctl {' '.join(args)} failed: {stderr[-2000:]}")
-    if sampler:
-        result["child_mib"] = sampler.child_peak_kib / 1024
-        result["peak_mib"] = max(result["peak_mib"], sampler.peak_mib)
     return result
 
 
@@ -94,7 +83,7 @@ def calamine_read_fresh(path: Path) -> float:
 def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
     path = write_roster(work / f"roster_{rows}.xlsx", rows)
     in_process, _ = median_time(lambda: calamine_read(path), runs)
-    raws, firsts, peaks, children, reimports = [], [], [], [], []
+    raws, firsts, peaks, reimports = [], [], [], []
     for i in range(runs):  # yardstick and figure taken in turn, so that a busy spell hits both
         db = work / f"imp_{rows}_{i}.db"
         # Like a real office: without a kab/kota the region matcher would load the whole country's 91k codes.
@@ -104,12 +93,7 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
         again = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
         firsts.append(first["seconds"])
         reimports.append(again["seconds"])
-        # Memory from a run of its own: sampling the forked child's pages slows the command by about 6%.
-        mem_db = work / f"imp_{rows}_{i}_mem.db"
-        psmctl(["init", "--kabkota", "35.71"], mem_db)
-        sampled = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], mem_db, forks=True)
-        peaks.append(sampled["peak_mib"])
-        children.append(sampled["child_mib"])
+        peaks += [first["peak_mib"], again["peak_mib"]]  # one process: its own VmHWM, no sampling
     raw = statistics.median(raws)
     first_med = statistics.median(firsts)
     reimport_med = statistics.median(reimports)
@@ -126,7 +110,7 @@ def bench_import(rows: int, runs: int, work: Path) -> list[dict[str, Any]]:
             # The largest of the runs, not the median: a limit is met by every run or it is not met.
             "figure": f"import roster {rows:,} rows peak memory (MiB)",
             "value": max(peaks),
-            "yardstick": f"the process and its forked child together (the child's own pages: {max(children):.0f} MiB)",
+            "yardstick": "the import's one process (VmHWM), the largest of the imports and re-imports",
             "ratio": None,
             "target": "<= 300 MiB",
             "pass": max(peaks) <= 300,
@@ -151,8 +135,7 @@ def bench_national(rows: int, work: Path) -> list[dict[str, Any]]:
     path = write_roster(work / f"roster_national_{rows}.xlsx", rows)
     db = work / f"national_{rows}.db"
     psmctl(["init", "--kabkota", "35.71"], db)
-    # Sampled less often: reading the page tables of a 900 MiB process every 10 ms slows it by a tenth.
-    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db, forks=True, every=0.05)
+    run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
     seconds, peak = run["seconds"], run["peak_mib"]
     return [
         {
@@ -202,8 +185,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-national", action="store_true", help="skip the one-run national-size import")
     ap.add_argument("--only-province", action="store_true", help="only the province roster import (issue 16)")
+    ap.add_argument(
+        "--only",
+        choices=["import", "province"],
+        default=None,
+        help="one figure alone: 'import' (roster import, re-import, peak memory) or 'province'",
+    )
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
     args = ap.parse_args()
+    only = "province" if args.only_province else args.only
     rows = args.rows or (10_000 if args.quick else 100_000)
     results: list[dict[str, Any]] = []
     # As pip leaves an installed package: compiled. This workplace sets PYTHONDONTWRITEBYTECODE, which would make
@@ -211,12 +201,13 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "psmctl")], check=True)
     with tempfile.TemporaryDirectory(prefix="psmctl-bench-") as tmp:
         work = Path(tmp)
-        results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
-        if args.only_province:
-            args.no_national = True
-        results += [] if args.only_province else bench_startup(max(args.runs, 5))
-        if not args.only_province:
+        if only in (None, "province"):
+            results += bench_province.results(rows, args.runs, work, psmctl, calamine_read_fresh)
+        if only is None:
+            results += bench_startup(max(args.runs, 5))
+        if only in (None, "import"):
             results += bench_import(rows, args.runs, work)
+        if only is None:
             if not args.quick and not args.no_national:
                 results += bench_national(args.national_rows, work)
             results += bench_coverage.results(rows=rows, runs=args.runs, work=work)

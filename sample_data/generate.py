@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from psmctl.rules.months import age_on
 from psmctl.rules.nik import format_nik
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class World:
 
 
 def age(born: date) -> int:
-    return AS_OF.year - born.year - ((AS_OF.month, AS_OF.day) < (born.month, born.day))
+    return age_on(born, AS_OF)
 
 
 # --- how offices type the same facts -------------------------------------------------------------------------

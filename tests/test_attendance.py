@@ -185,7 +185,7 @@ def test_import_by_nik_with_title_rows_and_signature(reg: Database, tmp_path: Pa
         tmp_path / "hadir.xlsx",
         [[1, "Ani Suryani", ANI, "Banjaran", 16, "Hadir"], [2, "Budi Santoso", BUDI, "Setonopande", "8 JPL", "H"]],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     r = reports[0]
     assert (r.rows_read, r.added, r.rejected, r.warnings) == (2, 2, 0, 0), codes(reports)
     _, rows = att.show_training(reg, tid)
@@ -208,7 +208,7 @@ def test_import_by_name_and_kelurahan_is_reported_for_confirmation(reg: Database
             [3, "Budi Santoso", "", "Banjaran", "", ""],  # Budi is in Setonopande: not the same person
         ],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     problems = {p.row: p for p in _rowfindings(reports[0])}
     assert problems[5].code == "MATCHED_BY_NAME" and problems[5].level == "warning"
     assert "3571**********02" in problems[5].message and ANI not in problems[5].message
@@ -225,8 +225,8 @@ def test_import_name_ambiguous_and_without_kelurahan(reg: Database, tmp_path: Pa
     f = write_daftar_hadir(
         tmp_path / "h.xlsx", [[1, "Dedi", "", "Bandar Lor", "", ""], [2, "Cici Rahayu", "", "", "", ""]], title=False
     )
-    assert codes(att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)) == ["NAME_AMBIGUOUS", "NO_KELURAHAN"]
-    reports = att.import_file(reg, tid, f, kelurahan="Bandar Lor", as_of=AS_OF, created_at=NOW)
+    assert codes(att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets) == ["NAME_AMBIGUOUS", "NO_KELURAHAN"]
+    reports = att.import_file(reg, tid, f, kelurahan="Bandar Lor", as_of=AS_OF, created_at=NOW).sheets
     assert codes(reports) == ["NAME_AMBIGUOUS", "MATCHED_BY_NAME"]
 
 
@@ -235,7 +235,7 @@ def test_person_not_on_register_is_rejected_never_created(reg: Database, tmp_pat
     f = write_daftar_hadir(
         tmp_path / "h.xlsx", [[1, "Orang Baru", STRANGER, "Banjaran", "", ""], [2, "Budi", BUDI, "", "", ""]]
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     bad = _rowfindings(reports[0])[0]
     assert (bad.code, bad.level, bad.row, bad.value) == ("NIK_NOT_REGISTERED", "error", 5, "3571**********09")
     assert STRANGER not in bad.message
@@ -249,12 +249,12 @@ def test_duplicate_attendance_in_file_and_on_reimport(reg: Database, tmp_path: P
         tmp_path / "h.xlsx",
         [[1, "Ani Suryani", ANI, "", "", ""], [2, "Budi", BUDI, "", "", ""], [3, "Ani S.", ANI, "", "", ""]],
     )
-    first = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)[0]
+    first = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets[0]
     assert (first.added, first.skipped) == (2, 1)
     assert [p.code for p in _rowfindings(first)] == ["DUPLICATE_IN_FILE"]
-    second = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)[0]
+    second = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets[0]
     assert (second.added, second.changed, second.unchanged) == (0, 0, 2)
-    record = att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW)
+    record = att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW).sheets[0]
     assert (record.added, record.unchanged) == (0, 1)
     assert count(reg, "attendance") == 2
     assert count(reg, "batches") == 1  # nothing new, nothing written
@@ -264,14 +264,14 @@ def test_record_refuses_an_unknown_status(reg: Database) -> None:
     tid = new_training(reg)
     with pytest.raises(InputError, match="--status 'mungkin' tidak dikenal"):
         att.record(reg, tid, [ANI], status="mungkin", as_of=AS_OF, created_at=NOW)
-    r = att.record(reg, tid, [ANI], status="Belum Kompeten", as_of=AS_OF, created_at=NOW)
+    r = att.record(reg, tid, [ANI], status="Belum Kompeten", as_of=AS_OF, created_at=NOW).sheets[0]
     assert att.show_training(reg, tid)[1][0]["status"] == "tidak_lulus" and r.added == 1
 
 
 def test_reimport_with_corrected_jpl_changes_the_row(reg: Database, tmp_path: Path) -> None:
     tid = new_training(reg)
     att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW)
-    r = att.record(reg, tid, [ANI], jpl="8 JPL", as_of=AS_OF, created_at=NOW)
+    r = att.record(reg, tid, [ANI], jpl="8 JPL", as_of=AS_OF, created_at=NOW).sheets[0]
     assert (r.changed, r.added) == (1, 0)
     assert att.show_training(reg, tid)[1][0]["jpl"] == 8.0
 
@@ -280,7 +280,7 @@ def test_dry_run_writes_nothing(reg: Database, tmp_path: Path) -> None:
     tid = new_training(reg)
     f = write_daftar_hadir(tmp_path / "h.xlsx", [[1, "Ani", ANI, "", "", ""]])
     before = list(reg.conn.iterdump())
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW, dry_run=True)
+    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW, dry_run=True).sheets
     assert reports[0].added == 1
     att.record(reg, tid, [BUDI], as_of=AS_OF, created_at=NOW, dry_run=True)
     assert list(reg.conn.iterdump()) == before
@@ -315,7 +315,7 @@ def test_row_findings_durations_status_and_nik_cells(reg: Database, tmp_path: Pa
             [5, "Dedi", "3571 0212 1285 0004", "", "20 JPL", "ragu"],  # compacted; WARN x2
         ],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     assert [(p.row, p.code) for p in _rowfindings(reports[0])] == [
         (5, "DURATION_IN_DAYS"),
         (6, "BARE_JAM"),
@@ -339,7 +339,7 @@ def test_uji_kompetensi_result_and_certificate_columns(reg: Database, tmp_path: 
         ],
         header=["NO", "NAMA", "NIK", "HASIL", "NO SERTIFIKAT", "TANGGAL SERTIFIKAT"],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     assert [(p.row, p.code) for p in _rowfindings(reports[0])] == [(7, "DATE_INVALID")]
     _, rows = att.show_training(reg, tid)
     assert {x["nik"]: (x["status"], x["no_sertifikat"], x["berlaku_sampai"]) for x in rows} == {
@@ -360,7 +360,7 @@ def test_file_without_a_name_column_is_fatal(reg: Database, tmp_path: Path) -> N
 def test_too_young_and_future_training_are_warned(reg: Database) -> None:
     add_person(reg, "3571010101200001", "Anak", "PSM", "Banjaran", "Kota", born="2020-01-01")
     tid = new_training(reg, start=date(2025, 9, 1), end=None)
-    r = att.record(reg, tid, ["3571010101200001"], as_of=AS_OF, created_at=NOW)
+    r = att.record(reg, tid, ["3571010101200001"], as_of=AS_OF, created_at=NOW).sheets[0]
     assert [p.code for p in _rowfindings(r)] == ["TRAINING_IN_FUTURE", "TOO_YOUNG"]
     assert r.added == 1
 

@@ -63,11 +63,10 @@ def test_import_then_list_as_json_has_the_public_keys(runner: CliRunner, roster_
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     r = runner.invoke(app, ["import", "roster", str(roster_file), "--format", "json"])
     assert r.exit_code == 0, r.output
-    report = json.loads(r.stdout)
-    keys = {"file", "sheet", "rows_read", "added", "changed", "unchanged", "rejected", "warnings", "skipped"}
-    assert keys | {"problems"} <= set(report[0])
-    assert (report[0]["added"], report[0]["rejected"]) == (2, 1)
-    bad = [p for p in report[0]["problems"] if p["level"] == "error"]
+    (report,) = json.loads(r.stdout)
+    assert set(report) == {"file", "dry_run", "committed", "refused", "counts", "sheets", "findings", "details"}
+    assert (report["counts"]["added"], report["counts"]["rejected"]) == (2, 1)
+    bad = [p for p in report["findings"] if p["level"] == "error"]
     assert set(bad[0]) == {"sheet", "row", "column", "value", "level", "code", "message"}
     assert bad[0]["code"] == "NIK_FORMAT" and bad[0]["sheet"] == "PSM"
     r = runner.invoke(app, ["--unmask", "--yes", "volunteers", "list", "--format", "json"])

@@ -72,10 +72,10 @@ def test_import_json_report_and_dry_run(reg: Database, runner: CliRunner, tmp_pa
     before = list(reg.conn.iterdump())
     code, out, err = run(runner, "payments", "import", str(path), "--dry-run", "--format", "json")
     assert code == 0, err
-    data = json.loads(out)
-    assert data["written"] == 0
+    (data,) = json.loads(out)
+    assert data["details"]["written"] == 0 and data["dry_run"] and not data["committed"]
     assert list(reg.conn.iterdump()) == before
-    p = data["sheets"][0]["problems"][0]
+    p = data["findings"][0]
     assert set(p) == {"sheet", "row", "column", "value", "level", "code", "message"}
     code, out, err = run(runner, "payments", "import", str(path))
     assert code == 0, err

@@ -130,11 +130,13 @@ def test_record_unknown_nik_is_masked_and_exits_1(runner: CliRunner, reg: Databa
     tid = add(runner, "--name", "Bimtek", "--kind", "bimtek", "--start", "2025-03-10", "--jpl", "16")
     r = run(runner, "attendance", "record", str(tid), "--nik", STRANGER)
     assert r.exit_code == 1, r.output
-    assert "NIK_NOT_REGISTERED" in r.stderr and "3571**********09" in r.stderr and no_full_nik(r.output)
+    assert "NIK_NOT_REGISTERED" in r.stdout and "3571**********09" in r.stdout and no_full_nik(r.output)
+    assert "semua 1 baris ditolak" in r.stderr
     mixed = run(runner, "attendance", "record", str(tid), "--nik", STRANGER, "--nik", ANI, "--format", "json")
     assert mixed.exit_code == 0, mixed.output
-    report = json.loads(mixed.stdout)[0]
-    assert (report["added"], report["rejected"], report["problems"][0]["code"]) == (1, 1, "NIK_NOT_REGISTERED")
+    (report,) = json.loads(mixed.stdout)
+    counts = report["counts"]
+    assert (counts["added"], counts["rejected"], report["findings"][0]["code"]) == (1, 1, "NIK_NOT_REGISTERED")
 
 
 def test_import_dry_run_then_real_then_again(runner: CliRunner, reg: Database, tmp_path: Path) -> None:
@@ -144,13 +146,13 @@ def test_import_dry_run_then_real_then_again(runner: CliRunner, reg: Database, t
     )
     dry = run(runner, "attendance", "import", str(tid), str(f), "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "2 baru" in dry.stdout and "--dry-run" in dry.stdout
-    assert "MATCHED_BY_NAME" in dry.stderr and "3571**********01" in dry.stderr and no_full_nik(dry.stderr)
+    assert "UJI COBA" in dry.stdout and "hadir.xlsx" in dry.stdout
+    assert "MATCHED_BY_NAME" in dry.stdout and "3571**********01" in dry.stdout and no_full_nik(dry.output)
     assert reg.execute("SELECT count(*) FROM attendance").fetchone()[0] == 0
     real = run(runner, "attendance", "import", str(tid), str(f), "--format", "json")
-    assert [r["added"] for r in json.loads(real.stdout)] == [2]
+    assert [r["counts"]["added"] for r in json.loads(real.stdout)] == [2]
     again = run(runner, "attendance", "import", str(tid), str(f), "--format", "json")
-    assert [(r["added"], r["unchanged"]) for r in json.loads(again.stdout)] == [(0, 2)]
+    assert [(r["counts"]["added"], r["counts"]["unchanged"]) for r in json.loads(again.stdout)] == [(0, 2)]
 
 
 def test_import_report_workbook_and_bad_file(runner: CliRunner, reg: Database, tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from psmctl.rules import coverage, rates
-from psmctl.rules.coverage import Config, Paid, Rules
+from psmctl.rules.membership import Config, Paid, Rules
+from psmctl.rules.months import add_months, first_day, month_index
 
 RULES = Rules()
 D = date.fromisoformat
@@ -34,7 +35,7 @@ def line(months: str, paid_on: str, *, each: int = 16_800, programs: str = "JKK,
                 **kw,  # type: ignore[arg-type]
             )
         )
-        m = rates.add_months(m, 1)
+        m = add_months(m, 1)
     return out
 
 
@@ -101,7 +102,7 @@ def test_example_06_thirteen_months_is_an_error() -> None:
 
     problems = check_line(
         segment="BPU",
-        months=[rates.add_months("2025-01", i) for i in range(13)],
+        months=[add_months("2025-01", i) for i in range(13)],
         paid_on=D("2025-01-20"),
         programs=["JKK", "JKM"],
         income_rupiah=1_000_000,
@@ -229,7 +230,7 @@ def test_example_17_ends_next_month_and_cost_to_extend() -> None:
     cost = sum(expected_total("BPU", f"2025-{m:02d}", 1_000_000, "JKK,JKM").total_rupiah for m in range(7, 13))
     assert cost == 100_800
     assert end + timedelta(days=1) == D("2025-07-01")  # pay on or before this day to avoid uncovered days
-    assert RULES.due("BPU", rates.month_index("2025-07")) == D("2025-07-15")
+    assert RULES.due("BPU", month_index("2025-07")) == D("2025-07-15")
 
 
 def test_example_18_programmes_on_a_bpu_line() -> None:
@@ -372,10 +373,10 @@ _DAY0 = date(2024, 1, 1)
 @st.composite
 def payment(draw: st.DrawFn) -> Paid:
     m = draw(st.integers(min_value=0, max_value=23))
-    month = rates.add_months("2024-01", m)
+    month = add_months("2024-01", m)
     # paid from two months before the iuran month to four months after it
     offset = draw(st.integers(min_value=-60, max_value=120))
-    paid_on = rates.first_day(month) + timedelta(days=offset)
+    paid_on = first_day(month) + timedelta(days=offset)
     return Paid(
         id=draw(st.integers(1, 10**6)),
         month=month,
@@ -422,5 +423,5 @@ def test_order_of_recording_does_not_matter(ps: list[Paid], day: date, rnd: obje
 def test_config_from_default_settings() -> None:
     from psmctl.rules.settings import Settings
 
-    assert Config.from_settings(Settings().get) == Config()
+    assert Config.from_settings(Settings()) == Config()
     assert replace(Config(), lapse_n=2).lapse_n == 2

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from psmctl.rules import coverage, rates
+from psmctl.rules import coverage, membership, rates
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports
 from psmctl.services import ledger as payments
@@ -137,9 +137,9 @@ def histories(draw: st.DrawFn) -> list[Row]:
 days = st.integers(0, 1000).map(lambda n: date(2023, 12, 1) + timedelta(days=n))
 
 
-def _paid(rows: list[Row]) -> list[coverage.Paid]:
+def _paid(rows: list[Row]) -> list[membership.Paid]:
     return [
-        coverage.Paid(i + 1, f"{r.month[0]:04d}-{r.month[1]:02d}", r.paid, frozenset({"JKK", "JKM"}), RATE)
+        membership.Paid(i + 1, f"{r.month[0]:04d}-{r.month[1]:02d}", r.paid, frozenset({"JKK", "JKM"}), RATE)
         for i, r in enumerate(rows)
     ]
 
@@ -147,7 +147,7 @@ def _paid(rows: list[Row]) -> list[coverage.Paid]:
 @settings(max_examples=400, deadline=None)
 @given(histories(), days)
 def test_engine_agrees_with_the_reference_model(rows: list[Row], x: date) -> None:
-    c = coverage.coverage_on(_paid(rows), x, rules=coverage.Rules(), known_on=x)
+    c = coverage.coverage_on(_paid(rows), x, rules=membership.Rules(), known_on=x)
     assert (c.status, c.masa_iur_bulan, c.arrears) == model(rows, x)
 
 

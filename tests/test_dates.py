@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from psmctl.rules import dates
@@ -162,10 +162,8 @@ def test_two_digit_year_without_as_of_follows_the_c_rule() -> None:
     assert dates.parse_date_text("01-05-69") == date(1969, 5, 1)
 
 
-def test_format_id_and_age_on() -> None:
+def test_format_id() -> None:
     assert dates.format_id(date(1990, 8, 7)) == "07-08-1990"
-    assert dates.age_on(AUG17, date(2026, 8, 16)) == 35
-    assert dates.age_on(AUG17, date(2026, 8, 17)) == 36
 
 
 # --- parse_month -----------------------------------------------------------------------------------------------
@@ -256,23 +254,6 @@ def test_any_cell_returns_date_reason_or_none(cell: object) -> None:
     assert got is None or isinstance(got, date | str)
     if isinstance(got, datetime):
         pytest.fail("a datetime must come back as a plain date")
-
-
-@settings(max_examples=400, deadline=None)
-@given(
-    birth=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
-    on=st.dates(min_value=date(1950, 1, 1), max_value=date(2040, 12, 31)),
-    years=st.integers(min_value=0, max_value=120),
-)
-def test_birth_bound_agrees_with_age_on(birth: date, on: date, years: int) -> None:
-    assert (dates.age_on(birth, on) < years) == (birth > dates.birth_bound(on, years))
-
-
-@pytest.mark.parametrize("birth", [date(2008, 2, 28), date(2008, 2, 29), date(2008, 3, 1)])
-def test_birth_bound_on_29_february(birth: date) -> None:
-    on = date(2024, 2, 29)  # 16 years back is 2008 (leap); 17 years back is 2007 (common)
-    for years in (16, 17):
-        assert (dates.age_on(birth, on) < years) == (birth > dates.birth_bound(on, years))
 
 
 @given(st.integers(0, 40), st.integers(0, 14), st.integers(1000, 2999), st.sampled_from("-/."), st.booleans())

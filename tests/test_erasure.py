@@ -130,10 +130,8 @@ def test_a_reimport_reports_her_and_does_not_bring_her_back_and_her_payments_sta
     assert run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"]).exit_code == 0
     r = run(["import", "roster", str(tmp_path / "masuk" / "psm.xlsx"), "--unsur", "PSM", "--format", "json"])
     assert r.exit_code == 0, r.output
-    report = json.loads(r.stdout)
-    entry = report["files"][0] if "files" in report else report[0]
-    sheets = entry.get("sheets", [entry])
-    problems = [p for s in sheets for p in s["problems"] if p["code"] == "NIK_DIHAPUS"]
+    (entry,) = json.loads(r.stdout)
+    problems = [p for p in entry["findings"] if p["code"] == "NIK_DIHAPUS"]
     assert len(problems) == 1 and HER not in r.stdout + r.stderr
     db = open_db(office, create=False)
     assert db.execute("SELECT count(*) FROM volunteers WHERE nik = ?", [HER]).fetchone() == (0,)

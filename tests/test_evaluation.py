@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from psmctl.cli import app
 from psmctl.errors import InputError
 from psmctl.rules import rates
+from psmctl.rules.months import last_day
 from psmctl.rules.settings import Settings
 from psmctl.services import budget, evaluation
 from psmctl.services import ledger as payments
@@ -82,7 +83,7 @@ def test_coverage_counts_equal_coverage_status_on_each_last_day(
     monkeypatch.setenv("PSMCTL_TODAY", NOW.date().isoformat())
     e = evaluation.build(year_2025, year=2025, known_on=NOW.date(), now=NOW, settings=S)
     for m in e.months:
-        last = rates.last_day(m["bulan"]).isoformat()
+        last = last_day(m["bulan"]).isoformat()
         r = runner.invoke(app, ["coverage", "status", "--as-of", last, "--format", "json"])
         assert r.exit_code == 0, r.output
         people = {v["nik"]: v["status"] for v in json.loads(r.stdout)["volunteers"]}

@@ -34,11 +34,12 @@ def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 
 def _import(runner: CliRunner, path: Path) -> tuple[int, dict[str, object], str]:
     code, out, err = run(runner, "payments", "import", str(path), "--format", "json")
-    return code, json.loads(out), err
+    (report,) = json.loads(out)  # one file: its object of the one import shape
+    return code, report, err
 
 
 def _problems(report: dict[str, object], code: str) -> list[dict[str, object]]:
-    return [p for s in report["sheets"] for p in s["problems"] if p["code"] == code]  # type: ignore[attr-defined]
+    return [p for p in report["findings"] if p["code"] == code]  # type: ignore[attr-defined]
 
 
 def _count(db: Database) -> int:
@@ -59,7 +60,7 @@ def test_one_month_twice_in_one_list_is_stored_flagged_and_counted_once(
     ], HEAD)  # fmt: skip
     code, report, err = _import(runner, path)
     assert code == 0, err
-    assert report["written"] == 3 and _count(reg) == 3  # both payments happened: both are in the ledger
+    assert report["details"]["written"] == 3 and _count(reg) == 3  # both payments happened: both are in the ledger
     (double,) = _problems(report, "DIBAYAR_GANDA")
     assert double["row"] == 4 and double["level"] == "warning"
     msg = str(double["message"])
@@ -170,8 +171,8 @@ def test_impossible_money_in_a_list_is_refused(
 ) -> None:
     path = write_csv(tmp_path / "mustahil.csv", [[1, NIK_A, "Siti", *cells, "KW-1"]], HEAD)
     code, report, err = _import(runner, path)
-    assert code == 0, err
-    errors = [p for s in report["sheets"] for p in s["problems"] if p["level"] == "error"]  # type: ignore[attr-defined]
+    assert code == 1 and "semua 1 baris ditolak" in err  # nothing accepted: the file failed, nothing changed
+    errors = [p for p in report["findings"] if p["level"] == "error"]  # type: ignore[attr-defined]
     assert errors and errors[0]["column"] == column and words in str(errors[0]["message"])
     assert _count(reg) == 0
 

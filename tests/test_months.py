@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from psmctl.errors import InputError
@@ -65,3 +65,42 @@ def test_a_dates_month_in_both_spellings(day: date) -> None:
 )
 def test_age_on_counts_whole_years(born: date, on: date, age: int) -> None:
     assert months.age_on(born, on) == age
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (date(2020, 2, 29), 5, date(2025, 2, 28)),  # 29 February + 5 years = 28 February of the common year
+        (date(2020, 2, 29), 1, date(2021, 2, 28)),
+        (date(2020, 2, 29), 4, date(2024, 2, 29)),
+        (date(2024, 2, 29), -17, date(2007, 2, 28)),
+        (date(2021, 3, 1), 5, date(2026, 3, 1)),
+    ],
+)
+def test_add_years_puts_29_february_on_the_28th_of_a_common_year(day: date, years: int, expected: date) -> None:
+    assert months.add_years(day, years) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    birth=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+    on=st.dates(min_value=date(1950, 1, 1), max_value=date(2040, 12, 31)),
+    years=st.integers(min_value=0, max_value=120),
+)
+def test_add_years_back_is_the_birth_bound_of_age_on(birth: date, on: date, years: int) -> None:
+    """A birth-date bound replaces an age per row (roster age limits, NIK-07): younger than ``years`` on ``on``
+    exactly when born after the same day ``years`` earlier."""
+    assert (months.age_on(birth, on) < years) == (birth > months.add_years(on, -years))
+
+
+@pytest.mark.parametrize("birth", [date(2008, 2, 28), date(2008, 2, 29), date(2008, 3, 1)])
+def test_birth_bound_on_29_february(birth: date) -> None:
+    on = date(2024, 2, 29)  # 16 years back is 2008 (leap); 17 years back is 2007 (common)
+    for years in (16, 17):
+        assert (months.age_on(birth, on) < years) == (birth > months.add_years(on, -years))
+
+
+@pytest.mark.parametrize("index", [months.month_index("2024-02"), months.month_index("2025-12"), 0 + 12 * 1990])
+def test_first_and_last_of_a_month_counter(index: int) -> None:
+    text = months.month_text(index)
+    assert (months.first_of(index), months.last_of(index)) == (months.first_day(text), months.last_day(text))

@@ -10,6 +10,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from psmctl.rules import nik, wilayah
+from psmctl.rules.months import add_years, age_on
 from psmctl.rules.nik import EXCEL_DAMAGED_MSG, InvalidNik, Nik
 
 AS_OF = date(2026, 1, 15)  # the reference date of RULES §3.3
@@ -349,25 +350,14 @@ def test_module_doctests() -> None:
 REAL_KECAMATAN = ["357101", "357102", "357103", "350601", "317305", "360328", "110101", "910101", "960101"]
 
 
-def _years_before(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - years, day=28)
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 @st.composite
 def valid_nik_fields(draw: st.DrawFn) -> tuple[date, str, date, str, int]:
     as_of = draw(st.dates(min_value=date(1990, 1, 1), max_value=date(2120, 12, 31)))
     # The NIK encodes 19YY or 20YY only: a birth outside 1900..2099 cannot be written.
-    lo = max(_years_before(as_of, 100) + timedelta(days=2), date(1900, 1, 1))
-    hi = min(_years_before(as_of, 17), date(2099, 12, 31))
+    lo = max(add_years(as_of, -100) + timedelta(days=2), date(1900, 1, 1))
+    hi = min(add_years(as_of, -17), date(2099, 12, 31))
     born = draw(st.dates(min_value=lo, max_value=hi))
-    assume(17 <= _age(born, as_of) <= 99)
+    assume(17 <= age_on(born, as_of) <= 99)
     region = draw(st.sampled_from(REAL_KECAMATAN))
     sex = draw(st.sampled_from(["L", "P"]))
     serial = draw(st.integers(min_value=1, max_value=9999))
@@ -405,7 +395,7 @@ def test_birth_century_is_the_one_with_an_age_in_range(
             births.append(date(century + yy, mm, day))
         except ValueError:
             continue
-    fits = [b for b in births if b <= as_of and youngest <= _age(b, as_of) <= oldest]
+    fits = [b for b in births if b <= as_of and youngest <= age_on(b, as_of) <= oldest]
     try:
         got = nik.Decoder(as_of, (youngest, oldest), {"35"}).parse(number)
     except InvalidNik as e:

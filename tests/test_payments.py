@@ -18,7 +18,8 @@ from sqlite_utils import Database
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
 from psmctl.output import render
-from psmctl.rules import coverage, rates
+from psmctl.rules import coverage, membership
+from psmctl.rules.months import add_months
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports
 from psmctl.services import ledger as payments
@@ -360,11 +361,9 @@ def _fill(db: Database, people: list[tuple[list[str], str, list[tuple[object, ..
         first = rows[0] if rows else None
         for r in rows:
             m, day, progs, seg, fund, inc, rc, ref, kind = first if shape == "one line" and first else r
-            month = rates.add_months("2024-11", int(r[0]))
+            month = add_months("2024-11", int(r[0]))
             progs = str(progs).replace(",JP", "") if seg == "BPU" else progs  # BPU has no JP (IUR-02)
-            paid = (
-                date.fromisoformat(f"{rates.add_months('2024-11', int(m))}-01") + timedelta(days=int(day))
-            ).isoformat()
+            paid = (date.fromisoformat(f"{add_months('2024-11', int(m))}-01") + timedelta(days=int(day))).isoformat()
             cur = db.execute(
                 "INSERT OR IGNORE INTO payments(volunteer_id, segment, iuran_month, paid_on, income_rupiah, programs, "
                 "total_rupiah, expected_rupiah, funding, reference, line_key, risk_class, pks_no, pks_start, batch_id) "
@@ -397,7 +396,7 @@ def _general_due(db: Database, month: str, as_of: date) -> list[tuple[object, ..
 
     rules = payments.rules_from(S)
     pays = payments.ledger(db)
-    default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+    default = membership.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     seen: set[int] = set()
     out = []
     for r in select_roles(db, active_only=True):
@@ -432,7 +431,7 @@ def test_reports_match_the_general_path(tmp_path_factory: pytest.TempPathFactory
         buf = io.StringIO()
         render.write_json_rows(head, key, rows, tail, stream=buf)
         assert json.loads(buf.getvalue()) == json.loads(render.to_json(report))
-        month = rates.add_months(as_of[:7], 1)
+        month = add_months(as_of[:7], 1)
         due = coverage_reports.due_report(db, month=month, as_of=known, settings=S)
         got = sorted((x["nik"], x["status"], x["segment"], x["funding"], x["due_on"], x["total_rupiah"],
                       x["will_lapse"]) for x in due["people"])  # fmt: skip

@@ -76,7 +76,7 @@ def test_import_findings_in_json_and_in_the_report_hold_no_full_nik(
                             "--report", str(report)])  # fmt: skip
     assert "Traceback" not in r.output
     payload = json.loads(r.stdout)
-    assert "problems" in r.stdout and len(re.findall(r'"code"', r.stdout)) >= 2
+    assert "findings" in r.stdout and len(re.findall(r'"code"', r.stdout)) >= 2
     assert not FULL_NIK.search(r.stdout) and "357101170890001" not in r.stdout and not FULL_PHONE.search(r.stdout)
     assert payload
     cells = [str(c) for ws in openpyxl.load_workbook(report) for row in ws.iter_rows(values_only=True) for c in row]

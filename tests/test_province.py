@@ -180,7 +180,7 @@ def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunne
     assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
     r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana", "--format", "json"])
     assert r.exit_code == 0, r.output
-    problems = json.loads(r.stdout)[0]["problems"]
+    problems = json.loads(r.stdout)[0]["findings"]
     hints = [p for p in problems if p["code"] == "WILAYAH_NIK_HINT"]
     assert [p["level"] for p in hints] == ["info", "info"]
     ambiguous = [p for p in problems if p["code"] == "WILAYAH_AMBIGUOUS"]
@@ -200,9 +200,9 @@ def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner,
     r = banten.invoke(app, ["--db", str(other), "import", "roster", str(out), "--format", "json"])
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
-    assert sum(s["added"] for s in report) == 3
+    assert sum(f["counts"]["added"] for f in report) == 3
     # Not a finding per row: each finding is about a whole sheet (its unused columns, the skipped Tentang sheet).
-    found = [(p["sheet"], p["code"]) for s in report for p in s["problems"]]
+    found = [(p["sheet"], p["code"]) for f in report for p in f["findings"]]
     assert len(found) <= 5, found  # 3 people: never one per row
     assert {code for _, code in found} <= {"SHEET_SKIPPED", "COLUMN_UNUSED", "KELURAHAN_UNKNOWN"}, found
     theirs = {

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from psmctl.errors import DataError, InputError
 from psmctl.rules import rates
+from psmctl.rules.months import add_months
 
 TABLE = rates.load()
 CAL = rates.load_calendar()
@@ -36,7 +37,7 @@ def _lookup(row: rates.Row, when: str) -> rates.Row | None:
 def _before(row: rates.Row) -> str:
     if row.table == "benefit":
         return (date.fromisoformat(row.start) - timedelta(days=1)).isoformat()
-    return rates.add_months(row.start, -1)
+    return add_months(row.start, -1)
 
 
 @pytest.mark.parametrize("row", TABLE.all_rows(), ids=lambda r: f"{r.table}:{r.id}")
@@ -52,7 +53,7 @@ def test_every_closed_entry_ends_on_its_end(row: rates.Row) -> None:
     after = (
         (date.fromisoformat(row.end) + timedelta(days=1)).isoformat()
         if row.table == "benefit"
-        else rates.add_months(row.end, 1)
+        else add_months(row.end, 1)
     )
     assert _lookup(row, row.end) is row
     assert _lookup(row, after) is not row

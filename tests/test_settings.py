@@ -95,3 +95,34 @@ def test_the_allowed_values_name_only_settings_that_exist() -> None:
     allowed = tomllib.loads((PACKAGE / "data" / "setting_values.toml").read_text("utf-8"))
     for table in ("choices", "patterns", "ranges"):
         assert set(allowed[table]) - set(defaults()) == set(), table
+
+
+def test_code_reads_settings_by_typed_section_never_by_key_text() -> None:
+    """Every read goes through a typed field (``settings.coverage.max_months_ahead`` is an int): no raw ``get``."""
+    assert not hasattr(Settings, "get")
+    tables = "|".join(SECTIONS.values())
+    raw = re.compile(rf"""\.get\(\s*["']({tables})\.""")
+    found = [p.name for p in PACKAGE.rglob("*.py") if raw.search(p.read_text("utf-8"))]
+    assert found == []
+
+
+def test_a_section_is_read_once_per_settings() -> None:
+    s = Settings({"coverage.max_months_ahead": 6})
+    assert s.coverage is s.coverage and s.coverage.max_months_ahead == 6
+    assert Settings().coverage.max_months_ahead == 12
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "says"),
+    [
+        ("coverage.lapse_after_unpaid_months", "99999999999999999999", "di luar rentang 1-120"),
+        ("coverage.lapse_after_unpaid_months", "0", "di luar rentang 1-120"),
+        ("coverage.lapse_after_unpaid_months", "tiga", "tidak cocok"),
+        ("amounts.mismatch", "rejct", "pilih salah satu: warn, reject"),
+        ("coverage.model", "rolling_from_payment", "pilih salah satu: calendar_month"),
+        ("coverage.same_day_covered", "mungkin", "tidak cocok"),
+    ],
+)
+def test_config_set_refuses_what_the_code_does_not_understand(key: str, text: str, says: str) -> None:
+    with pytest.raises(InputError, match=says):
+        parse_value(key, text)

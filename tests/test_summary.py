@@ -140,10 +140,10 @@ def test_a_payment_after_as_of_does_not_change_that_day(db: Database, tmp_path: 
     assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint == before.fingerprint
 
 
-def test_age_on() -> None:
-    assert summary.age_on("1990-08-17", dt.date(2025, 8, 16)) == 34
-    assert summary.age_on("1990-08-17", dt.date(2025, 8, 17)) == 35
-    assert summary.age_on(None, AS_OF) is None and summary.age_on("17-08-1990", AS_OF) is None
+def test_umur_is_age_on_of_a_stored_birth_date() -> None:
+    assert summary.umur("1990-08-17", dt.date(2025, 8, 16)) == 34
+    assert summary.umur("1990-08-17", dt.date(2025, 8, 17)) == 35
+    assert summary.umur(None, AS_OF) is None and summary.umur("17-08-1990", AS_OF) is None
 
 
 def test_standings_shared_per_payment_history_equal_each_persons_own_ledger(db: Database) -> None:

@@ -77,12 +77,11 @@ def test_catalogue_refuses_duplicates_and_missing_source() -> None:
         t.catalogue_from({"minutes_per_jpl": 45, "course": [{"kind": "y", "counts_as_training": True}]})
 
 
-@pytest.mark.parametrize(
-    ("day", "years", "expected"),
-    [(date(2020, 2, 29), 5, date(2025, 2, 28)), (date(2021, 3, 1), 5, date(2026, 3, 1))],
-)
-def test_add_years(day: date, years: int, expected: date) -> None:
-    assert t.add_years(day, years) == expected
+def test_a_certificate_of_29_february_is_valid_until_28_february() -> None:
+    """TRN-05 through months.add_years: 5 years from 29 Feb 2020 ends on 28 Feb 2025 (2025 is a common year)."""
+    fact = t.Fact(1, 1, "sertifikasi", "sertifikasi", date(2020, 2, 29), date(2020, 2, 29), 0, "lulus",
+                  certificate_date=date(2020, 2, 29))  # fmt: skip
+    assert t.valid_until(fact, valid_years=5) == date(2025, 2, 28)
 
 
 def test_period_target_full_year_and_across_years() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,67 +22,87 @@ from psmctl.cli.common import (
 )
 from psmctl.output import render
 
+if TYPE_CHECKING:
+    from psmctl.importing.batch import FileResult
+
+# The options of the batch stage every import shares (importing/batch.py): the same words in every import command.
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Periksa dan laporkan saja; tidak ada yang ditulis sama sekali.")
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Tolak seluruh berkas bila ada satu baris ditolak atau satu peringatan saja."),
+]
+ReportOpt = Annotated[
+    Path | None, typer.Option("--report", help="Tulis laporan masalah per baris ke berkas .xlsx ini.")
+]
+KolomOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kolom", help='Petakan kolom dengan tangan: "JUDUL KOLOM=field" (boleh diulang).'),
+]
+ImportFormat = Annotated[TableOrJson, typer.Option("--format", "-f", help="Bentuk laporan: table atau json.")]
+Progress = Callable[[int], None] | None
+
+# The roster import's own options.
+FilesArg = Annotated[list[Path], typer.Argument(help="Satu atau beberapa berkas .xlsx / .xls / .ods / .csv.")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Hanya baca lembar dengan nama ini.")]
+AllSheetsOpt = Annotated[
+    bool, typer.Option("--all-sheets", help="Baca semua lembar yang berisi kolom NIK dan NAMA (bawaan).")
+]
+KelurahanOpt = Annotated[
+    str | None, typer.Option("--kelurahan", help="Kelurahan/desa (nama atau kode) bila berkas tidak menyebutnya.")
+]
+KecamatanOpt = Annotated[
+    str | None, typer.Option("--kecamatan", help="Kecamatan (nama atau kode) bila berkas tidak menyebutnya.")
+]
+UnsurOpt = Annotated[
+    str | None, typer.Option("--unsur", help="Unsur (PSM, TKSK, TAGANA, TRC, ...) bila berkas tidak punya kolomnya.")
+]
+RetireOpt = Annotated[
+    bool,
+    typer.Option(
+        "--retire-missing",
+        help="Tandai BERHENTI orang yang dulu ada di daftar kelurahan ini tetapi tidak ada di berkas baru.",
+    ),
+]
+HiddenOpt = Annotated[
+    bool, typer.Option("--sertakan-tersembunyi", help="Impor juga orang di baris yang disembunyikan kelurahan.")
+]
+HoldOpt = Annotated[
+    bool,
+    typer.Option(
+        "--tahan-keterangan",
+        help="Jangan impor orang yang KETERANGAN-nya meninggal/pindah/berhenti (bawaan: dicatat BERHENTI).",
+    ),
+]
+ReadmitOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--terima-nik-dihapus",
+        help="NIK yang datanya pernah dihapus (volunteers forget) dan memang boleh masuk lagi; boleh berulang.",
+    ),
+]
+
 app = typer.Typer(help="Impor daftar dari spreadsheet kelurahan.", no_args_is_help=True)
 
 
 @app.command("roster")
 def roster(
-    files: Annotated[list[Path], typer.Argument(help="Satu atau beberapa berkas .xlsx / .xls / .ods / .csv.")],
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Hanya baca lembar dengan nama ini.")] = None,
-    all_sheets: Annotated[
-        bool, typer.Option("--all-sheets", help="Baca semua lembar yang berisi kolom NIK dan NAMA (bawaan).")
-    ] = False,
-    kelurahan: Annotated[
-        str | None, typer.Option("--kelurahan", help="Kelurahan/desa (nama atau kode) bila berkas tidak menyebutnya.")
-    ] = None,
-    kecamatan: Annotated[
-        str | None, typer.Option("--kecamatan", help="Kecamatan (nama atau kode) bila berkas tidak menyebutnya.")
-    ] = None,
-    unsur: Annotated[
-        str | None,
-        typer.Option("--unsur", help="Unsur (PSM, TKSK, TAGANA, TRC, ...) bila berkas tidak punya kolomnya."),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Tampilkan apa yang akan berubah tanpa menulis apa pun.")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Tolak seluruh berkas bila ada satu baris saja yang ditolak.")
-    ] = False,
-    retire_missing: Annotated[
-        bool,
-        typer.Option(
-            "--retire-missing",
-            help="Tandai BERHENTI orang yang dulu ada di daftar kelurahan ini tetapi tidak ada di berkas baru.",
-        ),
-    ] = False,
-    kolom: Annotated[
-        list[str] | None,
-        typer.Option("--kolom", help='Petakan kolom dengan tangan: "JUDUL KOLOM=field" (boleh diulang).'),
-    ] = None,
-    include_hidden: Annotated[
-        bool,
-        typer.Option("--sertakan-tersembunyi", help="Impor juga orang di baris yang disembunyikan kelurahan."),
-    ] = False,
-    hold_stopped: Annotated[
-        bool,
-        typer.Option(
-            "--tahan-keterangan",
-            help="Jangan impor orang yang KETERANGAN-nya meninggal/pindah/berhenti (bawaan: dicatat BERHENTI).",
-        ),
-    ] = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Tulis laporan masalah per baris ke berkas .xlsx ini.")
-    ] = None,
-    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Bentuk laporan: table atau json.")] = (
-        TableOrJson.table
-    ),
-    readmit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--terima-nik-dihapus",
-            help="NIK yang datanya pernah dihapus (volunteers forget) dan memang boleh masuk lagi; boleh berulang.",
-        ),
-    ] = None,
+    files: FilesArg,
+    sheet: SheetOpt = None,
+    all_sheets: AllSheetsOpt = False,
+    kelurahan: KelurahanOpt = None,
+    kecamatan: KecamatanOpt = None,
+    unsur: UnsurOpt = None,
+    dry_run: DryRunOpt = False,
+    strict: StrictOpt = False,
+    retire_missing: RetireOpt = False,
+    kolom: KolomOpt = None,
+    include_hidden: HiddenOpt = False,
+    hold_stopped: HoldOpt = False,
+    report: ReportOpt = None,
+    fmt: ImportFormat = TableOrJson.table,
+    readmit: ReadmitOpt = None,
     db: DbPath = None,
 ) -> None:
     """Impor daftar relawan dari spreadsheet kelurahan; tiap berkas masuk utuh atau tidak sama sekali.
@@ -93,55 +114,65 @@ def roster(
     """
     from psmctl.importing import roster as roster_mod
     from psmctl.rules import categories
+    from psmctl.rules.nik import require_nik
 
-    results: list[roster_mod.ImportResult] = []
-    failures: list[str] = []
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        cat = categories.require(unsur) if unsur else None
-        from psmctl.rules.nik import require_nik
-
         opts = roster_mod.Options(
-            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan, unsur=cat,
+            sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan,
+            unsur=categories.require(unsur) if unsur else None,
             kolom=parse_kolom(kolom or [], "roster_headers.toml"), include_hidden=include_hidden,
             hold_stopped=hold_stopped, readmit=frozenset(require_nik(n) for n in readmit or []),
         )  # fmt: skip
         as_of, now = today(), now_iso()
+
+    def one(path: Path, tick: Progress) -> FileResult:
+        return roster_mod.import_file(
+            database, path, as_of=as_of, now=now, settings=settings, options=opts, dry_run=dry_run, strict=strict,
+            retire_missing=retire_missing, progress=tick,
+        )  # fmt: skip
+
+    run_batch(files, one, fmt=fmt, dry_run=dry_run, report=report)
+
+
+def run_batch(
+    files: list[Path],
+    import_one: Callable[[Path, Progress], FileResult],
+    *,
+    fmt: TableOrJson,
+    dry_run: bool,
+    report: Path | None,
+) -> None:
+    """Import each file on its own (a file's failure does not stop the next), then print the one report shape, write
+    `--report`, and exit as every multi-file command does: 0 all landed, 1 none changed, 3 some landed."""
+    from psmctl.importing.batch import failed
+
+    results: list[FileResult] = []
     for path in files:
         try:
             with render.progress(f"Membaca {path.name}") as bar:
-                tick = _ticker(bar)
-                result = roster_mod.import_file(
-                    database,
-                    path,
-                    as_of=as_of,
-                    now=now,
-                    settings=settings,
-                    options=opts,
-                    dry_run=dry_run,
-                    strict=strict,
-                    retire_missing=retire_missing,
-                    progress=tick,
-                )
-            results.append(result)
-            if result.refused:
-                failures.append(f"{path.name}: {result.refused}")
+                results.append(import_one(path, _ticker(bar)))
         except Exception as e:  # one file's failure (bad file, full disk) does not stop the next file
             message = failure_line(e)
             if message is None:
                 raise
-            failures.append(message)
-    payload = _payload(results)
+            results.append(failed(path.name, message, dry_run=dry_run))
+    payload = [r.as_dict() for r in results]
     if fmt == TableOrJson.json:
         render.print_json(payload)
-    elif payload:  # every file failed: the one-line errors below say it all
+    elif any(r.sheets for r in results):  # every file failed: the one-line errors below say it all
         render.import_report(payload, dry_run=dry_run, reported=report is not None)
-    landed = [] if dry_run else [r.file for r in results if not r.refused]
-    if report is not None and results:
+    failures = [r.refused if r.refused.startswith(f"{r.file}:") else f"{r.file}: {r.refused}"
+                for r in results if r.refused]  # fmt: skip
+    if report is not None:
         failures += _write_report(report, payload)
     for message in failures:
         render.error(message)
+    _exit(failures, [r.file for r in results if r.committed])
+
+
+def _exit(failures: list[str], landed: list[str]) -> None:
     if failures and landed:
         render.note(
             f"Sebagian berhasil: {len(landed)} berkas sudah masuk ke database ({', '.join(landed)}); "
@@ -177,19 +208,6 @@ def _ticker(bar: render.ProgressFn | None) -> Any:
         bar(done[0], 0)
 
     return tick
-
-
-def _payload(results: list[Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for res in results:
-        for i, sheet in enumerate(res.sheets):
-            entry = sheet.as_dict()
-            if i == 0:
-                entry["missing"] = res.missing
-                entry["retired"] = res.retired
-                entry["refused"] = res.refused
-            out.append(entry)
-    return out
 
 
 def parse_kolom(values: list[str], aliases: str) -> tuple[tuple[str, str], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,9 +23,14 @@ from psmctl.cli.common import (
     reported,
     today,
 )
+from psmctl.cli.imports import DryRunOpt, ImportFormat, KolomOpt, Progress, ReportOpt, StrictOpt
 from psmctl.errors import InputError
 from psmctl.output import render
 from psmctl.rules.ledger_rules import MAX_AMOUNT_RUPIAH, MAX_INCOME_RUPIAH  # one documented ceiling (ledger_rules)
+
+if TYPE_CHECKING:
+    from psmctl.importing.batch import FileResult
+    from psmctl.services.ledger import RecordPlan
 
 app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, batalkan.", no_args_is_help=True)
 
@@ -45,46 +50,56 @@ def _confirm(question: str, yes: bool) -> None:
         raise typer.Exit(1)
 
 
+# The options of `payments record`.
+MonthOpt = Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran pertama, YYYY-MM.")]
+NikOpt = Annotated[list[str] | None, typer.Option("--nik", help="NIK relawan; boleh diulang.")]
+UnsurOpt = Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")]
+KelurahanOpt = Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")]
+KecamatanOpt = Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")]
+AllActiveOpt = Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")]
+MonthsOpt = Annotated[
+    int, typer.Option("--months", min=1, max=120, help="Jumlah bulan yang dibayar sekaligus (BPU paling banyak 12).")
+]
+PaidOnOpt = Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")]
+SegmentOpt = Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")]
+IncomeOpt = Annotated[
+    int,
+    typer.Option("--income", min=0, max=MAX_INCOME_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah."),
+]
+ProgramsOpt = Annotated[str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")]
+FundingOpt = Annotated[str, typer.Option("--funding", help="Sumber dana: APBD, APBN, APBDES, MANDIRI, CSR, LAINNYA.")]
+RefOpt = Annotated[str, typer.Option("--ref", help="Nomor tagihan atau kuitansi.")]
+AmountOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--amount", min=0, max=MAX_AMOUNT_RUPIAH, help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif."
+    ),
+]
+RiskOpt = Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")]
+PksNoOpt = Annotated[str | None, typer.Option("--pks-no", help="Nomor PKS kelompok ini (COV-19).")]
+PksStartOpt = Annotated[str | None, typer.Option("--pks-start", help="Tanggal mulai kepesertaan menurut PKS.")]
+
+
 @app.command("record")
 def record(
-    month: Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran pertama, YYYY-MM.")],
-    nik: Annotated[list[str] | None, typer.Option("--nik", help="NIK relawan; boleh diulang.")] = None,
-    unsur: Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")] = None,
-    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")] = None,
-    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")] = None,
+    month: MonthOpt,
+    nik: NikOpt = None,
+    unsur: UnsurOpt = None,
+    kelurahan: KelurahanOpt = None,
+    kecamatan: KecamatanOpt = None,
     kabkota: KabkotaOpt = None,
-    all_active: Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")] = False,
-    months: Annotated[
-        int,
-        typer.Option("--months", min=1, max=120, help="Jumlah bulan yang dibayar sekaligus (BPU paling banyak 12)."),
-    ] = 1,
-    paid_on: Annotated[str | None, typer.Option("--paid-on", help="Tanggal bayar; bawaan: hari ini.")] = None,
-    segment: Annotated[str, typer.Option("--segment", help="BPU (bukan penerima upah) atau PU.")] = "BPU",
-    income: Annotated[
-        int,
-        typer.Option(
-            "--income", min=0, max=MAX_INCOME_RUPIAH, help="Penghasilan (BPU) atau upah (PU) sebulan, rupiah."
-        ),
-    ] = 1_000_000,
-    programs: Annotated[
-        str, typer.Option("--programs", help="Program yang dibayar, mis. JKK,JKM atau JKK,JKM,JHT.")
-    ] = "JKK,JKM",
-    funding: Annotated[
-        str, typer.Option("--funding", help="Sumber dana: APBD, APBN, APBDES, MANDIRI, CSR, LAINNYA.")
-    ] = "APBD",
-    ref: Annotated[str, typer.Option("--ref", help="Nomor tagihan atau kuitansi.")] = "",
-    amount: Annotated[
-        int | None,
-        typer.Option(
-            "--amount",
-            min=0,
-            max=MAX_AMOUNT_RUPIAH,
-            help="Jumlah dibayar per orang per bulan; bawaan: dari tabel tarif.",
-        ),
-    ] = None,
-    risk_class: Annotated[str | None, typer.Option("--risk-class", help="Kelas risiko JKK untuk PU (I..V).")] = None,
-    pks_no: Annotated[str | None, typer.Option("--pks-no", help="Nomor PKS kelompok ini (COV-19).")] = None,
-    pks_start: Annotated[str | None, typer.Option("--pks-start", help="Tanggal mulai kepesertaan menurut PKS.")] = None,
+    all_active: AllActiveOpt = False,
+    months: MonthsOpt = 1,
+    paid_on: PaidOnOpt = None,
+    segment: SegmentOpt = "BPU",
+    income: IncomeOpt = 1_000_000,
+    programs: ProgramsOpt = "JKK,JKM",
+    funding: FundingOpt = "APBD",
+    ref: RefOpt = "",
+    amount: AmountOpt = None,
+    risk_class: RiskOpt = None,
+    pks_no: PksNoOpt = None,
+    pks_start: PksStartOpt = None,
     yes: YesOpt = False,
     db: DbPath = None,
 ) -> None:
@@ -111,46 +126,44 @@ def record(
         if spec.segment not in ("BPU", "PU"):
             raise InputError("--segment harus BPU atau PU")
         ids = payments.select_volunteers(
-            database,
-            niks=nik or [],
-            unsur=unsur,
-            kelurahan=kelurahan,
-            kecamatan=area(kecamatan, kabkota),
+            database, niks=nik or [], unsur=unsur, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota),
             all_active=all_active,
-        )
+        )  # fmt: skip
         if not ids:
             raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")
         now = now_iso()
         plan = payments.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now, today=today())
-    for level, code, message in plan.problems:
-        (render.warn if level == "warning" else render.note)(f"{code}: {message}")
-    render.line(
-        f"{plan.people} orang × {months} bulan = {len(plan.rows)} baris iuran, total {render.rupiah(plan.total_rupiah)}"
-        f" (menurut tabel tarif {render.rupiah(plan.expected_rupiah)})"
-    )
+    _show_plan(plan, months)
     _confirm("Tulis pembayaran ini?", yes)
     with reported():
         written = payments.write_plan(database, plan, now=now)
     render.line(f"{written} baris iuran dicatat; {len(plan.rows) - written} sudah ada sebelumnya")
 
 
+def _show_plan(plan: RecordPlan, months: int) -> None:
+    """The findings and the totals of a planned `payments record`, before the admin confirms it."""
+    for level, code, message in plan.problems:
+        (render.warn if level == "warning" else render.note)(f"{code}: {message}")
+    render.line(
+        f"{plan.people} orang × {months} bulan = {len(plan.rows)} baris iuran, total {render.rupiah(plan.total_rupiah)}"
+        f" (menurut tabel tarif {render.rupiah(plan.expected_rupiah)})"
+    )
+
+
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="Daftar pembayaran .xlsx / .xls / .ods / .csv.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Periksa saja; tidak ada yang ditulis.")] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Tolak seluruh berkas bila ada satu baris saja ditolak.")
-    ] = False,
+    files: Annotated[
+        list[Path], typer.Argument(help="Satu atau beberapa daftar pembayaran .xlsx / .xls / .ods / .csv.")
+    ],
+    dry_run: DryRunOpt = False,
+    strict: StrictOpt = False,
     funding: Annotated[str, typer.Option("--funding", help="Sumber dana untuk baris yang kolomnya kosong.")] = "APBD",
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Tulis laporan masalah per baris ke berkas .xlsx ini.")
-    ] = None,
-    fmt: Annotated[
-        TableOrJson, typer.Option("--format", "-f", help="Bentuk laporan: table atau json.")
-    ] = TableOrJson.table,
+    kolom: KolomOpt = None,
+    report: ReportOpt = None,
+    fmt: ImportFormat = TableOrJson.table,
     db: DbPath = None,
 ) -> None:
-    """Impor daftar pembayaran iuran; baris yang benar masuk dalam satu transaksi, baris yang salah dilaporkan.
+    """Impor daftar pembayaran iuran; tiap berkas masuk utuh dalam satu transaksi, baris yang salah dilaporkan.
 
     Kolom dikenali dari judulnya: NIK, NAMA, BULAN IURAN, TANGGAL BAYAR, SEGMEN, JKK/JKM/JHT/JP atau JUMLAH,
     SUMBER DANA, NO. REFERENSI. Baris yang sama diimpor dua kali tetap satu pembayaran. NIK yang belum ada di
@@ -158,31 +171,23 @@ def import_(
 
     Contoh: psmctl payments import bayar_iuran_2025.xlsx --dry-run
     """
+    from psmctl.cli.imports import parse_kolom, run_batch
     from psmctl.services import ledger as payments
 
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        result = payments.import_file(
-            database, path, as_of=today(), now=now_iso(), settings=settings,
-            funding_default=payments.parse_funding(funding), dry_run=dry_run, strict=strict,
-        )  # fmt: skip
-    entries = [s.as_dict() for s in result.sheets]
-    if fmt == TableOrJson.json:
-        render.print_json(
-            {"file": result.file, "sheets": entries, "refused": result.refused, "written": result.written}
-        )
-    else:
-        render.import_report(entries, dry_run=dry_run, reported=report is not None)
-    if report is not None:
-        from psmctl.output.import_report import write_problem_report
+        funding_default = payments.parse_funding(funding)
+        manual = parse_kolom(kolom or [], "payments_headers.toml")
+        as_of, now = today(), now_iso()
 
-        with reported():
-            write_problem_report(report, entries)
-        render.wrote("Laporan masalah impor pembayaran", report)
-    if result.refused:
-        render.error(f"{result.file}: {result.refused}")
-        raise typer.Exit(1)
+    def one(path: Path, tick: Progress) -> FileResult:
+        return payments.import_file(
+            database, path, as_of=as_of, now=now, settings=settings, funding_default=funding_default,
+            dry_run=dry_run, strict=strict, kolom=manual,
+        )  # fmt: skip
+
+    run_batch(files, one, fmt=fmt, dry_run=dry_run, report=report)
 
 
 @app.command("list")

@@ -27,6 +27,12 @@ def create_batch(db: Database, *, kind: str, file_name: str | None, sha256: str 
     return int(cur.lastrowid or 0)
 
 
+def next_batch_id(db: Database) -> int:
+    """The id the next batch row will get (batches.id is a rowid: one more than the largest); read under the write
+    lock, it is the id `create_batch` then returns, so a plan can name its batch before anything is written."""
+    return int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM batches").fetchone()[0])
+
+
 def volunteer_ids_by_nik(db: Database, niks: Iterable[str]) -> dict[str, int]:
     """Volunteer ids of the given NIKs that are on the register."""
     wanted = list(dict.fromkeys(niks))

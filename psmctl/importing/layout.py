@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -29,13 +30,14 @@ class Layout:
     merged: list[Range] = field(default_factory=list)
 
 
-def read_layouts(path: Path, kind: str) -> dict[str, Layout]:
+def read_layouts(path: Path, kind: str, plain: Container[str] = ()) -> dict[str, Layout]:
     """Layouts by sheet name of an .xlsx ("xlsx") or .ods ("ods"); {} for other kinds or on any read problem
-    (the cells were read already: this only adds to them)."""
+    (the cells were read already: this only adds to them). `plain`: .xlsx sheet XML members known to hide
+    nothing (sheets.check_extent streamed them once already): not read again."""
     try:
         with zipfile.ZipFile(path) as z:
             if kind == "xlsx":
-                return _xlsx(z)
+                return _xlsx(z, plain)
             if kind == "ods":
                 return _ods(z)
     except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
@@ -52,7 +54,7 @@ _ATTR_R = re.compile(rb'\br="(\d+)"')
 _MIN_MAX = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
 
 
-def _xlsx(z: zipfile.ZipFile) -> dict[str, Layout]:
+def _xlsx(z: zipfile.ZipFile, plain: Container[str]) -> dict[str, Layout]:
     book = z.read("xl/workbook.xml")
     rels = z.read("xl/_rels/workbook.xml.rels")
     targets = dict(_REL.findall(rels)) | {i: t for t, i in _REL_REV.findall(rels)}
@@ -60,6 +62,8 @@ def _xlsx(z: zipfile.ZipFile) -> dict[str, Layout]:
     for name, rid in _SHEET.findall(book):
         target = targets.get(rid, b"").decode()
         member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if member in plain:
+            continue
         data = z.read(member)
         if b'hidden="' not in data:
             continue

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.importing import cells
+from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
@@ -32,6 +33,7 @@ from psmctl.importing.titles import Titles, read_titles
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import categories, dates, nik, wilayah
+from psmctl.rules.months import add_years, age_on
 from psmctl.rules.privacy import finding_value, mask_nik
 from psmctl.rules.settings import Settings
 
@@ -91,17 +93,10 @@ def _cell(row: list[object], header: Header, fld: str) -> object:
 
 
 class _Regions:
-    """Resolves kelurahan/kecamatan names to current codes, once per distinct pair (WIL-06..11)."""
+    """Resolves kelurahan/kecamatan names to current codes (WIL-06..11); the caller keeps each distinct answer."""
 
     def __init__(self, kabkota: str) -> None:
         self.kabkota = kabkota
-        self.cache: dict[tuple[str, str], tuple[dict[str, str | None], list[tuple[str, str, str]]]] = {}
-
-    def resolve(self, kel: str, kec: str) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
-        key = (kel, kec)
-        if key not in self.cache:
-            self.cache[key] = self._resolve(kel, kec)
-        return self.cache[key]
 
     def _pick(
         self, hits: list[wilayah.Region], hint: str, col: str, name: str, notes: list[tuple[str, str, str]]
@@ -116,7 +111,7 @@ class _Regions:
         notes.append(("WILAYAH_NIK_HINT", col, msg))
         return there
 
-    def _resolve(self, kel: str, kec: str, hint: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+    def resolve(self, kel: str, kec: str, hint: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
         out: dict[str, str | None] = {"kelurahan": kel or None, "kecamatan": kec or None}
         out["kode_wilayah"] = out["kode_kecamatan"] = None
         notes: list[tuple[str, str, str]] = []  # (code, column, message)
@@ -171,25 +166,40 @@ def roster_key(unsur: str, region: tuple[str | None, ...], unknown: str = "-") -
 UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (then the file's digest)
 
 
-# The cells row() reads, in one itemgetter call per row; a field the sheet lacks reads the "" padded after the row.
+# The cells row() reads, in one itemgetter call per row; a field the table lacks reads the "" padded after the row.
 _FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
     "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket",
 )  # fmt: skip
 _READ = {*_FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
-_DONE: list[object] = []
 _new_row = tuple.__new__  # RosterRow(...) without the keyword-handling __new__ NamedTuple generates
-_Place = tuple[
-    tuple[str | None, ...], list[tuple[str, str, str]], str, "categories.Category | None", date | None, date | None
-]
+_Finding = tuple[str, object, str, str, str]  # (field, value, level, code, message) of a finding on a row
 
 
-class _TextCache(dict[str, str]):
-    """`_text` of a string cell, computed once per distinct value (dict lookups stay in C)."""
+class _Place(NamedTuple):
+    """What a row's region gives its role: region values (REGION_FIELDS), the findings about the names, the roster
+    key, the category and its birth-date bounds (CAT-02: younger than the minimum age = born after `young`, older
+    than the maximum = born on or before `old`)."""
 
-    def __missing__(self, key: str) -> str:
-        value = self[key] = _text(key)
+    region: tuple[str | None, ...]
+    notes: tuple[_Finding, ...]
+    key: str
+    cat: categories.Category | None
+    young: date  # date.max when the category has no minimum age
+    old: date  # date.min when it has no maximum
+    ambiguous: bool  # a name with several candidates: the NIK's kecamatan may settle it
+
+
+class _PerValue(dict[Any, Any]):
+    """A pure function of a cell's value, computed once per distinct value (the lookups stay in C)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
         return value
 
 
@@ -205,22 +215,19 @@ class _Context:
 
 
 class _SheetParser:
+    """Reads the rows of one table: each row through the named field readers of `row`. The readers' pure parts
+    (a date's text, a gender word, a region name, a NIK's kecamatan) are computed once per distinct value."""
+
     def __init__(self, ctx: _Context, opts: Options, settings: Settings, as_of: date, parsed: ParsedSheet):
         header = ctx.table.header
-        self.file, self.sheet, self.header, self.opts, self.as_of = ctx.file, ctx.sheet, header, opts, as_of
-        self.ctx = ctx
-        self.parsed = parsed  # one report per sheet, shared by its tables
-        self.report = parsed.report
-        age_range = settings.get("nik.century_age_range")
+        self.sheet, self.header, self.opts, self.as_of, self.ctx = ctx.sheet, header, opts, as_of, ctx
+        self.report = parsed.report  # one report per sheet, shared by its tables
+        self.accepted = parsed.rows
+        age_range = settings.nik.century_age_range
         self.nik = nik.Decoder(as_of, (int(age_range[0]), int(age_range[1])), wilayah.province_codes())
-        self.numeric_ok = str(settings.get("nik.numeric_cell_not_zero"))
-        self.phone_min = int(settings.get("import.phone_min_digits"))
-        self.titles = ctx.titles
-        self.regions = _Regions(
-            wilayah.office_scope(
-                str(settings.get("wilayah.kode_kabkota") or ""), str(settings.get("wilayah.kode_provinsi") or "")
-            )
-        )
+        self.numeric_ok = settings.nik.numeric_cell_not_zero
+        self.phone_min = settings.imports.phone_min_digits
+        self.regions = _Regions(wilayah.office_scope(settings.wilayah.kode_kabkota, settings.wilayah.kode_provinsi))
         self.n_warnings = 0
         rows = ctx.sheet.rows[ctx.table.start : ctx.table.end]
         self.width = max([len(r) for r in rows] + [max(header.columns.values(), default=0) + 1])
@@ -228,15 +235,17 @@ class _SheetParser:
         self.nik_col = header.columns["nik"]
         self.has_ttl = "ttl" in header.columns
         self.jk_marks = header.marks.get("jk")
-        self._nik_regions: dict[str, tuple[str, str | None]] = {}
-        self._places: dict[tuple[str, str, str], _Place] = {}
-        self._hinted: dict[tuple[str, str, str, str], _Place] = {}
-        self.short = _TextCache()  # text of the few distinct values of columns such as KELURAHAN or JABATAN
-        self.default_kel = opts.kelurahan or self.titles.get("kelurahan")
-        self.default_kec = opts.kecamatan or self.titles.get("kecamatan")
+        self.unsur_column = header.labels.get("kategori", "").upper().strip() == "UNSUR"
+        self.short = _PerValue(_text)  # text of the few distinct values of columns such as KELURAHAN or JABATAN
+        self.dates = _PerValue(lambda v: dates.parse_date_cell(v, as_of=as_of))  # typed dates (text cells)
+        self.genders = _PerValue(_gender)
+        self.nik_notes = _PerValue(self.nik_region_note)
+        self.places = _PerValue(self.place)
+        self.default_kel = opts.kelurahan or ctx.titles.get("kelurahan")
+        self.default_kec = opts.kecamatan or ctx.titles.get("kecamatan")
         section = ctx.table.section.unsur if ctx.table.section else None
-        self.table_unsur = opts.unsur or section or self.titles.unsur
-        self.default_unsur = str(settings.get("roster.default_unsur"))
+        self.table_unsur = opts.unsur or section or ctx.titles.unsur
+        self.default_unsur = settings.roster.default_unsur
         self.said: set[str] = set()  # sheet-level findings already given once
 
     def once(self, code: str, row: int | None, fld: str | None, value: object, msg: str) -> None:
@@ -245,44 +254,35 @@ class _SheetParser:
             self.said.add(code)
             self.add(row, fld, value, level_of(code), code, msg)
 
-    def date_cell(self, value: object) -> date | str | None:
-        if value.__class__ is date:  # a real date cell: most rows
-            return value
-        return dates.parse_date_cell(value, as_of=self.as_of)  # memoised per distinct text (dates._parse_str)
+    def nik_region_note(self, region: str) -> tuple[str, str, str] | None:
+        """The finding a NIK's kecamatan digits give (unknown or historical code), once per distinct kecamatan."""
+        status, old_name = wilayah.nik_region_status(region)
+        if status == "unknown":
+            msg = f"kode kecamatan NIK {wilayah.dotted(region)} tidak ditemukan di daftar Kemendagri"
+            return "warning", "NIK_REGION_UNKNOWN", msg
+        if status == "historical":
+            return (
+                "info",
+                "NIK_REGION_HISTORICAL",
+                f"kode kecamatan NIK {wilayah.dotted(region)} kode lama ({old_name})",
+            )
+        return None
 
-    def nik_region(self, region: str) -> tuple[str, str | None]:
-        hit = self._nik_regions.get(region)
-        if hit is None:
-            hit = self._nik_regions[region] = wilayah.nik_region_status(region)
-        return hit
-
-    def place(self, unsur: str, kel: str, kec: str) -> _Place:
-        """Region values (REGION_FIELDS), notes, roster key, category and its birth-date bounds (CAT-02: younger
-        than the minimum age = born after `young`, older than the maximum = born on or before `old`)."""
-        key = (unsur, kel, kec)
-        hit = self._places.get(key)
-        if hit is None:
-            out, notes = self.regions.resolve(kel, kec)
-            region = tuple(out[f] for f in REGION_FIELDS)
-            cat = categories.get(unsur)
-            young = dates.birth_bound(self.as_of, cat.min_age) if cat and cat.min_age else None
-            old = dates.birth_bound(self.as_of, cat.max_age + 1) if cat and cat.max_age else None
-            unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
-            hit = self._places[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
-        return hit
-
-    def hinted(self, unsur: str, kel: str, kec: str, region6: str) -> _Place:
-        """`place` for a row whose region name is ambiguous, settled by its NIK's kecamatan (once per distinct NIK
-        kecamatan and name, so a province roster resolves them all without a lookup per row)."""
-        key = (unsur, kel, kec, region6)
-        hit = self._hinted.get(key)
-        if hit is None:
-            out, notes = self.regions._resolve(kel, kec, wilayah.dotted(region6))
-            region = tuple(out[f] for f in REGION_FIELDS)
-            _, _, key_of_roster, cat, young, old = self.place(unsur, kel, kec)
-            unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
-            hit = self._hinted[key] = (region, notes, roster_key(unsur, region, unknown), cat, young, old)
-        return hit
+    def place(self, key: tuple[str, str, str, str]) -> _Place:
+        """The _Place of (unsur, kelurahan, kecamatan, the NIK's kecamatan digits or "" when not needed)."""
+        unsur, kel, kec, region6 = key
+        out, notes = self.regions.resolve(kel, kec, wilayah.dotted(region6) if region6 else "")
+        region = tuple(out[f] for f in REGION_FIELDS)
+        cat = categories.get(unsur)
+        young = add_years(self.as_of, -cat.min_age) if cat and cat.min_age else date.max
+        old = add_years(self.as_of, -(cat.max_age + 1)) if cat and cat.max_age else date.min
+        unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
+        findings = tuple(
+            (col, kel if col == "kelurahan" else kec, "info" if code == "WILAYAH_NIK_HINT" else "warning", code, msg)
+            for code, col, msg in notes
+        )
+        ambiguous = any(n[0] == "WILAYAH_AMBIGUOUS" for n in notes)
+        return _Place(region, findings, roster_key(unsur, region, unknown), cat, young, old, ambiguous)
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
@@ -297,28 +297,26 @@ class _SheetParser:
         signature block), or a hidden row."""
         table, rows = self.ctx.table, self.sheet.rows
         width, nik_col = self.width, self.nik_col
-        hidden = self.sheet.hidden_rows
+        hidden = self.sheet.hidden_rows if not self.opts.include_hidden else ()
+        read = self.row
         for i in range(table.start, table.end):
             row = rows[i]
-            excel_row = i + 1
             if progress and i % 2000 == 0:
                 progress(2000)
             v = row[nik_col] if nik_col < len(row) else None
             if not (v.__class__ is str and len(v) == 16 and v.isdigit()):  # not the usual clean text NIK
                 kind = classify(row, v, self.has_nik)
-                if kind is not Kind.DATA and self.nobody(kind, row, i, excel_row):
+                if kind is not Kind.DATA and self.nobody(kind, row, i, i + 1):
                     break
                 if kind is not Kind.DATA:
                     continue
-            if hidden and i in hidden and not self.opts.include_hidden:
-                self.hidden_row(row, excel_row)
+            if i in hidden:
+                self.hidden_row(row, i + 1)
                 continue
-            self.report.rows_read += 1
             if len(row) < width:
                 row.extend([""] * (width - len(row)))
-            row.append("")  # what a field the sheet lacks reads (index `width`)
-            self.row(row, excel_row, seen)
-            row.pop()
+            row.append("")  # what a field the sheet lacks reads (index `width`); the sheet's rows are freed after
+            read(row, i + 1, seen)
 
     def has_nik(self, cell: object) -> bool:
         try:
@@ -355,65 +353,54 @@ class _SheetParser:
             f"baris tersembunyi: {name or 'baris ini'} tidak diimpor (pakai --sertakan-tersembunyi untuk mengimpornya)",
         )  # fmt: skip
 
-    def duplicate(self, r: int, number: str, first: tuple[str, int]) -> None:
-        """Report row r as a second row of a (NIK, unsur) first seen at `first` (sheet, row)."""
-        sheet, first_row = first
-        where = f"baris {first_row}" if sheet == self.sheet.name else f"lembar '{sheet}' baris {first_row}"
-        self.add(r, "nik", number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {where}")
-
     def row(self, row: list[object], r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> None:
-        """Read one person's row through the named checks below; accepted rows join `parsed.rows`."""
-        c = _Cells._make(self.cells(row))
+        """Read one person's row through the named field readers below; accepted rows join `parsed.rows`."""
+        c: _Cells = _new_row(_Cells, self.cells(row))
         warns_before = self.n_warnings
-        nama, stopped = self.read_name(c, r)
-        number = self.read_nik(c, r)
+        self.report.rows_read += 1
+        nama, alm = self.read_name(c.nama, r)
+        number = self.read_nik(c.nik, r)
         tempat, birth, where = self.read_birth(c, r)
         decoded = self.decode(number, birth, where, r) if number else None
-        ok = bool(nama) and decoded is not None and where is not _REJECTED
         unsur, jabatan = self.read_unsur(c, r)
-        region, _, key_of_roster, cat, young, old = self.read_place(
-            c, unsur, r, decoded.region if decoded is not None else None
-        )
-        status, note = self.read_status(c, stopped, r)
+        place = self.read_place(c, unsur, r, decoded)
+        status, note = self.read_status(c.ket, alm, r)
         if decoded is not None:
-            gender = self.read_gender(row, c, decoded.sex, r)
-            if birth is None:
-                birth = decoded.birth_date
-            if cat and where is not _REJECTED and ((young and birth > young) or (old and birth <= old)):
-                self.age_out_of_range(birth, cat, unsur, where, r)
-        tmt = self.read_tmt(c, cat, unsur, r)
-        if ok and status == _HELD:
-            self.report.skipped += 1
-            ok = False
-        elif ok:
-            ok = self.first_in_file(decoded.number, unsur, r, seen)  # type: ignore[union-attr]
-        if ok:
-            person = (
-                nama, gender, tempat.title() if tempat.isupper() else (tempat or None),
-                birth.isoformat() if birth else None, _text(c.alamat) or None, self.read_rt_rw(c, r),
-                self.read_phone(c, r), self.short_text(c.pendidikan), self.short_text(c.pekerjaan),
-                (nik.compact(c.no_kk) or None) if c.no_kk != "" and _text(c.no_kk) else None,
-            )  # fmt: skip
-            role = (*region, jabatan, _text(c.no_sk) or None, tmt.isoformat() if tmt else None, status)
-            values = (self.sheet.name, r, decoded.number, unsur, person, role, key_of_roster, note)  # type: ignore[union-attr]
-            self.parsed.rows.append(_new_row(RosterRow, values))
-        else:
+            gender = self.read_gender(row, c.jk, decoded.sex, r)
+            birth = birth or decoded.birth_date
+            if (birth > place.young or birth <= place.old) and where is not _REJECTED:
+                self.age_out_of_range(birth, place.cat, unsur, where, r)
+        tmt = self.read_tmt(c.tmt, place.cat, unsur, r) if c.tmt != "" else None
+        if decoded is None or not nama or where is _REJECTED:
             self.report.rejected += status != _HELD
+        elif status == _HELD:
+            self.report.skipped += 1
+        elif self.first_in_file(decoded.number, unsur, r, seen):
+            born = (birth or decoded.birth_date).isoformat()
+            person = (
+                nama, gender, tempat.title() if tempat.isupper() else (tempat or None), born,
+                self.short_text(c.alamat), self.read_rt_rw(c, r), self.read_phone(c.no_hp, r),
+                self.short_text(c.pendidikan), self.short_text(c.pekerjaan), self.read_no_kk(c.no_kk),
+            )  # fmt: skip
+            role = (*place.region, jabatan, self.short_text(c.no_sk), tmt.isoformat() if tmt else None, status)
+            values = (self.sheet.name, r, decoded.number, unsur, person, role, place.key, note)
+            self.accepted.append(_new_row(RosterRow, values))
+        else:
+            self.report.rejected += 1
         if self.n_warnings > warns_before:
             self.report.warnings += 1
 
     def short_text(self, value: object) -> str | None:
         return (self.short[value] if value.__class__ is str else _text(value)) or None
 
-    def read_name(self, c: _Cells, r: int) -> tuple[str, str | None]:
+    def read_name(self, raw: Any, r: int) -> tuple[str, str | None]:
         """The name, and "Alm." written before it (the person has died)."""
-        nama, alm = cells.name_and_alm(_text(c.nama))
+        nama, alm = cells.name_and_alm(_text(raw))
         if not nama:
             self.add(r, "nama", "", "error", "NAME_MISSING", "nama kosong")
         return nama, alm
 
-    def read_nik(self, c: _Cells, r: int) -> str:
-        raw = c.nik
+    def read_nik(self, raw: Any, r: int) -> str:
         if raw.__class__ is str and len(raw) == 16 and raw.isdigit() and raw.isascii():
             return raw  # the clean text NIK of almost every row
         try:
@@ -429,28 +416,35 @@ class _SheetParser:
 
     def read_birth(self, c: _Cells, r: int) -> tuple[str, date | None, Any]:
         """Birth place and date, from their own columns or a "TEMPAT, TGL LAHIR" one; (place, date, where) with
-        `where` = (field, raw cell) the date came from, or _REJECTED."""
+        `where` = (field, raw cell, year when only a year was written) the date came from, or _REJECTED."""
+        raw, fld = c.tgl_lahir, "tgl_lahir"
         tempat = self.short[c.tempat_lahir] if c.tempat_lahir.__class__ is str else _text(c.tempat_lahir)
-        raw_date, fld = c.tgl_lahir, "tgl_lahir"
         if self.has_ttl and c.ttl != "":
             t_place, t_date = split_ttl(c.ttl) if isinstance(c.ttl, str) else ("", c.ttl)
             tempat = tempat or t_place
-            if raw_date == "":
-                raw_date, fld = t_date, "ttl"
-        birth = raw_date if raw_date.__class__ is date else self.date_cell(raw_date)  # most are date cells
-        if birth.__class__ is str:
-            year = dates.year_only(raw_date)
-            if year is not None:
-                self.add(r, fld, raw_date, "warning", "DATE_YEAR_ONLY",
-                         f"tanggal lahir hanya tahun ({year}); tanggal lengkap diambil dari NIK")  # fmt: skip
-            else:
-                self.add(r, fld, raw_date, "warning", "DATE_UNREADABLE",
-                         f"tanggal lahir '{_text(raw_date)}' tidak terbaca ({birth}); dipakai dari NIK")  # fmt: skip
-            return tempat, None, (fld, raw_date, year)
-        if birth is not None and (birth > self.as_of or birth.year < 1900):  # type: ignore[operator,union-attr]
-            self.add(r, fld, raw_date, "error", "DATE_INVALID", f"tanggal lahir {birth.isoformat()} tidak mungkin")  # type: ignore[union-attr]
+            if raw == "":
+                raw, fld = t_date, "ttl"
+        if raw.__class__ is date:  # a real date cell: most rows
+            birth: Any = raw
+        else:
+            birth = self.dates[raw] if raw.__class__ is str else dates.parse_date_cell(raw, as_of=self.as_of)
+            if birth.__class__ is str:
+                return tempat, None, self.unreadable_birth(fld, raw, birth, r)
+        if birth is not None and (birth > self.as_of or birth.year < 1900):
+            self.add(r, fld, raw, "error", "DATE_INVALID", f"tanggal lahir {birth.isoformat()} tidak mungkin")
             return tempat, None, _REJECTED
-        return tempat, birth, (fld, raw_date, None)  # type: ignore[return-value]
+        return tempat, birth, (fld, raw, None)
+
+    def unreadable_birth(self, fld: str, raw: Any, why: str, r: int) -> tuple[str, object, int | None]:
+        """A birth date that is only a year, or not a date: a warning (the NIK gives the date)."""
+        year = dates.year_only(raw)
+        if year is not None:
+            msg = f"tanggal lahir hanya tahun ({year}); tanggal lengkap diambil dari NIK"
+            self.add(r, fld, raw, "warning", "DATE_YEAR_ONLY", msg)
+        else:
+            msg = f"tanggal lahir '{_text(raw)}' tidak terbaca ({why}); dipakai dari NIK"
+            self.add(r, fld, raw, "warning", "DATE_UNREADABLE", msg)
+        return fld, raw, year
 
     def decode(self, number: str, birth: date | None, where: Any, r: int) -> nik.Nik | None:
         """The NIK decoded, its region checked, and its birth date compared with the row's."""
@@ -459,57 +453,45 @@ class _SheetParser:
         except nik.InvalidNik as e:
             self.add(r, "nik", number, "error", e.code, e.message)
             return None
-        status, old_name = self._nik_regions.get(decoded.region) or self.nik_region(decoded.region)
-        if status == "unknown":
-            msg = f"kode kecamatan NIK {wilayah.dotted(decoded.region)} tidak ditemukan di daftar Kemendagri"
-            self.add(r, "nik", number, "warning", "NIK_REGION_UNKNOWN", msg)
-        elif status == "historical":
-            msg = f"kode kecamatan NIK {wilayah.dotted(decoded.region)} kode lama ({old_name})"
-            self.add(r, "nik", number, "info", "NIK_REGION_HISTORICAL", msg)
-        if where is _REJECTED:
+        region_note = self.nik_notes[decoded.region]
+        if region_note is not None:
+            self.add(r, "nik", number, *region_note)
+        if where is _REJECTED or (birth is not None and birth == decoded.birth_date):
             return decoded
         fld, raw, year = where
-        if birth and birth != decoded.birth_date:
+        if birth is not None:
             msg = f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = {dates.format_id(birth)}"
             self.add(r, fld, raw, "warning", "NIK_DOB_MISMATCH", msg)
         elif year is not None and year != decoded.birth_date.year:
             msg = f"Tanggal lahir: NIK = {dates.format_id(decoded.birth_date)}, daftar = tahun {year}"
             self.add(r, fld, raw, "warning", "NIK_DOB_MISMATCH", msg)
-        elif birth is None and year is None and _text(raw) == "":
+        elif year is None and _text(raw) == "":
             self.add(r, fld, "", "info", "BIRTHDATE_FROM_NIK", "tanggal lahir kosong; diambil dari NIK")
         return decoded
 
-    def read_gender(self, row: list[object], c: _Cells, nik_sex: str, r: int) -> str:
+    def read_gender(self, row: list[object], raw: Any, nik_sex: str, r: int) -> str:
         """L/P from the gender column or the ticks under L | P, compared with the NIK's."""
-        raw: object = c.jk
         if self.jk_marks:
             gender, raw = cells.ticked(row, self.jk_marks)
             if gender is None and raw:
                 msg = f"jenis kelamin: tanda ganda ({raw}); dipakai dari NIK ({nik_sex})"
                 self.add(r, "jk", raw, "warning", "GENDER_UNKNOWN", msg)
         else:
-            gender = _gender(raw)
+            gender = self.genders[raw] if raw.__class__ is str else _gender(raw)
             if gender is None and _text(raw):
                 msg = f"jenis kelamin '{_text(raw)}' tidak dikenal; dipakai dari NIK ({nik_sex})"
                 self.add(r, "jk", raw, "warning", "GENDER_UNKNOWN", msg)
-        if gender and gender != nik_sex:
-            self.add(
-                r, "jk", raw, "warning", "NIK_GENDER_MISMATCH", f"Jenis kelamin: NIK = {nik_sex}, daftar = {gender}"
-            )
-        return gender or nik_sex
+        if gender is None or gender == nik_sex:
+            return nik_sex
+        self.add(r, "jk", raw, "warning", "NIK_GENDER_MISMATCH", f"Jenis kelamin: NIK = {nik_sex}, daftar = {gender}")
+        return gender
 
     def read_unsur(self, c: _Cells, r: int) -> tuple[str, str | None]:
         """Unsur: the row's own column, else --unsur, the section title, the title block, else the setting."""
-        unsur = None
         jabatan = self.short_text(c.jabatan)
-        if c.kategori != "" and _text(c.kategori):
-            unsur = categories.match(c.kategori)
-            if unsur is None and self.header.labels.get("kategori", "").upper().strip() == "UNSUR" and not jabatan:
-                jabatan = _text(c.kategori)  # an UNSUR column holding Ketua/Anggota is a jabatan column
-            elif unsur is None:
-                msg = f"unsur '{_text(c.kategori)}' tidak dikenal; dicatat UNKNOWN"
-                self.add(r, "kategori", c.kategori, "warning", "CATEGORY_UNKNOWN", msg)
-                unsur = "UNKNOWN"
+        unsur = None
+        if c.kategori != "":
+            unsur, jabatan = self.read_kategori(c.kategori, jabatan, r)
         if unsur is None and self.table_unsur is None:
             msg = (
                 f"berkas tidak menyebut unsur (tidak ada kolom UNSUR, judul, atau --unsur): dicatat "
@@ -518,29 +500,43 @@ class _SheetParser:
             self.once("UNSUR_MISSING", r, None, None, msg)
         return unsur or self.table_unsur or self.default_unsur, jabatan
 
-    def read_place(self, c: _Cells, unsur: str, r: int, nik_region: str | None = None) -> _Place:
+    def read_kategori(self, raw: Any, jabatan: str | None, r: int) -> tuple[str | None, str | None]:
+        """(unsur, jabatan) from a KATEGORI/UNSUR cell: an UNSUR column holding Ketua/Anggota is a jabatan column."""
+        text = _text(raw)
+        if not text:
+            return None, jabatan
+        unsur = categories.match(raw)
+        if unsur is None and self.unsur_column and not jabatan:
+            return None, text
+        if unsur is None:
+            self.add(
+                r, "kategori", raw, "warning", "CATEGORY_UNKNOWN", f"unsur '{text}' tidak dikenal; dicatat UNKNOWN"
+            )
+            return "UNKNOWN", jabatan
+        return unsur, jabatan
+
+    def read_place(self, c: _Cells, unsur: str, r: int, decoded: nik.Nik | None) -> _Place:
         """Region of the role: the row's column, else --kelurahan/--kecamatan, else the title block; an ambiguous
         name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding)."""
-        kel = self.short_text(c.kelurahan) or self.default_kel
-        kec = self.short_text(c.kecamatan) or self.default_kec
-        hit = self._places.get((unsur, kel, kec)) or self.place(unsur, kel, kec)
-        if nik_region and any(n[0] == "WILAYAH_AMBIGUOUS" for n in hit[1]):
-            hit = self.hinted(unsur, kel, kec, nik_region)
-        for code, col, msg in hit[1]:
-            level = "info" if code == "WILAYAH_NIK_HINT" else "warning"
-            self.add(r, col, kel if col == "kelurahan" else kec, level, code, msg)
+        kel = self.short_text(c.kelurahan) or self.default_kel or ""
+        kec = self.short_text(c.kecamatan) or self.default_kec or ""
+        place: _Place = self.places[unsur, kel, kec, ""]
+        if place.ambiguous and decoded is not None:
+            place = self.places[unsur, kel, kec, decoded.region]
+        for note in place.notes:
+            self.add(r, *note)
         if not kel:
             msg = (
                 "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "
                 "--retire-missing tidak bisa dipakai untuk berkas ini"
             )
             self.once("KELURAHAN_UNKNOWN", r, "kelurahan", None, msg)
-        return hit
+        return place
 
-    def read_status(self, c: _Cells, alm: str | None, r: int) -> tuple[str, str | None]:
+    def read_status(self, raw: Any, alm: str | None, r: int) -> tuple[str, str | None]:
         """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped;
         (status, note kept in the person's history)."""
-        note = _text(c.ket)
+        note = _text(raw) if raw != "" else ""
         word = alm or (cells.stop_word(note) if note else None)
         if word is None:
             return "AKTIF", note or None
@@ -555,24 +551,21 @@ class _SheetParser:
 
     def age_out_of_range(self, birth: date, cat: Any, unsur: str, where: Any, r: int) -> None:
         """Age limits per category (CAT-02) are warnings only."""
-        age = dates.age_on(birth, self.as_of)
+        age = age_on(birth, self.as_of)
         limits = f"{cat.min_age or '-'}–{cat.max_age or '-'}"
         self.add(r, where[0], where[1], "warning", "AGE_OUT_OF_RANGE", f"umur {age} di luar batas {unsur} ({limits})")
 
-    def read_tmt(self, c: _Cells, cat: Any, unsur: str, r: int) -> date | None:
-        if c.tmt == "":
-            return None
-        tmt = self.date_cell(c.tmt)
+    def read_tmt(self, raw: Any, cat: Any, unsur: str, r: int) -> date | None:
+        tmt: Any = self.dates[raw] if raw.__class__ is str else dates.parse_date_cell(raw, as_of=self.as_of)
         if tmt.__class__ is str:
-            self.add(r, "tmt", c.tmt, "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
+            self.add(r, "tmt", raw, "warning", "DATE_INVALID", f"TMT tidak sah: {tmt}")
             return None
-        if cat and cat.masa_tugas_tahun and tmt and dates.age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:  # type: ignore[arg-type]
+        if cat and cat.masa_tugas_tahun and tmt and age_on(tmt, self.as_of) >= cat.masa_tugas_tahun:
             msg = f"masa tugas {unsur} lebih dari {cat.masa_tugas_tahun} tahun — perlu perpanjangan SK"
-            self.add(r, "tmt", c.tmt, "warning", "MASA_TUGAS_LEWAT", msg)
-        return tmt  # type: ignore[return-value]
+            self.add(r, "tmt", raw, "warning", "MASA_TUGAS_LEWAT", msg)
+        return tmt  # type: ignore[no-any-return]
 
-    def read_phone(self, c: _Cells, r: int) -> str | None:
-        raw = c.no_hp
+    def read_phone(self, raw: Any, r: int) -> str | None:
         if raw.__class__ is str and raw[:1] == "0" and len(raw) >= self.phone_min and raw.isdigit() and raw.isascii():
             return raw  # already clean: 08xxxxxxxxxx
         if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
@@ -584,7 +577,7 @@ class _SheetParser:
 
     def read_rt_rw(self, c: _Cells, r: int) -> str | None:
         rt_rw = self.short_text(c.rt_rw)
-        if isinstance(c.rt_rw, date):
+        if c.rt_rw.__class__ is not str and isinstance(c.rt_rw, date):
             self.add(
                 r, "rt_rw", c.rt_rw, "warning", "RT_RW_AS_DATE", "RT/RW terbaca sebagai tanggal oleh Excel; periksa"
             )
@@ -594,39 +587,46 @@ class _SheetParser:
                 rt_rw = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
         return rt_rw
 
+    def read_no_kk(self, raw: Any) -> str | None:
+        return (nik.compact(raw) or None) if raw != "" and _text(raw) else None
+
     def first_in_file(self, number: str, unsur: str, r: int, seen: dict[tuple[str, str], tuple[str, int]]) -> bool:
+        """Whether this is the first row of its (NIK, unsur) in the file; a later one is an error naming the first."""
         key = (number, unsur)
-        if key in seen:
-            self.duplicate(r, number, seen[key])
-            return False
-        seen[key] = (self.sheet.name, r)
-        return True
+        first = seen.get(key)
+        if first is None:
+            seen[key] = (self.sheet.name, r)
+            return True
+        sheet, first_row = first
+        where = f"baris {first_row}" if sheet == self.sheet.name else f"lembar '{sheet}' baris {first_row}"
+        self.add(r, "nik", number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {where}")
+        return False
 
 
 class _Cells(NamedTuple):
     """The raw cells of one row, by field (`_FIELDS` order)."""
 
-    nama: object
-    nik: object
-    tgl_lahir: object
-    tempat_lahir: object
-    ttl: object
-    jk: object
-    kategori: object
-    jabatan: object
-    no_hp: object
-    rt_rw: object
-    rt: object
-    rw: object
-    kelurahan: object
-    kecamatan: object
-    tmt: object
-    alamat: object
-    pendidikan: object
-    pekerjaan: object
-    no_kk: object
-    no_sk: object
-    ket: object
+    nama: Any
+    nik: Any
+    tgl_lahir: Any
+    tempat_lahir: Any
+    ttl: Any
+    jk: Any
+    kategori: Any
+    jabatan: Any
+    no_hp: Any
+    rt_rw: Any
+    rt: Any
+    rw: Any
+    kelurahan: Any
+    kecamatan: Any
+    tmt: Any
+    alamat: Any
+    pendidikan: Any
+    pekerjaan: Any
+    no_kk: Any
+    no_sk: Any
+    ket: Any
 
 
 _REJECTED: Any = object()  # read_birth's `where` for a birth date that rejects the row
@@ -649,7 +649,7 @@ def parse_file(
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
     """Read and validate one roster file; InputError when the file as a whole cannot be used."""
-    scan = int(settings.get("import.header_scan_rows"))
+    scan = settings.imports.header_scan_rows
     sheets = _chosen_sheets(path, read_tables(path, **limits(settings)), options)
     aliases = load_aliases("roster_headers.toml")
     manual = dict(options.kolom)
@@ -667,7 +667,7 @@ def parse_file(
             covers[t.name] = cover
     if not found:
         _no_table(path, sheets, scan)
-    if not options.all_sheets and options.sheet is None and str(settings.get("import.sheets")) == "first":
+    if not options.all_sheets and options.sheet is None and settings.imports.sheets == "first":
         found = found[:1]
     digest = sha256_of(path)
     results: list[ParsedSheet] = []
@@ -708,19 +708,25 @@ def _no_table(path: Path, sheets: list[SheetData], scan: int) -> None:
 
 
 @dataclass
-class ImportResult:
-    """What importing one file did (or, with --dry-run, would do)."""
+class ImportResult(FileResult):
+    """What importing one roster file did (or, with --dry-run, would do): the one import result, and the people on
+    its rosters before who are missing from it."""
 
-    file: str
-    sheets: list[SheetReport]
-    refused: str | None = None  # why the whole file was not written (--strict)
     missing: list[dict[str, Any]] = field(default_factory=list)
     retired: int = 0
     batch_id: int | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        changed = [{"sheet": s.sheet, **c} for s in self.sheets for c in s.details.get("changed_fields", ())]
+        self.details = {"missing": self.missing, "retired": self.retired, "changed_fields": changed}
+        return super().as_dict()
 
-class _DryRun(Exception):
-    """Raised inside the transaction to roll back a dry run (or a no-op import)."""
+
+class _Plan(NamedTuple):
+    """A roster file's writes, and the erased NIKs the admin takes back (their tombstones go when it is written)."""
+
+    write: vdb.RosterWrite
+    readmitted: list[str]
 
 
 def import_file(
@@ -741,44 +747,31 @@ def import_file(
     # a million of them again and again (see payments.gc_paused).
     with gc_paused():
         parsed = parse_file(path, as_of=as_of, settings=settings, options=options, progress=progress)
-        return _write_file(db, path, parsed, now, dry_run, strict, retire_missing, options.readmit)
+        result = ImportResult(file=path.name, sheets=[p.report for p in parsed])
+        if retire_missing:
+            _refuse_unknown_kelurahan(path, parsed)
+        digest = sha256_of(path)
 
+        def plan(db: Database) -> _Plan:
+            readmitted = _refuse_erased(db, parsed, options.readmit)
+            return _Plan(_plan(db, parsed, vdb.next_batch_id(db), retire_missing, result), readmitted)
 
-def _write_file(
-    db: Database,
-    path: Path,
-    parsed: list[ParsedSheet],
-    now: str,
-    dry_run: bool,
-    strict: bool,
-    retire_missing: bool,
-    readmit: frozenset[str] = frozenset(),
-) -> ImportResult:
-    from psmctl.db import write_tx
+        def write(db: Database, p: _Plan) -> bool:
+            w = p.write
+            if not (w.new_people or w.person_updates or w.new_roles or w.role_updates):
+                return False  # nothing to keep: not even the batch row, so a re-import changes nothing
+            made = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
+            assert made == w.batch_id, "batch id planned under the write lock"  # noqa: S101
+            if p.readmitted:
+                from psmctl.db import erasure
 
-    result = ImportResult(file=path.name, sheets=[p.report for p in parsed])
-    rejected = sum(p.report.rejected for p in parsed)
-    if strict and rejected:
-        result.refused = f"{rejected} baris ditolak dan --strict dipakai: berkas tidak diimpor sama sekali"
+                erasure.lift_tombstones(db, p.readmitted)
+            vdb.write_roster(db, w)
+            result.batch_id = made
+            return True
+
+        commit(db, result, Stage(plan, write), dry_run=dry_run, strict=strict)
         return result
-    if retire_missing:
-        _refuse_unknown_kelurahan(path, parsed)
-    digest = sha256_of(path)
-    try:
-        with write_tx(db):
-            batch_id = vdb.create_batch(db, kind="roster", file_name=path.name, sha256=digest, created_at=now)
-            if _refuse_erased(db, parsed, readmit) and strict:
-                result.refused = "ada NIK yang datanya telah dihapus dan --strict dipakai: berkas tidak diimpor"
-                raise _DryRun
-            plan = _plan(db, parsed, batch_id, retire_missing, result)
-            vdb.write_roster(db, plan)
-            wrote = plan.new_people or plan.person_updates or plan.new_roles or plan.role_updates
-            if dry_run or not wrote:
-                raise _DryRun  # nothing to keep: not even the batch row, so a re-import changes nothing
-            result.batch_id = batch_id
-    except _DryRun:
-        pass
-    return result
 
 
 def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
@@ -792,15 +785,15 @@ def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
         )
 
 
-def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> int:
+def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> list[str]:
     """Rows of people erased on request are refused (NIK_DIHAPUS), unless the admin re-admits that NIK; one
-    look-up for the whole file. A re-admitted NIK is an ordinary NIK again (its tombstone goes)."""
+    look-up for the whole file. Returns the re-admitted NIKs: ordinary NIKs again once the file is written (their
+    tombstones go then; nothing is written here)."""
     from psmctl.db import erasure
 
     erased = erasure.erased_among(db, {r.nik for p in parsed for r in p.rows})
     if not erased:
-        return 0
-    erasure.lift_tombstones(db, sorted(erased & readmit))
+        return []
     refused = erased - readmit
     for p in parsed:
         keep = []
@@ -815,7 +808,7 @@ def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[s
             p.report.problems.append(Problem(r.sheet, r.row, "nik", mask_nik(r.nik), "error", "NIK_DIHAPUS", msg))
             p.report.rejected += 1
         p.rows = keep
-    return len(refused)
+    return sorted(erased & readmit)
 
 
 def _plan(

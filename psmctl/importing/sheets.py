@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, cast
@@ -123,6 +124,7 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z
 _ROW_REF = re.compile(rb' r="(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # columns from AA on: A..Z cannot make a sheet wide
 _TAIL = 1 << 16
+_HIDDEN = b'hidden="'  # on a row or column the office hid (importing.layout reads which)
 
 
 def _col_number(letters: bytes) -> int:
@@ -132,16 +134,22 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_extent(path: Path, max_cells: int) -> None:
+def check_extent(path: Path, max_cells: int) -> set[str]:
     """Refuse a workbook whose sheet, declared or actual, spans more than `max_cells` cells (setting
     import.max_cells), before python-calamine builds its grid: it allocates every cell between A1 and the last
     one, so a 2 KB file with one cell at XFD1048576 asks for 512 GB and aborts the process. Each sheet's XML is
-    streamed once (its last rows give the height, cells from column AA on the width): memory stays at a chunk."""
+    streamed once (its last rows give the height, cells from column AA on the width): memory stays at a chunk.
+
+    Returns the sheets' XML members that mark no row or column hidden: those are not read again for their layout
+    (importing.layout), so an ordinary workbook's sheets are decompressed once here and once by calamine."""
+    plain: set[str] = set()
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 with z.open(info) as fh:
-                    rows, cols, declared = _sheet_extent(fh)
+                    rows, cols, declared, hidden = _sheet_extent(fh)
+                if not hidden:
+                    plain.add(info.filename)
                 for r, c in (declared, (rows, cols)):
                     if r * c > max_cells:
                         raise InputError(
@@ -150,14 +158,16 @@ def check_extent(path: Path, max_cells: int) -> None:
                             "sel (pengaturan import.max_cells); hapus isi atau format sel yang jauh di luar tabel "
                             "lalu simpan ulang"
                         )
+    return plain
 
 
 def _dots(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int]]:
-    """(last row, widest column, declared (rows, columns)) of one worksheet's XML stream."""
+def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
+    """(last row, widest column, declared (rows, columns), whether it marks anything hidden) of one worksheet's
+    XML stream."""
     head = fh.read(_TAIL)
     m = _DIMENSION.search(head)
     declared = (0, 0)
@@ -165,9 +175,10 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int]]:
         declared = (int(m.group(4)), _col_number(m.group(3)))
     elif m and m.group(2):
         declared = (int(m.group(2)), _col_number(m.group(1) or b"A"))
-    rows, cols, chunk, tail = 0, 26, head, b""
+    rows, cols, chunk, tail, hidden = 0, 26, head, b"", False
     while chunk:
         window = tail + chunk  # a reference cut by the chunk's end is whole in the next window
+        hidden = hidden or _HIDDEN in window
         refs = _ROW_REF.findall(window)
         if refs:
             rows = max(rows, max(map(int, refs)))
@@ -175,7 +186,7 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int]]:
             cols = max(cols, _col_number(letters))
         tail = window[-64:]
         chunk = fh.read(1 << 20)
-    return rows, cols, declared
+    return rows, cols, declared, hidden
 
 
 def _col_letters(n: int) -> str:
@@ -197,9 +208,9 @@ class Limits(TypedDict):
 def limits(settings: Settings) -> Limits:
     """The unpacking limits of `read_tables` from the settings (import.max_uncompressed_mb, max_compression_ratio)."""
     return {
-        "max_uncompressed_mb": int(settings.get("import.max_uncompressed_mb")),
-        "max_ratio": int(settings.get("import.max_compression_ratio")),
-        "max_cells": int(settings.get("import.max_cells")),
+        "max_uncompressed_mb": settings.imports.max_uncompressed_mb,
+        "max_ratio": settings.imports.max_compression_ratio,
+        "max_cells": settings.imports.max_cells,
     }
 
 
@@ -236,10 +247,11 @@ def read_tables(
             f"{path.name}: berkas ini halaman HTML/teks yang diberi nama spreadsheet; "
             "buka di Excel lalu simpan ulang sebagai .xlsx"
         )
+    plain: set[str] = set()  # sheet XML members known to hide nothing
     if kind == "zip":
         kind = _check_zip(path, max_mb, ratio)
         if kind == "xlsx":
-            check_extent(path, cells)
+            plain = check_extent(path, cells)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(
@@ -247,7 +259,7 @@ def read_tables(
             )
     else:
         raise InputError(f"{path.name}: bukan berkas spreadsheet (.xlsx, .xls, .ods atau .csv)")
-    return _read_calamine(path, kind)
+    return _read_calamine(path, kind, plain)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -260,7 +272,8 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob
 
 
-def _read_calamine(path: Path, kind: str) -> list[SheetData]:
+def _read_calamine(path: Path, kind: str, plain: Container[str] = ()) -> list[SheetData]:
+    """The sheets of a workbook; `plain`: sheet XML members check_extent found hiding nothing."""
     import python_calamine as pc
 
     errors = (
@@ -278,7 +291,7 @@ def _read_calamine(path: Path, kind: str) -> list[SheetData]:
         with open(path, "rb") as fh:
             wb = pc.load_workbook(fh)
         sheets: list[SheetData] = []
-        layouts = read_layouts(path, kind)
+        layouts = read_layouts(path, kind, plain)
         for meta in wb.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no roster

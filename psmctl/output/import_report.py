@@ -12,20 +12,20 @@ LEVEL_ID = {"error": "galat (ditolak)", "warning": "peringatan", "info": "info"}
 
 
 def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
-    """Write `--report FILE.xlsx`: one row per problem (file, sheet, row, column, value, ...), a summary per sheet,
-    the changed fields of each changed person, and the people missing from the new file."""
+    """Write `--report FILE.xlsx` from the files' objects of the one import JSON shape (importing/batch.py): one
+    row per problem (file, sheet, row, column, value, ...), a summary per sheet, the changed fields of each changed
+    person, and the people missing from the new file."""
+    counts = ("rows_read", "added", "changed", "unchanged", "rejected", "warnings", "skipped")
     summary = [
-        [
-            r["file"], r["sheet"], r["rows_read"], r["added"], r["changed"], r["unchanged"],
-            r["rejected"], r["warnings"], r["skipped"],
-        ]
-        for r in results
-    ]  # fmt: skip
+        [f["file"], s["sheet"], *(s["counts"][k] for k in counts), mask_text(f["refused"] or "")]
+        for f in results
+        for s in f["sheets"] or [{"sheet": "-", "counts": dict.fromkeys(counts, 0)}]
+    ]
     problems = [
-        [r["file"], p["sheet"], p["row"], p["column"], p["value"], LEVEL_ID.get(p["level"], p["level"]), p["code"],
+        [f["file"], p["sheet"], p["row"], p["column"], p["value"], LEVEL_ID.get(p["level"], p["level"]), p["code"],
          mask_text(p["message"])]
-        for r in results
-        for p in r["problems"]
+        for f in results
+        for p in f["findings"]
     ]  # fmt: skip
     with atomic_path(target) as tmp, work_dir(target) as work:
         wb = new_workbook(tmp, tmpdir=work)
@@ -41,7 +41,7 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
             wb,
             "Ringkasan",
             [("Berkas", 28), ("Lembar", 16), ("Dibaca", 9), ("Baru", 8), ("Berubah", 9), ("Tetap", 8),
-             ("Ditolak", 9), ("Peringatan", 11), ("Dilewati", 9)],
+             ("Ditolak", 9), ("Peringatan", 11), ("Dilewati", 9), ("Berkas tidak diimpor karena", 60)],
             summary,
             title="Laporan masalah impor: ringkasan per berkas dan lembar",
         )  # fmt: skip
@@ -49,17 +49,17 @@ def write_problem_report(target: Path, results: list[dict[str, Any]]) -> Path:
             wb,
             "Berubah",
             [("Berkas", 28), ("Lembar", 16), ("Baris", 7), ("NIK", 19), ("Data yang berubah", 60)],
-            [[r["file"], r["sheet"], c["row"], c["nik"], ", ".join(c["fields"])]
-             for r in results for c in r.get("changed_fields") or ()],
+            [[f["file"], c["sheet"], c["row"], c["nik"], ", ".join(c["fields"])]
+             for f in results for c in f["details"].get("changed_fields") or ()],
             title="Laporan impor: orang yang datanya berubah dan data apa saja",
         )  # fmt: skip
         write_table(
             wb,
             "Tidak ada di berkas baru",
             [("Berkas", 28), ("NIK", 19), ("Nama", 28), ("Unsur", 10), ("Kelurahan", 20), ("Status", 30)],
-            [[r["file"], m["nik"], m["nama"], m["unsur"], m["kelurahan"],
-              "ditandai BERHENTI" if r.get("retired") else "tetap di register (tidak dihapus)"]
-             for r in results for m in r.get("missing") or ()],
+            [[f["file"], m["nik"], m["nama"], m["unsur"], m["kelurahan"],
+              "ditandai BERHENTI" if f["details"].get("retired") else "tetap di register (tidak dihapus)"]
+             for f in results for m in f["details"].get("missing") or ()],
             title="Laporan impor: orang yang dulu ada di daftar kelurahan tetapi tidak ada di berkas baru",
         )  # fmt: skip
         wb.close()

@@ -246,33 +246,41 @@ def findings(entries: list[dict[str, Any]], *, reported: bool = False) -> None:
         line("Daftar lengkap satu baris per masalah: tambahkan --report masalah.xlsx (untuk dikirim ke kelurahan).")
 
 
-def import_report(entries: list[dict[str, Any]], *, dry_run: bool, reported: bool = False) -> None:
+def import_report(results: list[dict[str, Any]], *, dry_run: bool, reported: bool = False) -> None:
     """The import summary table per file and sheet, then the findings grouped (errors first), then who is missing.
-    `reported`: a --report file holds the full list (else the last line points to it)."""
+    `results` are the files' objects of the one import JSON shape (importing/batch.py); `reported`: a --report file
+    holds the full list (else the last line points to it)."""
     title = "Hasil impor (UJI COBA: tidak ada yang ditulis)" if dry_run else "Hasil impor"
     table(
         title,
         [label for _, label in IMPORT_COLUMNS],
-        ([e[k] for k, _ in IMPORT_COLUMNS] for e in entries),
+        (
+            [f["file"], s["sheet"], *(s["counts"][k] for k, _ in IMPORT_COLUMNS[2:])]
+            for f in results
+            for s in f["sheets"]
+        ),
         right=[label for k, label in IMPORT_COLUMNS if k not in ("file", "sheet")],
     )
-    findings(entries, reported=reported)
-    for e in entries:
-        missing = e.get("missing") or []
-        if missing:
-            verb = (
-                "ditandai BERHENTI"
-                if e.get("retired")
-                else "tidak dihapus; pakai --retire-missing untuk menandai BERHENTI"
-            )
-            line(f"{e['file']}: {len(missing)} orang dulu ada di daftar ini tetapi tidak ada di berkas baru ({verb}):")
-            for m in missing[:20]:
-                line(f"  {m['nik']}  {m['nama']}  {m['unsur']}  {m['kelurahan'] or '-'}")
-            if e.get("retired") and not dry_run:
-                line(
-                    "Membatalkan: impor lagi berkas yang masih memuat mereka (status kembali AKTIF), "
-                    "atau pulihkan cadangan `psmctl db backup` yang dibuat sebelumnya."
-                )
+    findings([{"file": f["file"], "problems": f["findings"]} for f in results], reported=reported)
+    for f in results:
+        _missing(f["file"], f["details"], dry_run)
+
+
+def _missing(file: str, details: dict[str, Any], dry_run: bool) -> None:
+    """The people on a roster before who are not in the new file (and whether they were retired)."""
+    missing = details.get("missing") or []
+    if not missing:
+        return
+    retired = details.get("retired")
+    verb = "ditandai BERHENTI" if retired else "tidak dihapus; pakai --retire-missing untuk menandai BERHENTI"
+    line(f"{file}: {len(missing)} orang dulu ada di daftar ini tetapi tidak ada di berkas baru ({verb}):")
+    for m in missing[:20]:
+        line(f"  {m['nik']}  {m['nama']}  {m['unsur']}  {m['kelurahan'] or '-'}")
+    if retired and not dry_run:
+        line(
+            "Membatalkan: impor lagi berkas yang masih memuat mereka (status kembali AKTIF), "
+            "atau pulihkan cadangan `psmctl db backup` yang dibuat sebelumnya."
+        )
 
 
 def write_json_rows(

@@ -206,19 +206,3 @@ def parse_month(value: object) -> str:
 def format_id(d: date) -> str:
     """Day-first date as Indonesian documents print it: 17-08-1990."""
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
-
-
-def age_on(birth: date, on: date) -> int:
-    """Whole years of age on a date."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def birth_bound(on: date, years: int) -> date:
-    """The date D with: age_on(birth, on) < years exactly when birth > D (one comparison per row, not an age).
-
-    D is `on` moved back `years` years; 29 February falls back to the 28th in a common year, as no date lies
-    between the two."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return date(on.year - years, 2, 28)

@@ -11,7 +11,7 @@ The ledger records what was paid, never what should have been (docs/rules.md §4
 - **Double payments.** Two rows for the same person, iuran month and programme (two receipts; "Jan-25" and
   "01/2025" in one list with different references; `payments record` run twice) are both kept: they happened.
   They are flagged "dibayar ganda" naming both payments, so the office can ask BPJS for a credit; coverage
-  counts the month once (coverage.memberships keeps the earliest).
+  counts the month once (membership.memberships keeps the earliest).
 """
 
 from __future__ import annotations

@@ -1,19 +1,23 @@
-"""Calendar arithmetic, once: iuran months, months back from a day, and whole years of age (docs/rules.md).
+"""Calendar arithmetic, once: iuran months, months back from a day, years later, and whole years of age.
 
 An iuran month is written ``YYYY-MM`` (§4.8: rates, caps and due rules are looked up by it). For arithmetic a month
 is a counter, year × 12 + month − 1, so that "n months later" is an addition and the counter of a date's month is
 comparable with the counter of an iuran month. Age is whole years: a person born 17 August is a year older on
-17 August, and someone born 29 February on 1 March of a common year. Pure: no clock, no SQL; take ``as_of``.
+17 August, and someone born 29 February on 1 March of a common year. The same day ``n`` years later is 28 February
+for 29 February in a common year (a certificate of 29 Feb 2020 valid 5 years runs to 28 Feb 2025), so that
+``age_on(birth, on) < n`` exactly when ``birth > add_years(on, -n)``. Pure: no clock, no SQL; take ``as_of``.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 
 from psmctl.errors import InputError
 
 
+@lru_cache(maxsize=4096)
 def month_index(month: str) -> int:
     """'2025-03' → a month counter (year × 12 + month − 1), for arithmetic on iuran months."""
     try:
@@ -56,12 +60,32 @@ def last_day(month: str) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+@lru_cache(maxsize=4096)
+def first_of(index: int) -> date:
+    """First day of the month with counter ``index`` (see :func:`month_index`)."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@lru_cache(maxsize=4096)
+def last_of(index: int) -> date:
+    """Last day of the month with counter ``index``."""
+    return first_of(index + 1) - timedelta(days=1)
+
+
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier, clamped to that month's last day (31 May − 3 → 28/29 Feb)."""
     year, month = divmod(index_of(day) - months, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def age_on(birth: date, on: date) -> int:
-    """Whole years of age on a date."""
+    """Whole years of age on a date (the one age function: roster checks, NIK-07, training, summaries)."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

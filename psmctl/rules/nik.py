@@ -25,7 +25,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import NamedTuple
 
-from psmctl.rules.dates import birth_bound
+from psmctl.rules.months import add_years, age_on
 
 EXCEL_DAMAGED_MSG = (
     "NIK rusak oleh Excel: Excel hanya menyimpan 15 digit. "
@@ -139,10 +139,6 @@ def _from_number(n: int, numeric_ok: str) -> tuple[str, str | None]:
     return digits, "NIK_NUMERIC_CELL"
 
 
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def parse(
     number: str,
     *,
@@ -167,7 +163,7 @@ class Decoder:
             provinces = province_codes()
         self.as_of, self.age_range, self.provinces = as_of, (int(age_range[0]), int(age_range[1])), provinces
         # Ages as birth-date bounds: a birth date is in range when oldest < birth <= youngest.
-        self._bounds = (birth_bound(as_of, self.age_range[0]), birth_bound(as_of, self.age_range[1] + 1))
+        self._bounds = (add_years(as_of, -self.age_range[0]), add_years(as_of, -(self.age_range[1] + 1)))
         self._births: dict[str, tuple[str, date, tuple[date, ...]] | InvalidNik] = {}
 
     def parse(self, number: str, roster_birth: date | None = None) -> Nik:
@@ -237,7 +233,7 @@ def _candidates(s: str, as_of: date, bounds: tuple[date, date]) -> tuple[str, tu
     youngest, oldest = bounds
     candidates = tuple(b for b in real if oldest < b <= youngest and b <= as_of)
     if not candidates:
-        ages = ", ".join(f"{b.year} → umur {_age(b, as_of)}" for b in real)
+        ages = ", ".join(f"{b.year} → umur {age_on(b, as_of)}" for b in real)
         raise InvalidNik("NIK_DATE_INVALID", f"tahun lahir pada NIK tidak masuk akal ({ages})")
     return sex, candidates
 

@@ -24,15 +24,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
-
-# Month arithmetic lives in psmctl.rules.months; these names stay importable from here for the callers not yet moved
-# (coverage.py, payments.py, evaluation.py: issue 19).
-from psmctl.rules.months import add_months as add_months
-from psmctl.rules.months import first_day as first_day
-from psmctl.rules.months import index_of
-from psmctl.rules.months import last_day as last_day
-from psmctl.rules.months import month_index as month_index
-from psmctl.rules.months import month_text as month_text
+from psmctl.rules.months import add_months, index_of, month_index
 
 if TYPE_CHECKING:
     from psmctl.rules.settings import Settings

@@ -1,7 +1,8 @@
 """Settings: defaults from data/settings.toml, overridden per database (table `settings`, JSON values).
 
-Every DEFAULT rule of docs/rules.md is a setting; code asks `Settings.get("coverage.model")` and never hard-codes the
-interpretation.
+Every DEFAULT rule of docs/rules.md is a setting; code reads it typed, by section (`settings.coverage.model`), and
+never hard-codes the interpretation. `config set` refuses a value of another type than the default's, or outside what
+the code understands (data/setting_values.toml), listing what is allowed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from psmctl.errors import InputError
 
@@ -43,7 +44,7 @@ def defaults() -> dict[str, Any]:
 
 # The settings typed by section: one class per table of data/settings.toml, one field per key; a nested table is
 # a class of its own (rates.pp50_2025) or, when its keys are data (training.target_jpl per unsur), a dict. Read
-# `settings.coverage.lapse_after_unpaid_months`, not `int(settings.get("coverage.lapse_after_unpaid_months"))`.
+# `settings.coverage.lapse_after_unpaid_months` (an int), never the raw value of a key.
 # Values are checked against the default's type on `config set`; tests/test_settings.py keeps classes and file equal.
 
 
@@ -138,60 +139,46 @@ class ExportSettings:
 _NESTED: dict[str, type[Any]] = {"Pp50Settings": Pp50Settings}  # by annotation text: annotations are strings here
 
 
+class _Section(Generic[_S]):
+    """A typed section of :class:`Settings`, read from the keys under ``table`` once per Settings object."""
+
+    def __init__(self, cls: type[_S], table: str) -> None:
+        self.cls, self.table = cls, table
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, objtype: type[Any] | None = None) -> _Section[_S]: ...
+    @overload
+    def __get__(self, obj: Settings, objtype: type[Any] | None = None) -> _S: ...
+    def __get__(self, obj: Settings | None, objtype: type[Any] | None = None) -> _S | _Section[_S]:
+        if obj is None:
+            return self
+        cached: _S | None = obj.__dict__.get(self.name)  # frozen dataclass: the cache goes into __dict__ directly
+        if cached is None:
+            cached = obj.__dict__[self.name] = obj._section(self.cls, self.table)
+        return cached
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Effective settings: defaults plus this database's overrides."""
+    """Effective settings: defaults plus this database's overrides, read by typed section."""
 
     overrides: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def kantor(self) -> KantorSettings:
-        return self._section(KantorSettings, "kantor")
-
-    @property
-    def wilayah(self) -> WilayahSettings:
-        return self._section(WilayahSettings, "wilayah")
-
-    @property
-    def nik(self) -> NikSettings:
-        return self._section(NikSettings, "nik")
-
-    @property
-    def imports(self) -> ImportSettings:
-        """The ``import.*`` settings (``import`` is a Python keyword)."""
-        return self._section(ImportSettings, "import")
-
-    @property
-    def roster(self) -> RosterSettings:
-        return self._section(RosterSettings, "roster")
-
-    @property
-    def training(self) -> TrainingSettings:
-        return self._section(TrainingSettings, "training")
-
-    @property
-    def coverage(self) -> CoverageSettings:
-        return self._section(CoverageSettings, "coverage")
-
-    @property
-    def rates(self) -> RatesSettings:
-        return self._section(RatesSettings, "rates")
-
-    @property
-    def pu(self) -> PuSettings:
-        return self._section(PuSettings, "pu")
-
-    @property
-    def amounts(self) -> AmountsSettings:
-        return self._section(AmountsSettings, "amounts")
-
-    @property
-    def calendar(self) -> CalendarSettings:
-        return self._section(CalendarSettings, "calendar")
-
-    @property
-    def export(self) -> ExportSettings:
-        return self._section(ExportSettings, "export")
+    kantor = _Section(KantorSettings, "kantor")
+    wilayah = _Section(WilayahSettings, "wilayah")
+    nik = _Section(NikSettings, "nik")
+    imports = _Section(ImportSettings, "import")  # ``import`` is a Python keyword
+    roster = _Section(RosterSettings, "roster")
+    training = _Section(TrainingSettings, "training")
+    coverage = _Section(CoverageSettings, "coverage")
+    rates = _Section(RatesSettings, "rates")
+    pu = _Section(PuSettings, "pu")
+    amounts = _Section(AmountsSettings, "amounts")
+    calendar = _Section(CalendarSettings, "calendar")
+    export = _Section(ExportSettings, "export")
 
     def _section(self, cls: type[_S], prefix: str) -> _S:
         """One section's values, each field read from the key of its name; a nested table becomes a dataclass
@@ -200,22 +187,22 @@ class Settings:
         for f in fields(cls):
             key = f"{prefix}.{f.name}"
             if key in defaults():
-                values[f.name] = self.get(key)
+                values[f.name] = self._value(key)
             elif f.type in _NESTED:
                 values[f.name] = self._section(_NESTED[str(f.type)], key)
             else:
-                values[f.name] = {k.rpartition(".")[2]: self.get(k) for k in defaults() if k.startswith(key + ".")}
+                values[f.name] = {k.rpartition(".")[2]: self._value(k) for k in defaults() if k.startswith(key + ".")}
         return cls(**values)
 
-    def get(self, key: str) -> Any:
-        """Value of one setting; unknown keys are a programming error."""
+    def _value(self, key: str) -> Any:
+        """The raw value of one key; unknown keys are a programming error. Code reads the typed sections."""
         if key in self.overrides:
             return self.overrides[key]
         return defaults()[key]
 
     def items(self) -> list[tuple[str, Any, bool]]:
         """(key, value, overridden) for every setting, sorted."""
-        return [(k, self.get(k), k in self.overrides) for k in sorted(defaults())]
+        return [(k, self._value(k), k in self.overrides) for k in sorted(defaults())]
 
 
 _DEFAULT_RANGE = (0, 1_000_000)

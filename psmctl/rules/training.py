@@ -30,7 +30,7 @@ from importlib import resources
 from typing import Any
 
 from psmctl.errors import DataError
-from psmctl.rules.months import months_before
+from psmctl.rules.months import add_years, months_before
 
 ATTENDED = ("hadir", "lulus")  # TRN-04: the statuses that make a person "trained"
 STATUSES = ("hadir", "lulus", "tidak_lulus")
@@ -187,14 +187,6 @@ def _parse_duration(value: object, *, bare_jam: str) -> Duration:
 
 
 # --- dates ----------------------------------------------------------------------------------------
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def period_target(yearly_jpl: float, start: date, end: date) -> float:

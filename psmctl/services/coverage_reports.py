@@ -27,8 +27,8 @@ from psmctl.db import snapshot
 from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
 from psmctl.rules import coverage, rates
-from psmctl.rules.coverage import Paid
-from psmctl.rules.months import month_of
+from psmctl.rules.membership import Paid, programme_order
+from psmctl.rules.months import month_index, month_of
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 from psmctl.services.ledger import rules_from
@@ -283,7 +283,7 @@ class _Answer:
             "paid_on": pay.paid_on.isoformat(),
             "amount_rupiah": total,
             "expected_rupiah": expected,
-            "programs": sorted(pay.programs, key=coverage._prog_order),
+            "programs": sorted(pay.programs, key=programme_order),
             "reference": reference or None,
             "pks_no": pks_no,
         }
@@ -327,7 +327,7 @@ def _answer(c: coverage.Coverage) -> _Answer:
 def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
     """`coverage due`: who must be paid for a month (or still owes a short payment of it), how much per programme,
     totals per funding, who would lapse."""
-    rates.month_index(month)
+    month_index(month)
     rules = rules_from(settings)
     people: dict[int, Role] = {}
     for r in dbp.register_roles(db):
@@ -381,7 +381,7 @@ def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str 
     gaps = hist.each(lambda ledger: coverage.gaps(ledger, as_of, rules=rules))
     out = []
     for vid, n, nama in people:
-        for a, b, why in gaps(vid):
-            out.append({"nik": n, "nama": nama, "from": a.isoformat(), "to": b.isoformat(),
-                        "days": (b - a).days + 1, "status": why})  # fmt: skip
+        for g in gaps(vid):
+            out.append({"nik": n, "nama": nama, "from": g.start.isoformat(), "to": g.end.isoformat(),
+                        "days": (g.end - g.start).days + 1, "status": g.reason})  # fmt: skip
     return out

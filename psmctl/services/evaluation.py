@@ -27,7 +27,8 @@ from sqlite_utils import Database
 
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
-from psmctl.rules import incidents, rates
+from psmctl.rules import incidents
+from psmctl.rules.months import last_day
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports, summary
 from psmctl.services import incidents as incident_register
@@ -64,7 +65,7 @@ class Evaluation:
 
 def _covered_counts(db: Database, year: int, known_on: date, settings: Settings) -> list[tuple[int, int]]:
     """(people registered, people AKTIF) on each month's last day, as `coverage status --as-of` that day counts."""
-    days = [rates.last_day(f"{year:04d}-{m:02d}") for m in range(1, 13)]
+    days = [last_day(f"{year:04d}-{m:02d}") for m in range(1, 13)]
     per_day = coverage_reports.statuses_on(db, days, known_on=known_on, settings=settings)
     return [(len(st), sum(1 for s in st.values() if s == "AKTIF")) for st in per_day]
 

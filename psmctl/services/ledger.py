@@ -24,11 +24,13 @@ from sqlite_utils import Database
 from psmctl.db import payments as dbp
 from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
+from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.sheets import SheetData
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import coverage, ledger_rules, rates
-from psmctl.rules.coverage import Paid, Rules
+from psmctl.rules.membership import Config, Finding, Paid, Rules, memberships
+from psmctl.rules.months import add_months, month_index, month_of
 from psmctl.rules.nik import require_nik
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
@@ -47,8 +49,8 @@ def _money(n: int) -> str:
 
 def rules_from(settings: Settings) -> Rules:
     """Coverage rules for this database: its settings, the rate table (with overrides), the holiday calendar."""
-    table = rates.load().with_excluded_funding("PP50_2025", settings.get("rates.pp50_2025.excluded_funding"))
-    return Rules(config=coverage.Config.from_settings(settings.get), table=table, calendar=rates.calendar_of(settings))
+    table = rates.load().with_excluded_funding("PP50_2025", settings.rates.pp50_2025.excluded_funding)
+    return Rules(config=Config.from_settings(settings), table=table, calendar=rates.calendar_of(settings))
 
 
 def parse_programs(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -101,7 +103,7 @@ def check_line(
         out.append(
             ("error", "COV-09", f"satu pembayaran paling banyak {config_max_months} bulan iuran ({len(months)} bulan)")
         )
-    limit = rates.add_months(f"{paid_on.year:04d}-{paid_on.month:02d}", config_max_ahead)
+    limit = add_months(month_of(paid_on), config_max_ahead)
     if months and max(months) > limit:
         out.append(
             ("error", "COV-09", f"bulan iuran {max(months)} lebih dari {config_max_ahead} bulan setelah tanggal bayar")
@@ -218,13 +220,13 @@ def plan_record(
         raise InputError(refusal)
     if spec.pks_start is not None and not spec.pks_no:
         raise InputError("tanggal mulai PKS tanpa nomor PKS ditolak (COV-19); beri --pks-no")
-    months = [rates.add_months(spec.month, i) for i in range(spec.months)]
+    months = [add_months(spec.month, i) for i in range(spec.months)]
     plan = RecordPlan(people=len(volunteer_ids))
     plan.problems = check_line(
         segment=spec.segment, months=months, paid_on=spec.paid_on, programs=spec.programs,
         income_rupiah=spec.income_rupiah, table=rules.table,
-        config_max_months=int(settings.get("coverage.max_months_per_payment")),
-        config_max_ahead=int(settings.get("coverage.max_months_ahead")),
+        config_max_months=settings.coverage.max_months_per_payment,
+        config_max_ahead=settings.coverage.max_months_ahead,
     )  # fmt: skip
     errors = [m for lvl, _c, m in plan.problems if lvl == "error"]
     if errors:
@@ -239,7 +241,7 @@ def plan_record(
         paid = e.total_rupiah if spec.amount_rupiah is None else spec.amount_rupiah
         mismatch = amount_check(paid, e.total_rupiah, m)
         if mismatch:
-            if settings.get("amounts.mismatch") == "reject":
+            if settings.amounts.mismatch == "reject":
                 raise InputError(mismatch[1])
             plan.problems.append(("warning", "IUR-17", mismatch[1]))
         split = [e.payable(p) if paid == e.total_rupiah else 0 for p in ALL_PROGRAMMES]
@@ -325,7 +327,7 @@ def select_volunteers(
 def list_payments(db: Database, *, nik: str | None = None, month: str | None = None) -> list[dict[str, Any]]:
     """Ledger rows for `payments list` (voided rows included, with their reason)."""
     if month:
-        rates.month_index(month)
+        month_index(month)
     rows = dbp.list_payments(db, nik=require_nik(nik) if nik else None, month=month)
     # A filter by NIK or month keeps every row of each (person, month) it shows: doubles are found among them.
     live = [r for r in rows if r["void_reason"] is None]
@@ -376,13 +378,14 @@ _Spec = tuple[str, object, str, str, str]  # field, value, code, message, level:
 
 
 @dataclass
-class ImportResult:
-    """The report of one imported file: one SheetReport per sheet read; `refused` when nothing was written."""
+class ImportResult(FileResult):
+    """The one import result of a payment list, and the payment rows it wrote."""
 
-    file: str
-    sheets: list[SheetReport] = field(default_factory=list)
-    refused: str | None = None
     written: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        self.details = {"written": self.written}
+        return super().as_dict()
 
 
 def _money_cell(value: object) -> int | None | str:
@@ -425,9 +428,9 @@ class _Memo:
         from psmctl.rules import dates
 
         self.as_of, self.rules, self._dates = as_of, rules, dates
-        self.risk_class = str(settings.get("pu.jkk_risk_class"))
-        self.max_ahead = int(settings.get("coverage.max_months_ahead"))
-        self.mismatch_level = "error" if settings.get("amounts.mismatch") == "reject" else "warning"
+        self.risk_class = settings.pu.jkk_risk_class
+        self.max_ahead = settings.coverage.max_months_ahead
+        self.mismatch_level = "error" if settings.amounts.mismatch == "reject" else "warning"
         self._months: dict[object, str | ValueError] = {}
         self._days: dict[object, date | str | None] = {}
         self._programs: dict[object, tuple[str, ...] | InputError] = {}
@@ -700,69 +703,94 @@ def import_file(
     funding_default: str = "APBD",
     dry_run: bool = False,
     strict: bool = False,
+    kolom: tuple[tuple[str, str], ...] = (),
 ) -> ImportResult:
-    """Import a payment list (.xlsx/.xls/.ods/.csv): accepted rows in one transaction; none with ``strict``.
+    """Import a payment list (.xlsx/.xls/.ods/.csv): accepted rows in one transaction; none with ``strict`` and a
+    rejected row or a warning (importing/batch.py).
 
     Rows with an error are listed and left out (XLS-02); a NIK not on the register is one of those errors. The same
-    payment already in the ledger, or twice in the file, counts once. ``dry_run`` writes nothing.
+    payment already in the ledger, or twice in the file, counts once. ``dry_run`` writes nothing at all.
     """
+    result = ImportResult(path.name)
+    memo = _Memo(as_of=as_of, settings=settings, rules=rules_from(settings))
+    with gc_paused():  # a million small tuples that cannot form a cycle
+        staged = _read_file(path, result, memo, settings, funding_default, dict(kolom))
+        if result.refused:
+            return result
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()  # after the read: a FIFO or device is refused there
+
+        def plan(db: Database) -> list[_Fresh]:
+            fresh = _fresh(db, staged, memo)
+            staged.clear()  # the NIKs are ids now: let the staged rows go before the ledger work
+            _plan_findings(db, fresh, settings)
+            return fresh
+
+        def write(db: Database, fresh: list[_Fresh]) -> bool:
+            if not fresh:
+                return False
+            key = f"imp:{sha[:16]}:"
+            batch = dbp.insert_batch(db, kind="payments", file_name=path.name, sha256=sha, created_at=now, note=None)
+            result.written = dbp.insert_payments(
+                db,
+                ((vid, *line.head, ref, f"{key}{s.name}:{number}", *line.tail, batch, s.name, number)  # type: ignore[misc]
+                 for vid, line, ref, number, s in fresh),
+            )  # fmt: skip
+            return True
+
+        commit(db, result, Stage(plan, write), dry_run=dry_run, strict=strict)
+    return result
+
+
+_Staged = tuple[str, "_Line", str, int, "_Sheet"]  # NIK, line, reference, row number, sheet
+_Fresh = tuple[int, "_Line", str, int, "_Sheet"]  # the same, the NIK replaced by the volunteer id
+
+
+def _read_file(
+    path: Path, result: ImportResult, memo: _Memo, settings: Settings, funding_default: str, manual: dict[str, str]
+) -> list[_Staged]:
+    """Every accepted row of every sheet of a payment list; findings go to the sheets' reports (`result.refused`
+    when no sheet has the required columns)."""
     from psmctl.importing import headers, sheets
     from psmctl.importing.columns import column_findings
     from psmctl.importing.rows import Table
 
-    result = ImportResult(path.name)
     data = sheets.read_tables(path, **sheets.limits(settings))
     aliases = headers.load_aliases("payments_headers.toml")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    scan = int(settings.get("import.header_scan_rows"))
-    memo = _Memo(as_of=as_of, settings=settings, rules=rules_from(settings))
+    scan = settings.imports.header_scan_rows
     lines: dict[tuple[str, ...], dict[object, _Line]] = {}  # per set of columns: equal cells, equal meaning
-    staged: list[tuple[str, _Line, str, int, _Sheet]] = []
-    with gc_paused():  # a million small tuples that cannot form a cycle
-        for sheet in data:
-            rep = SheetReport(file=path.name, sheet=sheet.name)
-            result.sheets.append(rep)
-            header = headers.find_header(sheet.rows, aliases, ["nik", "bulan", "tanggal_bayar"], scan)
-            if header is None:
-                msg = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan; lembar dilewati"
-                rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
-                rep.skipped += 1
-                continue
-            s = _Sheet(sheet, header, rep, str(settings.get("nik.numeric_cell_not_zero")))
-            rep.problems += column_findings(sheet, Table(header, header.data_start, len(sheet.rows)), _READ_FIELDS)
-            cache = lines.setdefault(s.fields, {})
-            staged += ((*row, s) for row in _read_sheet(sheet, s, cache, memo, funding_default, header.data_start))
-            sheet.rows = []  # the cells are read: let them go before the ledger work
-        if result.sheets and all(any(p.code == "NO_HEADER" for p in s.problems) for s in result.sheets):
-            result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
-            return result
-        fresh = _fresh(db, staged, memo)
-        del staged
-        for i, double in _import_doubles(db, fresh):  # issue 21: stored, and said
-            _vid, _line, _ref, number, s = fresh[i]
-            s.report.problems.append(Problem(s.name, number, "BULAN IURAN", double.second.month, "warning",
-                                             "DIBAYAR_GANDA", double.message()))  # fmt: skip
+    staged: list[_Staged] = []
+    for sheet in data:
+        rep = SheetReport(file=path.name, sheet=sheet.name)
+        result.sheets.append(rep)
+        header = headers.find_header(sheet.rows, aliases, ["nik", "bulan", "tanggal_bayar"], scan, manual=manual)
+        if header is None:
+            msg = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan; lembar dilewati"
+            rep.problems.append(Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg))
+            rep.skipped += 1
+            continue
+        s = _Sheet(sheet, header, rep, settings.nik.numeric_cell_not_zero)
+        rep.problems += column_findings(sheet, Table(header, header.data_start, len(sheet.rows)), _READ_FIELDS)
+        cache = lines.setdefault(s.fields, {})
+        staged += ((*row, s) for row in _read_sheet(sheet, s, cache, memo, funding_default, header.data_start))
+        sheet.rows = []  # the cells are read: let them go before the ledger work
+    if result.sheets and all(any(p.code == "NO_HEADER" for p in s.problems) for s in result.sheets):
+        result.refused = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
+    return staged
+
+
+def _plan_findings(db: Database, fresh: list[_Fresh], settings: Settings) -> None:
+    """The findings new rows get against the ledger: paid twice (issue 21: stored, and said), COV-12 and before
+    the start of membership."""
+    for i, double in _import_doubles(db, fresh):
+        _vid, _line, _ref, number, s = fresh[i]
+        s.report.problems.append(Problem(s.name, number, "BULAN IURAN", double.second.month, "warning",
+                                         "DIBAYAR_GANDA", double.message()))  # fmt: skip
+        s.report.warnings += 1
+    for i, found in _findings(db, fresh, settings):
+        _vid, _line, _ref, number, s = fresh[i]
+        for f in found:
+            s.report.problems.append(Problem(s.name, number, "BULAN IURAN", f.month, "warning", f.code, f.message))
             s.report.warnings += 1
-        for i, found in _findings(db, fresh, settings):
-            _vid, line, _ref, number, s = fresh[i]
-            for f in found:
-                s.report.problems.append(Problem(s.name, number, "BULAN IURAN", f.month, "warning", f.code, f.message))
-                s.report.warnings += 1
-    rejected = sum(s.rejected for s in result.sheets)
-    if strict and rejected:
-        result.refused = f"{rejected} baris ditolak; dengan --strict tidak ada yang ditulis"
-        return result
-    if dry_run or not fresh:
-        return result
-    key = f"imp:{sha[:16]}:"
-    with write_tx(db):
-        batch = dbp.insert_batch(db, kind="payments", file_name=path.name, sha256=sha, created_at=now, note=None)
-        result.written = dbp.insert_payments(
-            db,
-            ((vid, *line.head, ref, f"{key}{s.name}:{number}", *line.tail, batch, s.name, number)  # type: ignore[misc]
-             for vid, line, ref, number, s in fresh),
-        )  # fmt: skip
-    return result
 
 
 def _fresh(
@@ -849,7 +877,7 @@ def _import_doubles(
 
 def _findings(
     db: Database, fresh: Sequence[tuple[int, _Line, str, int, _Sheet]], settings: Settings
-) -> Iterator[tuple[int, list[coverage.Finding]]]:
+) -> Iterator[tuple[int, list[Finding]]]:
     """COV-12 / before-start findings (index in ``fresh`` → findings) the new rows get once in the ledger.
 
     A person with no payments yet whose new lines are the same as another's gets the same findings: memberships
@@ -860,19 +888,19 @@ def _findings(
     for i, row in enumerate(fresh):
         by_person[row[0]].append(i)
     existing = ledger(db, list(by_person)) if len(by_person) <= 5000 else ledger(db)
-    seen: dict[tuple[int, ...], list[tuple[int, coverage.Finding]]] = {}
+    seen: dict[tuple[int, ...], list[tuple[int, Finding]]] = {}
     for vid, idxs in by_person.items():
         before = existing.get(vid)
         key = tuple(fresh[i][1].id for i in idxs)
         found = None if before else seen.get(key)
         if found is None:
             new = [fresh[i][1].paid._replace(id=-1 - n) for n, i in enumerate(idxs)]  # type: ignore[union-attr]
-            _ms, all_found = coverage.memberships([*(before or ()), *new], rules=rules)
+            all_found = memberships([*(before or ()), *new], rules=rules).findings
             found = [(-1 - f.payment_id, f) for f in all_found if f.payment_id < 0]
             if not before:
                 seen[key] = found
         if found:
-            grouped: dict[int, list[coverage.Finding]] = defaultdict(list)
+            grouped: dict[int, list[Finding]] = defaultdict(list)
             for n, f in found:
                 grouped[idxs[n]].append(f)
             yield from grouped.items()
@@ -910,9 +938,9 @@ def check(db: Database, nik_text: str, *, on: date, known_on: date, settings: Se
         "lapse_on": c.lapse_on.isoformat() if c.lapse_on else None,
         "masa_iur_total_bulan": c.masa_iur_total_bulan,
         "masa_iur_per_program": c.masa_iur_by_programme,
-        "arrears": [{"month": m, "rupiah": a} for m, a in c.arrears],
+        "arrears": [a._asdict() for a in c.arrears],
         "arrears_rupiah": c.arrears_rupiah,
-        "shortfall": [{"month": m, "rupiah": a} for m, a in c.shortfall],
+        "shortfall": [s._asdict() for s in c.shortfall],
         "shortfall_rupiah": c.shortfall_rupiah,
         "benefits": coverage.benefits(rules.table, on, c.masa_iur_bulan, income),
         "findings": [

@@ -29,7 +29,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from psmctl.db import snapshot
-from psmctl.rules import coverage, ledger_rules, rates, wilayah
+from psmctl.rules import coverage, ledger_rules, membership, rates, wilayah
+from psmctl.rules.months import add_months, age_on, first_day, last_day, month_of
 from psmctl.rules.settings import Settings
 from psmctl.rules.training import to_jpl
 from psmctl.services import coverage_reports
@@ -79,7 +80,7 @@ class Summary:
         for r in self.roles:
             if r["volunteer_id"] not in self.trained:
                 yield {"nik": r["nik"], "nama": r["nama"], "unsur": r["unsur"], "kecamatan": r["kecamatan"],
-                       "kelurahan": r["kelurahan"], "umur": age_on(r.get("tgl_lahir"), self.as_of)}  # fmt: skip
+                       "kelurahan": r["kelurahan"], "umur": umur(r.get("tgl_lahir"), self.as_of)}  # fmt: skip
 
 
 def fingerprint(*parts: Any) -> str:
@@ -108,25 +109,21 @@ def _iso(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def age_on(birth: object, as_of: date) -> int | None:
-    """Whole years between an ISO birth date and as_of; None when the birth date is missing or unreadable."""
+def umur(birth: object, as_of: date) -> int | None:
+    """The age column: :func:`psmctl.rules.months.age_on` of a stored ISO birth date; None when it is missing or
+    unreadable."""
     if not birth:
         return None
     try:
         b = birth if isinstance(birth, date) else date.fromisoformat(str(birth)[:10])
     except ValueError:
         return None
-    return as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))
-
-
-def month_of(day: date) -> str:
-    """'YYYY-MM' of a date."""
-    return f"{day.year:04d}-{day.month:02d}"
+    return age_on(b, as_of)
 
 
 def _next_month_range(as_of: date) -> tuple[date, date]:
-    nxt = rates.add_months(month_of(as_of), 1)
-    return rates.first_day(nxt), rates.last_day(nxt)
+    nxt = add_months(month_of(as_of), 1)
+    return first_day(nxt), last_day(nxt)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -161,30 +158,30 @@ class Standing:
     status: str
     masa_iur_bulan: int
     covered_to: tuple[date | None, ...]  # per rates.PROGRAMMES, None when not covered
-    arrears: tuple[tuple[str, int], ...]
+    arrears: tuple[coverage.MonthAmount, ...]
     lapse_on: date | None
     due_rupiah: int | None  # the current month's iuran when MENUNGGAK
     due_on: date | None
-    shortfall: tuple[tuple[str, int], ...] = ()  # months paid short of the rate table (IUR-17): month, rupiah owed
+    shortfall: tuple[coverage.MonthAmount, ...] = ()  # months paid short of the rate table (IUR-17)
 
     @property
     def arrears_rupiah(self) -> int:
         """Total arrears (COV-14)."""
-        return sum(a for _, a in self.arrears)
+        return sum(a.rupiah for a in self.arrears)
 
     @property
     def shortfall_rupiah(self) -> int:
         """Total still owed on months paid short (IUR-17)."""
-        return sum(a for _, a in self.shortfall)
+        return sum(a.rupiah for a in self.shortfall)
 
 
-def standing_of(payments_: Sequence[coverage.Paid], *, as_of: date, rules: coverage.Rules) -> Standing:
+def standing_of(payments_: Sequence[membership.Paid], *, as_of: date, rules: membership.Rules) -> Standing:
     """One person's Standing on as_of from their ledger (known on as_of)."""
     month = month_of(as_of)
     c = coverage.coverage_on(payments_, as_of, rules=rules, known_on=as_of)
     due = None
     if c.status == "MENUNGGAK":
-        default = coverage.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
+        default = membership.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
         due = coverage.due_for_month(payments_, month, rules=rules, as_of=as_of, default=default)
     covered = tuple(
         pc.covered_to if (pc := c.programs.get(p)) is not None and pc.covered else None for p in rates.PROGRAMMES
@@ -237,7 +234,7 @@ def relawan_rows(
         c = st[int(r["volunteer_id"])]
         row: dict[str, Any] = {
             "nik": r["nik"], "nama": r["nama"], "jenis_kelamin": r.get("jenis_kelamin"),
-            "umur": age_on(r.get("tgl_lahir"), as_of), "no_hp": r.get("no_hp"), "unsur": r["unsur"],
+            "umur": umur(r.get("tgl_lahir"), as_of), "no_hp": r.get("no_hp"), "unsur": r["unsur"],
             "kecamatan": r["kecamatan"], "kelurahan": r["kelurahan"], "status": status_label(c.status),
             "masa_iur_bulan": c.masa_iur_bulan,
         }  # fmt: skip
@@ -271,8 +268,8 @@ def tunggakan_rows(
     to pay: arrears (COV-14) + shortfalls + this month's iuran when it is not among the arrears yet."""
     month = month_of(as_of)
     for r, c, ends_next in _owing(roles, st, as_of):
-        months = [m for m, _ in c.arrears]
-        short_months = [m for m, _ in c.shortfall]
+        months = [a.month for a in c.arrears]
+        short_months = [s.month for s in c.shortfall]
         this_month = 0 if month in months or month in short_months else c.due_rupiah or 0
         yield (
             {

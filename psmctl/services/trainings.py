@@ -26,12 +26,24 @@ from sqlite_utils import Database
 from psmctl.db import training as q
 from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
+from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.models import Level, Problem, SheetReport
 from psmctl.rules import training as rules
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 
 COMMAND_LINE = "(baris perintah)"
+
+
+@dataclass
+class ImportResult(FileResult):
+    """The one import result of a daftar hadir, for one training."""
+
+    training_id: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        self.details = {"training_id": self.training_id}
+        return super().as_dict()
 
 
 def settings_of(db: Database) -> Settings:
@@ -43,7 +55,7 @@ def settings_of(db: Database) -> Settings:
 
 
 def _counted(s: Settings) -> list[str]:
-    return [str(k) for k in s.get("training.counted_types")]
+    return s.training.counted_types
 
 
 def _certifying() -> list[str]:
@@ -106,7 +118,7 @@ def add_training(
         else:
             raise InputError(f"JPL wajib diisi untuk {course.kind} (mis. --jpl '16 JPL' atau --jpl '180 menit')")
     else:
-        parsed = rules.parse_duration(jpl.strip(), bare_jam=str(settings_of(db).get("training.bare_jam")))
+        parsed = rules.parse_duration(jpl.strip(), bare_jam=settings_of(db).training.bare_jam)
         if parsed.minutes is None:
             raise InputError(f"{parsed.message} ({parsed.code})")
         if parsed.message:
@@ -175,7 +187,7 @@ def _get_training(db: Database, training_id: int) -> dict[str, Any]:
 def show_training(db: Database, training_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One training and its attendance (NIK, name, JPL, status, certificate)."""
     t = _get_training(db, training_id)
-    valid_years = int(settings_of(db).get("training.certificate_valid_years"))
+    valid_years = settings_of(db).training.certificate_valid_years
     certifying = t["kind"] in _certifying()
     rows = []
     for a in q.attendance_of_training(db, training_id):
@@ -283,7 +295,7 @@ class _Plan:
 
         niks: list[str] = []
         parsed_nik: dict[int, tuple[str, str | None] | Problem] = {}
-        numeric_ok = str(self.settings.get("nik.numeric_cell_not_zero"))
+        numeric_ok = self.settings.nik.numeric_cell_not_zero
         for i, r in enumerate(rows):
             if _text(r.nik):
                 try:
@@ -394,7 +406,7 @@ class _Plan:
         # How long, and which certificate?
         minutes = int(self.training["minutes"])
         if _text(r.jpl):
-            d = rules.parse_duration(r.jpl, bare_jam=str(self.settings.get("training.bare_jam")))
+            d = rules.parse_duration(r.jpl, bare_jam=self.settings.training.bare_jam)
             if d.minutes is None:
                 self._reject(report, self._problem(r, "jpl", _text(r.jpl), "error", str(d.code), str(d.message)))
                 return
@@ -417,7 +429,7 @@ class _Plan:
             self.training["start_date"],
             as_of=date.max,  # a training in the future is reported once per file, not on every row
             birth=person.get("tgl_lahir"),
-            min_age=int(self.settings.get("training.min_age_warn")),
+            min_age=self.settings.training.min_age_warn,
         ):
             warns.append(self._problem(r, None, None, "warning", code, msg))
 
@@ -441,20 +453,20 @@ class _Plan:
             report.changed += 1
         self.writes.append({"volunteer_id": vid, "matched_by": matched_by, "sheet": r.sheet, "row": r.row, **values})
 
-    def write(self, *, kind: str, file_name: str | None, sha256: str | None, created_at: str) -> None:
-        """Write every accepted row and its batch in one transaction (nothing when there is nothing new)."""
+    def write(self, *, kind: str, file_name: str | None, sha256: str | None, created_at: str) -> bool:
+        """Write every accepted row and its batch, inside the caller's transaction; False when nothing is new."""
         if not self.writes:
-            return
-        with write_tx(self.db):
-            batch = q.insert_batch(
-                self.db,
-                kind=kind,
-                file_name=file_name,
-                sha256=sha256,
-                created_at=created_at,
-                note=f"pelatihan {self.training['id']}",
-            )
-            q.upsert_attendance(self.db, int(self.training["id"]), self.writes, batch)
+            return False
+        batch = q.insert_batch(
+            self.db,
+            kind=kind,
+            file_name=file_name,
+            sha256=sha256,
+            created_at=created_at,
+            note=f"pelatihan {self.training['id']}",
+        )
+        q.upsert_attendance(self.db, int(self.training["id"]), self.writes, batch)
+        return True
 
 
 def _future_problem(training: dict[str, Any], as_of: date, sheet: str) -> list[Problem]:
@@ -477,8 +489,8 @@ def record(
     as_of: date,
     created_at: str,
     dry_run: bool = False,
-) -> SheetReport:
-    """Record attendance of people given by NIK on the command line (one transaction)."""
+) -> ImportResult:
+    """Record attendance of people given by NIK on the command line (one transaction; the import's result)."""
     if not niks:
         raise InputError("beri sedikitnya satu --nik")
     from psmctl.rules.nik import require_nik
@@ -489,7 +501,7 @@ def record(
     if certificate_no and len(niks) > 1:
         raise InputError("--certificate-no hanya untuk satu orang; jalankan per NIK")
     training = _get_training(db, training_id)
-    plan = _Plan(db, training, settings_of(db), as_of)
+    settings = settings_of(db)
     rows = [
         _Row(
             sheet=COMMAND_LINE,
@@ -507,14 +519,23 @@ def record(
     for p in _future_problem(training, as_of, COMMAND_LINE):
         report.warnings += 1
         report.problems.append(p)
-    plan.judge(rows, report)
-    if not dry_run:
-        plan.write(kind="manual", file_name=None, sha256=None, created_at=created_at)
-    report.details = {"training_id": training_id, "dry_run": dry_run}
-    return report
+    result = ImportResult(file=COMMAND_LINE, sheets=[report], training_id=training_id)
+
+    def plan(db: Database) -> _Plan:
+        plan = _Plan(db, training, settings, as_of)
+        plan.judge(rows, report)
+        return plan
+
+    def write(db: Database, plan: _Plan) -> bool:
+        return plan.write(kind="manual", file_name=None, sha256=None, created_at=created_at)
+
+    commit(db, result, Stage(plan, write), dry_run=dry_run, strict=False)
+    return result
 
 
-def _sheet_rows(sheet: Any, default_kelurahan: str | None, scan_rows: int) -> tuple[list[_Row], list[Problem]]:
+def _sheet_rows(
+    sheet: Any, default_kelurahan: str | None, scan_rows: int, manual: dict[str, str]
+) -> tuple[list[_Row], list[Problem]]:
     """The rows of a daftar hadir, read by the import engine: header by its words, kelurahan from the title lines,
     rows that are nobody (blank, JUMLAH, numbers, signature, hidden) reported, unused columns named."""
     from psmctl.importing.columns import column_findings
@@ -522,7 +543,8 @@ def _sheet_rows(sheet: Any, default_kelurahan: str | None, scan_rows: int) -> tu
     from psmctl.importing.rows import Table
     from psmctl.importing.titles import read_titles
 
-    header = find_header(sheet.rows, load_aliases("attendance_headers.toml"), ["nama"], scan_rows=scan_rows)
+    aliases = load_aliases("attendance_headers.toml")
+    header = find_header(sheet.rows, aliases, ["nama"], scan_rows=scan_rows, manual=manual)
     if header is None:
         msg = f"sheet '{sheet.name}': kolom NAMA tidak ditemukan; sheet dilewati"
         return [], [Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg)]
@@ -601,36 +623,45 @@ def import_file(
     as_of: date,
     created_at: str,
     dry_run: bool = False,
-) -> list[SheetReport]:
-    """Import one daftar hadir file (every sheet with a NAMA column) in one transaction; InputError if none."""
+    strict: bool = False,
+    kolom: tuple[tuple[str, str], ...] = (),
+) -> ImportResult:
+    """Import one daftar hadir file (every sheet with a NAMA column) in one transaction (importing/batch.py);
+    InputError if no sheet has one."""
     from psmctl.importing.sheets import limits, read_tables
 
     training = _get_training(db, training_id)
     settings = settings_of(db)
     path = Path(path)
-    sheets = read_tables(path, **limits(settings))
-    plan = _Plan(db, training, settings, as_of)
-    reports: list[SheetReport] = []
-    for sheet in sheets:
+    result = ImportResult(file=path.name, training_id=training_id)
+    read: list[tuple[SheetReport, list[_Row]]] = []
+    for sheet in read_tables(path, **limits(settings)):
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problems = _sheet_rows(sheet, kelurahan, int(settings.get("import.header_scan_rows")))
+        rows, problems = _sheet_rows(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
         report.problems += problems
         report.warnings += sum(1 for p in problems if p.level == "warning")
+        result.sheets.append(report)
         if not any(p.code == "NO_HEADER" for p in problems):
-            plan.judge(rows, report)
-        reports.append(report)
-    if all(any(p.code == "NO_HEADER" for p in r.problems) for r in reports):
+            read.append((report, rows))
+    if not read:
         raise InputError(f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
-    first = next(r for r in reports if not any(p.code == "NO_HEADER" for p in r.problems))
+    first = read[0][0]
     for p in _future_problem(training, as_of, first.sheet):
         first.warnings += 1
         first.problems.insert(0, p)
-    if not dry_run:
+
+    def plan(db: Database) -> _Plan:
+        plan = _Plan(db, training, settings, as_of)
+        for report, rows in read:
+            plan.judge(rows, report)
+        return plan
+
+    def write(db: Database, plan: _Plan) -> bool:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        plan.write(kind="attendance", file_name=path.name, sha256=digest, created_at=created_at)
-    for r in reports:
-        r.details = {"training_id": training_id, "dry_run": dry_run}
-    return reports
+        return plan.write(kind="attendance", file_name=path.name, sha256=digest, created_at=created_at)
+
+    commit(db, result, Stage(plan, write), dry_run=dry_run, strict=strict)
+    return result
 
 
 # --- reports --------------------------------------------------------------------------------------------------------
@@ -698,7 +729,7 @@ def hours_of(
 ) -> rules.HoursReport:
     """`hours` over roles and facts the caller holds already (the summary asks per unsur of one register read)."""
     s = settings
-    targets = {k.rsplit(".", 1)[1].upper(): float(v) for k, v, _ in s.items() if k.startswith("training.target_jpl.")}
+    targets = {k.upper(): float(v) for k, v in s.training.target_jpl.items()}
     return rules.hours(
         roles,
         facts,
@@ -706,7 +737,7 @@ def hours_of(
         end=end,
         counted_types=_counted(s),
         targets=targets,
-        default_target=float(s.get("training.target_jpl_default")),
+        default_target=float(s.training.target_jpl_default),
         by=by,
         with_volunteers=with_volunteers,
     )
@@ -734,7 +765,7 @@ def certificates(
         _facts(db),
         as_of=as_of,
         within_days=within_days,
-        valid_years=int(s.get("training.certificate_valid_years")),
+        valid_years=s.training.certificate_valid_years,
         required_for=rules.catalogue().certificate_required_for,
         certifying_kinds=_certifying(),
     )
@@ -754,7 +785,7 @@ def history_for(db: Database, nik_or_volunteer_id: str | int) -> tuple[list[dict
     rows, minutes = rules.history(
         _facts(db, person["volunteer_id"]),
         counted_types=_counted(s),
-        valid_years=int(s.get("training.certificate_valid_years")),
+        valid_years=s.training.certificate_valid_years,
         certifying_kinds=_certifying(),
     )
     return rows, rules.to_jpl(minutes)
