@@ -142,11 +142,6 @@ def volunteer_by_nik(db: Database, nik: str) -> tuple[int, str] | None:
     return None if row is None else (int(row[0]), str(row[1]))
 
 
-def payment_count(db: Database) -> int:
-    """Number of ledger rows, voided or not (tests and the dry-run check use it)."""
-    return int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
-
-
 # One text per person holding every field coverage reads of each non-voided row (docs/rules.md §4.9, §5): iuran
 # month and paid date (17 characters), then the rest split by \x1f; rows split by \x1e. People with the same text
 # have the same payment history and share one coverage answer (coverage_reports.Histories).

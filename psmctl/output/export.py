@@ -339,7 +339,6 @@ NEVER = [
     Column("nik", "NIK", 19, "nik"), Column("nama", "Nama", 28), Column("unsur", "Unsur", 10),
     Column("kecamatan", "Kecamatan", 18), Column("kelurahan", "Kelurahan", 20), Column("umur", "Umur", 6, "int"),
 ]  # fmt: skip
-SHEETS = ("Ringkasan", "Daftar Relawan", "Tunggakan", "Pelatihan", "Tentang")
 
 
 def _coverage_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int) -> None:
@@ -408,9 +407,7 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         ("Belum pernah dilatih", "TRN-04: tidak ada pembinaan/bimtek/diklat (hadir/lulus) s.d. tanggal acuan"),
         ("JPL tahun ini", f"TRN-06: pelatihan yang selesai 1 Januari {s.as_of.year} s.d. tanggal acuan"),
     ]
-    return [
-        ringkasan,
-        *_kabkota_sheets(s),
+    rest = [
         Sheet("Daftar Relawan", [Block(RELAWAN, s.relawan())]),
         Sheet(
             "Tunggakan",
@@ -428,15 +425,17 @@ def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool
         ),
         about_sheet(facts),
     ]
+    return [ringkasan, *_kabkota_sheets(s, {ringkasan.name, *(sheet.name for sheet in rest)}), *rest]
 
 
-def _kabkota_sheets(s: Summary) -> list[Sheet]:
-    """A province register (more than one kab/kota): the Kab-Kota sheet, then a sheet and chart per kab/kota."""
+def _kabkota_sheets(s: Summary, taken: set[str]) -> list[Sheet]:
+    """A province register (more than one kab/kota): the Kab-Kota sheet, then a sheet and chart per kab/kota, named
+    apart from the ``taken`` names of the other sheets."""
     if len(s.per_kabkota) < 2:
         return []
     total = {**s.total, "kabkota": "JUMLAH"}
     sheets = [Sheet("Kab-Kota", [Block(KABKOTA, s.per_kabkota, total=total)], chart=_kabkota_chart)]
-    used = set(SHEETS) | {"Kab-Kota"}
+    used = taken | {"Kab-Kota"}
     for label, rows in s.kabkota_kecamatan.items():
         name = _sheet_name(label, used)
         used.add(name)

@@ -454,10 +454,3 @@ def benefits(table: rates.RateTable, on: date, masa_iur: int, income_rupiah: int
             "source": jkk.source,
         }
     return out
-
-
-def cover_end(payments: Sequence[Paid], as_of: date, *, rules: Rules, prog: str = "JKK") -> date | None:
-    """Last day of continuous cover from ``as_of`` (None when not covered on ``as_of``): the "habis" date."""
-    c = coverage_on(payments, as_of, rules=rules, known_on=as_of, with_arrears=False)
-    pc = c.programs.get(prog)
-    return pc.covered_to if pc is not None and pc.covered else None

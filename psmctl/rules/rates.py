@@ -24,14 +24,13 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
-from psmctl.rules.months import add_months, index_of, month_index
+from psmctl.rules.months import add_months, month_index
 
 if TYPE_CHECKING:
     from psmctl.rules.settings import Settings
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 SEGMENTS = ("BPU", "PU")
-RISK_CLASSES = ("I", "II", "III", "IV", "V")
 
 
 def apply_bp(base_rupiah: int, bp: int) -> int:
@@ -400,31 +399,3 @@ def due_date(table: RateTable, segment: str, month: str, cal: Calendar) -> date:
     y, m = int(target[:4]), int(target[5:7])
     day = min(int(rule.get("day")), _cal.monthrange(y, m)[1])
     return cal.next_working_day(date(y, m, day))
-
-
-def late_fee(
-    table: RateTable,
-    *,
-    segment: str,
-    month: str,
-    iuran_rupiah: int,
-    paid_on: date,
-    funding: str,
-    cal: Calendar,
-    state_employer_pays: bool = False,
-) -> int:
-    """PU late fee (IUR-14): round_half_up(iuran × fee bp) per started month after the due date.
-
-    A Pemda employer (funding APBN/APBD/APBDes) is a state organiser: no fee unless
-    ``state_employer_pays`` (setting ``pu.late_fee_for_state_employer``).
-    """
-    due = due_date(table, segment, month, cal)
-    if paid_on <= due:
-        return 0
-    if funding.upper() in ("APBN", "APBD", "APBDES") and not state_employer_pays:
-        return 0
-    months_late = index_of(paid_on) - index_of(due)
-    if paid_on.day > due.day:
-        months_late += 1
-    months_late = max(months_late, 1)
-    return apply_bp(iuran_rupiah, int(table.due_rule(segment, month).get("late_fee_bp"))) * months_late
