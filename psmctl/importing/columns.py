@@ -3,7 +3,7 @@ with its header and a sample), a hidden column, a header that could be two field
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from psmctl.importing.cells import column_letter
 from psmctl.importing.cells import text as _text
@@ -71,4 +71,23 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
                 "COLUMN_UNUSED",
                 f"kolom {name} tidak dibaca oleh impor ini (contoh isi: {sample[:60]})",
             )
+    return out
+
+
+_ONCE = ("COLUMN_UNUSED", "COLUMN_HIDDEN", "HEADER_AMBIGUOUS")
+
+
+def sheet_column_findings(sheet: SheetData, tables: Sequence[Table], read: Collection[str]) -> list[Problem]:
+    """`column_findings` of every table of a sheet, each column named once per sheet: the same column under the
+    next table's header (a repeated header, the second table's) is not named again."""
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for table in tables:
+        for p in column_findings(sheet, table, read):
+            if p.code in _ONCE:
+                key = (p.code, p.value or p.message.split(" tidak dibaca")[0].split(" tersembunyi")[0])
+                if key in seen:
+                    continue
+                seen.add(key)
+            out.append(p)
     return out

@@ -16,8 +16,6 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +24,13 @@ from sqlite_utils import Database
 from psmctl.db import training as q
 from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
+from psmctl.importing import attendance as reading
 from psmctl.importing.batch import FileResult, Stage, commit
-from psmctl.models import Level, Problem, SheetReport
+from psmctl.models import SheetReport
 from psmctl.rules import training as rules
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
+from psmctl.services.attendance_plan import AttendancePlan, future_problem
 
 COMMAND_LINE = "(baris perintah)"
 
@@ -109,21 +109,7 @@ def add_training(
     if end < start:
         raise InputError(f"tanggal selesai {end.isoformat()} sebelum tanggal mulai {start.isoformat()}")
     warnings: list[str] = []
-    if jpl is None or not jpl.strip():
-        if course.default_jpl is not None:
-            minutes = course.default_jpl * cat.minutes_per_jpl
-            warnings.append(f"JPL tidak diisi: dipakai bawaan katalog {course.default_jpl} JPL untuk {course.kind}")
-        elif not course.counts_as_training:
-            minutes = 0
-        else:
-            raise InputError(f"JPL wajib diisi untuk {course.kind} (mis. --jpl '16 JPL' atau --jpl '180 menit')")
-    else:
-        parsed = rules.parse_duration(jpl.strip(), bare_jam=settings_of(db).training.bare_jam)
-        if parsed.minutes is None:
-            raise InputError(f"{parsed.message} ({parsed.code})")
-        if parsed.message:
-            warnings.append(f"{parsed.message} ({parsed.code})")
-        minutes = parsed.minutes
+    minutes = _training_minutes(db, course, jpl, warnings)
     unsur = unsur.strip().upper() if unsur and unsur.strip() else None
     if start > as_of:
         warnings.append(f"tanggal pelatihan {start.isoformat()} belum lewat (TRAINING_IN_FUTURE)")
@@ -137,18 +123,29 @@ def add_training(
         return AddedTraining(id=int(same["id"]), created=False, warnings=warnings)
     with write_tx(db):
         new_id = q.insert_training(
-            db,
-            name=name,
-            kind=course.kind,
-            start=start,
-            end=end,
-            minutes=minutes,
-            place=place,
-            organiser=organiser,
-            unsur=unsur,
-            created_at=created_at,
-        )
+            db, name=name, kind=course.kind, start=start, end=end, minutes=minutes, place=place,
+            organiser=organiser, unsur=unsur, created_at=created_at,
+        )  # fmt: skip
     return AddedTraining(id=new_id, created=True, warnings=warnings)
+
+
+def _training_minutes(db: Database, course: rules.Course, jpl: str | None, warnings: list[str]) -> int:
+    """The length of a new training in minutes: --jpl as typed (JPL, jam, menit), else the catalogue's default
+    (said in `warnings`), else 0 for what is not training; InputError when a training has neither."""
+    cat = rules.catalogue()
+    if jpl is None or not jpl.strip():
+        if course.default_jpl is not None:
+            warnings.append(f"JPL tidak diisi: dipakai bawaan katalog {course.default_jpl} JPL untuk {course.kind}")
+            return course.default_jpl * cat.minutes_per_jpl
+        if not course.counts_as_training:
+            return 0
+        raise InputError(f"JPL wajib diisi untuk {course.kind} (mis. --jpl '16 JPL' atau --jpl '180 menit')")
+    parsed = rules.parse_duration(jpl.strip(), bare_jam=settings_of(db).training.bare_jam)
+    if parsed.minutes is None:
+        raise InputError(f"{parsed.message} ({parsed.code})")
+    if parsed.message:
+        warnings.append(f"{parsed.message} ({parsed.code})")
+    return parsed.minutes
 
 
 def _training_row(t: dict[str, Any]) -> dict[str, Any]:
@@ -221,259 +218,7 @@ def show_training(db: Database, training_id: int) -> tuple[dict[str, Any], list[
     return _training_row(t), rows
 
 
-# --- attendance ---------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Row:
-    """One attendance line as read, before it is tied to a person."""
-
-    sheet: str
-    row: int | None
-    nik: object = ""
-    nama: str = ""
-    kelurahan: str = ""
-    jpl: object = ""
-    status: object = ""
-    hasil: object = ""
-    certificate_no: str = ""
-    certificate_date: object = ""
-    valid_until: object = ""
-
-
-@cache
-def _status_values() -> dict[str, str]:
-    import tomllib
-
-    from psmctl.importing.headers import norm_label
-
-    raw = tomllib.loads(resources.files("psmctl.data").joinpath("attendance_headers.toml").read_text("utf-8"))
-    return {norm_label(v): status for status, values in raw["values"].items() for v in values}
-
-
-def _status(value: object) -> str | None:
-    """hadir / tidak_hadir / lulus / tidak_lulus for a cell, "" for empty, None when not understood."""
-    if isinstance(value, bool):
-        return "hadir" if value else "tidak_hadir"
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return ""
-    from psmctl.importing.headers import norm_label
-
-    return _status_values().get(norm_label(value))
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-class _Plan:
-    """Rows judged against the register and the stored attendance, ready to be written in one transaction."""
-
-    def __init__(self, db: Database, training: dict[str, Any], settings: Settings, as_of: date) -> None:
-        self.db = db
-        self.training = training
-        self.settings = settings
-        self.as_of = as_of
-        self.course = rules.catalogue().get(str(training["kind"]))
-        self.existing = q.existing_attendance(db, int(training["id"]))
-        self.seen: dict[int, str] = {}  # volunteer_id → where first seen
-        self.writes: list[dict[str, Any]] = []
-        self._candidates: list[dict[str, Any]] | None = None
-
-    def candidates(self) -> list[dict[str, Any]]:
-        if self._candidates is None:
-            self._candidates = q.name_candidates(self.db)
-        return self._candidates
-
-    def judge(self, rows: Sequence[_Row], report: SheetReport) -> None:
-        """Tie each row to a person, check it, and count it as added / changed / unchanged / rejected."""
-        from psmctl.rules import nik as niklib
-
-        niks: list[str] = []
-        parsed_nik: dict[int, tuple[str, str | None] | Problem] = {}
-        numeric_ok = self.settings.nik.numeric_cell_not_zero
-        for i, r in enumerate(rows):
-            if _text(r.nik):
-                try:
-                    value = niklib.from_cell(r.nik, numeric_ok=numeric_ok)
-                except niklib.InvalidNik as e:
-                    shown = mask_nik(niklib.compact(r.nik)) if isinstance(r.nik, str) else "(angka)"
-                    parsed_nik[i] = self._problem(r, "nik", shown, "error", e.code, e.message)
-                    continue
-                parsed_nik[i] = value
-                niks.append(value[0])
-        register = q.people_by_nik(self.db, niks)
-        for i, r in enumerate(rows):
-            report.rows_read += 1
-            found = parsed_nik.get(i)
-            if isinstance(found, Problem):
-                self._reject(report, found)
-                continue
-            self._judge_row(r, found, register, report)
-
-    def _problem(self, r: _Row, column: str | None, value: str | None, level: Level, code: str, msg: str) -> Problem:
-        return Problem(r.sheet, r.row, column, value, level, code, msg)
-
-    def _reject(self, report: SheetReport, p: Problem) -> None:
-        report.rejected += 1
-        report.problems.append(p)
-
-    def _warn(self, report: SheetReport, p: Problem) -> None:
-        report.warnings += 1
-        report.problems.append(p)
-
-    def _judge_row(
-        self,
-        r: _Row,
-        found: tuple[str, str | None] | None,
-        register: dict[str, dict[str, Any]],
-        report: SheetReport,
-    ) -> None:
-        status = _status(r.status)
-        result = _status(r.hasil)
-        if status == "tidak_hadir" or result == "tidak_hadir":
-            report.skipped += 1
-            report.problems.append(self._problem(r, "status", _text(r.status), "info", "ABSENT", "tidak hadir"))
-            return
-        warns: list[Problem] = []
-        if status is None:
-            msg = f"status '{_text(r.status)}' tidak dikenal; dicatat hadir"
-            warns.append(self._problem(r, "status", _text(r.status), "warning", "STATUS_UNKNOWN", msg))
-        if result is None:
-            msg = f"hasil '{_text(r.hasil)}' tidak dikenal; dicatat hadir"
-            warns.append(self._problem(r, "hasil", _text(r.hasil), "warning", "RESULT_UNKNOWN", msg))
-        final = next((s for s in (result, status) if s in ("lulus", "tidak_lulus")), "hadir")
-
-        # Who is it?
-        if found is not None:
-            nik, nik_warn = found
-            person = register.get(nik)
-            if person is None:
-                msg = f"NIK {mask_nik(nik)} tidak ada di register; impor roster-nya dulu (tidak dibuat otomatis)"
-                self._reject(report, self._problem(r, "nik", mask_nik(nik), "error", "NIK_NOT_REGISTERED", msg))
-                return
-            if nik_warn:
-                msg = f"NIK {mask_nik(nik)} tersimpan sebagai angka; periksa"
-                warns.append(self._problem(r, "nik", mask_nik(nik), "warning", nik_warn, msg))
-            if r.nama and not rules.names_agree(r.nama, person["nama"]):
-                msg = f"nama '{r.nama}' berbeda dengan register '{person['nama']}' untuk NIK {mask_nik(nik)}"
-                warns.append(self._problem(r, "nama", r.nama, "warning", "NAME_DIFFERS", msg))
-            matched_by = "nik"
-        else:
-            if not r.nama:
-                report.skipped += 1
-                return
-            if not r.kelurahan:
-                msg = f"'{r.nama}' tanpa NIK dan tanpa kelurahan: tidak bisa dicocokkan (isi NIK atau --kelurahan)"
-                self._reject(report, self._problem(r, "nama", r.nama, "error", "NO_KELURAHAN", msg))
-                return
-            matches = rules.match_by_name(r.nama, r.kelurahan, self.candidates())
-            if not matches:
-                msg = f"'{r.nama}' ({r.kelurahan}) tanpa NIK dan tidak ditemukan di register; tidak dibuat otomatis"
-                self._reject(report, self._problem(r, "nama", r.nama, "error", "NAME_NOT_FOUND", msg))
-                return
-            if len(matches) > 1:
-                which = ", ".join(mask_nik(str(m["nik"])) for m in matches)
-                msg = f"'{r.nama}' ({r.kelurahan}) cocok dengan {len(matches)} orang ({which}); isi NIK-nya"
-                self._reject(report, self._problem(r, "nama", r.nama, "error", "NAME_AMBIGUOUS", msg))
-                return
-            m = matches[0]
-            person = {
-                "volunteer_id": m["volunteer_id"],
-                "nik": m["nik"],
-                "nama": m["nama"],
-                "tgl_lahir": m["tgl_lahir"],
-            }
-            shown = mask_nik(str(m["nik"]))
-            msg = f"'{r.nama}' tanpa NIK dicocokkan lewat nama + kelurahan dengan NIK {shown}; mohon periksa"
-            warns.append(self._problem(r, "nama", r.nama, "warning", "MATCHED_BY_NAME", msg))
-            matched_by = "nama"
-
-        vid = int(person["volunteer_id"])
-        if vid in self.seen:
-            msg = f"{mask_nik(str(person['nik']))} sudah tercatat di {self.seen[vid]}; baris ini diabaikan"
-            report.skipped += 1
-            report.warnings += 1
-            report.problems.append(
-                self._problem(r, "nik", mask_nik(str(person["nik"])), "warning", "DUPLICATE_IN_FILE", msg)
-            )
-            return
-
-        # How long, and which certificate?
-        minutes = int(self.training["minutes"])
-        if _text(r.jpl):
-            d = rules.parse_duration(r.jpl, bare_jam=self.settings.training.bare_jam)
-            if d.minutes is None:
-                self._reject(report, self._problem(r, "jpl", _text(r.jpl), "error", str(d.code), str(d.message)))
-                return
-            if d.code:
-                warns.append(self._problem(r, "jpl", _text(r.jpl), "warning", d.code, str(d.message)))
-            if d.minutes > minutes:
-                msg = f"JPL diikuti {rules.to_jpl(d.minutes)} melebihi JPL pelatihan {rules.to_jpl(minutes)}"
-                warns.append(self._problem(r, "jpl", _text(r.jpl), "warning", "JPL_ABOVE_TRAINING", msg))
-            minutes = d.minutes
-        dates: dict[str, str | None] = {}
-        for col, raw in (("certificate_date", r.certificate_date), ("certificate_valid_until", r.valid_until)):
-            from psmctl.rules.dates import parse_date_cell
-
-            value = parse_date_cell(raw, as_of=self.as_of) if _text(raw) else None
-            if isinstance(value, str):
-                self._reject(report, self._problem(r, col, _text(raw), "error", "DATE_INVALID", value))
-                return
-            dates[col] = value.isoformat() if value else None
-        for code, msg in rules.date_findings(
-            self.training["start_date"],
-            as_of=date.max,  # a training in the future is reported once per file, not on every row
-            birth=person.get("tgl_lahir"),
-            min_age=self.settings.training.min_age_warn,
-        ):
-            warns.append(self._problem(r, None, None, "warning", code, msg))
-
-        for w in warns:
-            self._warn(report, w)
-        self.seen[vid] = f"sheet '{r.sheet}' baris {r.row}" if r.row is not None else "baris perintah"
-        values = {
-            "minutes": minutes,
-            "status": final,
-            "certificate_no": r.certificate_no or None,
-            "certificate_date": dates["certificate_date"],
-            "certificate_valid_until": dates["certificate_valid_until"],
-        }
-        before = self.existing.get(vid)
-        if before is None:
-            report.added += 1
-        elif before == values:
-            report.unchanged += 1
-            return
-        else:
-            report.changed += 1
-        self.writes.append({"volunteer_id": vid, "matched_by": matched_by, "sheet": r.sheet, "row": r.row, **values})
-
-    def write(self, *, kind: str, file_name: str | None, sha256: str | None, created_at: str) -> bool:
-        """Write every accepted row and its batch, inside the caller's transaction; False when nothing is new."""
-        if not self.writes:
-            return False
-        batch = q.insert_batch(
-            self.db,
-            kind=kind,
-            file_name=file_name,
-            sha256=sha256,
-            created_at=created_at,
-            note=f"pelatihan {self.training['id']}",
-        )
-        q.upsert_attendance(self.db, int(self.training["id"]), self.writes, batch)
-        return True
-
-
-def _future_problem(training: dict[str, Any], as_of: date, sheet: str) -> list[Problem]:
-    if training["start_date"] <= as_of:
-        return []
-    msg = f"pelatihan {training['id']} bertanggal {training['start_date'].isoformat()}, belum lewat"
-    return [Problem(sheet, None, None, None, "warning", "TRAINING_IN_FUTURE", msg)]
+# --- attendance: the rows judged by services/attendance_plan.py --------------------------------------------------
 
 
 def record(
@@ -496,14 +241,14 @@ def record(
     from psmctl.rules.nik import require_nik
 
     niks = [require_nik(n) for n in niks]
-    if status and _status(status) not in ("hadir", "lulus", "tidak_lulus"):
+    if status and reading.status(status) not in ("hadir", "lulus", "tidak_lulus"):
         raise InputError(f"--status '{status}' tidak dikenal; pilih hadir, lulus (kompeten) atau tidak_lulus")
     if certificate_no and len(niks) > 1:
         raise InputError("--certificate-no hanya untuk satu orang; jalankan per NIK")
     training = _get_training(db, training_id)
     settings = settings_of(db)
     rows = [
-        _Row(
+        reading.Row(
             sheet=COMMAND_LINE,
             row=None,
             nik=n,
@@ -516,102 +261,21 @@ def record(
         for n in niks
     ]
     report = SheetReport(file=COMMAND_LINE, sheet=COMMAND_LINE)
-    for p in _future_problem(training, as_of, COMMAND_LINE):
+    for p in future_problem(training, as_of, COMMAND_LINE):
         report.warnings += 1
         report.problems.append(p)
     result = ImportResult(file=COMMAND_LINE, sheets=[report], training_id=training_id)
 
-    def plan(db: Database) -> _Plan:
-        plan = _Plan(db, training, settings, as_of)
+    def plan(db: Database) -> AttendancePlan:
+        plan = AttendancePlan(db, training, settings, as_of)
         plan.judge(rows, report)
         return plan
 
-    def write(db: Database, plan: _Plan) -> bool:
+    def write(db: Database, plan: AttendancePlan) -> bool:
         return plan.write(kind="manual", file_name=None, sha256=None, created_at=created_at)
 
     commit(db, result, Stage(plan, write), dry_run=dry_run, strict=False)
     return result
-
-
-def _sheet_rows(
-    sheet: Any, default_kelurahan: str | None, scan_rows: int, manual: dict[str, str]
-) -> tuple[list[_Row], list[Problem]]:
-    """The rows of a daftar hadir, read by the import engine: header by its words, kelurahan from the title lines,
-    rows that are nobody (blank, JUMLAH, numbers, signature, hidden) reported, unused columns named."""
-    from psmctl.importing.columns import column_findings
-    from psmctl.importing.headers import find_header, load_aliases
-    from psmctl.importing.rows import Table
-    from psmctl.importing.titles import read_titles
-
-    aliases = load_aliases("attendance_headers.toml")
-    header = find_header(sheet.rows, aliases, ["nama"], scan_rows=scan_rows, manual=manual)
-    if header is None:
-        msg = f"sheet '{sheet.name}': kolom NAMA tidak ditemukan; sheet dilewati"
-        return [], [Problem(sheet.name, None, None, None, "warning", "NO_HEADER", msg)]
-    kelurahan = default_kelurahan or read_titles(sheet.rows[: header.row_index]).get("kelurahan")
-    table = Table(header, header.data_start, len(sheet.rows))
-    problems = column_findings(sheet, table, _READ_FIELDS)
-    out: list[_Row] = []
-    for index in range(header.data_start, len(sheet.rows)):
-        row = _read_row(sheet, header.columns, index, kelurahan, problems)
-        if row is _END:
-            break
-        if row is not None:
-            out.append(row)
-    return out, problems
-
-
-_READ_FIELDS = frozenset(
-    {"no", "nama", "nik", "kelurahan", "kecamatan", "unsur", "jpl", "status", "hasil", "certificate_no",
-     "certificate_date", "valid_until"}
-)  # fmt: skip
-_END: Any = object()
-
-
-def _read_row(sheet: Any, cols: dict[str, int], index: int, kelurahan: str, problems: list[Problem]) -> Any:
-    """One daftar hadir row: an attendance line, None for a row that is nobody (reported), _END at the signature
-    block that ends the list."""
-    from psmctl.importing.rows import Kind, classify, signature_ends
-    from psmctl.rules import nik as niklib
-
-    cells = sheet.rows[index]
-
-    def cell(name: str, cells: list[object] = cells) -> object:
-        c = cols.get(name)
-        return cells[c] if c is not None and c < len(cells) else ""
-
-    def is_person(r: Any) -> bool:
-        got = [r[cols[f]] for f in ("nik", "jpl", "status") if f in cols and cols[f] < len(r)]
-        return any(_text(v) for v in got)
-
-    def has_nik(v: object) -> bool:
-        try:
-            niklib.from_cell(v)
-        except niklib.InvalidNik:
-            return False
-        return True
-
-    kind = classify(cells, cell("nik"), has_nik)
-    first = next((_text(v) for v in cells if _text(v)), "")
-    if kind is Kind.SIGNATURE and signature_ends(sheet.rows[index + 1 :], is_person):
-        problems.append(Problem(sheet.name, index + 1, None, first, "info", "SIGNATURE_BLOCK", "blok tanda tangan"))
-        return _END
-    if kind is not Kind.DATA:
-        if kind is Kind.TOTAL or kind is Kind.SIGNATURE:
-            code = "ROW_TOTAL_SKIPPED" if kind is Kind.TOTAL else "ROW_SKIPPED"
-            problems.append(Problem(sheet.name, index + 1, None, first, "info", code, "baris ini bukan peserta"))
-        return None
-    nama = _text(cell("nama"))
-    if index in sheet.hidden_rows:
-        msg = f"baris tersembunyi: {nama or 'baris ini'} tidak diimpor (tampilkan barisnya bila memang hadir)"
-        problems.append(Problem(sheet.name, index + 1, "NAMA", nama, "warning", "ROW_HIDDEN", msg))
-        return None
-    return _Row(
-        sheet=sheet.name, row=index + 1, nik=cell("nik"), nama=nama,
-        kelurahan=_text(cell("kelurahan")) or kelurahan, jpl=cell("jpl"), status=cell("status"),
-        hasil=cell("hasil"), certificate_no=_text(cell("certificate_no")), certificate_date=cell("certificate_date"),
-        valid_until=cell("valid_until"),
-    )  # fmt: skip
 
 
 def import_file(
@@ -634,29 +298,29 @@ def import_file(
     settings = settings_of(db)
     path = Path(path)
     result = ImportResult(file=path.name, training_id=training_id)
-    read: list[tuple[SheetReport, list[_Row]]] = []
+    read: list[tuple[SheetReport, list[reading.Row]]] = []
     for sheet in read_tables(path, **limits(settings)):
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problems = _sheet_rows(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
+        rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
         report.problems += problems
         report.warnings += sum(1 for p in problems if p.level == "warning")
         result.sheets.append(report)
-        if not any(p.code == "NO_HEADER" for p in problems):
+        if not any(p.code == "SHEET_SKIPPED" for p in problems):
             read.append((report, rows))
     if not read:
         raise InputError(f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
     first = read[0][0]
-    for p in _future_problem(training, as_of, first.sheet):
+    for p in future_problem(training, as_of, first.sheet):
         first.warnings += 1
         first.problems.insert(0, p)
 
-    def plan(db: Database) -> _Plan:
-        plan = _Plan(db, training, settings, as_of)
+    def plan(db: Database) -> AttendancePlan:
+        plan = AttendancePlan(db, training, settings, as_of)
         for report, rows in read:
             plan.judge(rows, report)
         return plan
 
-    def write(db: Database, plan: _Plan) -> bool:
+    def write(db: Database, plan: AttendancePlan) -> bool:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return plan.write(kind="attendance", file_name=path.name, sha256=digest, created_at=created_at)
 
