@@ -14,7 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -700,3 +700,171 @@ def test_a_too_long_nik_cell_rejects_that_row_only(initialized: Path, tmp_path: 
     assert r.exit_code == 0, r.output
     assert imported(initialized, "roster") == 1
     assert {p["code"] for p in findings_in(r.stdout) if p.get("row") == 3} >= {"CELL_TOO_LONG", "NIK_MISSING"}
+
+
+# --- .ods with huge repeat counts, merged ranges over the whole sheet, .xlsb ------------------------------------
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_cell(value: str, attrs: str = "") -> str:
+    return f'<table:table-cell office:value-type="string" {attrs}><text:p>{value}</text:p></table:table-cell>'
+
+
+def tiny_ods(path: Path, rows: str) -> Path:
+    """A minimal .ods (a few hundred bytes) whose one sheet holds a NIK header row and then `rows` (content.xml)."""
+    import zipfile
+
+    head = f"<table:table-row>{ods_cell('NIK')}{ods_cell('NAMA')}</table:table-row>"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="PSM">{head}{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+WIDE = 'table:number-columns-repeated="16384"'
+TRILLION = 'table:number-columns-repeated="1000000000000"'
+SPANNED = 'table:number-rows-spanned="1000000" table:number-columns-spanned="16384"'
+
+
+def ods_row(cells: str, repeated: int = 1) -> str:
+    attrs = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-row{attrs}>{cells}</table:table-row>"
+
+
+EMPTY_CELL = "<table:table-cell/>"
+SPACES = (
+    '<table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell>'
+)
+ODS_BOMBS = [  # each one a few hundred bytes; unguarded, calamine expanded them for seconds and gigabytes
+    ("a row repeated 2 million times", ods_row(ods_cell("x"), 2_000_000), "import.max_cells"),
+    ("a value over 16,384 columns on 2,000 rows", ods_row(ods_cell("x", WIDE), 2000), "import.max_cells"),
+    ("empty rows repeated, then a value", ods_row(EMPTY_CELL, 5_000_000) + ods_row(ods_cell("x")), "import.max_cells"),
+    (
+        "empty cells repeated, then a value, on repeated rows",
+        ods_row('<table:table-cell table:number-columns-repeated="16000"/>' + ods_cell("x"), 100_000),
+        "import.max_cells",
+    ),
+    ("a value repeated 10^12 times", ods_row(ods_cell("x", TRILLION)), "import.max_cells"),
+    ("a billion repeated spaces", ods_row(SPACES), "spasi berulang"),
+    (
+        "rows written as an empty element",
+        '<table:table-row table:number-rows-repeated="3000000"/>' + ods_row(ods_cell("x")),
+        "import.max_cells",
+    ),
+]
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize(("case", "rows", "setting"), ODS_BOMBS, ids=[c[0] for c in ODS_BOMBS])
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_tiny_ods_with_huge_repeat_counts_is_refused_in_milliseconds(
+    tmp_path: Path, runner: CliRunner, db_path: Path, case: str, rows: str, setting: str, command: list[str]
+) -> None:
+    import resource
+    import time
+
+    bomb = tiny_ods(tmp_path / "kecil.ods", rows)
+    assert bomb.stat().st_size < 3000
+    before = dump(db_path)
+    files = {k: v for k, v in files_in(tmp_path).items() if not k.startswith("psmctl.db")}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    line = one_line(runner.invoke(app, [*command, str(bomb)]), 1)
+    assert time.perf_counter() - t < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KB: no grid was built
+    assert setting in line and "kecil.ods" in line
+    assert dump(db_path) == before
+    assert {k: v for k, v in files_in(tmp_path).items() if not k.startswith("psmctl.db")} == files
+
+
+def test_an_ods_as_libreoffice_writes_it_is_not_refused(tmp_path: Path) -> None:
+    """Trailing empty rows and cells repeated by the million (what LibreOffice saves) are not the sheet's extent."""
+    from psmctl.importing.sheets import read_tables
+
+    trailing = '<table:table-cell table:number-columns-repeated="1022"/>'
+    rows = "".join(
+        f"<table:table-row>{ods_cell(make_nik(born=dt.date(1980, 1, 1) + dt.timedelta(days=i)))}"
+        f"{ods_cell(f'Orang {i}')}{trailing}</table:table-row>"
+        for i in range(200)
+    )
+    rows += (
+        '<table:table-row table:number-rows-repeated="1048375"><table:table-cell table:number-columns-repeated="1024"/>'
+        "</table:table-row>"
+    )
+    (sheet,) = read_tables(tiny_ods(tmp_path / "psm.ods", rows))
+    assert len(sheet.rows) == 201 and {len(r) for r in sheet.rows} == {2}
+
+
+def _with_merge(path: Path, ref: str) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    merge = f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", merge).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _xlsx_merged(ref: str) -> Callable[[Path], Path]:
+    return lambda p: _with_merge(tiny_xlsx(p.with_suffix(".xlsx"), [("A1", "NIK"), ("A2", "x")]), ref)
+
+
+MERGE_BOMBS = {
+    "xlsx A2:XFD1048576": _xlsx_merged("A2:XFD1048576"),
+    "xlsx A2:ZZ100000": _xlsx_merged("A2:ZZ100000"),
+    "ods spanned 10^6 x 16,384": lambda p: tiny_ods(p.with_suffix(".ods"), ods_row(ods_cell("x", SPANNED))),
+}
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("case", list(MERGE_BOMBS))
+def test_a_merged_range_over_the_whole_sheet_is_refused(
+    tmp_path: Path, runner: CliRunner, db_path: Path, case: str
+) -> None:
+    import resource
+    import time
+
+    bomb = MERGE_BOMBS[case](tmp_path / "gabung")
+    before = dump(db_path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    line = one_line(runner.invoke(app, ["import", "roster", str(bomb)]), 1)
+    assert time.perf_counter() - t < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000
+    assert "import.max_cells" in line and "gabungan" in line
+    assert dump(db_path) == before
+
+
+@pytest.mark.usefixtures("initialized")
+def test_an_xlsb_is_refused_in_one_line(tmp_path: Path, runner: CliRunner) -> None:
+    import zipfile
+
+    xlsb = tmp_path / "daftar.xlsb"  # its binary sheets are out of the extent guard's sight
+    with zipfile.ZipFile(xlsb, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    line = one_line(runner.invoke(app, ["import", "roster", str(xlsb)]), 1)
+    assert ".xlsb" in line and "simpan ulang sebagai .xlsx" in line
