@@ -118,6 +118,14 @@ def test_claim_limit_reads_the_dated_benefit_row() -> None:
     assert incidents.claim_limit(kind, date(2019, 12, 2), int(new.get("claim_years"))) == date(2024, 12, 2)
 
 
+def test_claim_limit_of_29_february_is_28_february_as_every_years_later() -> None:
+    """One "n years later" (months.add_years): an accident of 29 Feb 2024 is limited to 28 Feb 2029, as a
+    certificate of 29 Feb 2020 valid 5 years runs to 28 Feb 2025."""
+    kind = incidents.load_kinds().get("kecelakaan_kerja")
+    assert incidents.claim_limit(kind, date(2024, 2, 29), 5) == date(2029, 2, 28)
+    assert incidents.claim_limit(kind, date(2024, 2, 29), 4) == date(2028, 2, 29)
+
+
 # ---- the stored verdict against today's recomputation
 
 

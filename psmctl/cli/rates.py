@@ -10,6 +10,7 @@ import typer
 
 from psmctl.cli.common import TableOrJson, parse_date_option, reported, today
 from psmctl.output import labels, render
+from psmctl.rules.months import month_of
 
 app = typer.Typer(help="Tarif iuran BPJS Ketenagakerjaan beserta dasar hukumnya.", no_args_is_help=True)
 
@@ -35,7 +36,7 @@ def show(
     day = _month_or_date(on) or today()
     with reported():
         table = rates.load()
-        month = f"{day.year:04d}-{day.month:02d}"
+        month = month_of(day)
         rows = [r for r in table.all_rows() if r.holds(day.isoformat() if r.table == "benefit" else month)]
     out = [
         {

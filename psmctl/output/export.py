@@ -25,6 +25,7 @@ from typing import Any
 
 from psmctl import __version__
 from psmctl.output import render, xlsx
+from psmctl.rules.months import month_of
 from psmctl.rules.privacy import mask_nik, mask_phone
 from psmctl.services.summary import STATUSES, Summary, status_label
 
@@ -380,7 +381,7 @@ def _status_chart(wb: Any, ws: Any, spans: list[tuple[int, int]], at: int, colum
 
 def summary_sheets(s: Summary, *, db_name: str, schema: str | None, unmask: bool) -> list[Sheet]:
     """The five sheets of the summary workbook."""
-    month = f"{s.as_of.year:04d}-{s.as_of.month:02d}"
+    month = month_of(s.as_of)
     ringkasan = Sheet(
         "Ringkasan",
         [

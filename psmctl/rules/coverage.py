@@ -53,8 +53,27 @@ class ProgrammeCover(NamedTuple):
         }
 
 
+class Owing:
+    """The totals of what a person owes: arrears (COV-14) and shortfall (IUR-17), for `Coverage` and the rows
+    built from it."""
+
+    __slots__ = ()
+    arrears: tuple[MonthAmount, ...]
+    shortfall: tuple[MonthAmount, ...]
+
+    @property
+    def arrears_rupiah(self) -> int:
+        """Total arrears (COV-14)."""
+        return sum(a.rupiah for a in self.arrears)
+
+    @property
+    def shortfall_rupiah(self) -> int:
+        """Total still owed on months paid with less than the rate table expects (IUR-17)."""
+        return sum(a.rupiah for a in self.shortfall)
+
+
 @dataclass(slots=True)
-class Coverage:
+class Coverage(Owing):
     """A person's coverage on one date."""
 
     on: date
@@ -72,16 +91,6 @@ class Coverage:
     masa_iur_by_programme: dict[str, int] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
     shortfall: tuple[MonthAmount, ...] = ()  # paid months short of the rate table (IUR-17): month, rupiah owed
-
-    @property
-    def arrears_rupiah(self) -> int:
-        """Total arrears (COV-14)."""
-        return sum(a.rupiah for a in self.arrears)
-
-    @property
-    def shortfall_rupiah(self) -> int:
-        """Total still owed on months paid with less than the rate table expects (IUR-17)."""
-        return sum(a.rupiah for a in self.shortfall)
 
 
 def _not(reason: str, again: date | None = None) -> dict[str, ProgrammeCover]:

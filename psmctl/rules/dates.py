@@ -17,6 +17,8 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from psmctl.rules.months import month_of
+
 MONTHS: dict[str, int] = {
     "januari": 1, "jan": 1, "january": 1,
     "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "febuari": 2, "february": 2,
@@ -187,7 +189,7 @@ def parse_month(value: object) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return f"{value.year:04d}-{value.month:02d}"
+        return month_of(value)
     s = re.sub(r"\s+", " ", str(value).strip().lower())
     year = month = 0
     m = _MONTH_ISO.match(s)

@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 from psmctl.errors import DataError, InputError
+from psmctl.rules.months import add_years
 
 STATUSES = ("tercatat", "dilaporkan_tahap_1", "dilaporkan_tahap_2", "dibayar", "ditolak", "selesai")
 UPDATE_STATUSES = STATUSES[1:]
@@ -132,13 +133,11 @@ def report_deadline(kind: Kind, on: date, at: time | None) -> tuple[datetime | N
 
 
 def claim_limit(kind: Kind, on: date, claim_years: int | None) -> date | None:
-    """The claim limitation date: the incident date + ``claim_years`` (BEN-02); None when the kind has none."""
+    """The claim limitation date: the incident date + ``claim_years`` (BEN-02), 28 February for an incident of
+    29 February in a common year (``months.add_years``, the one "years later"); None when the kind has none."""
     if not kind.claim_limit or claim_years is None:
         return None
-    try:
-        return on.replace(year=on.year + claim_years)
-    except ValueError:  # 29 February: the day the year reaches 1 March
-        return date(on.year + claim_years, 3, 1)
+    return add_years(on, claim_years)
 
 
 def reported_in_time(deadline: datetime, reported_on: date) -> bool:

@@ -14,7 +14,6 @@ is the programme amount minus the worker share.
 
 from __future__ import annotations
 
-import calendar as _cal
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from psmctl.errors import DataError, InputError
-from psmctl.rules.months import add_months, month_index
+from psmctl.rules.months import add_months, first_day, last_day, month_index
 
 if TYPE_CHECKING:
     from psmctl.rules.settings import Settings
@@ -396,6 +395,5 @@ def due_date(table: RateTable, segment: str, month: str, cal: Calendar) -> date:
     """Due date of an iuran month (COV-13): the rule's day, moved to the next working day (IUR-13)."""
     rule = table.due_rule(segment, month)
     target = add_months(month, int(rule.get("month_offset")))
-    y, m = int(target[:4]), int(target[5:7])
-    day = min(int(rule.get("day")), _cal.monthrange(y, m)[1])
-    return cal.next_working_day(date(y, m, day))
+    day = min(int(rule.get("day")), last_day(target).day)
+    return cal.next_working_day(first_day(target).replace(day=day))

@@ -152,7 +152,7 @@ def _order(r: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Standing:
+class Standing(coverage.Owing):
     """What the summary needs of one person's coverage on as_of (the full Coverage is not kept: 100k people)."""
 
     status: str
@@ -163,16 +163,6 @@ class Standing:
     due_rupiah: int | None  # the current month's iuran when MENUNGGAK
     due_on: date | None
     shortfall: tuple[coverage.MonthAmount, ...] = ()  # months paid short of the rate table (IUR-17)
-
-    @property
-    def arrears_rupiah(self) -> int:
-        """Total arrears (COV-14)."""
-        return sum(a.rupiah for a in self.arrears)
-
-    @property
-    def shortfall_rupiah(self) -> int:
-        """Total still owed on months paid short (IUR-17)."""
-        return sum(a.rupiah for a in self.shortfall)
 
 
 def standing_of(payments_: Sequence[membership.Paid], *, as_of: date, rules: membership.Rules) -> Standing:
