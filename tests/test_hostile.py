@@ -619,22 +619,21 @@ def csv_file(path: Path, kind: str, *, encoding: str = "utf-8", long_row: int | 
     return path
 
 
-def csv_import(tmp_path: Path, runner: CliRunner, kind: str, path: Path) -> Result:
+def csv_import(tmp_path: Path, runner: CliRunner, kind: str, path: Path, extra: tuple[str, ...] = ()) -> Result:
     """Import `path` with the command for `kind` into a register holding the three people."""
     if kind == "roster":
-        return runner.invoke(app, ["import", "roster", str(path), "--format", "json"])
+        return runner.invoke(app, ["import", "roster", str(path), "--format", "json", *extra])
     people = [roster_row(nik, nama, jk="P" if nik != BUDI else "L") for nik, nama in PEOPLE]
     assert (
         runner.invoke(app, ["import", "roster", str(write_roster_xlsx(tmp_path / "psm.xlsx", people))]).exit_code == 0
     )
     if kind == "payments":
-        return runner.invoke(app, ["payments", "import", str(path), "--format", "json"])
+        return runner.invoke(app, ["payments", "import", str(path), "--format", "json", *extra])
     add = ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2025-03-10", "--jpl", "16"]
     added = runner.invoke(app, add)
     assert added.exit_code == 0, added.output
-    return runner.invoke(
-        app, ["attendance", "import", added.stdout.strip().splitlines()[-1], str(path), "--format", "json"]
-    )
+    training = added.stdout.strip().splitlines()[-1]
+    return runner.invoke(app, ["attendance", "import", training, str(path), "--format", "json", *extra])
 
 
 def findings_in(output: str) -> list[dict[str, Any]]:
@@ -868,3 +867,129 @@ def test_an_xlsb_is_refused_in_one_line(tmp_path: Path, runner: CliRunner) -> No
         z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
     line = one_line(runner.invoke(app, ["import", "roster", str(xlsb)]), 1)
     assert ".xlsb" in line and "simpan ulang sebagai .xlsx" in line
+
+
+# --- Destinations checked before any work; every command on a database that does not exist ----------------------
+
+BAD_TARGETS = {
+    "a folder that does not exist": lambda d: d / "tidak-ada" / "masalah.xlsx",
+    "a folder, not a file name": lambda d: d,
+    "a name too long": lambda d: d / ("a" * 300 + ".xlsx"),
+}
+
+
+@pytest.mark.parametrize("target", list(BAD_TARGETS))
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_report_that_could_never_be_written_is_refused_before_importing(
+    initialized: Path, tmp_path: Path, runner: CliRunner, kind: str, target: str
+) -> None:
+    out = tmp_path / "keluar"
+    out.mkdir()
+    report = BAD_TARGETS[target](out)
+    r = csv_import(tmp_path, runner, kind, csv_file(tmp_path / f"{kind}.csv", kind), extra=("--report", str(report)))
+    line = one_line(r, 1)  # before: the file was imported, then the report failed (exit 3, or two lines)
+    assert len(line) < 300
+    assert imported(initialized, kind) == 0
+    assert [p.name for p in out.iterdir()] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["export", "roster", "--out", "{d}/daftar.xlsx"], "izin ditolak"),
+        (["export", "summary", "--as-of", "2025-12-22", "--out", "{d}/ringkasan.xlsx"], "izin ditolak"),
+        (["db", "backup", "{d}/cadangan.db"], "izin ditolak"),
+    ],
+)
+def test_a_folder_the_os_refuses_is_one_line_naming_it(
+    register: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], phrase: str
+) -> None:
+    # Root may write anywhere: the OS's answer for a non-root user (access(2) saying no) is what is simulated.
+    closed = tmp_path / "tertutup"
+    closed.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(closed) else real_access(p, mode))
+    before = dump(register)
+    line = one_line(runner.invoke(app, [a.format(d=closed) for a in args]), 1)
+    assert phrase in line and str(closed) in line
+    assert list(closed.iterdir()) == [] and dump(register) == before
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS, errno.ENOSPC])
+def test_a_temporary_file_that_cannot_be_made_names_the_destination(
+    register: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(code, os.strerror(code), str(tmp_path / ".daftar.csv.psmctl-1-abc.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    line = one_line(runner.invoke(app, ["export", "roster", "--out", str(tmp_path / "daftar.csv")]), 1)
+    assert str(tmp_path / "daftar.csv") + ":" in line and ".tmp" not in line
+    assert not (tmp_path / "daftar.csv").exists()
+
+
+NO_DATABASE = {("rates", "show"), ("training", "kinds")}  # bundled data only: they never open a database
+
+
+def _leaves(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
+    subs = getattr(command, "commands", None)
+    if not subs:
+        yield path, command
+        return
+    for name, sub in subs.items():
+        yield from _leaves(sub, [*path, name])
+
+
+def _arguments(command: Any) -> list[str]:
+    """Plausible values for a command's required arguments and options: enough to reach its database."""
+    out: list[str] = []
+    for p in command.params:
+        if not p.required or p.name == "db":
+            continue
+        if hasattr(p.type, "choices"):
+            value = str(p.type.choices[0])
+        elif "int" in p.type.name:
+            low = getattr(p.type, "min", None)
+            value = str(low if low is not None and low > 1 else 1)  # --year: 1900
+        elif "nik" in p.name:
+            value = BUDI
+        elif "month" in p.name:
+            value = "2025-01"
+        elif p.name in ("start", "on", "as_of", "date"):
+            value = "2025-01-01"
+        elif p.name == "key":
+            value = "amounts.mismatch"
+        elif p.name == "value":
+            value = "warn"
+        else:
+            value = "psm.xlsx"
+        out += [value] if p.param_type_name == "argument" else [p.opts[0], value]
+    if any("--yes" in p.opts for p in command.params if p.param_type_name == "option"):
+        out.append("--yes")
+    return out
+
+
+def test_every_command_on_a_database_that_does_not_exist_creates_nothing(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer.main
+
+    monkeypatch.chdir(tmp_path)
+    write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    missing = tmp_path / "dinsso.db"  # a typo in PSMCTL_DB (cron, another folder)
+    monkeypatch.setenv("PSMCTL_DB", str(missing))
+    commands = list(_leaves(typer.main.get_command(app), []))
+    assert len(commands) > 40
+    for path, command in commands:
+        if path == ["init"]:
+            continue
+        r = runner.invoke(app, [*path, *_arguments(command)])
+        where = " ".join(path)
+        assert not missing.exists() and not any(p.name.startswith("dinsso") for p in tmp_path.iterdir()), where
+        if tuple(path) in NO_DATABASE:
+            assert r.exit_code == 0, (where, r.output)
+            continue
+        line = one_line(r, 1)
+        assert str(missing) in line and "psmctl init" in line, (where, line)
