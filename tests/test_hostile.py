@@ -993,3 +993,49 @@ def test_every_command_on_a_database_that_does_not_exist_creates_nothing(
             continue
         line = one_line(r, 1)
         assert str(missing) in line and "psmctl init" in line, (where, line)
+
+
+# --- The README's exit-code table is the one the code follows -------------------------------------------------------
+
+
+def test_the_readme_exit_code_table_is_what_the_code_does(
+    initialized: Path,
+    tmp_path: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+
+    from psmctl.cli import common, main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme[readme.index("| code | meaning |") :].split("\n\n")[0]
+    documented = {int(m[1]): m[2] for m in re.finditer(r"^\s*\| (\d+) \| (.+) \|$", table, re.MULTILINE)}
+    constants = {v: k for k, v in vars(common).items() if k.startswith("EXIT_") and isinstance(v, int)}
+    assert set(documented) == set(constants) == {0, 1, 2, 3, 70}
+
+    good = write_roster_xlsx(tmp_path / "baik.xlsx", [roster_row(BUDI, "Budi")])
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 terpotong")
+    seen = {
+        common.EXIT_OK: runner.invoke(app, ["volunteers", "list"]).exit_code,
+        common.EXIT_FAILED: runner.invoke(
+            app, ["--db", str(tmp_path / "tidak-ada.db"), "volunteers", "list"]
+        ).exit_code,
+        common.EXIT_USAGE: runner.invoke(app, ["volunteers", "list", "--format", "pdf"]).exit_code,
+        common.EXIT_PARTIAL: runner.invoke(app, ["import", "roster", str(good), str(broken)]).exit_code,
+    }
+    assert seen == {code: code for code in seen}
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("psmctl.services.volunteers.list_volunteers", bug)
+    monkeypatch.setattr(sys, "argv", ["psmctl", "volunteers", "list"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == common.EXIT_BUG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "PSMCTL_DEBUG=1" in err and "Traceback" not in err
