@@ -163,3 +163,32 @@ def test_a_nikless_name_line_in_the_middle_is_skipped_alone(
         command = ["attendance", "import", office]
     result = _report(run(runner, *command, _workbook(tmp_path / f"{which}.xlsx", rows, hidden=[]), "--format", "json"))
     assert result["counts"]["added"] == 2 and result["counts"]["rejected"] == 0
+
+
+@pytest.mark.parametrize("which", ["roster", "payments", "attendance"])
+def test_the_same_quirks_give_the_same_findings_in_every_import(
+    runner: CliRunner, office: str, tmp_path: Path, which: str
+) -> None:
+    """Two tables on one sheet, each with the same unused column, and a KETERANGAN saying the person died: one
+    COLUMN_UNUSED for the sheet and a STOP_WORD warning on that row, whichever list it is."""
+    pay = ["2025-03", "2025-03-05", 10_000, 6_800, 16_800]
+    heads = {
+        "roster": ["NO", "NAMA", "NIK", "KELURAHAN", "KODE ARSIP", "KETERANGAN"],
+        "payments": PAY_HEAD,
+        "attendance": HADIR_HEAD,
+    }
+    people = {
+        "roster": ([1, "Ani Suryani", ANI, "Banjaran", "AR-1", "Meninggal"], [1, "Dedi", DEDI, "Banjaran", "AR-4", ""]),
+        "payments": ([1, ANI, "Ani Suryani", *pay, "AR-1", "Meninggal"], [1, DEDI, "Dedi", *pay, "AR-4", ""]),
+        "attendance": ([1, "Ani Suryani", ANI, "Banjaran", 16, "AR-1", "Meninggal"],
+                       [1, "Dedi", DEDI, "Banjaran", 16, "AR-4", ""]),
+    }[which]  # fmt: skip
+    rows = [["A. PEKERJA SOSIAL MASYARAKAT (PSM)"], heads[which], people[0], [], ["B. TAGANA"], heads[which], people[1]]
+    path = _workbook(tmp_path / f"{which}.xlsx", rows, hidden=[])
+    command = {"roster": ["import", "roster"], "payments": ["payments", "import"],
+               "attendance": ["attendance", "import", office]}[which]  # fmt: skip
+    result = _report(run(runner, *command, path, "--format", "json"))
+    unused = [f for f in result["findings"] if f["code"] == "COLUMN_UNUSED"]
+    assert len(unused) == 1 and "KODE ARSIP" in unused[0]["message"], unused
+    (stop,) = [f for f in result["findings"] if f["code"] == "STOP_WORD"]
+    assert (stop["row"], stop["level"]) == (3, "warning") and "Meninggal" in stop["message"]

@@ -24,7 +24,7 @@ from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
-from psmctl.importing.columns import column_findings
+from psmctl.importing.columns import sheet_column_findings
 from psmctl.importing.findings import level_of
 from psmctl.importing.headers import Header, find_header, label_row, load_aliases
 from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
@@ -675,9 +675,10 @@ def parse_file(
     for t, header in found:
         titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
         parsed = ParsedSheet(SheetReport(file=path.name, sheet=t.name))
-        for table in split_tables(t.rows, header, aliases, ["nama", "nik"], manual):
+        tables = split_tables(t.rows, header, aliases, ["nama", "nik"], manual)
+        parsed.report.problems += sheet_column_findings(t, tables, _READ)  # each column named once per sheet
+        for table in tables:
             parser = _SheetParser(_Context(path.name, digest, t, table, titles), options, settings, as_of, parsed)
-            parsed.report.problems += column_findings(t, table, _READ)
             parser.run(seen_niks, progress)
         results.append(parsed)
         t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
