@@ -202,3 +202,14 @@ def test_select_in_asks_a_chunk_at_a_time_under_the_old_parameter_limit(db: Data
     assert sorted(select_in(db, "SELECT x FROM k WHERE x IN ({marks})", wanted, size=7)) == [
         (i,) for i in range(0, 2500, 2)
     ]
+
+
+def test_a_list_filter_keeps_the_conditions_given() -> None:
+    from psmctl.db.filters import where, year_text
+
+    assert where({"a = ?": 1, "b = ?": None, "substr(d, 1, 4) = ?": year_text(987)}) == (
+        " WHERE a = ? AND substr(d, 1, 4) = ?",
+        [1, "0987"],
+    )
+    assert where({"a = ?": None, "b = ?": year_text(None)}) == ("", [])
+    assert where({"a = ?": 0, "b = ?": ""}) == (" WHERE a = ? AND b = ?", [0, ""])  # 0 and "" are values

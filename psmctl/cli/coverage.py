@@ -57,12 +57,27 @@ def check(
     if fmt == TableOrJson.json:
         render.print_json(result)
         return
+    _print_check(result)
+
+
+def _print_check(result: dict[str, Any]) -> None:
+    """The answer of `coverage check` on the screen: status, membership, programmes, arrears, benefits."""
     status = labels.status_words(result["status"], result["status_detail"])
     render.line(f"{result['nama']} pada {result['on']}: {status}")
     if result["membership_start"]:
         lapse = f", berakhir {result['lapse_on']} bila tidak dibayar lagi" if result["lapse_on"] else ""
         basis = labels.BASIS_WORDS.get(result["start_basis"], result["start_basis"])
         render.line(f"Kepesertaan sejak {result['membership_start']} (dasar: {basis}){lapse}")
+    _print_programmes(result)
+    render.line(f"Masa iur: {result['masa_iur_bulan']} bulan (seluruh riwayat {result['masa_iur_total_bulan']} bulan)")
+    _print_owed(result)
+    _print_benefits(result["benefits"])
+    for f in result["findings"]:
+        render.warn(f"{f['code']}: {f['message']}")
+
+
+def _print_programmes(result: dict[str, Any]) -> None:
+    """One row per programme with the payment that covers the day, then when cover starts again if it does not."""
     rows = []
     for p in PROGS:
         pc = result["programs"][p]
@@ -79,14 +94,20 @@ def check(
         render.line(f"Tidak terlindungi pada {result['on']}; terlindungi lagi mulai {again[0]}")
     elif not any(result["programs"][p]["covered"] for p in PROGS):
         render.line(f"Tidak terlindungi pada {result['on']}; belum ada pembayaran yang memberi perlindungan lagi")
-    render.line(f"Masa iur: {result['masa_iur_bulan']} bulan (seluruh riwayat {result['masa_iur_total_bulan']} bulan)")
+
+
+def _print_owed(result: dict[str, Any]) -> None:
+    """The months in arrears and the months paid short (IUR-17), each with its sum."""
     if result["arrears"]:
         months = ", ".join(a["month"] for a in result["arrears"])
         render.line(f"Tunggakan: {months} = {render.rupiah(result['arrears_rupiah'])}")
     if result["shortfall"]:
         months = ", ".join(f"{a['month']} {render.rupiah(a['rupiah'])}" for a in result["shortfall"])
         render.line(f"Kurang bayar (IUR-17): {months} = {render.rupiah(result['shortfall_rupiah'])}")
-    b = result["benefits"]
+
+
+def _print_benefits(b: dict[str, Any]) -> None:
+    """The JKM and JKK benefit figures the answer refers to."""
     if "JKM" in b:
         ok = "berhak" if b["JKM"]["beasiswa_berhak"] else "belum berhak"
         render.line(f"Acuan JKM: santunan {render.rupiah(b['JKM']['santunan_rupiah'])}; beasiswa {ok} "
@@ -94,8 +115,6 @@ def check(
     if "JKK" in b:
         render.line(f"Acuan JKK: meninggal karena kecelakaan kerja {render.rupiah(b['JKK']['meninggal_rupiah'])}; "
                     f"beasiswa JKK tanpa syarat masa iur")  # fmt: skip
-    for f in result["findings"]:
-        render.warn(f"{f['code']}: {f['message']}")
 
 
 @app.command("status")

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from psmctl.db.chunked import MARKS, select_in
+from psmctl.db.filters import where, year_text
 
 INCIDENT_COLUMNS = (
     "volunteer_id", "kind", "occurred_on", "occurred_time", "place", "description", "report_deadline",
@@ -83,18 +84,14 @@ def list_incidents(
     db: Database, *, volunteer_id: int | None = None, year: int | None = None, until: str | None = None
 ) -> list[IncidentRow]:
     """Incidents, oldest first; of one person, of one year (by incident date), or up to a date."""
-    where: list[str] = ["1 = 1"]
-    params: list[Any] = []
-    if volunteer_id is not None:
-        where.append("i.volunteer_id = ?")
-        params.append(volunteer_id)
-    if year is not None:
-        where.append("substr(i.occurred_on, 1, 4) = ?")
-        params.append(f"{year:04d}")
-    if until is not None:
-        where.append("i.occurred_on <= ?")
-        params.append(until)
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY i.occurred_on, i.id"
+    clause, params = where(
+        {
+            "i.volunteer_id = ?": volunteer_id,
+            "substr(i.occurred_on, 1, 4) = ?": year_text(year),
+            "i.occurred_on <= ?": until,
+        }
+    )
+    sql = f"{_SELECT}{clause} ORDER BY i.occurred_on, i.id"
     return [IncidentRow(*r) for r in db.execute(sql, params).fetchall()]
 
 

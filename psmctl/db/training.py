@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from psmctl.db.chunked import select_in
+from psmctl.db.filters import where, year_text
 
 TRAINING_COLUMNS = "id, name, kind, start_date, end_date, minutes, place, organiser, unsur, created_at"
 
@@ -65,18 +66,11 @@ def get_training(db: Database, training_id: int) -> dict[str, Any] | None:
 
 def list_trainings(db: Database, *, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """Trainings (optionally of one year, by end date, and one kind) with their number of attendees."""
-    where, params = [], []
-    if year is not None:
-        where.append("substr(t.end_date, 1, 4) = ?")
-        params.append(f"{year:04d}")
-    if kind is not None:
-        where.append("t.kind = ?")
-        params.append(kind)
+    clause, params = where({"substr(t.end_date, 1, 4) = ?": year_text(year), "t.kind = ?": kind})
     cols = ", ".join(f"t.{c.strip()}" for c in TRAINING_COLUMNS.split(","))
     sql = (
         f"SELECT {cols}, (SELECT count(*) FROM attendance a WHERE a.training_id = t.id) FROM trainings t"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY t.start_date, t.id"
+        f"{clause} ORDER BY t.start_date, t.id"
     )
     out = []
     for row in db.execute(sql, params).fetchall():

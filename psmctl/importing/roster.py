@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
@@ -36,6 +34,9 @@ from psmctl.rules import categories, dates, nik, wilayah
 from psmctl.rules.months import add_years, age_on
 from psmctl.rules.privacy import finding_value, mask_nik
 from psmctl.rules.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["normalise_phone", "split_ttl"]
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import evaluation as edb
 from psmctl.db import payments as dbp
@@ -26,6 +24,9 @@ from psmctl.errors import InputError
 from psmctl.rules import rates
 from psmctl.rules.settings import Settings
 from psmctl.services import ledger as payments
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PROGRAMMES = rates.PROGRAMMES
 

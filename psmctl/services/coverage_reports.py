@@ -18,9 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from psmctl.db import payments as dbp
 from psmctl.db import snapshot
@@ -32,6 +30,9 @@ from psmctl.rules.months import month_index, month_of
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 from psmctl.services.ledger import rules_from
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 T = TypeVar("T")
 Role = tuple[int, str, str, str | None, str, str | None]  # dbp.register_roles: id, nik, nama, kelurahan, unsur, kec

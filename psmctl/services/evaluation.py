@@ -21,9 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
@@ -33,6 +31,9 @@ from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports, summary
 from psmctl.services import incidents as incident_register
 from psmctl.services import ledger as payments
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MONEY_KEYS = ("jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah", "jkp_rupiah")
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import incidents as idb
 from psmctl.db import snapshot, write_tx
@@ -19,6 +17,9 @@ from psmctl.rules.nik import require_nik
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 from psmctl.services import ledger as payments
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def add(

@@ -15,9 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psmctl.db import payments as dbp
 from psmctl.db import write_tx
@@ -41,6 +39,9 @@ from psmctl.rules.payment_lines import parse_programs as parse_programs
 from psmctl.rules.payment_lines import rules_from as rules_from
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # --------------------------------------------------------------------------------------------------------
 # Reading the ledger

@@ -18,15 +18,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import backup, connect_readonly, open_db, schema_version
 from psmctl.db import merge as mdb
 from psmctl.db.migrations import migrations
 from psmctl.errors import PsmctlError
 from psmctl.rules.privacy import mask_nik
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass

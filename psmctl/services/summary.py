@@ -24,9 +24,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import snapshot
 from psmctl.rules import coverage, ledger_rules, membership, rates, wilayah
@@ -36,6 +34,9 @@ from psmctl.rules.training import to_jpl
 from psmctl.services import coverage_reports
 from psmctl.services import ledger as payments
 from psmctl.services import trainings as attendance
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STATUSES = ("AKTIF", "MENUNGGAK", "NONAKTIF", "BELUM_TERDAFTAR")
 ALL = "(semua)"
@@ -315,6 +316,65 @@ def _kabkota_level(
     return per_kab, kec_rows
 
 
+def _jpl_by_unsur(
+    roles: list[dict[str, Any]], facts: list[Any], start: date, as_of: date, settings: Settings
+) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], dict[str, Any]]]:
+    """JPL minutes this year per (kecamatan, kelurahan, unsur), and the hours report's counts per (kecamatan,
+    unsur). A training counts for the unsur it names (TRN-06), so the hours are asked once per unsur, of the roles
+    already read."""
+    jpl_detail: dict[tuple[str, str, str], int] = {}
+    jpl_groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for (u,), members in sorted(_group(roles, ("unsur",)).items()):
+        h = attendance.hours_of(
+            members, facts, start=start, end=as_of, by="kelurahan", settings=settings, with_volunteers=False
+        )
+        for g in h.groups:
+            jpl_detail[(g["kecamatan"], g["kelurahan"], u)] = int(g["menit"])
+            agg = jpl_groups.setdefault((g["kecamatan"], u), {"orang": 0, "dilatih": 0, "memenuhi_target": 0,
+                                                              "menit": 0, "target_jpl": 0.0})  # fmt: skip
+            for key in agg:
+                agg[key] += g[key]
+    return jpl_detail, jpl_groups
+
+
+def _jpl_rows(
+    roles: list[dict[str, Any]], trained: Mapping[int, date], jpl_groups: Mapping[tuple[str, str], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The JPL sheet: one row per (kecamatan, unsur), with who was never trained."""
+    never_by = _group((r for r in roles if r["volunteer_id"] not in trained), ("kecamatan", "unsur"))
+    jpl_rows = []
+    for (kec, u), members in sorted(_group(roles, ("kecamatan", "unsur")).items()):
+        agg = jpl_groups.get((kec, u), {"orang": len({r["volunteer_id"] for r in members}), "dilatih": 0,
+                                        "memenuhi_target": 0, "menit": 0, "target_jpl": 0.0})  # fmt: skip
+        jpl_rows.append(
+            {"kecamatan": kec, "unsur": u, "orang": agg["orang"], "dilatih": agg["dilatih"],
+             "belum_pernah_dilatih": len(never_by.get((kec, u), [])), "memenuhi_target": agg["memenuhi_target"],
+             "jpl": to_jpl(int(agg["menit"])), "target_jpl": round(float(agg["target_jpl"]), 1)}
+        )  # fmt: skip
+    return jpl_rows
+
+
+def _kecamatan_level(
+    roles: list[dict[str, Any]],
+    st: Mapping[int, Standing],
+    trained: Mapping[int, date],
+    jpl_detail: Mapping[tuple[str, str, str], int],
+    jpl_kec: Mapping[str, int],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The counts per (kecamatan, kelurahan, unsur) and per kecamatan, each with its JPL this year."""
+    detail = []
+    for (kec, kel, u), members in sorted(_group(roles, ("kecamatan", "kelurahan", "unsur")).items()):
+        row = _counts_row({"kecamatan": kec, "kelurahan": kel, "unsur": u}, members, st, trained)
+        row["jpl_tahun_ini"] = to_jpl(jpl_detail.get((kec, kel, u), 0))
+        detail.append(row)
+    per_kec = []
+    for (kec,), members in sorted(_group(roles, ("kecamatan",)).items()):
+        row = _counts_row({"kecamatan": kec, "kelurahan": ALL, "unsur": ALL}, members, st, trained)
+        row["jpl_tahun_ini"] = to_jpl(jpl_kec.get(kec, 0))
+        per_kec.append(row)
+    return detail, per_kec
+
+
 @snapshot
 def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
     """The summary for as_of (optionally only some kecamatan): aggregates now, long sheets' rows on demand."""
@@ -326,50 +386,14 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
     trained = attendance.last_trained(facts, as_of=as_of, settings=settings)
     start = date(as_of.year, 1, 1)
 
-    # JPL this year per (kecamatan, kelurahan, unsur): a training counts for the unsur it names (TRN-06), so the
-    # hours are asked once per unsur, of the roles already read.
-    by_unsur = _group(roles, ("unsur",))
-    jpl_detail: dict[tuple[str, str, str], int] = {}
-    jpl_groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for (u,), members in sorted(by_unsur.items()):
-        h = attendance.hours_of(
-            members, facts, start=start, end=as_of, by="kelurahan", settings=settings, with_volunteers=False
-        )
-        for g in h.groups:
-            jpl_detail[(g["kecamatan"], g["kelurahan"], u)] = int(g["menit"])
-            agg = jpl_groups.setdefault((g["kecamatan"], u), {"orang": 0, "dilatih": 0, "memenuhi_target": 0,
-                                                              "menit": 0, "target_jpl": 0.0})  # fmt: skip
-            for key in agg:
-                agg[key] += g[key]
+    jpl_detail, jpl_groups = _jpl_by_unsur(roles, facts, start, as_of, settings)
     by_kec = attendance.hours_of(
         roles, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
     )
     jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in by_kec.groups}
-    total_minutes = int(by_kec.total["menit"])
-
-    detail = []
-    for (kec, kel, u), members in sorted(_group(roles, ("kecamatan", "kelurahan", "unsur")).items()):
-        row = _counts_row({"kecamatan": kec, "kelurahan": kel, "unsur": u}, members, st, trained)
-        row["jpl_tahun_ini"] = to_jpl(jpl_detail.get((kec, kel, u), 0))
-        detail.append(row)
-    per_kec = []
-    for (kec,), members in sorted(_group(roles, ("kecamatan",)).items()):
-        row = _counts_row({"kecamatan": kec, "kelurahan": ALL, "unsur": ALL}, members, st, trained)
-        row["jpl_tahun_ini"] = to_jpl(jpl_kec.get(kec, 0))
-        per_kec.append(row)
+    detail, per_kec = _kecamatan_level(roles, st, trained, jpl_detail, jpl_kec)
     total = _counts_row({"kecamatan": "JUMLAH", "kelurahan": ALL, "unsur": ALL}, roles, st, trained)
-    total["jpl_tahun_ini"] = to_jpl(total_minutes)
-
-    never_by = _group((r for r in roles if r["volunteer_id"] not in trained), ("kecamatan", "unsur"))
-    jpl_rows = []
-    for (kec, u), members in sorted(_group(roles, ("kecamatan", "unsur")).items()):
-        agg = jpl_groups.get((kec, u), {"orang": len({r["volunteer_id"] for r in members}), "dilatih": 0,
-                                        "memenuhi_target": 0, "menit": 0, "target_jpl": 0.0})  # fmt: skip
-        jpl_rows.append(
-            {"kecamatan": kec, "unsur": u, "orang": agg["orang"], "dilatih": agg["dilatih"],
-             "belum_pernah_dilatih": len(never_by.get((kec, u), [])), "memenuhi_target": agg["memenuhi_target"],
-             "jpl": to_jpl(int(agg["menit"])), "target_jpl": round(float(agg["target_jpl"]), 1)}
-        )  # fmt: skip
+    total["jpl_tahun_ini"] = to_jpl(int(by_kec.total["menit"]))
 
     s = Summary(
         as_of=as_of,
@@ -377,7 +401,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         per_kecamatan=per_kec,
         total=total,
         detail=detail,
-        jpl=jpl_rows,
+        jpl=_jpl_rows(roles, trained, jpl_groups),
         rates_version=payments.rules_from(settings).table.version,
         roles=roles,
         standing=st,

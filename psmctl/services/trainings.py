@@ -17,9 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl.db import training as q
 from psmctl.db import write_tx
@@ -31,6 +29,9 @@ from psmctl.rules import training as rules
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 from psmctl.services.attendance_plan import AttendancePlan, future_problem
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COMMAND_LINE = "(baris perintah)"
 

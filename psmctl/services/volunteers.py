@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from psmctl import files
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError, NotFound
 from psmctl.rules.nik import require_nik
 from psmctl.rules.privacy import mask_nik
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # The public JSON keys of `volunteers list` (README documents them; cron scripts read them).
 LIST_KEYS = (
