@@ -23,7 +23,7 @@ from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
 from psmctl.importing.columns import sheet_column_findings
-from psmctl.importing.findings import level_of
+from psmctl.importing.findings import for_rows, level_of
 from psmctl.importing.headers import Header, find_header, label_row, load_aliases
 from psmctl.importing.rows import Kind, Table, classify, is_blank, split_tables
 from psmctl.importing.sheets import SheetData, limits, read_tables
@@ -70,6 +70,7 @@ class Options:
     all_sheets: bool = False
     kelurahan: str | None = None
     kecamatan: str | None = None
+    kabkota: str | None = None  # --kabkota: where region names are matched when the file names no kab/kota
     unsur: str | None = None
     kolom: tuple[tuple[str, str], ...] = ()  # --kolom "HEADER=field": columns mapped by hand
     include_hidden: bool = False  # --sertakan-tersembunyi: hidden rows are imported too
@@ -112,13 +113,16 @@ class _Regions:
         notes.append(("WILAYAH_NIK_HINT", col, msg))
         return there
 
-    def resolve(self, kel: str, kec: str, hint: str = "") -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+    def resolve(
+        self, kel: str, kec: str, hint: str = "", kab: str = ""
+    ) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
         out: dict[str, str | None] = {"kelurahan": kel or None, "kecamatan": kec or None}
         out["kode_wilayah"] = out["kode_kecamatan"] = None
-        notes: list[tuple[str, str, str]] = []  # (code, column, message)
+        area, said = wilayah.row_scope(kab, self.kabkota)  # the row's kab/kota, inside the office's scope
+        notes: list[tuple[str, str, str]] = list(said)  # (code, column, message)
         kec_region = None
         if kec:
-            hits = self._pick(wilayah.find(kec, "kecamatan", self.kabkota), hint, "kecamatan", kec, notes)
+            hits = self._pick(wilayah.find(kec, "kecamatan", area), hint, "kecamatan", kec, notes)
             if len(hits) == 1:
                 kec_region = hits[0]
                 out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
@@ -126,14 +130,14 @@ class _Regions:
                 codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
                 notes.append(("WILAYAH_AMBIGUOUS", "kecamatan", f"kecamatan '{kec}' ambigu: {codes}"))
             else:
-                tips = wilayah.suggest(kec, "kecamatan", self.kabkota)
+                tips = wilayah.suggest(kec, "kecamatan", area)
                 hint = f"; mungkin: {', '.join(tips)}" if tips else ""
                 notes.append(("WILAYAH_UNKNOWN", "kecamatan", f"kecamatan '{kec}' tidak ada di daftar resmi{hint}"))
         if kel:
-            scope = kec_region.kode if kec_region else self.kabkota
+            scope = kec_region.kode if kec_region else area
             hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)
             if not hits and kec_region:
-                hits = wilayah.find(kel, "desa_kelurahan", self.kabkota)
+                hits = wilayah.find(kel, "desa_kelurahan", area)
                 if len(hits) == 1:
                     parent = hits[0].kode.rsplit(".", 1)[0]
                     msg = (
@@ -170,7 +174,7 @@ UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (the
 # The cells row() reads, in one itemgetter call per row; a field the table lacks reads the "" padded after the row.
 _FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
-    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket",
+    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket", "kabkota",
 )  # fmt: skip
 _READ = {*_FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
@@ -244,6 +248,8 @@ class _SheetParser:
         self.places = _PerValue(self.place)
         self.default_kel = opts.kelurahan or ctx.titles.get("kelurahan")
         self.default_kec = opts.kecamatan or ctx.titles.get("kecamatan")
+        self.default_kab = opts.kabkota or ctx.titles.get("kabkota")
+        self._region_rows: dict[_Finding, list[int]] = {}  # a region finding: the rows it concerns
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or ctx.titles.unsur
         self.default_unsur = settings.roster.default_unsur
@@ -269,17 +275,18 @@ class _SheetParser:
             )
         return None
 
-    def place(self, key: tuple[str, str, str, str]) -> _Place:
-        """The _Place of (unsur, kelurahan, kecamatan, the NIK's kecamatan digits or "" when not needed)."""
-        unsur, kel, kec, region6 = key
-        out, notes = self.regions.resolve(kel, kec, wilayah.dotted(region6) if region6 else "")
+    def place(self, key: tuple[str, str, str, str, str]) -> _Place:
+        """The _Place of (unsur, kelurahan, kecamatan, kab/kota, the NIK's kecamatan digits or "" when not needed);
+        the kab/kota (column, title line or --kabkota) narrows where the names are matched."""
+        unsur, kel, kec, kab, region6 = key
+        out, notes = self.regions.resolve(kel, kec, wilayah.dotted(region6) if region6 else "", kab)
         region = tuple(out[f] for f in REGION_FIELDS)
         cat = categories.get(unsur)
         young = add_years(self.as_of, -cat.min_age) if cat and cat.min_age else date.max
         old = add_years(self.as_of, -(cat.max_age + 1)) if cat and cat.max_age else date.min
         unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
         findings = tuple(
-            (col, kel if col == "kelurahan" else kec, "info" if code == "WILAYAH_NIK_HINT" else "warning", code, msg)
+            (col, {"kelurahan": kel, "kecamatan": kec}.get(col, kab), level_of(code), code, msg)
             for code, col, msg in notes
         )
         ambiguous = any(n[0] == "WILAYAH_AMBIGUOUS" for n in notes)
@@ -318,6 +325,7 @@ class _SheetParser:
                 row.extend([""] * (width - len(row)))
             row.append("")  # what a field the sheet lacks reads (index `width`); the sheet's rows are freed after
             read(row, i + 1, seen)
+        self.region_findings()
 
     def has_nik(self, cell: object) -> bool:
         try:
@@ -521,11 +529,13 @@ class _SheetParser:
         name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding)."""
         kel = self.short_text(c.kelurahan) or self.default_kel or ""
         kec = self.short_text(c.kecamatan) or self.default_kec or ""
-        place: _Place = self.places[unsur, kel, kec, ""]
+        kab = self.short_text(c.kabkota) or self.default_kab or ""
+        place: _Place = self.places[unsur, kel, kec, kab, ""]
         if place.ambiguous and decoded is not None:
-            place = self.places[unsur, kel, kec, decoded.region]
-        for note in place.notes:
-            self.add(r, *note)
+            place = self.places[unsur, kel, kec, kab, decoded.region]
+        for note in place.notes:  # said once per distinct name and message, with its rows (region_findings)
+            self._region_rows.setdefault(note, []).append(r)
+            self.n_warnings += note[2] == "warning"  # the row counts as warned, as with add()
         if not kel:
             msg = (
                 "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "
@@ -533,6 +543,14 @@ class _SheetParser:
             )
             self.once("KELURAHAN_UNKNOWN", r, "kelurahan", None, msg)
         return place
+
+    def region_findings(self) -> None:
+        """The region findings of the table's rows: one per distinct name and message, at its first row, naming all
+        its rows (a province roster of 100,000 rows has a few hundred, not one per row)."""
+        for (fld, value, level, code, msg), rows in self._region_rows.items():
+            self.add(rows[0], fld, value, level, code, for_rows(msg, rows))
+            self.n_warnings -= level == "warning"  # counted per row already
+        self._region_rows.clear()
 
     def read_status(self, raw: Any, alm: str | None, r: int) -> tuple[str, str | None]:
         """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped;
@@ -628,6 +646,7 @@ class _Cells(NamedTuple):
     no_kk: Any
     no_sk: Any
     ket: Any
+    kabkota: Any
 
 
 _REJECTED: Any = object()  # read_birth's `where` for a birth date that rejects the row
