@@ -188,9 +188,11 @@ def main() -> None:
     ap.add_argument("--only-province", action="store_true", help="only the province roster import (issue 16)")
     ap.add_argument(
         "--only",
-        choices=["import", "province"],
+        choices=["import", "province", "national-all", "merge"],
         default=None,
-        help="one figure alone: 'import' (roster import, re-import, peak memory) or 'province'",
+        help="one figure alone: 'import' (roster import, re-import, peak memory), 'province' (roster of one "
+        "province), 'national-all' (500,000 rows over every province, one run) or 'merge' (10 kab/kota databases "
+        "into a province database, one run)",
     )
     ap.add_argument("--national-rows", type=int, default=500_000, help="rows in the national-size roster")
     args = ap.parse_args()
@@ -211,6 +213,12 @@ def main() -> None:
         if only is None:
             if not args.quick and not args.no_national:
                 results += bench_national(args.national_rows, work)
+        if only == "national-all" or (only is None and not args.quick and not args.no_national):
+            results += bench_province.national(args.national_rows, work, psmctl)
+        if only in (None, "merge"):
+            people = 500 if args.quick else 5_000
+            results += bench_province.merge(work, psmctl, people=people)
+        if only is None:
             results += bench_coverage.results(rows=rows, runs=args.runs, work=work)
             results += bench_export.results(rows, args.runs, work)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,8 @@ $PSMCTL payments record --unsur PSM --kecamatan Mojoroto --month 2025-01 --month
 echo "   d) PSM Kecamatan Pesantren, hanya Januari-Maret: nonaktif sejak 1 Juli."
 $PSMCTL payments record --unsur PSM --kecamatan Pesantren --month 2025-01 --months 3 --paid-on 2024-12-20 --ref SP2D/2024/1222 --yes
 echo "   e) TKSK belum pernah dibayar. Tagana: daftar pembayaran bulanan dari bendahara (ada yang terlambat,"
-echo "      ada bulan yang bolong, dan satu NIK yang belum terdaftar sehingga ditolak):"
+echo "      ada bulan yang bolong, dan satu NIK yang belum terdaftar sehingga ditolak). Anggota Tagana yang juga"
+echo "      PSM sudah dibayar lewat PSM dan tidak ada di daftar ini: setiap orang dibayar sekali sebulan."
 $PSMCTL payments import sample_data/iuran_tagana_2025.xlsx || true
 
 say "== Langkah 4. Catat pelatihan dan kehadirannya"
@@ -50,7 +51,13 @@ DID=$($PSMCTL training add --name "Diklat Dasar Tagana 2025" --kind diklat_dasar
 $PSMCTL --unmask --yes volunteers list --unsur TAGANA --format csv | cut -d, -f1 | tail -n +2 | head -20 | sed 's/^/--nik=/' \
   | xargs $PSMCTL attendance record "$DID" > /dev/null
 
-say "== Langkah 5. Ringkasan per $PSMCTL_TODAY untuk pimpinan"
+say "== Langkah 5. Catat kejadian: PSM Banjaran jatuh saat bertugas pada 3 Juli 2025"
+echo "   Iuran Juli PSM Kecamatan Kota baru dibayar 8 Juli: putusan perlindungan pada hari kejadian disimpan"
+echo "   bersama buktinya, dan batas lapor 2 x 24 jam dihitung dari jam kejadian."
+$PSMCTL incident add --nik 3571024209760317 --date 2025-07-03 --time 09:30 --kind kecelakaan_kerja \
+  --place "Posyandu Kelurahan Banjaran" --description "terjatuh dari tangga saat mendampingi kegiatan posyandu"
+
+say "== Langkah 6. Ringkasan per $PSMCTL_TODAY untuk pimpinan"
 $PSMCTL summary
 $PSMCTL coverage due --month 2025-10 --format json | ${PYTHON:-.venv/bin/python} -c \
   'import json,sys; t=json.load(sys.stdin)["total_rupiah"]; print("Iuran bulan Oktober 2025 yang harus dibayar: Rp" + format(t, ",").replace(",", ".") + " (rinciannya: psmctl coverage due --month 2025-10)")'
@@ -62,3 +69,4 @@ echo "Laporan masalah impor untuk kelurahan: $OUT/masalah_impor.xlsx"
 echo "Coba sendiri dengan database demo, misalnya:"
 echo "  PSMCTL_DB=$DB PSMCTL_TODAY=$PSMCTL_TODAY .venv/bin/psmctl coverage status --kecamatan Mojoroto"
 echo "  PSMCTL_DB=$DB PSMCTL_TODAY=$PSMCTL_TODAY .venv/bin/psmctl coverage check 3571024209760317 --on 2025-07-03"
+echo "  PSMCTL_DB=$DB PSMCTL_TODAY=$PSMCTL_TODAY .venv/bin/psmctl incident show 1"

@@ -352,6 +352,8 @@ READABLE: list[tuple[Person, Cell]] = [
     (AUGUST, "17-08-'90"),
     (MARCH, "3 Mrt 1988"),
     (MARCH, f"{THURSDAY}, 03 Mrt 1988"),
+    (AUGUST, "17-VIII-1990"),  # Roman month, as in letters of office
+    (MARCH, "3/III/1988"),
 ]
 
 
@@ -452,6 +454,25 @@ def test_csv_separator_and_encoding_are_sniffed(
     role = psm.role(maruf.nik)
     assert role is not None and role["nama"].upper() == "MA’RUF HASYIM"
     assert (psm.role(people[1].nik) or {})["alamat"] == "Jl. Mawar – Gg. 2"
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".csv"])
+def test_first_person_whose_address_names_rt_rw_is_not_a_second_header_row(
+    psm: Psmctl, tmp_path: Path, ext: str
+) -> None:
+    """Header on the sheet's first line, then a woman ("P") whose ALAMAT is "Jl. …⏎RT 01 RW 02" (a quoted newline
+    in the .csv): the row looked like a sub-header (RT/RW, P under JENIS KELAMIN) and the import crashed."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TGL LAHIR", "ALAMAT", "KELURAHAN", "KECAMATAN"]
+    people = [MARCH, *JAGALAN[:2]]
+    s = Sheet("Sheet1", text_cols={"C"})
+    header(s, labels)
+    rows = people_rows(s, people, labels)
+    s.set(rows[0], 6, "Jl. Mawar 3\nRT 01 RW 02")
+    rep = psm.import_roster(write(tmp_path / f"psm{ext}", [s]))
+    assert rep.out.code == 0, rep.out.text
+    no_errors(rep, rows)
+    landed(psm, people)
+    assert (psm.role(MARCH.nik) or {})["alamat"] in ("Jl. Mawar 3\nRT 01 RW 02", "Jl. Mawar 3 RT 01 RW 02")
 
 
 # --- the wrongful retirement, and a roster without unsur -------------------------------------------------------

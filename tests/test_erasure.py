@@ -176,3 +176,94 @@ def test_hapus_cadangan_deletes_the_backups_and_the_pre_migration_copy_that_hold
     assert str(vault / "a.db") in r.stdout and str(premigration) in r.stdout
     assert list(vault.iterdir()) == [] and not premigration.exists()
     assert _files_holding(vault, office.parent) == []
+
+
+OTHER = make_nik(born=dt.date(1980, 1, 1), serial=1)  # "Relawan 0" of the office's register
+
+
+def _payment_list(path: Path) -> Path:
+    """A kelurahan's payment list (CSV, as saved from Excel) paying her and one other for November."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["DAFTAR PEMBAYARAN IURAN BPJS KETENAGAKERJAAN"])
+        w.writerow(["NO", "NIK", "NAMA", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH", "SUMBER DANA"])
+        w.writerow([1, HER, NAME, "2026-11", "20/11/2026", "BPU", 16800, "APBD"])
+        w.writerow([2, OTHER, "Relawan 0", "2026-11", "20/11/2026", "BPU", 16800, "APBD"])
+    return path
+
+
+def _attendance_list(path: Path) -> Path:
+    """A daftar hadir listing her and one other."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["DAFTAR HADIR PEMBINAAN PSM"])
+    ws.append(["NO", "NAMA", "NIK", "KELURAHAN", "JPL"])
+    ws.append([1, NAME, HER, "", ""])
+    ws.append([2, "Relawan 0", OTHER, "", ""])
+    wb.save(path)
+    return path
+
+
+def _counts(db_file: Path) -> tuple[int, int, int]:
+    db = open_db(db_file, create=False)
+    try:
+        return tuple(  # type: ignore[return-value]
+            int(db.execute(q).fetchone()[0])
+            for q in ("SELECT count(*) FROM volunteers", "SELECT count(*) FROM payments",
+                      "SELECT count(*) FROM attendance")
+        )  # fmt: skip
+    finally:
+        db.close()
+
+
+def _erased_finding(output: str) -> list[dict[str, Any]]:
+    (entry,) = json.loads(output)
+    return [p for p in entry["findings"] if p["code"] == "NIK_DIHAPUS"]
+
+
+def test_a_payment_list_naming_her_refuses_her_row_until_the_roster_takes_her_back(
+    office: Path, tmp_path: Path
+) -> None:
+    _pay_her(office)
+    assert run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"]).exit_code == 0
+    people, paid, _ = _counts(office)
+    listed = _payment_list(tmp_path / "bayar.csv")
+    r = run(["payments", "import", str(listed), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    (finding,) = _erased_finding(r.stdout)
+    assert finding["level"] == "error" and finding["row"] == 3 and "dihapus atas permintaannya" in finding["message"]
+    assert HER not in r.output and HER[4:] not in finding["message"]
+    assert json.loads(r.stdout)[0]["counts"]["rejected"] == 1
+    assert _counts(office)[:2] == (people, paid + 1)  # the other's payment only; nobody recreated
+
+    r = run(["payments", "record", "--nik", HER, "--month", "2026-11", "--paid-on", "2026-11-20", "--yes"])
+    assert r.exit_code == 1 and "dihapus atas permintaannya" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert HER not in r.output and _counts(office)[:2] == (people, paid + 1)
+
+    roster = tmp_path / "masuk" / "psm.xlsx"
+    r = run(["import", "roster", str(roster), "--unsur", "PSM", "--terima-nik-dihapus", HER])
+    assert r.exit_code == 0, r.output
+    r = run(["payments", "import", str(listed), "--format", "json"])
+    assert r.exit_code == 0 and _erased_finding(r.stdout) == [], r.output
+    assert _counts(office)[:2] == (people + 1, paid + 2)  # she is an ordinary NIK again
+
+
+def test_a_daftar_hadir_naming_her_refuses_her_row(office: Path, tmp_path: Path) -> None:
+    assert run(["volunteers", "forget", HER, "--reason", "permintaan ybs", "--yes"]).exit_code == 0
+    r = run(["training", "add", "--name", "Pembinaan", "--kind", "pembinaan", "--start", "2026-11-02", "--jpl", "4"])
+    assert r.exit_code == 0, r.output
+    tid = r.stdout.strip()
+    people, _, _ = _counts(office)
+    r = run(["attendance", "import", tid, str(_attendance_list(tmp_path / "hadir.xlsx")), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    (finding,) = _erased_finding(r.stdout)
+    assert finding["level"] == "error" and "dihapus atas permintaannya" in finding["message"] and HER not in r.output
+    assert _counts(office)[0] == people and _counts(office)[2] == 1  # the other only
+    r = run(["attendance", "record", tid, "--nik", HER, "--format", "json"])
+    assert r.exit_code == 1 and len(_erased_finding(r.stdout)) == 1 and HER not in r.output
+    assert _counts(office)[0] == people and _counts(office)[2] == 1

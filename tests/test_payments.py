@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from psmctl.db import payments as dbp
 from psmctl.errors import InputError, NotFound
 from psmctl.output import render
-from psmctl.rules import coverage, membership
+from psmctl.rules import coverage, membership, wilayah
 from psmctl.rules.months import add_months
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports
@@ -305,7 +305,16 @@ def test_status_due_and_gaps_reports(reg: Database) -> None:
     by_nik = {v["nik"]: v for v in st["volunteers"]}
     assert [by_nik[n]["status"] for n in (NIK_A, NIK_B, NIK_C)] == ["AKTIF", "MENUNGGAK", "BELUM_TERDAFTAR"]
     assert by_nik[NIK_A]["programs"]["JKK"]["covered_to"] == "2025-06-30"
-    assert set(by_nik[NIK_A]) == {"nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan", "programs"}
+    assert set(by_nik[NIK_A]) == {
+        "nik",
+        "nama",
+        "kelurahan",
+        "unsur",
+        "kabkota",
+        "status",
+        "masa_iur_bulan",
+        "programs",
+    }
     assert sum(t["jumlah"] for t in st["totals"]) == 3
     assert sum(t["covered"] + t["menunggak"] + t["never_paid"] for t in st["totals"]) == 3
     due = coverage_reports.due_report(reg, month="2025-04", as_of=date(2025, 3, 20), settings=S)
@@ -386,7 +395,8 @@ def _general_status(db: Database, as_of: date, known_on: date) -> list[dict[str,
         c = coverage.coverage_on(pays.get(r["volunteer_id"], []), as_of, rules=rules, known_on=known_on,
                                  with_arrears=False)  # fmt: skip
         out.append({"nik": r["nik"], "nama": r["nama"], "kelurahan": r["kelurahan"], "unsur": r["unsur"],
-                    "status": c.status, "masa_iur_bulan": c.masa_iur_bulan,
+                    "kabkota": wilayah.kabkota_label(r["kode_kecamatan"]), "status": c.status,
+                    "masa_iur_bulan": c.masa_iur_bulan,
                     "programs": {p: pc.as_dict() for p, pc in c.programs.items()}})  # fmt: skip
     return out
 
@@ -444,8 +454,8 @@ def test_register_roles_match_select_roles(reg: Database) -> None:
     from psmctl.db.volunteers import select_roles
 
     for kw in ({}, {"unsur": "TAGANA"}, {"kelurahan": "banjaran"}, {"kecamatan": "KOTA"}, {"kelurahan": "x"}):
-        want = [(r["volunteer_id"], r["nik"], r["nama"], r["kelurahan"], r["unsur"], r["kecamatan"])
-                for r in select_roles(reg, active_only=True, **kw)]  # fmt: skip
+        want = [(r["volunteer_id"], r["nik"], r["nama"], r["kelurahan"], r["unsur"], r["kecamatan"],
+                 r["kode_kecamatan"]) for r in select_roles(reg, active_only=True, **kw)]  # fmt: skip
         assert dbp.register_roles(reg, **kw) == want
 
 

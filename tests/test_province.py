@@ -211,3 +211,211 @@ def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner,
     }  # type: ignore[union-attr]
     ours = {p["nama"]: p["kode_wilayah"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
     assert theirs == ours
+
+
+def test_coverage_status_has_a_kab_kota_level(banten: CliRunner) -> None:
+    report = _json(banten, "coverage", "status", "--as-of", "2026-01-15", "--format", "json")
+    totals = [(t["kabkota"], t["kecamatan"], t["jumlah"]) for t in report["totals"]]  # type: ignore[index]
+    assert totals == [
+        ("36.01 Kabupaten Pandeglang", "Cikeusik", 1), ("36.01 Kabupaten Pandeglang", "Sumur", 1),
+        ("36.72 Kota Cilegon", "Purwakarta", 1),
+    ]  # fmt: skip
+    kab = {v["nama"]: v["kabkota"] for v in report["volunteers"]}  # type: ignore[index]
+    assert kab == {"Asep": "36.01 Kabupaten Pandeglang", "Dedi": "36.01 Kabupaten Pandeglang",
+                   "Ujang": "36.72 Kota Cilegon"}  # fmt: skip
+    # The streamed JSON (a pipe) carries the same keys as the built report.
+    r = banten.invoke(app, ["coverage", "status", "--as-of", "2026-01-15", "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    header, *lines = r.stdout.strip().splitlines()
+    assert header.split(",")[0] == "kabkota" and len(lines) == 3
+    r = banten.invoke(app, ["coverage", "status", "--as-of", "2026-01-15"])
+    assert r.exit_code == 0, r.output
+    assert "Kab/Kota" in r.stdout and "36.72 Kota Cilegon" in r.stdout
+    # One kab/kota: no Kab/Kota column (a kab/kota office sees what it saw before).
+    r = banten.invoke(app, ["coverage", "status", "--kabkota", "36.01", "--as-of", "2026-01-15", "--format", "csv"])
+    assert r.stdout.splitlines()[0].startswith("nik,")
+
+
+def test_coverage_due_has_a_kab_kota_level_and_filter(banten: CliRunner, tmp_path: Path) -> None:
+    import openpyxl
+
+    report = _json(banten, "coverage", "due", "--month", "2026-01", "--format", "json")
+    people = {p["nama"]: p for p in report["people"]}  # type: ignore[index]
+    assert people["Ujang"]["kabkota"] == "36.72 Kota Cilegon"
+    per = [(k["kabkota"], k["orang"]) for k in report["per_kabkota"]]  # type: ignore[index]
+    assert per == [("36.01 Kabupaten Pandeglang", 2), ("36.72 Kota Cilegon", 1)]
+    assert sum(k["total_rupiah"] for k in report["per_kabkota"]) == report["total_rupiah"]  # type: ignore[index]
+    only = _json(banten, "coverage", "due", "--month", "2026-01", "--kabkota", "Kota Cilegon", "--format", "json")
+    assert [p["nama"] for p in only["people"]] == ["Ujang"]  # type: ignore[index]
+    assert only["total_rupiah"] == people["Ujang"]["total_rupiah"]  # type: ignore[index]
+    r = banten.invoke(app, ["coverage", "due", "--month", "2026-01"])
+    assert r.exit_code == 0, r.output
+    assert "Per kab/kota" in r.stdout
+    out = tmp_path / "iuran.xlsx"
+    r = banten.invoke(app, ["export", "due", "--month", "2026-01", "--as-of", "2026-01-15", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[0] == "Kab/Kota")
+    assert sorted(row[0] for row in rows[at + 1 :] if row[0]) == [
+        "36.01 Kabupaten Pandeglang", "36.01 Kabupaten Pandeglang", "36.72 Kota Cilegon",
+    ]  # fmt: skip
+    out = tmp_path / "iuran_cilegon.xlsx"
+    r = banten.invoke(app, ["export", "due", "--month", "2026-01", "--kabkota", "36.72", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert "Kab/Kota" not in [row[0] for row in rows]  # one kab/kota: no column
+    assert sum(1 for row in rows if row[1] == "Ujang") == 1
+
+
+def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "ringkasan.xlsx"
+    r = banten.invoke(app, ["export", "summary", "--out", str(out), "--as-of", "2026-01-15"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(out)
+    charts = {ws.title: len(ws._charts) for ws in wb.worksheets}
+    assert charts["Kab-Kota"] == 1
+    assert charts["36.01 Kab. Pandeglang"] == 1 and charts["36.72 Kota Cilegon"] == 1
+    # --kabkota: one kab/kota, so no Kab-Kota sheet and no sheet per kab/kota.
+    out = tmp_path / "ringkasan_cilegon.xlsx"
+    r = banten.invoke(app, ["export", "summary", "--out", str(out), "--as-of", "2026-01-15", "--kabkota", "36.72"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(out)
+    assert "Kab-Kota" not in wb.sheetnames
+    names = {row[0] for row in wb["Ringkasan"].iter_rows(values_only=True)}
+    assert "Purwakarta" in names and "Cikeusik" not in names and "Sumur" not in names
+
+
+def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    rows = [  # Cibeber: a kecamatan of Lebak (36.02.19) and of Kota Cilegon (36.72.01); the NIK settles which
+        roster_row(make_nik(kec="360219", born=born, serial=1), "Lebak", kelurahan="", kecamatan="Cibeber"),
+        roster_row(make_nik(kec="367201", born=born, serial=2), "Cilegon 1", kelurahan="", kecamatan="Cibeber"),
+        roster_row(make_nik(kec="367201", born=born, serial=3), "Cilegon 2", kelurahan="", kecamatan="Cibeber"),
+    ]
+    roster = write_roster_xlsx(tmp_path / "cibeber.xlsx", rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
+    assert r.exit_code == 0, r.output
+    rows_ = _json(runner, "summary", "--as-of", "2026-01-15", "--format", "json")
+    assert [(r["kecamatan"], r["jumlah"]) for r in rows_] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2), ("JUMLAH", 3),
+    ]  # fmt: skip
+    status = _json(runner, "coverage", "status", "--as-of", "2026-01-15", "--format", "json")
+    assert [(t["kabkota"], t["kecamatan"], t["jumlah"]) for t in status["totals"]] == [  # type: ignore[index]
+        ("36.02 Kabupaten Lebak", "Cibeber", 1), ("36.72 Kota Cilegon", "Cibeber", 2),
+    ]  # fmt: skip
+
+
+def _import(runner: CliRunner, roster: Path, *extra: str) -> list[dict[str, object]]:
+    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana", "--format", "json", *extra])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)[0]["findings"]  # type: ignore[no-any-return]
+
+
+def _codes(runner: CliRunner) -> dict[str, object]:
+    return {p["nama"]: p["kode_wilayah"] for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+
+
+def test_a_kabkota_column_settles_an_ambiguous_name(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    away = "360301"  # a NIK of Kabupaten Tangerang: the NIK hint settles nothing, the kab/kota column does
+    rows = [
+        {**roster_row(make_nik(kec=away, born=born, serial=1), "Di Lebak", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": "Kabupaten Lebak"},
+        {**roster_row(make_nik(kec=away, born=born, serial=2), "Di Pandeglang", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": "KAB. PANDEGLANG"},
+        # Cibeber: a kecamatan of Lebak and of Kota Cilegon
+        {**roster_row(make_nik(kec=away, born=born, serial=3), "Di Cilegon", kelurahan="", kecamatan="Cibeber"),
+         "KAB/KOTA": "Kota Cilegon"},
+        {**roster_row(make_nik(kec=away, born=born, serial=4), "Tanpa kab", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": ""},
+        {**roster_row(make_nik(kec=away, born=born, serial=5), "Salah kab", kelurahan="Tamanjaya", kecamatan=""),
+         "KAB/KOTA": "Kota Atlantis"},
+    ]  # fmt: skip
+    roster = write_roster_xlsx(tmp_path / "kabkota.xlsx", rows, columns=[*DEFAULT_COLUMNS, "KAB/KOTA"],
+                               title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    problems = _import(runner, roster)
+    assert "COLUMN_UNUSED" not in {p["code"] for p in problems}  # the KAB/KOTA column is read
+    codes = _codes(runner)
+    assert codes["Di Lebak"] == "36.02.17.2004"
+    assert codes["Di Pandeglang"] == "36.01.01.2006"
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Di Cilegon"]["kecamatan"] == "Cibeber"
+    assert codes["Tanpa kab"] is None and codes["Salah kab"] is None
+    unknown = [p for p in problems if p["code"] == "WILAYAH_UNKNOWN"]
+    assert [(p["column"], p["row"]) for p in unknown] == [("KAB/KOTA", 7)]
+    assert "Kota Atlantis" in str(unknown[0]["message"])
+    # Tamanjaya unsettled on two rows (no kab/kota, an unknown one): one warning with its rows, not one per row.
+    ambiguous = [p for p in problems if p["code"] == "WILAYAH_AMBIGUOUS"]
+    assert len(ambiguous) == 1 and "2 baris: 6–7" in str(ambiguous[0]["message"]), ambiguous
+    r = runner.invoke(app, ["coverage", "status", "--kabkota", "36.72", "--as-of", "2026-01-15", "--format", "json"])
+    assert [v["nama"] for v in json.loads(r.stdout)["volunteers"]] == ["Di Cilegon"]
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("DAFTAR TAGANA KABUPATEN LEBAK TAHUN 2025", "36.02.17.2004"),
+     ("DAFTAR TAGANA KAB. PANDEGLANG", "36.01.01.2006")],
+)  # fmt: skip
+def test_a_kabkota_title_line_settles_an_ambiguous_name(
+    runner: CliRunner, tmp_path: Path, title: str, code: str
+) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    nik = make_nik(kec="360301", born=dt.date(1990, 8, 17), serial=1)
+    roster = write_roster_xlsx(tmp_path / "t.xlsx", [roster_row(nik, "Asep", kelurahan="Tamanjaya", kecamatan="")],
+                               title_rows=[title])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    problems = _import(runner, roster)
+    assert not [p for p in problems if str(p["code"]).startswith("WILAYAH")], problems
+    assert _codes(runner)["Asep"] == code
+
+
+def test_kota_serang_is_not_kabupaten_serang(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    # Kecamatan Serang lies in Kota Serang (36.73.01); Kabupaten Serang has none of that name.
+    nik = make_nik(kec="360301", born=born, serial=1)
+    kota = write_roster_xlsx(tmp_path / "kota.xlsx", [roster_row(nik, "Kota", kelurahan="", kecamatan="Serang")],
+                             title_rows=["DAFTAR TAGANA KOTA SERANG"])  # fmt: skip
+    assert not [p for p in _import(runner, kota) if str(p["code"]).startswith("WILAYAH")]
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Kota"]["kecamatan"] == "Serang"
+    nik = make_nik(kec="360301", born=born, serial=2)
+    kab = write_roster_xlsx(tmp_path / "kab.xlsx", [roster_row(nik, "Kab", kelurahan="", kecamatan="Serang")],
+                            title_rows=["DAFTAR TAGANA KABUPATEN SERANG"])  # fmt: skip
+    unknown = [p for p in _import(runner, kab) if p["code"] == "WILAYAH_UNKNOWN"]
+    assert len(unknown) == 1 and unknown[0]["column"] == "KECAMATAN"
+
+
+def test_import_roster_kabkota_option(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    nik = make_nik(kec="360301", born=dt.date(1990, 8, 17), serial=1)
+    roster = write_roster_xlsx(tmp_path / "t.xlsx", [roster_row(nik, "Asep", kelurahan="Tamanjaya", kecamatan="")],
+                               title_rows=["DAFTAR TAGANA"])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(roster), "--kabkota", "Atlantis"])
+    assert r.exit_code != 0 and "Atlantis" in r.output
+    _import(runner, roster, "--kabkota", "36.02")
+    assert _codes(runner)["Asep"] == "36.02.17.2004"

@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,15 @@ def test_demo_script_runs_and_prints_a_summary(tmp_path: Path) -> None:
     assert "Traceback" not in r.stdout + r.stderr
     assert "Ringkasan" in r.stdout and "belum pernah dilatih" in r.stdout
     assert (tmp_path / "masalah_impor.xlsx").exists()
+    # A realistic ledger: each person paid once a month (no "dibayar ganda"), and one incident on the admin's screen.
+    assert "dibayar ganda" not in r.stdout + r.stderr and "kejadian #1" in r.stdout + r.stderr
+    db = sqlite3.connect(tmp_path / "demo.db")
+    try:
+        twice = "SELECT count(*) FROM (SELECT 1 FROM payments GROUP BY volunteer_id, iuran_month HAVING count(*) > 1)"
+        assert db.execute(twice).fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM incidents").fetchone() == (1,)
+    finally:
+        db.close()
 
 
 @pytest.mark.skipif(os.environ.get("CI") != "true", reason="clean-clone run of `make demo`: CI only (installs .venv)")

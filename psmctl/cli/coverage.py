@@ -157,16 +157,24 @@ def status(
         render.print_json(report)
         return
     flat = [_flat(v) for v in report["volunteers"]]
-    cols = ["nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan", *(f"{p.lower()}_sampai" for p in PROGS)]
+    kab = _kabkota_column(t["kabkota"] for t in report["totals"])
+    cols = [*kab, "nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan",
+            *(f"{p.lower()}_sampai" for p in PROGS)]  # fmt: skip
     render.emit(fmt.value, flat, cols, title=f"Status perlindungan per {report['as_of']}")
     if fmt == Format.table:
-        render.table("Rekap", ["Kecamatan", "Unsur", "Jumlah", "Terlindungi", "Menunggak", "Nonaktif", "Belum pernah"],
-                     ([t["kecamatan"], t["unsur"], t["jumlah"], t["covered"], t["menunggak"], t["nonaktif"],
-                       t["never_paid"]] for t in report["totals"]))  # fmt: skip
+        heads = ["Kab/Kota"] * len(kab) + ["Kecamatan", "Unsur", "Jumlah", "Terlindungi", "Menunggak", "Nonaktif",
+                                          "Belum pernah"]  # fmt: skip
+        cells = ("kecamatan", "unsur", "jumlah", "covered", "menunggak", "nonaktif", "never_paid")
+        render.table("Rekap", heads, ([t[k] for k in (*kab, *cells)] for t in report["totals"]))
+
+
+def _kabkota_column(labels: Any) -> list[str]:
+    """['kabkota'] when the rows span more than one kab/kota (a province register), else [] (a kab/kota office)."""
+    return ["kabkota"] if len(set(labels)) > 1 else []
 
 
 def _flat(v: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v[k] for k in ("nik", "nama", "kelurahan", "unsur", "status", "masa_iur_bulan")}
+    out = {k: v[k] for k in ("nik", "nama", "kelurahan", "unsur", "kabkota", "status", "masa_iur_bulan")}
     for p in PROGS:
         pc = v["programs"][p]
         out[f"{p.lower()}_sampai"] = pc["covered_to"] if pc["covered"] else None
@@ -176,29 +184,40 @@ def _flat(v: dict[str, Any]) -> dict[str, Any]:
 @app.command("due")
 def due(
     month: Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran, YYYY-MM.")],
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini.")] = None,
+    kabkota: KabkotaOpt = None,
     fmt: FormatOpt = Format.table,
     db: DbPath = None,
 ) -> None:
-    """Siapa yang harus dibayar untuk satu bulan iuran, berapa per program, total per sumber dana.
+    """Siapa yang harus dibayar untuk satu bulan iuran, berapa per program, total per sumber dana (dan per kab/kota
+    bila register mencakup lebih dari satu kab/kota).
 
     Juga menandai siapa yang akan NONAKTIF bila bulan itu tidak dibayar.
 
     Contoh: psmctl coverage due --month 2025-07
+    Kantor provinsi: psmctl coverage due --month 2025-07 --kabkota 36.01
     """
     from psmctl.services import coverage_reports
 
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        report = coverage_reports.due_report(database, month=month, as_of=today(), settings=settings)
+        report = coverage_reports.due_report(
+            database, month=month, as_of=today(), settings=settings, kecamatan=area(kecamatan, kabkota)
+        )
     warn_unlisted_holidays(settings, *month_days(month))
     if fmt == Format.json:
         render.print_json_rows(report, "people")
         return
-    cols = ["nik", "nama", "kelurahan", "status", "due_on", "jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah",
-            "kurang_bayar_rupiah", "total_rupiah", "funding", "will_lapse"]  # fmt: skip
+    kab = _kabkota_column(k["kabkota"] for k in report["per_kabkota"])
+    cols = [*kab, "nik", "nama", "kelurahan", "status", "due_on", "jkk_rupiah", "jkm_rupiah", "jht_rupiah",
+            "jp_rupiah", "kurang_bayar_rupiah", "total_rupiah", "funding", "will_lapse"]  # fmt: skip
     render.emit(fmt.value, report["people"], cols, title=f"Iuran yang harus dibayar untuk bulan {month}")
     if fmt == Format.table:
+        if kab:
+            render.table("Per kab/kota", ["Kab/Kota", "Orang", "Total", "Akan NONAKTIF"],
+                         ([k["kabkota"] or "(tanpa kode)", k["orang"], render.rupiah(k["total_rupiah"]),
+                           k["will_lapse"]] for k in report["per_kabkota"]))  # fmt: skip
         for f in report["per_funding"]:
             render.line(f"{f['funding']}: {render.rupiah(f['total_rupiah'])}")
         render.line(

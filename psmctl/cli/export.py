@@ -279,8 +279,8 @@ def coverage_cmd(
         )
         warn_unlisted_holidays(settings, day)
         about = [*_about(db, "Status kepesertaan BPJS Ketenagakerjaan", day), _rates_fact()]
-        _write(out, kind, name="Kepesertaan", columns=export.COVERAGE, rows=rows, about=about,
-               settings=settings, unmask=unmask)  # fmt: skip
+        columns = export.with_kabkota(export.COVERAGE, rows)
+        _write(out, kind, name="Kepesertaan", columns=columns, rows=rows, about=about, settings=settings, unmask=unmask)
     _done(out, "Status perlindungan")
 
 
@@ -292,6 +292,8 @@ def due_cmd(
         typer.Option("--month", callback=month_callback, help="Bulan iuran YYYY-MM (bawaan: bulan dari --as-of)."),
     ] = None,
     as_of: AsOfOpt = None,
+    kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaOpt = None,
     fmt: FormatOpt = None,
     unmask: UnmaskOpt = False,
     yes: YesOpt = False,
@@ -311,10 +313,12 @@ def due_cmd(
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        rows = summary.due_rows(database, month=wanted, as_of=day, settings=settings)
+        rows = summary.due_rows(
+            database, month=wanted, as_of=day, settings=settings, kecamatan=area(kecamatan, kabkota)
+        )
         warn_unlisted_holidays(settings, *month_days(wanted))
         about = [*_about(db, f"Iuran bulan {wanted}", day), ("Bulan iuran", wanted), _rates_fact()]
-        _write(out, kind, name=f"Iuran {wanted}", columns=export.DUE, rows=rows, about=about,
+        _write(out, kind, name=f"Iuran {wanted}", columns=export.with_kabkota(export.DUE, rows), rows=rows, about=about,
                settings=settings, unmask=unmask)  # fmt: skip
     _done(out, "Daftar iuran yang harus dibayar")
 

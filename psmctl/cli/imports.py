@@ -55,6 +55,13 @@ KelurahanOpt = Annotated[
 KecamatanOpt = Annotated[
     str | None, typer.Option("--kecamatan", help="Kecamatan (nama atau kode) bila berkas tidak menyebutnya.")
 ]
+KabkotaImportOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kabkota",
+        help="Kab/kota (nama atau kode) bila berkas tidak menyebutnya; nama wilayah dicocokkan di dalamnya.",
+    ),
+]
 UnsurOpt = Annotated[
     str | None, typer.Option("--unsur", help="Unsur (PSM, TKSK, TAGANA, TRC, ...) bila berkas tidak punya kolomnya.")
 ]
@@ -93,6 +100,7 @@ def roster(
     all_sheets: AllSheetsOpt = False,
     kelurahan: KelurahanOpt = None,
     kecamatan: KecamatanOpt = None,
+    kabkota: KabkotaImportOpt = None,
     unsur: UnsurOpt = None,
     dry_run: DryRunOpt = False,
     strict: StrictOpt = False,
@@ -113,7 +121,7 @@ def roster(
     Contoh: psmctl import roster psm_kel_banjaran.xlsx --unsur PSM --report masalah.xlsx
     """
     from psmctl.importing import roster as roster_mod
-    from psmctl.rules import categories
+    from psmctl.rules import categories, wilayah
     from psmctl.rules.nik import require_nik
 
     with reported():
@@ -121,6 +129,7 @@ def roster(
         settings = load_settings(database)
         opts = roster_mod.Options(
             sheet=sheet, all_sheets=all_sheets, kelurahan=kelurahan, kecamatan=kecamatan,
+            kabkota=wilayah.kabkota_code(kabkota) if kabkota else None,
             unsur=categories.require(unsur) if unsur else None,
             kolom=parse_kolom(kolom or [], "roster_headers.toml"), include_hidden=include_hidden,
             hold_stopped=hold_stopped, readmit=frozenset(require_nik(n) for n in readmit or []),
@@ -146,7 +155,12 @@ def run_batch(
 ) -> None:
     """Import each file on its own (a file's failure does not stop the next), then print the one report shape, write
     `--report`, and exit as every multi-file command does: 0 all landed, 1 none changed, 3 some landed."""
+    from psmctl.files import check_target
     from psmctl.importing.batch import failed
+
+    if report is not None:
+        with reported():
+            check_target(report)  # a report that could never be written is said before any file is imported
 
     results: list[FileResult] = []
     for path in files:

@@ -188,16 +188,16 @@ def ledger_histories(
 
 def register_roles(
     db: Database, *, unsur: str | None = None, kelurahan: str | None = None, kecamatan: str | None = None
-) -> list[tuple[int, str, str, str | None, str, str | None]]:
-    """Active roles of people not erased as (volunteer_id, nik, nama, kelurahan, unsur, kecamatan) tuples.
+) -> list[tuple[int, str, str, str | None, str, str | None, str | None]]:
+    """Active roles of people not erased as (volunteer_id, nik, nama, kelurahan, unsur, kecamatan, kode_kecamatan).
 
     The rows, filters and order of ``volunteers.select_roles(active_only=True)``, only the columns the coverage
     reports print (a 100,000-role register without a dict per row).
     """
     where, params = role_filter(unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
     return db.conn.execute(
-        "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan FROM roles r JOIN volunteers v "
-        f"ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}",
+        "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan, r.kode_kecamatan "
+        f"FROM roles r JOIN volunteers v ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}",
         params,
     ).fetchall()
 

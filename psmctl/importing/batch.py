@@ -9,7 +9,7 @@ An importer reads its file into sheet reports and a plan (reading the database o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -80,6 +80,25 @@ def finding_dict(p: Problem) -> dict[str, Any]:
         "code": p.code,
         "message": mask_text(p.message),
     }
+
+
+ERASED_CODE = "NIK_DIHAPUS"
+ERASED_MESSAGE = (
+    "data orang ini dihapus atas permintaannya (volunteers forget); baris tidak diimpor. Bila ia memang kembali, "
+    "impor dulu daftar relawannya dengan --terima-nik-dihapus NIK"
+)
+
+
+def erased_among(db: Database, niks: Iterable[str]) -> set[str]:
+    """Of the NIKs an import did not find on the register, those erased on request (one look-up per file, none
+    while no one was erased). Their rows are refused with ERASED_CODE / ERASED_MESSAGE (no NIK in it): not a
+    plain "not on the register", whose advice (import the roster) the roster refuses too; the admin brings her
+    back on purpose with `import roster --terima-nik-dihapus`, after which she is an ordinary NIK again."""
+    from psmctl.db import erasure
+
+    if db.execute("SELECT 1 FROM erased_niks LIMIT 1").fetchone() is None:
+        return set()
+    return erasure.erased_among(db, niks)
 
 
 def failed(file: str, reason: str, *, dry_run: bool = False) -> FileResult:

@@ -8,9 +8,12 @@ only tells. The same quirk gives the same code in every import (roster, payment 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from psmctl.models import Level
+
+MAX_RUNS = 6  # row ranges listed before "…"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ CODES: dict[str, Code] = {
         "warning", "KETERANGAN or the name says the person died, moved, resigned or stopped: imported BERHENTI"
     ),
     "ROW_HIDDEN": Code("warning", "the office hid this row: its person is not imported (`--sertakan-tersembunyi`)"),
+    "CELL_TOO_LONG": Code(
+        "warning", "a CSV cell longer than 32,767 characters (Excel's limit): emptied, the row's other cells read"
+    ),
     "COLUMN_HIDDEN": Code("warning", "a hidden column; it is read like any other"),
     "COLUMN_UNUSED": Code("warning", "a column with data that no field reads (header and a sample shown)"),
     "HEADER_AMBIGUOUS": Code("warning", "a header that could be two fields; not read (map it with `--kolom`)"),
@@ -106,3 +112,20 @@ def markdown_table() -> str:
     for level in ("error", "warning", "info"):
         lines += [f"| `{code}` | {level} | {c.meaning} | {c.rule} |" for code, c in CODES.items() if c.level == level]
     return "\n".join(lines)
+
+
+def row_ranges(rows: Sequence[int]) -> str:
+    """6, 7, 8, 12 → '6–8, 12'; more than MAX_RUNS runs end with '…'."""
+    runs: list[tuple[int, int]] = []
+    for r in sorted(set(rows)):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs[:MAX_RUNS])
+    return text + (", …" if len(runs) > MAX_RUNS else "")
+
+
+def for_rows(message: str, rows: Sequence[int]) -> str:
+    """A finding given once for several rows (one region name): its message, the row count and the rows."""
+    return message if len(rows) < 2 else f"{message} ({len(rows)} baris: {row_ranges(rows)})"

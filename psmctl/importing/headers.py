@@ -212,7 +212,7 @@ def _match_double(parent: Sequence[object], child: Sequence[object], lookup: Loo
             if maybe and label == k:
                 m.ambiguous.append((c, label, maybe))
                 break
-    for fld, cols in m.marks.items():  # a mark field is read from its ticks, not one column
+    for fld, cols in list(m.marks.items()):  # a mark field is read from its ticks, not one column
         if len(set(cols.values())) < 2:
             del m.marks[fld]
         elif m.cols.get(fld) in cols:

@@ -18,17 +18,17 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from psmctl.importing import cells
+from psmctl.importing.cells import PerValue, normalise_phone, split_ttl
 from psmctl.importing.cells import gender as _gender
-from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.cells import text as _text
 from psmctl.importing.findings import level_of
-from psmctl.importing.regions import Regions, roster_key
+from psmctl.importing.regions import Place, Regions, TablePlaces
 from psmctl.importing.rows import Kind, Table, classify, is_blank
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import Titles
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import categories, dates, nik, wilayah
-from psmctl.rules.months import add_years, age_on
+from psmctl.rules.months import age_on
 from psmctl.rules.privacy import finding_value
 from psmctl.rules.settings import Settings
 
@@ -62,6 +62,7 @@ class Options:
     all_sheets: bool = False
     kelurahan: str | None = None
     kecamatan: str | None = None
+    kabkota: str | None = None  # --kabkota: where region names are matched when the file names no kab/kota
     unsur: str | None = None
     kolom: tuple[tuple[str, str], ...] = ()  # --kolom "HEADER=field": columns mapped by hand
     include_hidden: bool = False  # --sertakan-tersembunyi: hidden rows are imported too
@@ -83,15 +84,13 @@ class Context:
 # The fields a table's people are read from, as columns (`TableReader.columns`).
 FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
-    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket",
+    "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket", "kabkota",
 )  # fmt: skip
 READ = {*FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
-REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
 UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (then the file's digest)
 REJECTED: Any = object()  # a birth date's `where` when the date rejects the row
 HELD = "DITAHAN"  # a stopped person not imported (--tahan-keterangan)
 _new = tuple.__new__  # a NamedTuple from a tuple without the keyword-handling __new__ NamedTuple generates
-_Finding = tuple[str, object, str, str, str]  # (field, value, level, code, message)
 
 
 class Columns(NamedTuple):
@@ -118,32 +117,7 @@ class Columns(NamedTuple):
     no_kk: Sequence[Any]
     no_sk: Sequence[Any]
     ket: Sequence[Any]
-
-
-class Place(NamedTuple):
-    """What a row's region gives its role: region values (REGION_FIELDS), the findings about the names, the roster
-    key, the category and its birth-date bounds (CAT-02: younger than the minimum age = born after `young`, older
-    than the maximum = born on or before `old`)."""
-
-    region: tuple[str | None, ...]
-    notes: tuple[_Finding, ...]
-    key: str
-    cat: categories.Category | None
-    young: date  # date.max when the category has no minimum age
-    old: date  # date.min when it has no maximum
-    ambiguous: bool  # a name with several candidates: the NIK's kecamatan may settle it
-
-
-class PerValue(dict[Any, Any]):
-    """A pure function of a cell's value, computed once per distinct value (the lookups stay in C)."""
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.fn(key)
-        return value
+    kabkota: Sequence[Any]
 
 
 class Read(NamedTuple):
@@ -195,9 +169,10 @@ class TableReader:
         self.iso = PerValue(date.isoformat)  # a birth date as stored, once per distinct date
         self.place_names = PerValue(lambda t: t.title() if t.isupper() else (t or None))  # birth places as kept
         self.nik_notes = PerValue(self.nik_region_note)
-        self.places = PerValue(self.place)
-        self.default_kel = opts.kelurahan or ctx.titles.get("kelurahan") or ""
-        self.default_kec = opts.kecamatan or ctx.titles.get("kecamatan") or ""
+        titles = ctx.titles
+        defaults = (opts.kelurahan or titles.get("kelurahan") or "", opts.kecamatan or titles.get("kecamatan") or "",
+                    opts.kabkota or titles.get("kabkota") or "")  # fmt: skip
+        self.places = TablePlaces(self.regions, defaults, as_of, UNKNOWN_PLACE + ctx.digest[:16])
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or ctx.titles.unsur
         self.default_unsur = settings.roster.default_unsur
@@ -226,6 +201,10 @@ class TableReader:
         self.warned = set()  # a hidden or skipped row's warning does not count a person's
         if people:
             self.read_people(people, seen)
+        for rows, finding in self.places.findings():  # once per distinct region name, naming its rows
+            self.add(rows[0], *finding)
+            if finding[2] == "warning":
+                self.warned.update(rows)
         self.report.warnings += len(self.warned)
         problems[start:] = sorted(problems[start:], key=_row_of)  # stable: each row's findings in reading order
 
@@ -505,44 +484,19 @@ class TableReader:
         return unsur, jabatan
 
     def read_places(self, c: Columns, unsur: list[str], decoded: list[nik.Nik | None], r: list[int]) -> list[Place]:
-        """Region of each role: the row's column, else --kelurahan/--kecamatan, else the title block; an ambiguous
-        name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding)."""
-        short, places, kel0, kec0 = self.short, self.places, self.default_kel, self.default_kec
-        kels = [(short[v] if v.__class__ is str else _text(v)) or kel0 for v in c.kelurahan]
-        kecs = [(short[v] if v.__class__ is str else _text(v)) or kec0 for v in c.kecamatan]
-        out = [places[u, kel, kec, ""] for u, kel, kec in zip(unsur, kels, kecs, strict=True)]
-        for k in (
-            [k for k, p in enumerate(out) if p.ambiguous or p.notes] if any(p.notes for p in places.values()) else ()
-        ):
-            d = decoded[k]
-            if out[k].ambiguous and d is not None:
-                out[k] = places[unsur[k], kels[k], kecs[k], d.region]
-            for note in out[k].notes:
-                self.add(r[k], *note)
-        if "" in kels:
-            k = kels.index("")
+        """Region of each role (regions.TablePlaces): the row's columns, else the options, else the title block."""
+        short = self.short
+        kel, kec, kab = (
+            [short[v] if v.__class__ is str else _text(v) for v in col] for col in (c.kelurahan, c.kecamatan, c.kabkota)
+        )
+        out = self.places.read((kel, kec, kab), unsur, decoded, r)
+        if not self.places.default_kel and "" in kel:
             msg = (
                 "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "
                 "--retire-missing tidak bisa dipakai untuk berkas ini"
             )
-            self.once("KELURAHAN_UNKNOWN", r[k], "kelurahan", None, msg)
+            self.once("KELURAHAN_UNKNOWN", r[kel.index("")], "kelurahan", None, msg)
         return out
-
-    def place(self, key: tuple[str, str, str, str]) -> Place:
-        """The Place of (unsur, kelurahan, kecamatan, the NIK's kecamatan digits or "" when not needed)."""
-        unsur, kel, kec, region6 = key
-        out, notes = self.regions.resolve(kel, kec, wilayah.dotted(region6) if region6 else "")
-        region = tuple(out[f] for f in REGION_FIELDS)
-        cat = categories.get(unsur)
-        young = add_years(self.as_of, -cat.min_age) if cat and cat.min_age else date.max
-        old = add_years(self.as_of, -(cat.max_age + 1)) if cat and cat.max_age else date.min
-        findings = tuple(
-            (col, kel if col == "kelurahan" else kec, "info" if code == "WILAYAH_NIK_HINT" else "warning", code, msg)
-            for code, col, msg in notes
-        )
-        ambiguous = any(n[0] == "WILAYAH_AMBIGUOUS" for n in notes)
-        key_of_roster = roster_key(unsur, region, UNKNOWN_PLACE + self.ctx.digest[:16])
-        return Place(region, findings, key_of_roster, cat, young, old, ambiguous)
 
     def read_statuses(self, col: Sequence[Any], alms: list[str | None], r: list[int]) -> list[tuple[str, str | None]]:
         """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped:

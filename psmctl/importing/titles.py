@@ -4,8 +4,9 @@ Offices write them in many forms: "DAFTAR PSM KELURAHAN JAGALAN", "KELURAHAN X K
 "DESA/KELURAHAN : X", a label and its value in two cells ("Kelurahan" | ": X"), "DATA TKSK KECAMATAN Y",
 "REKAPITULASI PSM SE-KECAMATAN Y", "… KOTA KEDIRI TAHUN 2025". A line is read as words: a keyword (KELURAHAN,
 KEC., KOTA …) starts a place name, which runs to the next keyword, year or punctuation; its first word is always
-part of it, so "KECAMATAN KOTA KOTA KEDIRI" is kecamatan KOTA of kota KEDIRI. Keywords are data (`KEYWORDS`): a
-new place field (a province) is one more entry there.
+part of it, so "KECAMATAN KOTA KOTA KEDIRI" is kecamatan KOTA of kab/kota "KOTA KEDIRI" (a kab/kota keeps its
+KOTA/KABUPATEN word, `KEPT`: Kota Serang and Kabupaten Serang are two). Keywords are data (`KEYWORDS`): a new
+place field (a province) is one more entry there.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ KEYWORDS: dict[str, str] = {
     "KECAMATAN": "kecamatan", "KEC": "kecamatan",
     "KOTA": "kabkota", "KABUPATEN": "kabkota", "KAB": "kabkota",
 }  # fmt: skip
+# Keywords that stay in front of the name they start: "KOTA SERANG" and "KABUPATEN SERANG" are two kab/kota.
+KEPT: dict[str, str] = {"KOTA": "KOTA", "KABUPATEN": "KABUPATEN", "KAB": "KABUPATEN"}
 # Words that end a place name besides the keywords.
 _STOP = {"TAHUN", "PROVINSI", "PERIODE", "BULAN", "SEMESTER", "TRIWULAN", "DAN", "SE", "DINAS", "DATA", "DAFTAR"}
 _PAIR = re.compile(r"\b(?:DESA|KEL\.?|KELURAHAN)\s*/\s*(?:DESA|KEL\.?|KELURAHAN)\b\.?")
@@ -52,7 +55,8 @@ def _places(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     i = 0
     while i < len(tokens):
-        what = KEYWORDS.get(tokens[i])
+        word = tokens[i]
+        what = KEYWORDS.get(word)
         i += 1
         if what is None:
             continue
@@ -68,7 +72,7 @@ def _places(line: str) -> dict[str, str]:
             name.append(t)
             i += 1
         if name and what not in found and not (len(name) == 1 and name[0].isdigit()):
-            found[what] = " ".join(name)
+            found[what] = " ".join([KEPT[word], *name] if word in KEPT else name)
     return found
 
 

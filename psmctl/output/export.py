@@ -530,6 +530,11 @@ _GROUP_TAIL = [
 ]  # fmt: skip
 
 
+def with_kabkota(columns: list[Column], rows: Sequence[Mapping[str, Any]]) -> list[Column]:
+    """The columns with Kab/Kota first when the rows span more than one kab/kota (a province register)."""
+    return [_KABKOTA, *columns] if len({r.get("kabkota") for r in rows}) > 1 else columns
+
+
 def hours_group_columns(by: str) -> list[Column]:
     """Columns of the hours report grouped --by kecamatan, kelurahan or unsur."""
     keys = {"kabkota": [_KABKOTA], "kecamatan": [_KEC], "kelurahan": [_KEC, _KEL], "unsur": [_UNSUR]}[by]

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from psmctl.importing.findings import row_ranges
+
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 LEVEL_WORDS = {"error": "Ditolak", "warning": "Peringatan", "info": "Info"}
-MAX_RUNS = 6  # row ranges listed before "…"
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,6 @@ class FindingGroup:
         if not self.rows:
             return f"{self.count}×" if self.count > 1 else "seluruh lembar"
         return f"{self.count} baris ({row_ranges(self.rows)})"
-
-
-def row_ranges(rows: Sequence[int]) -> str:
-    """6, 7, 8, 12 → '6–8, 12'; more than MAX_RUNS runs end with '…'."""
-    runs: list[tuple[int, int]] = []
-    for r in sorted(set(rows)):
-        if runs and r == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], r)
-        else:
-            runs.append((r, r))
-    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs[:MAX_RUNS])
-    return text + (", …" if len(runs) > MAX_RUNS else "")
 
 
 def title_of(messages: Sequence[str], code: str) -> str:

@@ -34,6 +34,11 @@ MONTHS: dict[str, int] = {
     "desember": 12, "des": 12, "dec": 12, "december": 12,
 }  # fmt: skip
 
+# Months in Roman numerals, as "17-VIII-1990" in letters of office; only between a day and a year.
+ROMAN_MONTHS: dict[str, int] = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
+}  # fmt: skip
+
 MONTH_NAMES = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -125,7 +130,7 @@ def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
         return _build(int(m.group(1)), int(m.group(2)), m.group(3), as_of, raw)
     m = _NAMED.match(s)
     if m:
-        month = MONTHS.get(m.group(2))
+        month = MONTHS.get(m.group(2)) or ROMAN_MONTHS.get(m.group(2))
         if month is None:
             return f"nama bulan '{m.group(2)}' tidak dikenal pada '{raw}'"
         return _build(int(m.group(1)), month, m.group(3), as_of, raw)

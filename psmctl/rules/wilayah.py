@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -185,6 +185,27 @@ def kabkota_label(kode: str | None) -> str:
     return f"{code} {name_of(code)}".strip() if code else ""
 
 
+def kecamatan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
+    """(kecamatan name, kode kecamatan) → the name a report shows, one per code: a name that several kab/kota share
+    gets its kab/kota ('Cibeber (Kab. Lebak)', 'Cibeber (Kota Cilegon)'); every other name (and a name without a
+    code) stays as it is.
+
+    A province register may hold two kecamatan of one name; grouping by name alone would add them together.
+    """
+    codes: dict[str, set[str]] = {}
+    for name, kode in pairs:
+        if kode:
+            codes.setdefault(name, set()).add(kabkota_of(kode))
+    out: dict[tuple[str, str | None], str] = {}
+    for name, kode in pairs:
+        if kode and len(codes[name]) > 1:
+            where = name_of(kabkota_of(kode)).replace("Kabupaten ", "Kab. ")
+            out[(name, kode)] = f"{name} ({where})"
+        else:
+            out[(name, kode)] = name
+    return out
+
+
 def kabkota_of(kode: str | None) -> str:
     """'36.01.05' or '36.01.05.2001' → '36.01'; '' when no code."""
     return kode[:5] if kode and len(kode) >= 5 else ""
@@ -244,3 +265,65 @@ def suggest(text: str, level: str, scope: str = "", n: int = 3) -> list[str]:
     prefix = scope + "." if len(scope) > 2 else scope
     names = {r.nama for rs in _names(scope[:2], level).values() for r in rs if r.kode.startswith(prefix)}
     return difflib.get_close_matches(str(text).title(), sorted(names), n=n, cutoff=0.6)
+
+
+# --------------------------------------------------------------------------------------------------------
+# A roster's kab/kota (its KAB/KOTA column or a title line "KABUPATEN PANDEGLANG") narrows where names are matched.
+
+_KAB_WORDS = re.compile(r"^(?:KABUPATEN|KAB|KOTA)\b\.?\s*")
+Note = tuple[str, str, str]  # (finding code, column, message), as the roster import reports it
+
+
+@cache
+def _kabkota_names(area: str) -> dict[str, tuple[Region, ...]]:
+    """Kab/kota of a province (`area` = 2 digits) or the country (""), by normalised written form: the full name
+    ('KABUPATENPANDEGLANG', 'KOTASERANG') and the bare one ('PANDEGLANG'; 'SERANG' names two)."""
+    idx: dict[str, list[Region]] = {}
+    for r in _scoped(area).values():
+        if r.level == "kabupaten_kota":
+            full = _kabkota_norm(r.nama)
+            bare = _DROP.sub("", _KAB_WORDS.sub("", unicodedata.normalize("NFKC", r.nama).upper()))
+            for key in dict.fromkeys((full, bare)):
+                idx.setdefault(key, []).append(r)
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+def find_kabkota(text: str, area: str = "") -> list[Region]:
+    """Kab/kota candidates for a written name or code inside a province (`area`) or the country: 'KABUPATEN
+    PANDEGLANG', 'Kab. Pandeglang', 'PANDEGLANG', 'KOTA SERANG', '36.01'. A bare name shared by a kabupaten and a
+    kota ('SERANG') gives both."""
+    t = str(text).strip()
+    digits = t.replace(".", "")
+    if digits.isdigit() and len(digits) == 4:
+        r = get(dotted(digits))
+        return [r] if r and r.level == "kabupaten_kota" and r.kode.startswith(area) else []
+    names = _kabkota_names(area[:2])
+    hits = names.get(_kabkota_norm(t))
+    if hits is None:
+        hits = names.get(_DROP.sub("", _KAB_WORDS.sub("", unicodedata.normalize("NFKC", t).upper())), ())
+    return list(hits)
+
+
+@cache
+def row_scope(kabkota: str, scope: str) -> tuple[str, tuple[Note, ...]]:
+    """Where a roster row's region names are matched: the kab/kota it names (its KAB/KOTA column or the title
+    line), when that is one kab/kota inside the office's `scope` (a province, a kab/kota or "" for the country);
+    else the office's scope, with a note saying why (ambiguous, outside the office's area, or unknown).
+
+    Inside one kab/kota a kecamatan or kelurahan name two kab/kota of a province share is no longer ambiguous.
+    """
+    if not kabkota:
+        return scope, ()
+    hits = find_kabkota(kabkota, scope[:2])
+    inside = [r for r in hits if r.kode == scope or r.kode.startswith(scope)]
+    if len(inside) == 1:
+        return inside[0].kode, ()
+    if inside:
+        codes = ", ".join(f"{r.kode} {r.nama}" for r in inside)
+        return scope, (("WILAYAH_AMBIGUOUS", "kabkota", f"kab/kota '{kabkota}' ambigu: {codes}"),)
+    here = f"{scope} {name_of(scope)}" if scope else "daftar resmi"
+    if hits or find_kabkota(kabkota):
+        msg = f"kab/kota '{kabkota}' di luar wilayah kantor ({here}); nama wilayah dicocokkan di {here}"
+    else:
+        msg = f"kab/kota '{kabkota}' tidak ada di daftar resmi; nama wilayah dicocokkan di {here}"
+    return scope, (("WILAYAH_UNKNOWN", "kabkota", msg),)

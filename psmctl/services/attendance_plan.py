@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from psmctl.db import training as q
 from psmctl.importing import attendance as reading
+from psmctl.importing import batch
 from psmctl.models import Level, Problem, SheetReport
 from psmctl.rules import training as rules
 from psmctl.rules.privacy import mask_nik
@@ -69,6 +70,7 @@ class AttendancePlan:
         self.seen: dict[int, str] = {}  # volunteer_id → where first seen
         self.writes: list[dict[str, Any]] = []
         self._candidates: list[dict[str, Any]] | None = None
+        self.erased: set[str] = set()  # NIKs of the rows judged so far that were erased on request
 
     def candidates(self) -> list[dict[str, Any]]:
         if self._candidates is None:
@@ -93,6 +95,7 @@ class AttendancePlan:
                 parsed_nik[i] = value
                 niks.append(value[0])
         register = q.people_by_nik(self.db, niks)
+        self.erased |= batch.erased_among(self.db, (n for n in niks if n not in register))
         for i, r in enumerate(rows):
             report.rows_read += 1
             found = parsed_nik.get(i)
@@ -155,6 +158,10 @@ class AttendancePlan:
         r = j.row
         nik, nik_warn = j.found  # type: ignore[misc]
         person = j.register.get(nik)
+        if person is None and nik in self.erased:
+            self._reject(j.report, self._problem(r, "nik", mask_nik(nik), "error", batch.ERASED_CODE,
+                                                 batch.ERASED_MESSAGE))  # fmt: skip
+            return False
         if person is None:
             msg = f"NIK {mask_nik(nik)} tidak ada di register; impor roster-nya dulu (tidak dibuat otomatis)"
             self._reject(j.report, self._problem(r, "nik", mask_nik(nik), "error", "NIK_NOT_REGISTERED", msg))

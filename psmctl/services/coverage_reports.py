@@ -24,7 +24,7 @@ from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import NotFound
 from psmctl.memory import gc_paused
-from psmctl.rules import coverage, rates
+from psmctl.rules import coverage, rates, wilayah
 from psmctl.rules.membership import Paid, programme_order
 from psmctl.rules.months import month_index, month_of
 from psmctl.rules.privacy import mask_nik
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 T = TypeVar("T")
-Role = tuple[int, str, str, str | None, str, str | None]  # dbp.register_roles: id, nik, nama, kelurahan, unsur, kec
+# dbp.register_roles: id, nik, nama, kelurahan, unsur, kecamatan, kode_kecamatan
+Role = tuple[int, str, str, str | None, str, str | None, str | None]
 _FIELD, _ROW = "\x1f", "\x1e"
 
 
@@ -144,7 +145,7 @@ def status_report(
     with gc_paused():
         cache: dict[int, dict[str, Any]] = {}
         people: list[dict[str, Any]] = []
-        for vid, nik, nama, kel, unsur_, _kec in roles:
+        for vid, nik, nama, kel, unsur_, _kec, kode_kec in roles:
             entry = cache.get(vid)
             if entry is None:
                 a = run.answer(vid)
@@ -153,7 +154,8 @@ def status_report(
                     pay = a.pay_dict(run.evidence[vid])
                     programs = {p: {**d, "payment": pay} if p in a.with_pay else d for p, d in programs.items()}
                 entry = cache[vid] = {"status": a.status, "masa_iur_bulan": a.masa, "programs": programs}
-            people.append({"nik": nik, "nama": nama, "kelurahan": kel, "unsur": unsur_, **entry})
+            people.append({"nik": nik, "nama": nama, "kelurahan": kel, "unsur": unsur_,
+                           "kabkota": wilayah.kabkota_label(kode_kec), **entry})  # fmt: skip
     return {"as_of": as_of.isoformat(), "volunteers": people, "totals": _status_totals(roles, run)}
 
 
@@ -224,11 +226,13 @@ def _status_inputs(
 
 def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
     answer, evidence = run.answer, run.evidence
-    for vid, nik, nama, kel, unsur, _kec in roles:
+    for vid, nik, nama, kel, unsur, _kec, kode_kec in roles:
         a = answer(vid)
         chunks = a.chunks()
         tail = a.pay_json(evidence[vid]).join(chunks) if a.with_pay else chunks[0]
-        yield f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, {tail}}}'
+        kab = _js(wilayah.kabkota_label(kode_kec))
+        yield (f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, '
+               f'"kabkota": {kab}, {tail}}}')  # fmt: skip
 
 
 _PAY_SLOT = "@@psmctl-payment@@"
@@ -241,14 +245,15 @@ def _js(value: Any) -> str:
 
 
 def _status_totals(roles: list[Role], run: _StatusRun) -> list[dict[str, Any]]:
-    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    """Per kab/kota, kecamatan and unsur: a kecamatan name shared by two kab/kota of a province is two rows."""
+    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
     answer = run.answer
-    for vid, _nik, _nama, _kel, unsur, kec in roles:
-        key = (str(kec or ""), str(unsur))
+    for vid, _nik, _nama, _kel, unsur, kec, kode_kec in roles:
+        key = (wilayah.kabkota_label(kode_kec), str(kec or ""), str(unsur))
         t = totals.get(key)
         if t is None:
-            t = totals[key] = {"kecamatan": key[0], "unsur": key[1], "jumlah": 0, "covered": 0, "menunggak": 0,
-                               "nonaktif": 0, "never_paid": 0}  # fmt: skip
+            t = totals[key] = {"kabkota": key[0], "kecamatan": key[1], "unsur": key[2], "jumlah": 0, "covered": 0,
+                               "menunggak": 0, "nonaktif": 0, "never_paid": 0}  # fmt: skip
         t["jumlah"] += 1
         t[_TOTAL_KEY[answer(vid).status]] += 1
     return [totals[k] for k in sorted(totals)]
@@ -325,13 +330,16 @@ def _answer(c: coverage.Coverage) -> _Answer:
 
 
 @snapshot
-def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> dict[str, Any]:
+def due_report(
+    db: Database, *, month: str, as_of: date, settings: Settings, kecamatan: str | None = None
+) -> dict[str, Any]:
     """`coverage due`: who must be paid for a month (or still owes a short payment of it), how much per programme,
-    totals per funding, who would lapse."""
+    totals per funding and per kab/kota, who would lapse; ``kecamatan`` (a name or code, or a kab/kota code from
+    --kabkota) narrows it to that area's people."""
     month_index(month)
     rules = rules_from(settings)
     people: dict[int, Role] = {}
-    for r in dbp.register_roles(db):
+    for r in dbp.register_roles(db, kecamatan=kecamatan):
         people.setdefault(r[0], r)
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
 
@@ -344,21 +352,30 @@ def due_report(db: Database, *, month: str, as_of: date, settings: Settings) -> 
                 **parts, "kurang_bayar_rupiah": d.shortfall_rupiah, "total_rupiah": d.total_rupiah,
                 "will_lapse": d.will_lapse}  # fmt: skip
 
-    due = Histories(db).each(fields)
+    due = Histories(db, sorted(people) if kecamatan else None).each(fields)
     lines: list[dict[str, Any]] = []
     per_funding: dict[str, int] = defaultdict(int)
+    per_kabkota: dict[str, dict[str, Any]] = {}
     with gc_paused():
         for vid, r in people.items():
             f = due(vid)
             if f is None:
                 continue
-            lines.append({"nik": r[1], "nama": r[2], "kelurahan": r[3], "unsur": r[4], **f})
+            kab = wilayah.kabkota_label(r[6])
+            lines.append({"nik": r[1], "nama": r[2], "kelurahan": r[3], "unsur": r[4], "kabkota": kab, **f})
             per_funding[f["funding"]] += f["total_rupiah"]
+            k = per_kabkota.get(kab)
+            if k is None:
+                k = per_kabkota[kab] = {"kabkota": kab, "orang": 0, "total_rupiah": 0, "will_lapse": 0}
+            k["orang"] += 1
+            k["total_rupiah"] += f["total_rupiah"]
+            k["will_lapse"] += f["will_lapse"]
     lines.sort(key=lambda x: (not x["will_lapse"], str(x["kelurahan"] or ""), str(x["nama"])))
     return {
         "month": month,
         "people": lines,
         "per_funding": [{"funding": f, "total_rupiah": t} for f, t in sorted(per_funding.items())],
+        "per_kabkota": [per_kabkota[k] for k in sorted(per_kabkota)],
         "total_rupiah": sum(per_funding.values()),
         "will_lapse": sum(1 for x in lines if x["will_lapse"]),
     }

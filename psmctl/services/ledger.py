@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from psmctl.db import payments as dbp
 from psmctl.db import write_tx
 from psmctl.errors import InputError, NotFound
+from psmctl.importing import batch
 from psmctl.importing import payments as reading
 from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.memory import gc_paused
@@ -238,6 +239,12 @@ def select_volunteers(
 
         found = volunteer_ids_by_nik(db, niks)
         missing = [n for n in niks if n not in found]
+        if missing and (erased := batch.erased_among(db, missing)):
+            raise InputError(
+                f"{len(erased)} NIK yang diberikan milik orang yang datanya dihapus atas permintaannya "
+                "(volunteers forget); tidak dicatat. Bila ia memang kembali, impor dulu daftar relawannya dengan "
+                "--terima-nik-dihapus"
+            )
         if missing:
             raise NotFound(f"NIK {', '.join(mask_nik(n) for n in missing[:5])} tidak ada di register")
         ids += [found[n] for n in dict.fromkeys(niks)]
@@ -402,13 +409,13 @@ def _fresh(db: Database, staged: list[reading.Staged], memo: reading.Memo) -> li
     in_file: set[int] = set()
     fresh: list[Fresh] = []
     new_fresh = tuple.__new__  # a Fresh per new row, without the keyword handling of the NamedTuple's __new__
+    erased = batch.erased_among(db, (row[0] for row in staged if row[0] not in ids))  # no pass while none erased
     for nik_text, line, ref, number, s in staged:
         vid = ids.get(nik_text)
         if vid is None:
-            msg = "NIK tidak ada di register; impor daftar relawannya dulu"
-            s.report.problems.append(
-                Problem(s.name, number, "NIK", mask_nik(nik_text), "error", "NIK_NOT_REGISTERED", msg)
-            )
+            code, msg = ((batch.ERASED_CODE, batch.ERASED_MESSAGE) if nik_text in erased else
+                         ("NIK_NOT_REGISTERED", "NIK tidak ada di register; impor daftar relawannya dulu"))  # fmt: skip
+            s.report.problems.append(Problem(s.name, number, "NIK", mask_nik(nik_text), "error", code, msg))
             s.report.rejected += 1
             continue
         rid = refs.get(ref)

@@ -316,6 +316,19 @@ def _kabkota_level(
     return per_kab, kec_rows
 
 
+def _by_kecamatan_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The roles as the Ringkasan groups them: by kecamatan code, so a kecamatan name two kab/kota share is two rows
+    (wilayah.kecamatan_labels); only the roles of such a name are copied, with the labelled name."""
+    labels = wilayah.kecamatan_labels({(r["kecamatan"] or "", r["kode_kecamatan"]) for r in roles})
+    if all(label == name for (name, _), label in labels.items()):
+        return roles
+    out = []
+    for r in roles:
+        label = labels[(r["kecamatan"] or "", r["kode_kecamatan"])]
+        out.append(r if label == (r["kecamatan"] or "") else {**r, "kecamatan": label})
+    return out
+
+
 def _jpl_by_unsur(
     roles: list[dict[str, Any]], facts: list[Any], start: date, as_of: date, settings: Settings
 ) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], dict[str, Any]]]:
@@ -381,17 +394,18 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
     roles = active_roles(db, kecamatan)
     for r in roles:
         r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
+    by_code = _by_kecamatan_code(roles)
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
     facts = attendance.facts(db)
     trained = attendance.last_trained(facts, as_of=as_of, settings=settings)
     start = date(as_of.year, 1, 1)
 
-    jpl_detail, jpl_groups = _jpl_by_unsur(roles, facts, start, as_of, settings)
+    jpl_detail, jpl_groups = _jpl_by_unsur(by_code, facts, start, as_of, settings)
     by_kec = attendance.hours_of(
-        roles, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
+        by_code, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
     )
     jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in by_kec.groups}
-    detail, per_kec = _kecamatan_level(roles, st, trained, jpl_detail, jpl_kec)
+    detail, per_kec = _kecamatan_level(by_code, st, trained, jpl_detail, jpl_kec)
     total = _counts_row({"kecamatan": "JUMLAH", "kelurahan": ALL, "unsur": ALL}, roles, st, trained)
     total["jpl_tahun_ini"] = to_jpl(int(by_kec.total["menit"]))
 
@@ -401,7 +415,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         per_kecamatan=per_kec,
         total=total,
         detail=detail,
-        jpl=_jpl_rows(roles, trained, jpl_groups),
+        jpl=_jpl_rows(by_code, trained, jpl_groups),
         rates_version=payments.rules_from(settings).table.version,
         roles=roles,
         standing=st,
@@ -499,7 +513,7 @@ def coverage_rows(
     )
     rows = []
     for v in report["volunteers"]:
-        row = {k: v.get(k) for k in ("nik", "nama", "unsur", "kelurahan", "masa_iur_bulan")}
+        row = {k: v.get(k) for k in ("nik", "nama", "unsur", "kelurahan", "kabkota", "masa_iur_bulan")}
         row["status"] = status_label(str(v["status"]))
         for p in rates.PROGRAMMES:
             pc = v["programs"].get(p) or {}
@@ -509,11 +523,12 @@ def coverage_rows(
 
 
 @snapshot
-def due_rows(db: Database, *, month: str, as_of: date, settings: Settings) -> list[dict[str, Any]]:
+def due_rows(
+    db: Database, *, month: str, as_of: date, settings: Settings, kecamatan: str | None = None
+) -> list[dict[str, Any]]:
     """`coverage due`: who must be paid for a month and how much per programme."""
-    people: list[dict[str, Any]] = coverage_reports.due_report(db, month=month, as_of=as_of, settings=settings)[
-        "people"
-    ]
+    report = coverage_reports.due_report(db, month=month, as_of=as_of, settings=settings, kecamatan=kecamatan)
+    people: list[dict[str, Any]] = report["people"]
     return [{**p, "status": status_label(str(p["status"])), "will_lapse": "ya" if p["will_lapse"] else "tidak"}
             for p in people]  # fmt: skip
 
