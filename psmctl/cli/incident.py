@@ -86,7 +86,7 @@ def add(
     with reported():
         database = open_database(db)
         info = incidents.add(database, nik=nik, on=day, at=at, kind_id=kind, place=place,
-                                     description=description, settings=load_settings(database), now=now())  # fmt: skip
+                             description=description, settings=load_settings(database), now=now())  # fmt: skip
     if fmt == TableOrJson.json:
         render.print_json(info)
         return
@@ -122,7 +122,7 @@ def update(
     day = _required_date(on, "--on")
     with reported():
         row = incidents.update(open_database(db), incident_id, status=status, on=day, amount=amount,
-                                       note=note, reason=reason, documents=list(dokumen or []), now=now())  # fmt: skip
+                               note=note, reason=reason, documents=list(dokumen or []), now=now())  # fmt: skip
     late = " (terlambat dari batas 2 × 24 jam)" if row["reported_late"] else ""
     render.line(f"Kejadian #{incident_id}: {row['status']}{late}")
 
