@@ -175,6 +175,7 @@ UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (the
 _FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
     "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket", "kabkota",
+    "kode_wilayah", "status",
 )  # fmt: skip
 _READ = {*_FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
@@ -250,6 +251,8 @@ class _SheetParser:
         self.default_kec = opts.kecamatan or ctx.titles.get("kecamatan")
         self.default_kab = opts.kabkota or ctx.titles.get("kabkota")
         self._region_rows: dict[_Finding, list[int]] = {}  # a region finding: the rows it concerns
+        self._coded: dict[tuple[str, str, str, str], _Place] = {}
+        self.status_unread = False  # a STATUS column found to hold something else (a marital status)
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or ctx.titles.unsur
         self.default_unsur = settings.roster.default_unsur
@@ -373,7 +376,7 @@ class _SheetParser:
         decoded = self.decode(number, birth, where, r) if number else None
         unsur, jabatan = self.read_unsur(c, r)
         place = self.read_place(c, unsur, r, decoded)
-        status, note = self.read_status(c.ket, alm, r)
+        status, note = self.read_status(c.ket, alm, r, c.status)
         if decoded is not None:
             gender = self.read_gender(row, c.jk, decoded.sex, r)
             birth = birth or decoded.birth_date
@@ -533,6 +536,8 @@ class _SheetParser:
         place: _Place = self.places[unsur, kel, kec, kab, ""]
         if place.ambiguous and decoded is not None:
             place = self.places[unsur, kel, kec, kab, decoded.region]
+        if c.kode_wilayah != "" and (kode := self.short_text(c.kode_wilayah)):
+            place = self.coded(unsur, kode, kel, place)
         for note in place.notes:  # said once per distinct name and message, with its rows (region_findings)
             self._region_rows.setdefault(note, []).append(r)
             self.n_warnings += note[2] == "warning"  # the row counts as warned, as with add()
@@ -544,6 +549,24 @@ class _SheetParser:
             self.once("KELURAHAN_UNKNOWN", r, "kelurahan", None, msg)
         return place
 
+    def coded(self, unsur: str, kode: str, kel: str, named: _Place) -> _Place:
+        """The _Place of a row with a KODE WILAYAH (psmctl's own roster export carries one): the code's kelurahan,
+        kecamatan and codes; a code that names no current desa of the office's area leaves the names' answer."""
+        key = (unsur, kode, kel, named.key)
+        hit: _Place | None = self._coded.get(key)
+        if hit is None:
+            r, notes = wilayah.by_code(kode, self.regions.kabkota, kel)
+            said = tuple((col, kode, level_of(code), code, msg) for code, col, msg in notes)
+            if r is None:
+                hit = named._replace(notes=(*said, *named.notes))
+            else:
+                parent = r.kode.rsplit(".", 1)[0]
+                region = (r.nama, wilayah.name_of(parent), r.kode, parent)
+                unknown = UNKNOWN_PLACE + self.ctx.digest[:16]
+                hit = named._replace(region=region, notes=said, key=roster_key(unsur, region, unknown), ambiguous=False)
+            self._coded[key] = hit
+        return hit
+
     def region_findings(self) -> None:
         """The region findings of the table's rows: one per distinct name and message, at its first row, naming all
         its rows (a province roster of 100,000 rows has a few hundred, not one per row)."""
@@ -552,12 +575,14 @@ class _SheetParser:
             self.n_warnings -= level == "warning"  # counted per row already
         self._region_rows.clear()
 
-    def read_status(self, raw: Any, alm: str | None, r: int) -> tuple[str, str | None]:
-        """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped;
-        (status, note kept in the person's history)."""
+    def read_status(self, raw: Any, alm: str | None, r: int, listed: Any = "") -> tuple[str, str | None]:
+        """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped, or
+        when a STATUS column says BERHENTI; (status, note kept in the person's history)."""
         note = _text(raw) if raw != "" else ""
         word = alm or (cells.stop_word(note) if note else None)
         if word is None:
+            if listed != "" and self.listed_status(listed, r) == "BERHENTI":
+                return "BERHENTI", note or "BERHENTI (kolom STATUS)"
             return "AKTIF", note or None
         said = f"'{word}'" + (f" (KETERANGAN: {note})" if note and not alm else "")
         if self.opts.hold_stopped:
@@ -567,6 +592,24 @@ class _SheetParser:
         msg = f"{said}: dicatat BERHENTI, tidak AKTIF (pakai --tahan-keterangan untuk tidak mengimpornya)"
         self.add(r, "ket" if not alm else "nama", note or word, "warning", "STOP_WORD", msg)
         return "BERHENTI", f"BERHENTI: {note or word}"
+
+    def listed_status(self, raw: Any, r: int) -> str | None:
+        """A STATUS column's AKTIF or BERHENTI (as psmctl's own export writes it; also NONAKTIF, TIDAK AKTIF or a
+        stop word such as MENINGGAL); any other value (a marital status) means the column is not membership: said
+        once, and the column is not read further."""
+        text = self.short_text(raw)
+        if not text or self.status_unread:
+            return None
+        word = " ".join(text.upper().split())
+        if word == "AKTIF":
+            return "AKTIF"
+        if word in ("BERHENTI", "NONAKTIF", "NON AKTIF", "TIDAK AKTIF") or cells.stop_word(text):
+            return "BERHENTI"
+        self.status_unread = True
+        label = self.header.labels.get("status", "STATUS")
+        msg = f"kolom {label} berisi '{text}', bukan AKTIF/BERHENTI: kolom ini tidak dibaca"
+        self.add(r, "status", text, "warning", "COLUMN_UNUSED", msg)
+        return None
 
     def age_out_of_range(self, birth: date, cat: Any, unsur: str, where: Any, r: int) -> None:
         """Age limits per category (CAT-02) are warnings only."""
@@ -647,6 +690,8 @@ class _Cells(NamedTuple):
     no_sk: Any
     ket: Any
     kabkota: Any
+    kode_wilayah: Any
+    status: Any
 
 
 _REJECTED: Any = object()  # read_birth's `where` for a birth date that rejects the row
