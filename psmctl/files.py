@@ -39,6 +39,29 @@ def _folder(target: Path) -> Path:
     return folder
 
 
+def check_target(target: Path) -> Path:
+    """Refuse, before any work, a destination psmctl could not write: no file name, a folder, a folder that does
+    not exist or cannot be written, a name too long once the temporary file's prefix and suffix are added. Every
+    write (atomic_path) checks it, and an import checks its --report before the first file, so a report that could
+    never be written does not wait for an import to commit. Returns the folder."""
+    target = Path(target)
+    if target.name in ("", ".", "..") or target.is_dir():
+        raise InputError(f"{target} adalah folder, bukan nama berkas; beri nama berkas, mis. {target / 'laporan.xlsx'}")
+    folder = _folder(target)
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    if len(f".{target.name}.{_TAG}-{os.getpid()}-xxxxxxxx.tmp-journal".encode()) > name_max:
+        raise InputError(
+            f"{target.name[:40]}...: nama berkas terlalu panjang ({len(target.name)} karakter); pakai nama yang lebih "
+            "pendek"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"folder {folder}: izin ditolak (tidak bisa ditulis); periksa hak akses folder itu")
+    return folder
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -93,9 +116,12 @@ def atomic_path(target: Path, *, mode: int = 0o600) -> Iterator[Path]:
     """Yield a private temporary path beside `target`; when the block ends without error, the file is synced
     and renamed over `target` (a symlink there is replaced, not followed); on any error or kill it is not."""
     target = Path(target)
-    folder = _folder(target)
+    folder = check_target(target)
     remove_stale(folder)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{_TAG}-{os.getpid()}-", suffix=".tmp", dir=folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.{_TAG}-{os.getpid()}-", suffix=".tmp", dir=folder)
+    except OSError as e:  # named by the destination the admin gave, not by the temporary file
+        raise OSError(e.errno, e.strerror, str(target)) from None
     os.close(fd)
     tmp = Path(name)
     try:

@@ -99,7 +99,7 @@ def test_training_add_prints_the_id_only(runner: CliRunner, db: Database) -> Non
     ("args", "code", "phrase"),
     [
         (["--kind", "seminar", "--start", "2025-03-10", "--jpl", "4"], 1, "tidak dikenal"),
-        (["--kind", "bimtek", "--start", "2025-03-10", "--jpl", "2 hari"], 1, "durasi harus dalam JPL/jam/menit"),
+        (["--kind", "bimtek", "--start", "2025-03-10", "--jpl", "2 hari"], 2, "durasi harus dalam JPL/jam/menit"),
         (["--kind", "bimtek", "--start", "10-13-2025", "--jpl", "4"], 2, "--start"),
     ],
 )

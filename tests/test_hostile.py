@@ -14,8 +14,9 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -420,11 +421,13 @@ def test_a_bad_value_stored_by_an_older_psmctl_names_the_key_to_reset(initialize
     assert runner.invoke(app, ["summary", "--as-of", "2025-12-22"]).exit_code == 0
 
 
-@pytest.mark.usefixtures("initialized")
-def test_a_training_of_absurd_length_is_refused(runner: CliRunner) -> None:
-    args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl"]
-    line = one_line(runner.invoke(app, [*args, "9223372036854775807"]), 1)
-    assert "terlalu besar" in line
+@pytest.mark.parametrize("jpl", ["9223372036854775807", "9" * 400, "99999999999999999999 menit", "1e999", "3 hari"])
+def test_a_training_of_absurd_length_is_a_usage_error(initialized: Path, runner: CliRunner, jpl: str) -> None:
+    before = dump(initialized)
+    args = ["training", "add", "--name", "x", "--kind", "bimtek", "--start", "2025-01-01", "--jpl", jpl]
+    line = one_line(runner.invoke(app, args), 2)
+    assert "--jpl" in line and len(line) < 200
+    assert dump(initialized) == before
 
 
 # --- Every OS error a finding: full disk, no permission, name too long --------------------------------------------
@@ -534,7 +537,10 @@ def test_a_folder_without_write_permission_is_one_line(
         chattr(closed, "-i")
 
 
-def test_a_read_only_database_is_one_line_and_unchanged(tmp_path: Path, runner: CliRunner) -> None:
+@pytest.mark.parametrize("folder_too", [False, True], ids=["read-only file", "read-only file and folder"])
+def test_a_read_only_database_is_one_line_naming_it_and_unchanged(
+    tmp_path: Path, runner: CliRunner, folder_too: bool
+) -> None:
     register = tmp_path / "ro" / "psmctl.db"
     register.parent.mkdir()
     first = write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
@@ -545,14 +551,17 @@ def test_a_read_only_database_is_one_line_and_unchanged(tmp_path: Path, runner: 
     for side in ("-wal", "-shm"):  # as after the last command closed it: WAL checkpointed into the file
         assert not Path(f"{register}{side}").exists()
     chattr(register, "+i")
-    chattr(register.parent, "+i")  # a read-only file in a read-only folder: SQLite cannot add a -wal either
+    if folder_too:
+        chattr(register.parent, "+i")  # SQLite cannot add a -wal either
     try:
-        line = one_line(runner.invoke(app, ["--db", str(register), "import", "roster", str(roster)]), 1)
-        assert str(register) in line or "hanya bisa dibaca" in line
+        for args in (["import", "roster", str(roster)], ["config", "set", "amounts.mismatch", "reject"]):
+            line = one_line(runner.invoke(app, ["--db", str(register), *args]), 1)
+            assert str(register) in line and ("hanya bisa dibaca" in line or "hak tulis" in line), line
     finally:
         chattr(register.parent, "-i")
         chattr(register, "-i")
     assert dump(register) == before
+    assert {p.name for p in register.parent.iterdir()} <= {"psmctl.db", "psmctl.db-wal", "psmctl.db-shm"}
 
 
 def test_enospc_anywhere_in_an_export_is_one_line(
@@ -575,3 +584,458 @@ def test_enospc_anywhere_in_an_export_is_one_line(
 def test_a_name_too_long_is_one_line(register: Path, tmp_path: Path, runner: CliRunner) -> None:
     line = one_line(runner.invoke(app, ["export", "roster", "--out", str(tmp_path / ("a" * 300 + ".csv"))]), 1)
     assert "terlalu panjang" in line and len(line) < 300
+
+
+# --- CSV as offices save it: one cell too long, UTF-16 with or without BOM, UTF-8 with BOM ----------------------
+
+ANI = make_nik(born=dt.date(1985, 2, 3), female=True, serial=2)
+CICI = make_nik(born=dt.date(1980, 1, 1), female=True, serial=3)
+PEOPLE = [(BUDI, "Budi"), (ANI, "Ani"), (CICI, "Cici")]
+CSV_KINDS = {  # header, then one row per person; a "{cell}" marks the cell a test may make too long
+    "roster": (
+        ["NO", "NAMA LENGKAP", "NIK", "ALAMAT", "KELURAHAN", "KECAMATAN", "UNSUR"],
+        lambda i, nik, nama: [str(i), nama, nik, "Jl. Mawar {cell}", "Banjaran", "Kota", "PSM"],
+    ),
+    "payments": (
+        ["NO", "NIK", "NAMA", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH", "SUMBER DANA", "NO. REFERENSI"],
+        lambda i, nik, nama: [str(i), nik, nama, "2025-01", "2025-01-20", "BPU", "16800", "APBD", f"K-{i}{{cell}}"],
+    ),
+    "attendance": (
+        ["NO", "NAMA PESERTA", "NIK", "KELURAHAN", "JPL", "KEHADIRAN", "KETERANGAN"],
+        lambda i, nik, nama: [str(i), nama, nik, "Banjaran", "16", "hadir", "{cell}"],
+    ),
+}
+
+
+def csv_file(path: Path, kind: str, *, encoding: str = "utf-8", long_row: int | None = None) -> Path:
+    """A CSV of the three people for one import, `;`-separated as Excel saves it in an Indonesian locale; the row
+    `long_row` (1-based person) carries a 1 MB cell."""
+    header, row = CSV_KINDS[kind]
+    lines = [";".join(header)]
+    for i, (nik, nama) in enumerate(PEOPLE, start=1):
+        cells = row(i, nik, nama)
+        lines.append(";".join(c.replace("{cell}", "x" * 1_000_000 if i == long_row else "") for c in cells))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def csv_import(tmp_path: Path, runner: CliRunner, kind: str, path: Path, extra: tuple[str, ...] = ()) -> Result:
+    """Import `path` with the command for `kind` into a register holding the three people."""
+    if kind == "roster":
+        return runner.invoke(app, ["import", "roster", str(path), "--format", "json", *extra])
+    people = [roster_row(nik, nama, jk="P" if nik != BUDI else "L") for nik, nama in PEOPLE]
+    assert (
+        runner.invoke(app, ["import", "roster", str(write_roster_xlsx(tmp_path / "psm.xlsx", people))]).exit_code == 0
+    )
+    if kind == "payments":
+        return runner.invoke(app, ["payments", "import", str(path), "--format", "json", *extra])
+    add = ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2025-03-10", "--jpl", "16"]
+    added = runner.invoke(app, add)
+    assert added.exit_code == 0, added.output
+    training = added.stdout.strip().splitlines()[-1]
+    return runner.invoke(app, ["attendance", "import", training, str(path), "--format", "json", *extra])
+
+
+def findings_in(output: str) -> list[dict[str, Any]]:
+    """Every finding of an import's --format json output, whatever its shape (list of sheets or one object)."""
+    import json
+
+    out: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "code" in node and "level" in node:
+                out.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(json.loads(output))
+    return out
+
+
+def imported(db: Path, kind: str) -> int:
+    table = {"roster": "volunteers", "payments": "payments", "attendance": "attendance"}[kind]
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("kind", list(CSV_KINDS))
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_csv_in_utf16_or_with_a_bom_is_read(
+    initialized: Path, tmp_path: Path, runner: CliRunner, kind: str, encoding: str
+) -> None:
+    # "utf-16" writes a BOM; "utf-16-le"/"-be" write none (what some Excel versions save as "Unicode text").
+    path = csv_file(tmp_path / f"{kind}.csv", kind, encoding=encoding)
+    r = csv_import(tmp_path, runner, kind, path)
+    assert r.exit_code == 0, r.output
+    assert imported(initialized, kind) == 3
+    assert "NO_HEADER" not in r.stdout
+
+
+@pytest.mark.parametrize("kind", list(CSV_KINDS))
+def test_a_csv_cell_too_long_is_a_row_finding_and_the_rest_is_imported(
+    initialized: Path, tmp_path: Path, runner: CliRunner, kind: str
+) -> None:
+    path = csv_file(tmp_path / f"{kind}.csv", kind, long_row=2)  # before: "field larger than field limit"
+    r = csv_import(tmp_path, runner, kind, path)
+    assert r.exit_code == 0, r.output
+    assert imported(initialized, kind) == 3  # the long cell is emptied, the row's other cells read
+    found = [p for p in findings_in(r.stdout) if p["code"] == "CELL_TOO_LONG"]
+    assert [(p["row"], p["level"]) for p in found] == [(3, "warning")]
+    assert "32.767" in found[0]["message"] and "xxxx" not in r.stdout
+
+
+def test_a_too_long_nik_cell_rejects_that_row_only(initialized: Path, tmp_path: Path, runner: CliRunner) -> None:
+    path = tmp_path / "psm.csv"
+    rows = ["NAMA LENGKAP;NIK;KELURAHAN;KECAMATAN", f"Budi;{BUDI};Banjaran;Kota", f"Ani;{'9' * 40_000};Banjaran;Kota"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = runner.invoke(app, ["import", "roster", str(path), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert imported(initialized, "roster") == 1
+    assert {p["code"] for p in findings_in(r.stdout) if p.get("row") == 3} >= {"CELL_TOO_LONG", "NIK_MISSING"}
+
+
+# --- .ods with huge repeat counts, merged ranges over the whole sheet, .xlsb ------------------------------------
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_cell(value: str, attrs: str = "") -> str:
+    return f'<table:table-cell office:value-type="string" {attrs}><text:p>{value}</text:p></table:table-cell>'
+
+
+def tiny_ods(path: Path, rows: str) -> Path:
+    """A minimal .ods (a few hundred bytes) whose one sheet holds a NIK header row and then `rows` (content.xml)."""
+    import zipfile
+
+    head = f"<table:table-row>{ods_cell('NIK')}{ods_cell('NAMA')}</table:table-row>"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="PSM">{head}{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+WIDE = 'table:number-columns-repeated="16384"'
+TRILLION = 'table:number-columns-repeated="1000000000000"'
+SPANNED = 'table:number-rows-spanned="1000000" table:number-columns-spanned="16384"'
+
+
+def ods_row(cells: str, repeated: int = 1) -> str:
+    attrs = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-row{attrs}>{cells}</table:table-row>"
+
+
+EMPTY_CELL = "<table:table-cell/>"
+SPACES = (
+    '<table:table-cell office:value-type="string"><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell>'
+)
+ODS_BOMBS = [  # each one a few hundred bytes; unguarded, calamine expanded them for seconds and gigabytes
+    ("a row repeated 2 million times", ods_row(ods_cell("x"), 2_000_000), "import.max_cells"),
+    ("a value over 16,384 columns on 2,000 rows", ods_row(ods_cell("x", WIDE), 2000), "import.max_cells"),
+    ("empty rows repeated, then a value", ods_row(EMPTY_CELL, 5_000_000) + ods_row(ods_cell("x")), "import.max_cells"),
+    (
+        "empty cells repeated, then a value, on repeated rows",
+        ods_row('<table:table-cell table:number-columns-repeated="16000"/>' + ods_cell("x"), 100_000),
+        "import.max_cells",
+    ),
+    ("a value repeated 10^12 times", ods_row(ods_cell("x", TRILLION)), "import.max_cells"),
+    ("a billion repeated spaces", ods_row(SPACES), "spasi berulang"),
+    (
+        "rows written as an empty element",
+        '<table:table-row table:number-rows-repeated="3000000"/>' + ods_row(ods_cell("x")),
+        "import.max_cells",
+    ),
+]
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize(("case", "rows", "setting"), ODS_BOMBS, ids=[c[0] for c in ODS_BOMBS])
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_tiny_ods_with_huge_repeat_counts_is_refused_in_milliseconds(
+    tmp_path: Path, runner: CliRunner, db_path: Path, case: str, rows: str, setting: str, command: list[str]
+) -> None:
+    import resource
+    import time
+
+    bomb = tiny_ods(tmp_path / "kecil.ods", rows)
+    assert bomb.stat().st_size < 3000
+    before = dump(db_path)
+    files = {k: v for k, v in files_in(tmp_path).items() if not k.startswith("psmctl.db")}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    line = one_line(runner.invoke(app, [*command, str(bomb)]), 1)
+    assert time.perf_counter() - t < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KB: no grid was built
+    assert setting in line and "kecil.ods" in line
+    assert dump(db_path) == before
+    assert {k: v for k, v in files_in(tmp_path).items() if not k.startswith("psmctl.db")} == files
+
+
+def test_an_ods_as_libreoffice_writes_it_is_not_refused(tmp_path: Path) -> None:
+    """Trailing empty rows and cells repeated by the million (what LibreOffice saves) are not the sheet's extent."""
+    from psmctl.importing.sheets import read_tables
+
+    trailing = '<table:table-cell table:number-columns-repeated="1022"/>'
+    rows = "".join(
+        f"<table:table-row>{ods_cell(make_nik(born=dt.date(1980, 1, 1) + dt.timedelta(days=i)))}"
+        f"{ods_cell(f'Orang {i}')}{trailing}</table:table-row>"
+        for i in range(200)
+    )
+    rows += (
+        '<table:table-row table:number-rows-repeated="1048375"><table:table-cell table:number-columns-repeated="1024"/>'
+        "</table:table-row>"
+    )
+    (sheet,) = read_tables(tiny_ods(tmp_path / "psm.ods", rows))
+    assert len(sheet.rows) == 201 and {len(r) for r in sheet.rows} == {2}
+
+
+def _with_merge(path: Path, ref: str) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    merge = f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", merge).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _xlsx_merged(ref: str) -> Callable[[Path], Path]:
+    return lambda p: _with_merge(tiny_xlsx(p.with_suffix(".xlsx"), [("A1", "NIK"), ("A2", "x")]), ref)
+
+
+MERGE_BOMBS = {
+    "xlsx A2:XFD1048576": _xlsx_merged("A2:XFD1048576"),
+    "xlsx A2:ZZ100000": _xlsx_merged("A2:ZZ100000"),
+    "ods spanned 10^6 x 16,384": lambda p: tiny_ods(p.with_suffix(".ods"), ods_row(ods_cell("x", SPANNED))),
+}
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("case", list(MERGE_BOMBS))
+def test_a_merged_range_over_the_whole_sheet_is_refused(
+    tmp_path: Path, runner: CliRunner, db_path: Path, case: str
+) -> None:
+    import resource
+    import time
+
+    bomb = MERGE_BOMBS[case](tmp_path / "gabung")
+    before = dump(db_path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    line = one_line(runner.invoke(app, ["import", "roster", str(bomb)]), 1)
+    assert time.perf_counter() - t < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000
+    assert "import.max_cells" in line and "gabungan" in line
+    assert dump(db_path) == before
+
+
+@pytest.mark.usefixtures("initialized")
+def test_an_xlsb_is_refused_in_one_line(tmp_path: Path, runner: CliRunner) -> None:
+    import zipfile
+
+    xlsb = tmp_path / "daftar.xlsb"  # its binary sheets are out of the extent guard's sight
+    with zipfile.ZipFile(xlsb, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    line = one_line(runner.invoke(app, ["import", "roster", str(xlsb)]), 1)
+    assert ".xlsb" in line and "simpan ulang sebagai .xlsx" in line
+
+
+# --- Destinations checked before any work; every command on a database that does not exist ----------------------
+
+BAD_TARGETS = {
+    "a folder that does not exist": lambda d: d / "tidak-ada" / "masalah.xlsx",
+    "a folder, not a file name": lambda d: d,
+    "a name too long": lambda d: d / ("a" * 300 + ".xlsx"),
+}
+
+
+@pytest.mark.parametrize("target", list(BAD_TARGETS))
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_report_that_could_never_be_written_is_refused_before_importing(
+    initialized: Path, tmp_path: Path, runner: CliRunner, kind: str, target: str
+) -> None:
+    out = tmp_path / "keluar"
+    out.mkdir()
+    report = BAD_TARGETS[target](out)
+    r = csv_import(tmp_path, runner, kind, csv_file(tmp_path / f"{kind}.csv", kind), extra=("--report", str(report)))
+    line = one_line(r, 1)  # before: the file was imported, then the report failed (exit 3, or two lines)
+    assert len(line) < 300
+    assert imported(initialized, kind) == 0
+    assert [p.name for p in out.iterdir()] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["export", "roster", "--out", "{d}/daftar.xlsx"], "izin ditolak"),
+        (["export", "summary", "--as-of", "2025-12-22", "--out", "{d}/ringkasan.xlsx"], "izin ditolak"),
+        (["db", "backup", "{d}/cadangan.db"], "izin ditolak"),
+    ],
+)
+def test_a_folder_the_os_refuses_is_one_line_naming_it(
+    register: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], phrase: str
+) -> None:
+    # Root may write anywhere: the OS's answer for a non-root user (access(2) saying no) is what is simulated.
+    closed = tmp_path / "tertutup"
+    closed.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(closed) else real_access(p, mode))
+    before = dump(register)
+    line = one_line(runner.invoke(app, [a.format(d=closed) for a in args]), 1)
+    assert phrase in line and str(closed) in line
+    assert list(closed.iterdir()) == [] and dump(register) == before
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS, errno.ENOSPC])
+def test_a_temporary_file_that_cannot_be_made_names_the_destination(
+    register: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(code, os.strerror(code), str(tmp_path / ".daftar.csv.psmctl-1-abc.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    line = one_line(runner.invoke(app, ["export", "roster", "--out", str(tmp_path / "daftar.csv")]), 1)
+    assert str(tmp_path / "daftar.csv") + ":" in line and ".tmp" not in line
+    assert not (tmp_path / "daftar.csv").exists()
+
+
+NO_DATABASE = {("rates", "show"), ("training", "kinds")}  # bundled data only: they never open a database
+
+
+def _leaves(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
+    subs = getattr(command, "commands", None)
+    if not subs:
+        yield path, command
+        return
+    for name, sub in subs.items():
+        yield from _leaves(sub, [*path, name])
+
+
+def _arguments(command: Any) -> list[str]:
+    """Plausible values for a command's required arguments and options: enough to reach its database."""
+    out: list[str] = []
+    for p in command.params:
+        if not p.required or p.name == "db":
+            continue
+        if hasattr(p.type, "choices"):
+            value = str(p.type.choices[0])
+        elif "int" in p.type.name:
+            low = getattr(p.type, "min", None)
+            value = str(low if low is not None and low > 1 else 1)  # --year: 1900
+        elif "nik" in p.name:
+            value = BUDI
+        elif "month" in p.name:
+            value = "2025-01"
+        elif p.name in ("start", "on", "as_of", "date"):
+            value = "2025-01-01"
+        elif p.name == "key":
+            value = "amounts.mismatch"
+        elif p.name == "value":
+            value = "warn"
+        else:
+            value = "psm.xlsx"
+        out += [value] if p.param_type_name == "argument" else [p.opts[0], value]
+    if any("--yes" in p.opts for p in command.params if p.param_type_name == "option"):
+        out.append("--yes")
+    return out
+
+
+def test_every_command_on_a_database_that_does_not_exist_creates_nothing(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer.main
+
+    monkeypatch.chdir(tmp_path)
+    write_roster_xlsx(tmp_path / "psm.xlsx", [roster_row(BUDI, "Budi")])
+    missing = tmp_path / "dinsso.db"  # a typo in PSMCTL_DB (cron, another folder)
+    monkeypatch.setenv("PSMCTL_DB", str(missing))
+    commands = list(_leaves(typer.main.get_command(app), []))
+    assert len(commands) > 40
+    for path, command in commands:
+        if path == ["init"]:
+            continue
+        r = runner.invoke(app, [*path, *_arguments(command)])
+        where = " ".join(path)
+        assert not missing.exists() and not any(p.name.startswith("dinsso") for p in tmp_path.iterdir()), where
+        if tuple(path) in NO_DATABASE:
+            assert r.exit_code == 0, (where, r.output)
+            continue
+        line = one_line(r, 1)
+        assert str(missing) in line and "psmctl init" in line, (where, line)
+
+
+# --- The README's exit-code table is the one the code follows -------------------------------------------------------
+
+
+def test_the_readme_exit_code_table_is_what_the_code_does(
+    initialized: Path,
+    tmp_path: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+
+    from psmctl.cli import common, main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme[readme.index("| code | meaning |") :].split("\n\n")[0]
+    documented = {int(m[1]): m[2] for m in re.finditer(r"^\s*\| (\d+) \| (.+) \|$", table, re.MULTILINE)}
+    constants = {v: k for k, v in vars(common).items() if k.startswith("EXIT_") and isinstance(v, int)}
+    assert set(documented) == set(constants) == {0, 1, 2, 3, 70}
+
+    good = write_roster_xlsx(tmp_path / "baik.xlsx", [roster_row(BUDI, "Budi")])
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 terpotong")
+    seen = {
+        common.EXIT_OK: runner.invoke(app, ["volunteers", "list"]).exit_code,
+        common.EXIT_FAILED: runner.invoke(
+            app, ["--db", str(tmp_path / "tidak-ada.db"), "volunteers", "list"]
+        ).exit_code,
+        common.EXIT_USAGE: runner.invoke(app, ["volunteers", "list", "--format", "pdf"]).exit_code,
+        common.EXIT_PARTIAL: runner.invoke(app, ["import", "roster", str(good), str(broken)]).exit_code,
+    }
+    assert seen == {code: code for code in seen}
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("psmctl.services.volunteers.list_volunteers", bug)
+    monkeypatch.setattr(sys, "argv", ["psmctl", "volunteers", "list"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == common.EXIT_BUG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "PSMCTL_DEBUG=1" in err and "Traceback" not in err

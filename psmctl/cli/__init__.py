@@ -150,6 +150,7 @@ def _root(
     yes: Annotated[bool, typer.Option("--yes", help="Setujui --unmask (mis. dari cron).")] = False,
 ) -> None:
     state.db = db
+    state.opened = None
     if unmask and not yes:
         render.error("--unmask ditolak tanpa --yes: data lengkap keluar kantor hanya bila memang disetujui")
         raise typer.Exit(2)

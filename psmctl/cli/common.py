@@ -68,6 +68,7 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Bentuk keluar
 
 class _State:
     db: Path | None = None
+    opened: Path | None = None  # the register this command opened: SQLite's errors do not name their file
 
 
 state = _State()
@@ -88,7 +89,9 @@ def open_database(db: Path | None, *, create: bool = False) -> Database:
     path with no database (a typo in --db, a cron job in another folder) fails instead of making an empty one."""
     from psmctl.db import open_db
 
-    return open_db(db_path(db), create=create, on_migrate=render.migrated)
+    path = db_path(db)
+    state.opened = path
+    return open_db(path, create=create, on_migrate=render.migrated)
 
 
 def load_settings(database: Database) -> Settings:
@@ -202,15 +205,17 @@ _OS_ADVICE = {
     errno.EIO: "kesalahan baca/tulis perangkat (disk rusak atau terlepas?)",
 }
 
-# SQLite reports OS trouble as text, not errno: the phrases that name what the admin can fix.
+# SQLite reports OS trouble as text, not errno: the phrases that name what the admin can fix. `{db}` is the
+# register the command opened (a full disk is not named: it may be the disk of a backup or an export).
 _SQLITE_ADVICE = (
-    ("readonly", "database hanya bisa dibaca (izin berkas atau folder, atau disk hanya-baca); periksa hak tulis"),
+    ("readonly", "database {db}hanya bisa dibaca (izin berkas atau folder, atau disk hanya-baca); periksa hak tulis "
+     "berkas dan foldernya; database tidak berubah"),
     ("disk is full", "disk penuh; kosongkan ruang disk lalu jalankan lagi; database tidak berubah"),
-    ("unable to open", "berkas database atau foldernya tidak bisa dibuka; periksa hak akses folder database"),
-    ("disk i/o error", "kesalahan baca/tulis disk pada database (izin, ruang disk, atau disk rusak); jalankan lagi"),
-    ("locked", "database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi"),
-    ("busy", "database sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi"),
-)
+    ("unable to open", "database {db}atau foldernya tidak bisa dibuka; periksa hak akses folder database"),
+    ("disk i/o error", "kesalahan baca/tulis disk pada database {db}(izin, ruang disk, disk rusak?); jalankan lagi"),
+    ("locked", "database {db}sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi"),
+    ("busy", "database {db}sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi"),
+)  # fmt: skip
 
 
 def os_error_line(e: OSError) -> str:
@@ -234,14 +239,15 @@ def failure_line(e: BaseException) -> str | None:
         return os_error_line(e.args[0])
     if isinstance(e, OSError):
         return os_error_line(e)
+    db = f"{state.opened} " if state.opened is not None else ""
     if isinstance(e, sqlite3.OperationalError):
         text = str(e).lower()
         for phrase, advice in _SQLITE_ADVICE:
             if phrase in text:
-                return advice
-        return f"database tidak bisa dipakai: {e}; jalankan `psmctl db check`"
+                return advice.format(db=db)
+        return f"database {db}tidak bisa dipakai: {e}; jalankan `psmctl db check`"
     if isinstance(e, sqlite3.DatabaseError):
-        return f"database rusak atau bukan database psmctl: {e}; jalankan `psmctl db check`"
+        return f"database {db}rusak atau bukan database psmctl: {e}; jalankan `psmctl db check`"
     return None
 
 

@@ -155,7 +155,12 @@ def run_batch(
 ) -> None:
     """Import each file on its own (a file's failure does not stop the next), then print the one report shape, write
     `--report`, and exit as every multi-file command does: 0 all landed, 1 none changed, 3 some landed."""
+    from psmctl.files import check_target
     from psmctl.importing.batch import failed
+
+    if report is not None:
+        with reported():
+            check_target(report)  # a report that could never be written is said before any file is imported
 
     results: list[FileResult] = []
     for path in files:

@@ -19,6 +19,7 @@ from psmctl.cli.common import (
     parse_date_option,
     reported,
     today,
+    usage_error,
 )
 from psmctl.output import labels, render
 
@@ -86,6 +87,7 @@ def add(
     end_date = parse_date_option(end, "--end")
     if start_date is None:  # cannot happen: --start is required
         raise typer.Exit(2)
+    _check_jpl(jpl)
     with reported():
         result = attendance.add_training(
             open_database(db),
@@ -105,6 +107,17 @@ def add(
     if not result.created:
         render.note(f"pelatihan ini sudah tercatat dengan id {result.id}; tidak ditambah lagi")
     render.line(str(result.id))
+
+
+def _check_jpl(jpl: str | None) -> None:
+    """--jpl checked at the door: a value no reading of `training.bare_jam` accepts is a usage error (exit 2)."""
+    from psmctl.rules.training import parse_duration
+
+    if jpl is None or not jpl.strip():
+        return
+    readings = [parse_duration(jpl.strip(), bare_jam=b) for b in ("clock_hour", "lesson_hour")]
+    if all(d.minutes is None for d in readings):
+        raise usage_error(f"--jpl: {readings[0].message}")
 
 
 TRAINING_COLUMNS = ["id", "nama", "jenis", "mulai", "selesai", "jpl", "tempat", "penyelenggara", "unsur", "peserta"]

@@ -265,6 +265,8 @@ def write_tx(db: Database) -> Iterator[Database]:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as e:
+        if "locked" not in str(e) and "busy" not in str(e):
+            raise  # a read-only file or folder, a full disk: worded where every error is (cli.common.failure_line)
         raise PsmctlError(f"database sedang dipakai proses lain ({e}); coba lagi sebentar lagi") from None
     try:
         yield db

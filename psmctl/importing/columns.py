@@ -8,8 +8,12 @@ from collections.abc import Collection, Sequence
 from psmctl.importing.cells import column_letter
 from psmctl.importing.cells import text as _text
 from psmctl.importing.rows import Table
-from psmctl.importing.sheets import SheetData
+from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
 from psmctl.models import Problem
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> list[Problem]:
@@ -33,6 +37,17 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
     for _, label, fields in h.ambiguous:
         msg = f"judul kolom '{label}' bisa berarti {' atau '.join(fields)}; tidak dibaca (pakai --kolom \"{label}=…\")"
         add(head_row, label, "HEADER_AMBIGUOUS", msg)
+    if sheet.long_cells:  # named once, by the first table that reaches their row
+        mine = [cell for cell in sheet.long_cells if cell[0] < table.end]
+        sheet.long_cells = [cell for cell in sheet.long_cells if cell[0] >= table.end]
+        for r, c, length in mine:
+            label = h.titles.get(c, "") if r >= h.row_index else ""
+            name = f"'{label}'" if label else column_letter(c)
+            msg = (
+                f"sel kolom {name} berisi {_dots(length)} karakter, lebih dari {_dots(MAX_CELL_CHARS)} (batas satu "
+                "sel Excel): isinya tidak dibaca, sel lain di baris ini tetap dibaca"
+            )
+            add(r + 1, None, "CELL_TOO_LONG", msg)
     used = {c for f, c in h.columns.items() if f in read} | {c for cols in h.marks.values() for c in cols}
     body = rows[table.start : table.end]
     width = max([len(r) for r in body] + [max(h.titles, default=-1) + 1])

@@ -67,6 +67,9 @@ CODES: dict[str, Code] = {
         "warning", "KETERANGAN or the name says the person died, moved, resigned or stopped: imported BERHENTI"
     ),
     "ROW_HIDDEN": Code("warning", "the office hid this row: its person is not imported (`--sertakan-tersembunyi`)"),
+    "CELL_TOO_LONG": Code(
+        "warning", "a CSV cell longer than 32,767 characters (Excel's limit): emptied, the row's other cells read"
+    ),
     "COLUMN_HIDDEN": Code("warning", "a hidden column; it is read like any other"),
     "COLUMN_UNUSED": Code("warning", "a column with data that no field reads (header and a sample shown)"),
     "HEADER_AMBIGUOUS": Code("warning", "a header that could be two fields; not read (map it with `--kolom`)"),

@@ -39,6 +39,9 @@ class SheetData:
     text_only: bool = False  # every cell a str (CSV): a reader may key on cell values without their types
     hidden_rows: set[int] = field(default_factory=set)  # 0-based rows the office hid (.xlsx, .ods)
     hidden_cols: set[int] = field(default_factory=set)
+    # (row, column, characters) of each cell longer than MAX_CELL_CHARS, emptied when read; every import names
+    # them through importing.columns.column_findings (CELL_TOO_LONG), so the row's other cells are still read.
+    long_cells: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
@@ -86,7 +89,9 @@ def _check_zip(path: Path, limit_mb: int, max_ratio: int) -> str:
             f"{path.name}: isi berkas membengkak {total // packed}x saat dibuka (batas {max_ratio}x, pengaturan "
             "import.max_compression_ratio): bukan spreadsheet biasa; berkas ditolak"
         )
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    if "xl/workbook.bin" in names:  # its sheets are binary records the extent guard cannot read
+        raise InputError(f"{path.name}: workbook biner Excel (.xlsb) tidak dibaca; simpan ulang sebagai .xlsx")
+    if "xl/workbook.xml" in names:
         return "xlsx"
     if "content.xml" in names:
         return "ods"
@@ -186,6 +191,97 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
     return rows, cols, declared, hidden
 
 
+_ODS_END_ROW = b"</table:table-row>"
+_ODS_ROWS = re.compile(rb'table:number-rows-repeated\s*=\s*["\'](\d+)')
+_ODS_COLS = re.compile(rb'table:number-columns-repeated\s*=\s*["\'](\d+)')
+_ODS_SPACES = re.compile(rb'text:c\s*=\s*["\'](\d+)')
+_ODS_MARKUP = re.compile(rb"<table:table(?=[\s>])|<table:table-row(?=[\s/>])[^<]*")
+
+
+def check_ods_extent(path: Path, max_cells: int) -> None:
+    """Refuse an .ods whose sheet would span more than `max_cells` cells (setting import.max_cells) once its repeat
+    counts are expanded, before python-calamine builds the grid: a 1 KB content.xml declaring a row repeated a
+    million times, or a value repeated across 16,384 columns on 1,000 rows, costs seconds and gigabytes. Counted as
+    calamine counts: rows up to the last one holding a value, columns up to a row's last value (trailing empty
+    rows and cells, which LibreOffice writes by the million, cost nothing and count nothing); a sheet counts at
+    least 26 columns, as in check_extent. Repeated spaces (<text:s text:c="...">) are refused past one cell's
+    MAX_CELL_CHARS, or past the size of content.xml itself in all. content.xml is streamed in chunks of whole rows."""
+    sheet = rows = height = width = spaces = 0
+
+    def refuse(h: int, w: int) -> InputError:
+        return InputError(
+            f"{path.name}: lembar ke-{sheet} membentang sampai sel {_col_letters(w)}{h}: {_dots(h)} baris x "
+            f"{_dots(w)} kolom setelah pengulangan baris/kolom dibuka, lebih dari {_dots(max_cells)} sel (pengaturan "
+            "import.max_cells); hapus isi atau format sel yang jauh di luar tabel lalu simpan ulang"
+        )
+
+    with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+        max_spaces = max(1 << 20, z.getinfo("content.xml").file_size)
+        carry = b""
+        while True:
+            chunk = fh.read(1 << 22)
+            window = carry + chunk
+            if chunk:
+                cut = window.rfind(_ODS_END_ROW)
+                if cut < 0:
+                    carry = window
+                    continue
+                cut += len(_ODS_END_ROW)
+                body, carry = window[:cut], window[cut:]
+            else:
+                body, carry = window, b""
+            formulas = b"table:formula" in body
+            for piece in body.split(_ODS_END_ROW):
+                start = piece.rfind(b"<table:table-row")
+                if start < 0:
+                    continue  # the document's end
+                stop = piece.find(b"<", start + 1)  # '<' never stands inside a tag: the row's tag ends before it
+                tag = piece[start:stop] if stop > 0 else piece[start:]
+                if start and b"<table:table" in piece[:start]:
+                    # A new sheet or rows written as empty elements before this row: each counted in order.
+                    for m in _ODS_MARKUP.finditer(piece, 0, start):
+                        found = m.group(0)
+                        if not found.startswith(b"<table:table-row"):
+                            sheet, rows, height, width = sheet + 1, 0, 0, 0
+                        elif found.rstrip().endswith(b"/>"):
+                            rows += _repeats(found, _ODS_ROWS)
+                if tag.rstrip().endswith(b"/>"):  # an empty row element: no cells
+                    rows += _repeats(tag, _ODS_ROWS)
+                    continue
+                rows += _repeats(tag, _ODS_ROWS)
+                last = piece.rfind(b"value")  # the row's last value (or formula)
+                if formulas:
+                    last = max(last, piece.rfind(b"table:formula"))
+                if stop < 0 or last < stop:
+                    continue
+                end = piece.find(b"<", last)
+                end = end if end > 0 else len(piece)
+                cols = piece.count(b"<table:table-cell", stop, end) + piece.count(
+                    b"<table:covered-table-cell", stop, end
+                )
+                if piece.find(b"columns-repeated", stop, end) >= 0:
+                    cols += sum(int(n) - 1 for n in _ODS_COLS.findall(piece, stop, end))
+                height, width = rows, max(width, cols)
+                if height * max(width, 26) > max_cells:
+                    raise refuse(height, max(width, 26))
+                if b"text:c" in piece:
+                    runs = [int(n) for n in _ODS_SPACES.findall(piece)]
+                    spaces += sum(runs)
+                    if spaces > max_spaces or max(runs, default=0) > MAX_CELL_CHARS:
+                        raise InputError(
+                            f"{path.name}: baris {rows} berisi {_dots(max(runs, default=0))} spasi berulang dalam "
+                            f"satu sel, lebih dari {_dots(MAX_CELL_CHARS)} karakter (batas satu sel Excel), atau "
+                            "lebih dari ukuran isi berkasnya; berkas ditolak, simpan ulang dari spreadsheet"
+                        )
+            if not chunk:
+                return
+
+
+def _repeats(tag: bytes, pattern: re.Pattern[bytes]) -> int:
+    m = pattern.search(tag) if b"repeated" in tag else None
+    return int(m.group(1)) if m else 1
+
+
 def _col_letters(n: int) -> str:
     out = ""
     while n:
@@ -249,6 +345,8 @@ def read_tables(
         kind = _check_zip(path, max_mb, ratio)
         if kind == "xlsx":
             plain = check_extent(path, cells)
+        else:
+            check_ods_extent(path, cells)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(
@@ -256,7 +354,7 @@ def read_tables(
             )
     else:
         raise InputError(f"{path.name}: bukan berkas spreadsheet (.xlsx, .xls, .ods atau .csv)")
-    return _read_calamine(path, kind, plain)
+    return _read_calamine(path, kind, plain, cells)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -269,7 +367,7 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob
 
 
-def _read_calamine(path: Path, kind: str, plain: Container[str] = ()) -> list[SheetData]:
+def _read_calamine(path: Path, kind: str, plain: Container[str] = (), max_cells: int | None = None) -> list[SheetData]:
     """The sheets of a workbook; `plain`: sheet XML members check_extent found hiding nothing."""
     import python_calamine as pc
 
@@ -283,6 +381,7 @@ def _read_calamine(path: Path, kind: str, plain: Container[str] = ()) -> list[Sh
         OSError,
     )
     what = "xls" if kind == "ole2" else kind
+    max_cells = limits(Settings())["max_cells"] if max_cells is None else max_cells
     try:
         # From the bytes, not the name: an .xlsx saved as "daftar.xls" is still read.
         with open(path, "rb") as fh:
@@ -298,6 +397,8 @@ def _read_calamine(path: Path, kind: str, plain: Container[str] = ()) -> list[Sh
             # calamine already hands back a fresh list per row: no copy (100k rows x 12 cells).
             rows = cast("list[list[Cell]]", sheet.to_python(skip_empty_area=False))
             del sheet  # release calamine's own copy of the cells before the next sheet is read
+            if merged:
+                _check_merged(path, meta.name, rows, merged, max_cells)
             filled = _fill_merged(rows, merged) if merged else rows
             sheets.append(
                 SheetData(meta.name, filled, merged, hidden_rows=lay.hidden_rows, hidden_cols=lay.hidden_cols)
@@ -313,6 +414,24 @@ def _read_calamine(path: Path, kind: str, plain: Container[str] = ()) -> list[Sh
     if not sheets:
         raise InputError(f"{path.name}: workbook tidak punya lembar data (hanya grafik atau kosong)")
     return sheets
+
+
+def _check_merged(path: Path, sheet: str, rows: list[list[Cell]], merged: Merged, max_cells: int) -> None:
+    """Refuse merged ranges whose filling would build more than `max_cells` cells (setting import.max_cells): one
+    <mergeCell ref="A2:XFD1048576"/> in a 2 KB file would have every one of its cells filled."""
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    filled = 0
+    for (r0, c0), (r1, c1) in merged:
+        if r0 < height:
+            height, width = max(height, r1 + 1), max(width, c1 + 1)
+            filled += (r1 - r0 + 1) * (c1 - c0 + 1)
+    if max(height * width, filled) > max_cells:
+        raise InputError(
+            f"{path.name}: sel gabungan di lembar {sheet} membentang sampai sel {_col_letters(width)}{height}, lebih "
+            f"dari {_dots(max_cells)} sel (pengaturan import.max_cells); lepaskan gabungan sel di luar tabel lalu "
+            "simpan ulang"
+        )
 
 
 def _short(e: BaseException) -> str:
@@ -362,25 +481,76 @@ def _fill_merged(
     return rows
 
 
+# The most characters one cell holds (Excel's own limit): a longer CSV field is emptied and named as a finding.
+MAX_CELL_CHARS = 32_767
+
+
+def _text_encodings(raw: bytes) -> tuple[str, ...]:
+    """The encodings to try on a text file: UTF-16 with a BOM, or without one (a NUL beside every ASCII character,
+    what some Excel versions save as "Unicode text"), else UTF-8 (with or without BOM), else Windows-1252."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ("utf-16",)
+    head = raw[:4096]
+    half = len(head) // 2
+    if half >= 2 and len(raw) % 2 == 0:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd >= half * 0.6 and even == 0:
+            return ("utf-16-le",)
+        if even >= half * 0.6 and odd == 0:
+            return ("utf-16-be",)
+    return ("utf-8-sig", "cp1252")
+
+
 def _read_csv(path: Path) -> SheetData:
     raw = path.read_bytes()
-    utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # what Excel's "Unicode Text" saves
-    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+    for encoding in _text_encodings(raw):
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
+    else:
         raise InputError(f"{path.name}: pengodean teks CSV tidak dikenali; simpan ulang sebagai CSV UTF-8")
     if "\x00" in text:
         raise InputError(f"{path.name}: bukan berkas CSV teks")
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)  # Excel saves ";" in Indonesian locales, "\t" as text
+    size = len(text)
     del text, raw  # checked; the rows are read from the file again (a StringIO of it would take 4 bytes a char)
+    long_cells: list[tuple[int, int, int]] = []
     try:
-        with open(path, encoding=encoding, newline="") as fh:
-            rows = cast("list[list[Cell]]", list(csv.reader(fh, delimiter=delimiter)))  # a fresh list a row
+        rows = _csv_rows(path, encoding, delimiter, MAX_CELL_CHARS)
     except csv.Error as e:
-        raise InputError(f"{path.name}: CSV tidak terbaca ({_short(e)}); simpan ulang dari Excel sebagai CSV") from None
-    return SheetData(os.path.splitext(path.name)[0], rows, text_only=True)
+        if "field larger" not in str(e):
+            raise InputError(
+                f"{path.name}: CSV tidak terbaca ({_short(e)}); simpan ulang dari Excel sebagai CSV"
+            ) from None
+        # A cell longer than any spreadsheet holds: read again without the limit, then empty those cells.
+        rows = _csv_rows(path, encoding, delimiter, size + 1)
+        long_cells = _empty_long_cells(path, rows)
+    return SheetData(os.path.splitext(path.name)[0], rows, text_only=True, long_cells=long_cells)
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str, limit: int) -> list[list[Cell]]:
+    csv.field_size_limit(limit)
+    with open(path, encoding=encoding, newline="") as fh:
+        return cast("list[list[Cell]]", list(csv.reader(fh, delimiter=delimiter)))  # a fresh list a row
+
+
+def _empty_long_cells(path: Path, rows: list[list[Cell]]) -> list[tuple[int, int, int]]:
+    """Empty every cell longer than MAX_CELL_CHARS and say where they were. A long cell running over line
+    breaks is a quote opened and never closed: the rows after it are inside it, so the file is refused."""
+    out: list[tuple[int, int, int]] = []
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            text = cast("str", value)
+            if len(text) <= MAX_CELL_CHARS:
+                continue
+            if "\n" in text or "\r" in text:
+                raise InputError(
+                    f"{path.name}: CSV tidak terbaca (baris {r + 1}: tanda kutip dibuka tetapi tidak ditutup, "
+                    f"{_dots(len(text))} karakter dalam satu sel); simpan ulang dari Excel sebagai CSV"
+                )
+            row[c] = ""
+            out.append((r, c, len(text)))
+    return out

@@ -147,9 +147,13 @@ MAX_MINUTES = 1_000_000
 
 def parse_duration(value: object, *, bare_jam: str = "clock_hour") -> Duration:
     """Read a duration as typed: a number, "x JPL" / "x JP" / "x jam pelajaran" / "x menit" / "x jam"."""
-    parsed = _parse_duration(value, bare_jam=bare_jam)
+    try:
+        parsed = _parse_duration(value, bare_jam=bare_jam)
+    except (OverflowError, ValueError):  # a number past float's range (400 digits, 1e308 JPL) or NaN
+        return Duration(None, "DURATION_INVALID", f"durasi '{str(value)[:40]}' terlalu besar atau bukan angka")
     if parsed.minutes is not None and parsed.minutes > MAX_MINUTES:
-        return Duration(None, "DURATION_INVALID", f"durasi '{value}' terlalu besar (lebih dari {MAX_MINUTES} menit)")
+        shown = str(value)[:40]
+        return Duration(None, "DURATION_INVALID", f"durasi '{shown}' terlalu besar (lebih dari {MAX_MINUTES} menit)")
     return parsed
 
 
