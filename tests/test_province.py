@@ -191,6 +191,24 @@ def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunne
     assert people["Tangerang"]["kode_wilayah"] is None
 
 
+def test_an_unknown_kecamatan_still_lets_the_nik_settle_an_ambiguous_kelurahan(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from tests.builders import make_nik, roster_row, write_roster_xlsx
+
+    nik = make_nik(kec="360217", born=dt.date(1990, 8, 17), serial=1)  # Tamanjaya of Lebak, kecamatan mistyped
+    rows = [roster_row(nik, "Lebak", kelurahan="Tamanjaya", kecamatan="Qwzx")]
+    roster = write_roster_xlsx(tmp_path / "salah_kecamatan.xlsx", rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"],
+                               signature=False)  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    found = {(p["code"], p["column"]): p["message"] for p in _import(runner, roster)}
+    assert set(found) == {("WILAYAH_UNKNOWN", "KECAMATAN"), ("WILAYAH_NIK_HINT", "KELURAHAN")}, found
+    assert found["WILAYAH_UNKNOWN", "KECAMATAN"] == "kecamatan 'Qwzx' tidak ada di daftar resmi"
+    assert _codes(runner) == {"Lebak": "36.02.17.2004"}
+
+
 def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner, tmp_path: Path) -> None:
     import datetime as dt
 

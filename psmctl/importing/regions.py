@@ -54,13 +54,8 @@ class Regions:
             if len(hits) == 1:
                 kec_region = hits[0]
                 out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
-            elif hits:
-                codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
-                notes.append(("WILAYAH_AMBIGUOUS", "kecamatan", f"kecamatan '{kec}' ambigu: {codes}"))
             else:
-                tips = wilayah.suggest(kec, "kecamatan", area)
-                hint = f"; mungkin: {', '.join(tips)}" if tips else ""
-                notes.append(("WILAYAH_UNKNOWN", "kecamatan", f"kecamatan '{kec}' tidak ada di daftar resmi{hint}"))
+                _unresolved(hits, "kecamatan", kec, area, notes)
         if kel:
             scope = kec_region.kode if kec_region else area
             hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)
@@ -78,14 +73,21 @@ class Regions:
                 parent = r.kode.rsplit(".", 1)[0]
                 out["kelurahan"], out["kode_wilayah"] = r.nama, r.kode
                 out["kode_kecamatan"], out["kecamatan"] = parent, wilayah.name_of(parent)
-            elif hits:
-                codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
-                notes.append(("WILAYAH_AMBIGUOUS", "kelurahan", f"kelurahan '{kel}' ambigu: {codes}"))
             else:
-                tips = wilayah.suggest(kel, "desa_kelurahan", scope)
-                hint = f"; mungkin: {', '.join(tips)}" if tips else ""
-                notes.append(("WILAYAH_UNKNOWN", "kelurahan", f"kelurahan '{kel}' tidak ada di daftar resmi{hint}"))
+                _unresolved(hits, "kelurahan", kel, scope, notes)
         return out, notes
+
+
+def _unresolved(hits: list[wilayah.Region], col: str, name: str, scope: str, notes: list[tuple[str, str, str]]) -> None:
+    """A kecamatan or kelurahan name that gave no single region: ambiguous (its candidates listed) or not in the
+    official list (close names inside `scope` suggested)."""
+    if hits:
+        codes = ", ".join(f"{h.kode} {h.nama}" for h in hits[:4])
+        notes.append(("WILAYAH_AMBIGUOUS", col, f"{col} '{name}' ambigu: {codes}"))
+        return
+    tips = wilayah.suggest(name, "kecamatan" if col == "kecamatan" else "desa_kelurahan", scope)
+    said = f"; mungkin: {', '.join(tips)}" if tips else ""
+    notes.append(("WILAYAH_UNKNOWN", col, f"{col} '{name}' tidak ada di daftar resmi{said}"))
 
 
 def roster_key(unsur: str, region: tuple[str | None, ...], unknown: str = "-") -> str:
