@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from builders import make_nik, roster_row, write_roster_xlsx
 from psmctl.cli import app
 from psmctl.db import open_db
+from psmctl.importing.batch import ERASED_MESSAGE
 from psmctl.rules.settings import Settings
 from psmctl.services import ledger
 
@@ -133,6 +134,9 @@ def test_a_reimport_reports_her_and_does_not_bring_her_back_and_her_payments_sta
     (entry,) = json.loads(r.stdout)
     problems = [p for p in entry["findings"] if p["code"] == "NIK_DIHAPUS"]
     assert len(problems) == 1 and HER not in r.stdout + r.stderr
+    # The roster says what payments and attendance say of her row: one message, naming the way back.
+    assert problems[0]["level"] == "error" and problems[0]["message"] == ERASED_MESSAGE
+    assert "--terima-nik-dihapus" in problems[0]["message"]
     db = open_db(office, create=False)
     assert db.execute("SELECT count(*) FROM volunteers WHERE nik = ?", [HER]).fetchone() == (0,)
     anon = db.execute("SELECT v.nik, count(p.id), sum(p.total_rupiah) FROM payments p JOIN volunteers v "

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from builders import data_rows, make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
+from builders import DEFAULT_COLUMNS, data_rows, make_nik, roster_row, write_roster_xlsx, write_rows_xlsx
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
 from psmctl.importing import roster
@@ -165,6 +165,33 @@ def test_same_person_in_another_unsur_is_a_second_role_with_a_warning(db: Databa
     reg = register(db)
     assert {k for k in reg if k.startswith(BUDI)} == {f"{BUDI}|PSM", f"{BUDI}|TAGANA"}
     assert db.execute("SELECT count(*) FROM volunteers WHERE nik = ?", [BUDI]).fetchone()[0] == 1
+
+
+def test_a_file_naming_no_kelurahan_leaves_known_people_where_they_are(db: Database, tmp_path: Path) -> None:
+    run(db, write_roster_xlsx(tmp_path / "psm.xlsx", three_people()))
+    keys = dict(db.execute("SELECT v.nik, r.roster_key FROM roles r JOIN volunteers v ON v.id = r.volunteer_id"))
+    before = register(db)
+    columns = [c for c in DEFAULT_COLUMNS if c not in ("KELURAHAN", "KECAMATAN")]
+    rows = [{k: v for k, v in row.items() if k in columns} for row in three_people()]
+    again = write_roster_xlsx(tmp_path / "tanpa_kelurahan.xlsx", rows, columns=columns,
+                              title_rows=["DAFTAR PSM KOTA KEDIRI"])  # fmt: skip
+    result = run(db, again)
+    found = [p for s in result.sheets for p in s.problems]
+    assert not [p.message for p in found if "dipindah" in p.message]
+    kept = {p.row: p.message for p in found if p.code == "NIK_ON_OTHER_ROSTER"}
+    at = data_rows(3, title_rows=["DAFTAR PSM KOTA KEDIRI"])
+    assert kept == {
+        at[0]: "kelurahan tidak diketahui di berkas ini; tetap di daftar PSM Banjaran",
+        at[1]: "kelurahan tidak diketahui di berkas ini; tetap di daftar PSM Banjaran",
+        at[2]: "kelurahan tidak diketahui di berkas ini; tetap di daftar PSM Setonopande",
+    }
+    assert [p.code for p in found if p.code == "KELURAHAN_UNKNOWN"] == ["KELURAHAN_UNKNOWN"]
+    assert register(db) == before
+    assert (
+        dict(db.execute("SELECT v.nik, r.roster_key FROM roles r JOIN volunteers v ON v.id = r.volunteer_id")) == keys
+    )
+    with pytest.raises(InputError, match="--retire-missing"):
+        run(db, again, retire_missing=True)
 
 
 def test_nik_contradicting_the_row_warns_with_both_values(db: Database, tmp_path: Path) -> None:

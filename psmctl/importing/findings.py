@@ -56,7 +56,10 @@ CODES: dict[str, Code] = {
     "NIK_GENDER_MISMATCH": Code("warning", "L/P in the row differs from the NIK (both shown)", "NIK-10"),
     "NIK_REGION_UNKNOWN": Code("warning", "digits 1–6 are no known current or historical kecamatan", "NIK-04"),
     "NIK_ON_OTHER_ROSTER": Code(
-        "warning", "the NIK is also on another roster or unsur (named), or moved from another kelurahan", "CAT-05"
+        "warning",
+        "the NIK is also on another roster or unsur (named), or moved from another kelurahan (a file naming no "
+        "kelurahan leaves a known NIK where it is)",
+        "CAT-05",
     ),
     "NIK_NAME_CONFLICT": Code("warning", "the register has this NIK under another name", "NIK-11"),
     "DATE_UNREADABLE": Code(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError
+from psmctl.importing import batch
 from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.columns import sheet_column_findings
@@ -190,7 +191,7 @@ def import_file(
 def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
     """--retire-missing retires the people of a kelurahan's roster who are not in the file: with no kelurahan
     known, it would retire people of whichever roster shared the key. Refused, naming what to do."""
-    unknown = sorted({r.unsur for p in parsed for r in p.rows if r.roster_key.split("|", 1)[1][:1] == UNKNOWN_PLACE})
+    unknown = sorted({r.unsur for p in parsed for r in p.rows if _unknown_place(r.roster_key)})
     if unknown:
         raise InputError(
             f"{path.name}: kelurahan daftar ini ({', '.join(unknown)}) tidak diketahui, jadi --retire-missing "
@@ -198,13 +199,17 @@ def _refuse_unknown_kelurahan(path: Path, parsed: list[ParsedSheet]) -> None:
         )
 
 
-def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> list[str]:
-    """Rows of people erased on request are refused (NIK_DIHAPUS), unless the admin re-admits that NIK; one
-    look-up for the whole file. Returns the re-admitted NIKs: ordinary NIKs again once the file is written (their
-    tombstones go then; nothing is written here)."""
-    from psmctl.db import erasure
+def _unknown_place(roster_key: str) -> bool:
+    """A roster key whose kelurahan nobody named (regions.roster_key keys it by the file, after UNKNOWN_PLACE)."""
+    return roster_key.split("|", 1)[1][:1] == UNKNOWN_PLACE
 
-    erased = erasure.erased_among(db, {r.nik for p in parsed for r in p.rows})
+
+def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[str]) -> list[str]:
+    """Rows of people erased on request are refused with the one finding every import gives them (batch.ERASED_CODE,
+    no NIK in its message), unless the admin re-admits that NIK; one look-up for the whole file (batch.erased_among).
+    Returns the re-admitted NIKs: ordinary NIKs again once the file is written (their tombstones go then; nothing is
+    written here)."""
+    erased = batch.erased_among(db, {r.nik for p in parsed for r in p.rows})
     if not erased:
         return []
     refused = erased - readmit
@@ -214,11 +219,8 @@ def _refuse_erased(db: Database, parsed: list[ParsedSheet], readmit: frozenset[s
             if r.nik not in refused:
                 keep.append(r)
                 continue
-            msg = (
-                "data orang ini dihapus atas permintaannya (volunteers forget); baris tidak diimpor. "
-                "Bila ia memang kembali, impor ulang dengan --terima-nik-dihapus NIK"
-            )
-            p.report.problems.append(Problem(r.sheet, r.row, "nik", mask_nik(r.nik), "error", "NIK_DIHAPUS", msg))
+            finding = Problem(r.sheet, r.row, "nik", mask_nik(r.nik), "error", batch.ERASED_CODE, batch.ERASED_MESSAGE)
+            p.report.problems.append(finding)
             p.report.rejected += 1
         p.rows = keep
     return sorted(erased & readmit)
@@ -329,7 +331,10 @@ def _plan_role(
     if mine is None:
         w.new_roles.append((vid, batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
     else:
-        if mine.roster_key != r.roster_key:
+        if mine.roster_key != r.roster_key and _unknown_place(r.roster_key):  # never moved to an unknown place
+            kept = f"kelurahan tidak diketahui di berkas ini; tetap di daftar {mine.unsur} {mine.values[0] or '-'}"
+            notes.append(("NIK_ON_OTHER_ROSTER", kept))
+        elif mine.roster_key != r.roster_key:
             notes.append(
                 (
                     "NIK_ON_OTHER_ROSTER",
