@@ -288,13 +288,16 @@ def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_pat
     assert "Purwakarta" in names and "Cikeusik" not in names and "Sumur" not in names
 
 
-def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.fixture
+def cibeber(runner: CliRunner, tmp_path: Path) -> CliRunner:
+    """A Banten register with two kecamatan named Cibeber: one person in Lebak's (36.02.19), two in Kota Cilegon's
+    (36.72.01), each settled by the NIK."""
     import datetime as dt
 
     from tests.builders import make_nik, roster_row, write_roster_xlsx
 
     born = dt.date(1990, 8, 17)
-    rows = [  # Cibeber: a kecamatan of Lebak (36.02.19) and of Kota Cilegon (36.72.01); the NIK settles which
+    rows = [
         roster_row(make_nik(kec="360219", born=born, serial=1), "Lebak", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=2), "Cilegon 1", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=3), "Cilegon 2", kelurahan="", kecamatan="Cibeber"),
@@ -303,6 +306,11 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
     r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
     assert r.exit_code == 0, r.output
+    return runner
+
+
+def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:
+    runner = cibeber
     rows_ = _json(runner, "summary", "--as-of", "2026-01-15", "--format", "json")
     assert [(r["kecamatan"], r["jumlah"]) for r in rows_] == [  # type: ignore[union-attr]
         ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2), ("JUMLAH", 3),
@@ -310,6 +318,31 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     status = _json(runner, "coverage", "status", "--as-of", "2026-01-15", "--format", "json")
     assert [(t["kabkota"], t["kecamatan"], t["jumlah"]) for t in status["totals"]] == [  # type: ignore[index]
         ("36.02 Kabupaten Lebak", "Cibeber", 1), ("36.72 Kota Cilegon", "Cibeber", 2),
+    ]  # fmt: skip
+
+
+def test_training_reports_keep_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:
+    r = cibeber.invoke(
+        app, ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2026-01-05", "--jpl", "8"]
+    )
+    assert r.exit_code == 0, r.output
+    tid = r.stdout.strip().splitlines()[-1]
+    people = {
+        p["nama"]: p["nik"] for p in _json(cibeber, "--unmask", "--yes", "volunteers", "list", "--format", "json")
+    }  # type: ignore[union-attr]
+    assert cibeber.invoke(app, ["attendance", "record", tid, "--nik", people["Cilegon 1"]]).exit_code == 0
+    hours = ["training", "report", "hours", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "json"]
+    by_kec = _json(cibeber, *hours, "--by", "kecamatan")
+    assert [(g["kecamatan"], g["orang"], g["dilatih"], g["jpl"]) for g in by_kec] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1, 0, 0.0), ("Cibeber (Kota Cilegon)", 2, 1, 8.0),
+    ]  # fmt: skip
+    by_kel = _json(cibeber, *hours, "--by", "kelurahan")
+    assert [(g["kecamatan"], g["orang"]) for g in by_kel] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2),
+    ]  # fmt: skip
+    never = _json(cibeber, "training", "report", "never-trained", "--format", "json")
+    assert sorted((p["nama"], p["kecamatan"]) for p in never) == [  # type: ignore[union-attr]
+        ("Cilegon 2", "Cibeber (Kota Cilegon)"), ("Lebak", "Cibeber (Kab. Lebak)"),
     ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from psmctl.errors import InputError
 
@@ -203,6 +204,20 @@ def kecamatan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[st
             out[(name, kode)] = f"{name} ({where})"
         else:
             out[(name, kode)] = name
+    return out
+
+
+def by_kecamatan_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Roles as a report groups them by kecamatan (and kecamatan × kelurahan): by kecamatan code, so a name two
+    kab/kota of a province share is two groups (`kecamatan_labels`). Only the roles of such a name are copied, with
+    the labelled name; the list itself when no name repeats."""
+    labels = kecamatan_labels({(r["kecamatan"] or "", r["kode_kecamatan"]) for r in roles})
+    if all(label == name for (name, _), label in labels.items()):
+        return roles
+    out = []
+    for r in roles:
+        label = labels[(r["kecamatan"] or "", r["kode_kecamatan"])]
+        out.append(r if label == (r["kecamatan"] or "") else {**r, "kecamatan": label})
     return out
 
 
