@@ -268,6 +268,30 @@ def test_coverage_due_has_a_kab_kota_level_and_filter(banten: CliRunner, tmp_pat
     assert sum(1 for row in rows if row[1] == "Ujang") == 1
 
 
+def test_coverage_gaps_has_a_kab_kota_level_and_filters(banten: CliRunner) -> None:
+    r = banten.invoke(app, ["payments", "record", "--all-active", "--month", "2025-01", "--months", "3",
+                            "--paid-on", "2025-01-08", "--ref", "SP2D-1", "--yes"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    gaps = ["coverage", "gaps", "--as-of", "2025-06-30", "--format", "json"]
+    rows = _json(banten, *gaps)
+    assert sorted((g["nama"], g["kabkota"], g["from"]) for g in rows) == [  # type: ignore[union-attr]
+        ("Asep", "36.01 Kabupaten Pandeglang", "2025-04-01"), ("Dedi", "36.01 Kabupaten Pandeglang", "2025-04-01"),
+        ("Ujang", "36.72 Kota Cilegon", "2025-04-01"),
+    ]  # fmt: skip
+    assert sorted(g["nama"] for g in _json(banten, *gaps, "--kabkota", "36.01")) == ["Asep", "Dedi"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kabkota", "Kota Cilegon")] == ["Ujang"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kabkota", "36.01", "--kecamatan", "Sumur")] == ["Dedi"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kecamatan", "Purwakarta")] == ["Ujang"]  # type: ignore[union-attr]
+    people = {p["nama"]: p["nik"] for p in _json(banten, "--unmask", "--yes", "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert _json(banten, *gaps, "--nik", people["Asep"], "--kabkota", "36.72") == []
+    r = banten.invoke(app, ["coverage", "gaps", "--kabkota", "36.72", "--kecamatan", "Sumur"])
+    assert r.exit_code != 0 and "Sumur" in r.output
+    r = banten.invoke(app, ["coverage", "gaps", "--as-of", "2025-06-30"])
+    assert r.exit_code == 0 and "Kab/Kota" in r.stdout, r.output
+    r = banten.invoke(app, ["coverage", "gaps", "--as-of", "2025-06-30", "--kabkota", "36.01"])
+    assert r.exit_code == 0 and "Kab/Kota" not in r.stdout, r.output  # one kab/kota: no column
+
+
 def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_path: Path) -> None:
     import openpyxl
 
