@@ -20,7 +20,7 @@ from typing import Any
 from psmctl.errors import InputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     """One region of the official list."""
 
@@ -29,33 +29,44 @@ class Region:
     nama: str
 
 
+# Each region is one Region object in a process, whatever mix of scopes it asks for: a whole-country import holds
+# 91,599 of them, each level one shared string, and no parsed copy of the files beside them.
+_LEVELS = {lv: lv for lv in ("provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")}
+_CURRENT = "wilayah.csv"
+_HISTORICAL = "kode_wilayah_sampai_kecamatan_historis.csv"
+
+
 @cache
 def _text(name: str) -> str:
     return resources.files("psmctl.data").joinpath(name).read_text("utf-8")
 
 
-@cache
-def _lines(name: str) -> tuple[str, ...]:
-    return tuple(_text(name).splitlines()[1:])
-
-
-def _parse(lines: Iterable[str]) -> list[list[str]]:
-    return list(csv.reader(lines))
+def _regions(lines: Iterable[str], key: int) -> dict[str, Region]:
+    """Rows (kode, kode_digits, level, nama, ...) as Regions, keyed by column `key` (0 dotted, 1 digits)."""
+    return {row[key]: Region(row[0], _LEVELS.get(row[2], row[2]), row[3]) for row in csv.reader(lines)}
 
 
 @cache
 def current() -> dict[str, Region]:
-    """Every current code, keyed by dotted code (91,599 rows: loaded only when a whole-country view is needed)."""
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(_lines("wilayah.csv"))}
+    """Every current code, keyed by dotted code (91,599 rows: loaded only when a whole-country view is needed):
+    the province blocks `_scoped` reads, their Region objects shared."""
+    out: dict[str, Region] = {}
+    for province in re.findall(r"^(\d\d),", _text(_CURRENT), re.MULTILINE):
+        out.update(_scoped(province))
+    return out
 
 
 @cache
 def _scoped(prefix: str) -> dict[str, Region]:
-    """Current codes starting with `prefix` (a kab/kota or kecamatan code); cheap, so imports never load all."""
+    """Current codes starting with `prefix` (a province, kab/kota or kecamatan code); cheap, so imports never load
+    all. A province is read from its block of the file; a narrower scope is taken from its province's regions."""
     if not prefix:
         return current()
-    # The file is sorted by code, so a scope is one block of lines: find its start, read to its end.
-    text = _text("wilayah.csv")
+    if len(prefix) > 2:
+        inner = prefix + "."
+        return {k: r for k, r in _scoped(prefix[:2]).items() if k == prefix or k.startswith(inner)}
+    # The file is sorted by code, so a province is one block of lines: find its start, read to its end.
+    text = _text(_CURRENT)
     heads = (f"{prefix},", f"{prefix}.")
     starts = [i for i in (text.find("\n" + h) for h in heads) if i >= 0]
     if not starts:
@@ -64,24 +75,24 @@ def _scoped(prefix: str) -> dict[str, Region]:
     while end < len(text) and text.startswith(heads, end):  # line by line to the block's end, not the file's
         nl = text.find("\n", end)
         end = len(text) if nl < 0 else nl + 1
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(text[begin:end].splitlines())}
+    return _regions(text[begin:end].splitlines(), 0)
 
 
 @cache
-def _historical_rows() -> list[list[str]]:
-    return _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv"))
+def _historical() -> tuple[dict[str, Region], frozenset[str]]:
+    """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits; and the
+    digits of the current kecamatan (the table carries them with masih_berlaku_2025 = 1)."""
+    lines = _text(_HISTORICAL).splitlines()[1:]
+    return _regions(lines, 1), frozenset(row[1] for row in csv.reader(lines) if row[6] == "1")
 
 
-@cache
 def historical() -> dict[str, Region]:
     """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits."""
-    return {r[1]: Region(r[0], r[2], r[3]) for r in _historical_rows()}
+    return _historical()[0]
 
 
-@cache
 def _current_kecamatan() -> frozenset[str]:
-    # The historical table carries every current kecamatan too, with masih_berlaku_2025 = 1.
-    return frozenset(r[1] for r in _historical_rows() if r[6] == "1")
+    return _historical()[1]
 
 
 def get(code: str) -> Region | None:
