@@ -22,8 +22,7 @@ from typing import Any
 from psmctl.db import open_db
 from psmctl.db import payments as dbp
 from psmctl.rules.settings import Settings
-from psmctl.services import coverage_reports
-from psmctl.services import ledger as payments
+from psmctl.services import coverage_reports, ledger
 
 NOW = "2025-12-31T09:00:00+07:00"
 
@@ -65,12 +64,12 @@ def run_benchmarks(people: int, repeat: int) -> None:
         path = Path(tmp) / "bench.db"
         build_register(path, people)
         db = open_db(path)
-        ids = payments.select_volunteers(db, all_active=True)
-        spec = payments.LineSpec(month="2025-01", months=12, paid_on=date(2025, 1, 20), reference="SP2D-1")
+        ids = ledger.select_volunteers(db, all_active=True)
+        spec = ledger.LineSpec(month="2025-01", months=12, paid_on=date(2025, 1, 20), reference="SP2D-1")
 
         t = time.perf_counter()
-        plan = payments.plan_record(db, volunteer_ids=ids, spec=spec, settings=settings, now=NOW)
-        written = payments.write_plan(db, plan, now=NOW)
+        plan = ledger.plan_record(db, volunteer_ids=ids, spec=spec, settings=settings, now=NOW)
+        written = ledger.write_plan(db, plan, now=NOW)
         record_s = time.perf_counter() - t
         rows = list(plan.rows)
 
@@ -96,7 +95,7 @@ def run_benchmarks(people: int, repeat: int) -> None:
         _report("coverage due --month 2025-09 (domain)", _timed(
             lambda: cr.due_report(db, month="2026-01", as_of=as_of, settings=settings), repeat))  # fmt: skip
         _report("coverage check (domain, one NIK)", _timed(
-            lambda: payments.check(db, "3571000000000777", on=as_of, known_on=as_of, settings=settings),
+            lambda: ledger.check(db, "3571000000000777", on=as_of, known_on=as_of, settings=settings),
             repeat))  # fmt: skip
         db.close()
 

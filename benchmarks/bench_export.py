@@ -23,7 +23,7 @@ from typing import Any
 from benchmarks.data import FIRST, KELURAHAN, LAST
 from psmctl.db import open_db
 from psmctl.rules.settings import Settings
-from psmctl.services import ledger as payments
+from psmctl.services import ledger
 
 NOW = "2025-06-01T09:00:00+07:00"
 AS_OF = "2025-06-20"
@@ -57,9 +57,9 @@ def build_register(path: Path, people: int, *, seed: int = 11) -> None:
         if rng.random() < 0.8:
             by_months.setdefault(rng.randint(1, 6), []).append(i)
     for months, ids in sorted(by_months.items()):
-        spec = payments.LineSpec(month="2025-01", months=months, paid_on=date(2025, 1, 2), reference="SP2D")
-        plan = payments.plan_record(db, volunteer_ids=ids, spec=spec, settings=settings, now=NOW)
-        payments.write_plan(db, plan, now=NOW)
+        spec = ledger.LineSpec(month="2025-01", months=months, paid_on=date(2025, 1, 2), reference="SP2D")
+        plan = ledger.plan_record(db, volunteer_ids=ids, spec=spec, settings=settings, now=NOW)
+        ledger.write_plan(db, plan, now=NOW)
     db.close()
 
 

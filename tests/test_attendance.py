@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from psmctl.errors import InputError, NotFound
-from psmctl.services import trainings as att
+from psmctl.services import trainings
 
 AS_OF = date(2025, 6, 30)
 NOW = "2025-06-30T09:00:00+07:00"
@@ -64,7 +64,7 @@ def new_training(db: Database, **kw: Any) -> int:
         "as_of": AS_OF,
         "created_at": NOW,
     } | kw
-    return att.add_training(db, **args).id
+    return trainings.add_training(db, **args).id
 
 
 def write_daftar_hadir(
@@ -104,7 +104,7 @@ def codes(reports: list[Any]) -> list[str]:
 
 
 def test_add_training_stores_minutes_and_is_idempotent(db: Database) -> None:
-    first = att.add_training(
+    first = trainings.add_training(
         db,
         name="Diklat Dasar",
         kind="Diklat Dasar",
@@ -115,7 +115,7 @@ def test_add_training_stores_minutes_and_is_idempotent(db: Database) -> None:
         created_at=NOW,
     )
     assert first.created and "16 JPL" in first.warnings[0]  # catalogue default, said out loud
-    again = att.add_training(
+    again = trainings.add_training(
         db,
         name="diklat  dasar",
         kind="diklat_dasar",
@@ -126,7 +126,7 @@ def test_add_training_stores_minutes_and_is_idempotent(db: Database) -> None:
         created_at=NOW,
     )
     assert (again.id, again.created) == (first.id, False)
-    info, rows = att.show_training(db, first.id)
+    info, rows = trainings.show_training(db, first.id)
     assert (info["jenis"], info["menit"], info["jpl"], info["selesai"], rows) == (
         "diklat_dasar",
         720,
@@ -152,7 +152,7 @@ def test_add_training_refuses(db: Database, kw: dict[str, Any], message: str) ->
 
 
 def test_add_training_warns_bare_jam_and_future(db: Database) -> None:
-    result = att.add_training(
+    result = trainings.add_training(
         db,
         name="Pembinaan",
         kind="pembinaan",
@@ -163,17 +163,17 @@ def test_add_training_warns_bare_jam_and_future(db: Database) -> None:
         created_at=NOW,
     )
     assert [w.split("(")[-1] for w in result.warnings] == ["BARE_JAM)", "TRAINING_IN_FUTURE)"]
-    assert att.list_trainings(db)[0]["menit"] == 180
+    assert trainings.list_trainings(db)[0]["menit"] == 180
 
 
 def test_list_by_year_and_kind(db: Database) -> None:
     new_training(db)
     new_training(db, name="Pembinaan 2024", kind="pembinaan", start=date(2024, 12, 30), end=date(2025, 1, 2))
     new_training(db, name="Ujikom", kind="uji kompetensi", start=date(2024, 5, 1), end=None, jpl=None)
-    assert [r["nama"] for r in att.list_trainings(db, year=2025)] == ["Pembinaan 2024", "Bimtek PSM 2025"]
-    assert [r["jenis"] for r in att.list_trainings(db, kind="Uji Kompetensi")] == ["uji_kompetensi"]
+    assert [r["nama"] for r in trainings.list_trainings(db, year=2025)] == ["Pembinaan 2024", "Bimtek PSM 2025"]
+    assert [r["jenis"] for r in trainings.list_trainings(db, kind="Uji Kompetensi")] == ["uji_kompetensi"]
     with pytest.raises(NotFound):
-        att.show_training(db, 99)
+        trainings.show_training(db, 99)
 
 
 # --- import -------------------------------------------------------------------------------------------------------
@@ -185,10 +185,10 @@ def test_import_by_nik_with_title_rows_and_signature(reg: Database, tmp_path: Pa
         tmp_path / "hadir.xlsx",
         [[1, "Ani Suryani", ANI, "Banjaran", 16, "Hadir"], [2, "Budi Santoso", BUDI, "Setonopande", "8 JPL", "H"]],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+    reports = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     r = reports[0]
     assert (r.rows_read, r.added, r.rejected, r.warnings) == (2, 2, 0, 0), codes(reports)
-    _, rows = att.show_training(reg, tid)
+    _, rows = trainings.show_training(reg, tid)
     assert {x["nik"]: (x["jpl"], x["status"], x["dicocokkan"]) for x in rows} == {
         ANI: (16.0, "hadir", "nik"),
         BUDI: (8.0, "hadir", "nik"),
@@ -208,13 +208,13 @@ def test_import_by_name_and_kelurahan_is_reported_for_confirmation(reg: Database
             [3, "Budi Santoso", "", "Banjaran", "", ""],  # Budi is in Setonopande: not the same person
         ],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+    reports = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     problems = {p.row: p for p in _rowfindings(reports[0])}
     assert problems[5].code == "MATCHED_BY_NAME" and problems[5].level == "warning"
     assert "3571**********02" in problems[5].message and ANI not in problems[5].message
     assert problems[6].code == "NAME_NOT_FOUND"  # Dedi is in Bandar Lor, not Banjaran
     assert problems[7].code == "NAME_NOT_FOUND"
-    _, rows = att.show_training(reg, tid)
+    _, rows = trainings.show_training(reg, tid)
     assert [(x["nik"], x["dicocokkan"]) for x in rows] == [(ANI, "nama")]
     assert count(reg, "volunteers") == 4  # never invented
 
@@ -225,8 +225,11 @@ def test_import_name_ambiguous_and_without_kelurahan(reg: Database, tmp_path: Pa
     f = write_daftar_hadir(
         tmp_path / "h.xlsx", [[1, "Dedi", "", "Bandar Lor", "", ""], [2, "Cici Rahayu", "", "", "", ""]], title=False
     )
-    assert codes(att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets) == ["NAME_AMBIGUOUS", "NO_KELURAHAN"]
-    reports = att.import_file(reg, tid, f, kelurahan="Bandar Lor", as_of=AS_OF, created_at=NOW).sheets
+    assert codes(trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets) == [
+        "NAME_AMBIGUOUS",
+        "NO_KELURAHAN",
+    ]
+    reports = trainings.import_file(reg, tid, f, kelurahan="Bandar Lor", as_of=AS_OF, created_at=NOW).sheets
     assert codes(reports) == ["NAME_AMBIGUOUS", "MATCHED_BY_NAME"]
 
 
@@ -235,7 +238,7 @@ def test_person_not_on_register_is_rejected_never_created(reg: Database, tmp_pat
     f = write_daftar_hadir(
         tmp_path / "h.xlsx", [[1, "Orang Baru", STRANGER, "Banjaran", "", ""], [2, "Budi", BUDI, "", "", ""]]
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+    reports = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     bad = _rowfindings(reports[0])[0]
     assert (bad.code, bad.level, bad.row, bad.value) == ("NIK_NOT_REGISTERED", "error", 5, "3571**********09")
     assert STRANGER not in bad.message
@@ -249,12 +252,12 @@ def test_duplicate_attendance_in_file_and_on_reimport(reg: Database, tmp_path: P
         tmp_path / "h.xlsx",
         [[1, "Ani Suryani", ANI, "", "", ""], [2, "Budi", BUDI, "", "", ""], [3, "Ani S.", ANI, "", "", ""]],
     )
-    first = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets[0]
+    first = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets[0]
     assert (first.added, first.skipped) == (2, 1)
     assert [p.code for p in _rowfindings(first)] == ["DUPLICATE_IN_FILE"]
-    second = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets[0]
+    second = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets[0]
     assert (second.added, second.changed, second.unchanged) == (0, 0, 2)
-    record = att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW).sheets[0]
+    record = trainings.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW).sheets[0]
     assert (record.added, record.unchanged) == (0, 1)
     assert count(reg, "attendance") == 2
     assert count(reg, "batches") == 1  # nothing new, nothing written
@@ -263,26 +266,26 @@ def test_duplicate_attendance_in_file_and_on_reimport(reg: Database, tmp_path: P
 def test_record_refuses_an_unknown_status(reg: Database) -> None:
     tid = new_training(reg)
     with pytest.raises(InputError, match="--status 'mungkin' tidak dikenal"):
-        att.record(reg, tid, [ANI], status="mungkin", as_of=AS_OF, created_at=NOW)
-    r = att.record(reg, tid, [ANI], status="Belum Kompeten", as_of=AS_OF, created_at=NOW).sheets[0]
-    assert att.show_training(reg, tid)[1][0]["status"] == "tidak_lulus" and r.added == 1
+        trainings.record(reg, tid, [ANI], status="mungkin", as_of=AS_OF, created_at=NOW)
+    r = trainings.record(reg, tid, [ANI], status="Belum Kompeten", as_of=AS_OF, created_at=NOW).sheets[0]
+    assert trainings.show_training(reg, tid)[1][0]["status"] == "tidak_lulus" and r.added == 1
 
 
 def test_reimport_with_corrected_jpl_changes_the_row(reg: Database, tmp_path: Path) -> None:
     tid = new_training(reg)
-    att.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW)
-    r = att.record(reg, tid, [ANI], jpl="8 JPL", as_of=AS_OF, created_at=NOW).sheets[0]
+    trainings.record(reg, tid, [ANI], as_of=AS_OF, created_at=NOW)
+    r = trainings.record(reg, tid, [ANI], jpl="8 JPL", as_of=AS_OF, created_at=NOW).sheets[0]
     assert (r.changed, r.added) == (1, 0)
-    assert att.show_training(reg, tid)[1][0]["jpl"] == 8.0
+    assert trainings.show_training(reg, tid)[1][0]["jpl"] == 8.0
 
 
 def test_dry_run_writes_nothing(reg: Database, tmp_path: Path) -> None:
     tid = new_training(reg)
     f = write_daftar_hadir(tmp_path / "h.xlsx", [[1, "Ani", ANI, "", "", ""]])
     before = list(reg.conn.iterdump())
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW, dry_run=True).sheets
+    reports = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW, dry_run=True).sheets
     assert reports[0].added == 1
-    att.record(reg, tid, [BUDI], as_of=AS_OF, created_at=NOW, dry_run=True)
+    trainings.record(reg, tid, [BUDI], as_of=AS_OF, created_at=NOW, dry_run=True)
     assert list(reg.conn.iterdump()) == before
 
 
@@ -299,7 +302,7 @@ def test_one_transaction_per_file(reg: Database, tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(q, "upsert_attendance", fail_after_writing)
     with pytest.raises(RuntimeError):
-        att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+        trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
     assert (count(reg, "attendance"), count(reg, "batches")) == (0, 0)
 
 
@@ -315,7 +318,7 @@ def test_row_findings_durations_status_and_nik_cells(reg: Database, tmp_path: Pa
             [5, "Dedi", "3571 0212 1285 0004", "", "20 JPL", "ragu"],  # compacted; WARN x2
         ],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+    reports = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     assert [(p.row, p.code) for p in _rowfindings(reports[0])] == [
         (5, "DURATION_IN_DAYS"),
         (6, "BARE_JAM"),
@@ -324,7 +327,7 @@ def test_row_findings_durations_status_and_nik_cells(reg: Database, tmp_path: Pa
         (9, "STATUS_UNKNOWN"),
         (9, "JPL_ABOVE_TRAINING"),
     ]
-    _, rows = att.show_training(reg, tid)
+    _, rows = trainings.show_training(reg, tid)
     assert {x["nik"]: x["jpl"] for x in rows} == {BUDI: 2.7, DEDI: 20.0}
 
 
@@ -339,9 +342,9 @@ def test_uji_kompetensi_result_and_certificate_columns(reg: Database, tmp_path: 
         ],
         header=["NO", "NAMA", "NIK", "HASIL", "NO SERTIFIKAT", "TANGGAL SERTIFIKAT"],
     )
-    reports = att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
+    reports = trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW).sheets
     assert [(p.row, p.code) for p in _rowfindings(reports[0])] == [(7, "DATE_INVALID")]
-    _, rows = att.show_training(reg, tid)
+    _, rows = trainings.show_training(reg, tid)
     assert {x["nik"]: (x["status"], x["no_sertifikat"], x["berlaku_sampai"]) for x in rows} == {
         ANI: ("lulus", "SK-001", "2030-02-01"),  # TRN-05: 5 years from the certificate date
         BUDI: ("tidak_lulus", None, None),
@@ -352,15 +355,15 @@ def test_file_without_a_name_column_is_fatal(reg: Database, tmp_path: Path) -> N
     tid = new_training(reg)
     f = write_daftar_hadir(tmp_path / "h.xlsx", [[1, "x"]], header=["NO", "ALAMAT"])
     with pytest.raises(InputError, match="kolom NAMA tidak ditemukan"):
-        att.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
+        trainings.import_file(reg, tid, f, as_of=AS_OF, created_at=NOW)
     with pytest.raises(NotFound):
-        att.import_file(reg, 42, f, as_of=AS_OF, created_at=NOW)
+        trainings.import_file(reg, 42, f, as_of=AS_OF, created_at=NOW)
 
 
 def test_too_young_and_future_training_are_warned(reg: Database) -> None:
     add_person(reg, "3571010101200001", "Anak", "PSM", "Banjaran", "Kota", born="2020-01-01")
     tid = new_training(reg, start=date(2025, 9, 1), end=None)
-    r = att.record(reg, tid, ["3571010101200001"], as_of=AS_OF, created_at=NOW).sheets[0]
+    r = trainings.record(reg, tid, ["3571010101200001"], as_of=AS_OF, created_at=NOW).sheets[0]
     assert [p.code for p in _rowfindings(r)] == ["TRAINING_IN_FUTURE", "TOO_YOUNG"]
     assert r.added == 1
 
@@ -373,11 +376,11 @@ def test_reports_and_history_across_the_year_boundary(reg: Database) -> None:
         reg, name="Diklat", kind="diklat_dasar", start=date(2024, 12, 30), end=date(2025, 1, 2), jpl=None
     )
     old = new_training(reg, name="Pembinaan 2023", kind="pembinaan", start=date(2023, 5, 1), end=None, jpl="180 menit")
-    att.record(reg, diklat, [ANI, BUDI], as_of=AS_OF, created_at=NOW)
-    att.record(reg, old, [CICI], as_of=AS_OF, created_at=NOW)
+    trainings.record(reg, diklat, [ANI, BUDI], as_of=AS_OF, created_at=NOW)
+    trainings.record(reg, old, [CICI], as_of=AS_OF, created_at=NOW)
 
-    y2024 = att.hours(reg, start=date(2024, 1, 1), end=date(2024, 12, 31))
-    y2025 = att.hours(reg, start=date(2025, 1, 1), end=date(2025, 12, 31), by="kecamatan")
+    y2024 = trainings.hours(reg, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    y2025 = trainings.hours(reg, start=date(2025, 1, 1), end=date(2025, 12, 31), by="kecamatan")
     assert sum(r["jpl"] for r in y2024.volunteers) == 0
     assert {r["nik"]: r["jpl"] for r in y2025.volunteers if r["jpl"]} == {ANI: 16.0, BUDI: 16.0}
     assert [(g["kecamatan"], g["jpl"], g["orang"], g["memenuhi_target"]) for g in y2025.groups] == [
@@ -385,32 +388,32 @@ def test_reports_and_history_across_the_year_boundary(reg: Database) -> None:
         ("Mojoroto", 0.0, 2, 0),
     ]
 
-    never = att.never_trained(reg, as_of=AS_OF)
+    never = trainings.never_trained(reg, as_of=AS_OF)
     assert [r["nik"] for r in never] == [DEDI]
-    stale = att.never_trained(reg, as_of=AS_OF, months=12, kecamatan="mojoroto")
+    stale = trainings.never_trained(reg, as_of=AS_OF, months=12, kecamatan="mojoroto")
     assert [(r["nik"], r["status"]) for r in stale] == [(CICI, "LEBIH_DARI_BATAS"), (DEDI, "BELUM_PERNAH")]
-    assert att.never_trained_counts(reg, as_of=AS_OF, by="unsur") == [
+    assert trainings.never_trained_counts(reg, as_of=AS_OF, by="unsur") == [
         {"unsur": "PSM", "orang": 3, "belum_pernah": 1},
         {"unsur": "TAGANA", "orang": 1, "belum_pernah": 0},
         {"unsur": "TKSK", "orang": 1, "belum_pernah": 0},
     ]
     ids = {str(nik): int(vid) for vid, nik in reg.execute("SELECT id, nik FROM volunteers")}
-    last = att.last_trained(att.facts(reg), as_of=AS_OF, settings=att.settings_of(reg))
+    last = trainings.last_trained(trainings.facts(reg), as_of=AS_OF, settings=trainings.settings_of(reg))
     assert last == {ids[ANI]: date(2025, 1, 2), ids[BUDI]: date(2025, 1, 2), ids[CICI]: date(2023, 5, 1)}
 
-    rows, total = att.history_for(reg, ANI)
+    rows, total = trainings.history_for(reg, ANI)
     assert (total, [r["jpl"] for r in rows]) == (16.0, [16.0])
     vid = int(reg.execute("SELECT id FROM volunteers WHERE nik = ?", [ANI]).fetchone()[0])
-    assert att.history_for(reg, vid) == (rows, total)
+    assert trainings.history_for(reg, vid) == (rows, total)
     with pytest.raises(NotFound, match=r"3571\*{10}09"):
-        att.history_for(reg, STRANGER)
+        trainings.history_for(reg, STRANGER)
 
 
 def test_certificates_report(reg: Database) -> None:
     sert = new_training(reg, name="Sertifikasi", kind="sertifikasi", start=date(2020, 8, 1), end=None, jpl=None)
-    att.record(reg, sert, [ANI], certificate_no="C-1", as_of=AS_OF, created_at=NOW)
-    att.record(reg, sert, [BUDI], valid_until=date(2031, 1, 1), as_of=AS_OF, created_at=NOW)
-    rows = att.certificates(reg, as_of=AS_OF, within_days=90)
+    trainings.record(reg, sert, [ANI], certificate_no="C-1", as_of=AS_OF, created_at=NOW)
+    trainings.record(reg, sert, [BUDI], valid_until=date(2031, 1, 1), as_of=AS_OF, created_at=NOW)
+    rows = trainings.certificates(reg, as_of=AS_OF, within_days=90)
     assert [(r["nik"], r["status"], r["berlaku_sampai"]) for r in rows] == [
         (ANI, "BERLAKU", "2025-08-01"),
         (CICI, "TIDAK_ADA", None),  # TKSK requires a certificate (courses.toml)

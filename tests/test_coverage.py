@@ -98,7 +98,7 @@ def test_example_05_prepaid_year() -> None:
 
 
 def test_example_06_thirteen_months_is_an_error() -> None:
-    from psmctl.services.ledger import check_line
+    from psmctl.rules.payment_lines import check_line
 
     problems = check_line(
         segment="BPU",
@@ -165,7 +165,7 @@ def test_example_11_pp50_2025_for_mandiri() -> None:
 
 
 def test_example_12_apbd_underpayment_warns_but_counts() -> None:
-    from psmctl.services.ledger import amount_check
+    from psmctl.rules.payment_lines import amount_check
 
     expected = expected_total("BPU", "2026-02", 1_000_000, "JKK,JKM", "APBD").total_rupiah
     assert expected == 16_800
@@ -235,7 +235,7 @@ def test_example_17_ends_next_month_and_cost_to_extend() -> None:
 
 
 def test_example_18_programmes_on_a_bpu_line() -> None:
-    from psmctl.services.ledger import check_line
+    from psmctl.rules.payment_lines import check_line
 
     c = on(line("2025-03", "2025-03-05"), "2025-03-20")
     assert [c.programs[p].covered for p in ("JKK", "JKM", "JHT", "JP")] == [True, True, False, False]

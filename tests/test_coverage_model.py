@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from psmctl.rules import coverage, membership, rates
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports
-from psmctl.services import ledger as payments
 
 RATE = 16_800
 CAL = rates.load_calendar()
@@ -193,7 +193,7 @@ def test_register_path_agrees_with_the_reference_model(register: Database, peopl
         from psmctl.db import payments as dbp
 
         dbp.insert_payments(db, ledger_rows)
-    rules = payments.rules_from(Settings())
+    rules = rules_from(Settings())
     hist = coverage_reports.Histories(db)
     answer = hist.each(lambda led: coverage.coverage_on(led, x, rules=rules, known_on=x))
     for vid, rows in enumerate(people, start=1):

@@ -23,7 +23,7 @@ from builders import make_nik, roster_row, write_roster_xlsx
 from psmctl.cli import app
 from psmctl.db import open_db
 from psmctl.rules.settings import Settings
-from psmctl.services import ledger as payments
+from psmctl.services import ledger
 
 HER = make_nik(born=dt.date(1979, 4, 23), female=True, serial=77)
 NAME, PHONE, ADDRESS = "Sulastri Wahyuningsih", "081377788899", "Jl. Kenanga Gang Buntu 17"
@@ -77,10 +77,10 @@ def _pay_her(db_file: Path) -> int:
     """Six months of iuran for her; returns the ledger total."""
     db = open_db(db_file, create=False)
     vid = int(db.execute("SELECT id FROM volunteers WHERE nik = ?", [HER]).fetchone()[0])
-    spec = payments.LineSpec(month="2026-01", months=6, paid_on=dt.date(2026, 1, 5))
+    spec = ledger.LineSpec(month="2026-01", months=6, paid_on=dt.date(2026, 1, 5))
     settings = Settings({"wilayah.kode_kabkota": "35.71"})
-    plan = payments.plan_record(db, volunteer_ids=[vid], spec=spec, settings=settings, now=NOW)
-    payments.write_plan(db, plan, now=NOW)
+    plan = ledger.plan_record(db, volunteer_ids=[vid], spec=spec, settings=settings, now=NOW)
+    ledger.write_plan(db, plan, now=NOW)
     total = int(db.execute("SELECT sum(total_rupiah) FROM payments").fetchone()[0])
     db.close()
     return total

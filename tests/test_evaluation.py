@@ -17,8 +17,7 @@ from psmctl.errors import InputError
 from psmctl.rules import rates
 from psmctl.rules.months import last_day
 from psmctl.rules.settings import Settings
-from psmctl.services import budget, evaluation
-from psmctl.services import ledger as payments
+from psmctl.services import budget, evaluation, ledger
 from tests.test_incidents import add, at, pay
 from tests.test_payments import NIK_A, NIK_B, NIK_C, add_volunteer
 
@@ -30,7 +29,7 @@ PAID = 12 * 16_800 + 3 * 36_800 + 6 * 16_800
 
 @pytest.fixture
 def year_2025(db: Database) -> Database:
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
     add_volunteer(db, NIK_A, "Siti Aminah")
     add_volunteer(db, NIK_B, "Budi Santoso", unsur="TAGANA")
@@ -55,19 +54,17 @@ def year_2025(db: Database) -> Database:
     pay(db, NIK_B, "2025-06", 1, date(2025, 6, 2), "2025-06-02T10:00:00+07:00", funding="MANDIRI")
     pay(db, NIK_B, "2024-12", 1, date(2024, 12, 2), "2024-12-02T10:00:00+07:00")  # another year: not counted
     voided = db.execute("SELECT p.id FROM payments p WHERE p.iuran_month = '2025-06' AND p.funding = 'MANDIRI'")
-    payments.void(db, int(voided.fetchone()[0]), reason="dobel", now="2025-06-05T10:00:00+07:00")
+    ledger.void(db, int(voided.fetchone()[0]), reason="dobel", now="2025-06-05T10:00:00+07:00")
     inc = add(db, "2025-04-10", at("2025-04-10", "12:00"))
-    incident_register.update(db, inc["id"], status="dibayar", on=date(2025, 5, 2), amount=2_000_000, note=None,
-                             reason=None, documents=[], now=at("2025-05-02"))  # fmt: skip
+    incidents.update(db, inc["id"], status="dibayar", on=date(2025, 5, 2), amount=2_000_000, note=None,
+                     reason=None, documents=[], now=at("2025-05-02"))  # fmt: skip
     add(db, "2025-07-10", at("2025-07-11"), kind="meninggal", nik=NIK_B)
     return db
 
 
 def test_money_equals_the_ledger_net_of_voids(year_2025: Database) -> None:
     e = evaluation.build(year_2025, year=2025, known_on=NOW.date(), now=NOW, settings=S)
-    rows = [
-        r for r in payments.list_payments(year_2025) if r["iuran_month"].startswith("2025") and not r["void_reason"]
-    ]
+    rows = [r for r in ledger.list_payments(year_2025) if r["iuran_month"].startswith("2025") and not r["void_reason"]]
     assert e.totals["iuran_rupiah"] == sum(r["total_rupiah"] for r in rows) == PAID
     by_funding = {f["sumber_dana"]: f["rupiah"] for f in e.per_funding}
     assert by_funding == {"APBD": 18 * 16_800, "MANDIRI": 3 * 36_800}
@@ -173,5 +170,5 @@ def test_budget_takes_the_latest_payment_not_voided(db: Database) -> None:
     pay(db, NIK_A, "2025-02", 1, date(2025, 2, 6), "2025-02-06T10:00:00+07:00")
     assert budget.build(db, year=2026, settings=S)["months"][0]["total_rupiah"] == 16_800
     latest = int(db.execute("SELECT id FROM payments WHERE iuran_month = '2025-02'").fetchone()[0])
-    payments.void(db, latest, reason="salah program", now="2025-02-07T10:00:00+07:00")
+    ledger.void(db, latest, reason="salah program", now="2025-02-07T10:00:00+07:00")
     assert budget.build(db, year=2026, settings=S)["months"][0]["total_rupiah"] == 36_800

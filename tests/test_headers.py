@@ -242,3 +242,29 @@ def test_gender_as_ticks_under_l_and_p() -> None:
     rows: list[list[object]] = [["NO", "NAMA", "NIK", "JENIS KELAMIN", "JENIS KELAMIN"], ["", "", "", "L", "P"]]
     h = _find([*rows, [1, "Budi", NIK1, "v", ""]])
     assert h is not None and h.marks == {"jk": {3: "L", 4: "P"}} and "jk" not in h.columns and h.data_start == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "field"),
+    [
+        ("JL. MAWAR 3 RT 01 RW 02", None),  # an address: digits, so data
+        ("Kel. Jagalan RT 3", None),
+        ("NO. HP 081234567891", None),
+        ("17-08-1990", None),
+        ("Ibu rumah tangga, nama lengkap suami Budi Santoso", None),  # a sentence naming NAMA LENGKAP
+        ("nama lengkap belum sesuai KTP mohon dicek kembali", None),
+        ("NOMOR HP/WA AKTIF", "no_hp"),  # a label holding an alias, still read
+        ("NIK (16 digit)", "nik"),
+        ("NIK 16 DIGIT", "nik"),
+        ("RT/RW", "rt_rw"),
+    ],
+)
+def test_only_a_cell_that_reads_as_a_label_is_matched_by_the_aliases_inside_it(cell: str, field: str | None) -> None:
+    assert headers.make_lookup(ALIASES).field_of(cell)[0] == field
+
+
+@pytest.mark.parametrize("alamat", ["JL. MAWAR 3 RT 01 RW 02", "Kel/Desa Jagalan", "Jl. Kenanga"])
+def test_a_first_person_whose_cells_name_a_field_is_not_a_second_header_row(alamat: str) -> None:
+    rows: list[list[object]] = [["NAMA", "NIK", "ALAMAT"], ["Budi", NIK1, alamat], ["Siti", "3571015708900002", ""]]
+    h = _find(rows)
+    assert h is not None and h.data_start == 1 and h.columns == {"nama": 0, "nik": 1, "alamat": 2}

@@ -15,20 +15,19 @@ from typer.testing import CliRunner
 
 from psmctl.cli import app
 from psmctl.errors import InputError, NotFound
-from psmctl.rules import incidents
+from psmctl.rules.incidents import claim_limit, load_kinds, reported_in_time
 from psmctl.rules.settings import Settings
-from psmctl.services import incidents as reg
-from psmctl.services import ledger as payments
+from psmctl.services import incidents, ledger
 from tests.test_payments import NIK_A, NIK_B, NIK_UNKNOWN, add_volunteer
 
 S = Settings()
 
 
 def pay(db: Database, nik: str, month: str, months: int, paid_on: date, recorded: str, **kw: Any) -> None:
-    ids = payments.select_volunteers(db, niks=[nik])
-    spec = payments.LineSpec(month=month, months=months, paid_on=paid_on, **kw)
-    plan = payments.plan_record(db, volunteer_ids=ids, spec=spec, settings=S, now=recorded)
-    payments.write_plan(db, plan, now=recorded)
+    ids = ledger.select_volunteers(db, niks=[nik])
+    spec = ledger.LineSpec(month=month, months=months, paid_on=paid_on, **kw)
+    plan = ledger.plan_record(db, volunteer_ids=ids, spec=spec, settings=S, now=recorded)
+    ledger.write_plan(db, plan, now=recorded)
 
 
 def at(day: str, hhmm: str = "09:00") -> datetime:
@@ -37,8 +36,8 @@ def at(day: str, hhmm: str = "09:00") -> datetime:
 
 def add(db: Database, day: str, now: datetime, *, kind: str = "kecelakaan_kerja", t: str | None = None,
         nik: str = NIK_A) -> dict[str, Any]:  # fmt: skip
-    return reg.add(db, nik=nik, on=date.fromisoformat(day), at=t, kind_id=kind, place="Balai RW 03",
-                   description="terjatuh saat evakuasi", settings=S, now=now)  # fmt: skip
+    return incidents.add(db, nik=nik, on=date.fromisoformat(day), at=t, kind_id=kind, place="Balai RW 03",
+                         description="terjatuh saat evakuasi", settings=S, now=now)  # fmt: skip
 
 
 @pytest.fixture
@@ -49,7 +48,7 @@ def people(db: Database) -> Database:
 
 
 def test_kinds_are_data_with_programmes_checklist_and_benefits() -> None:
-    kinds = incidents.load_kinds()
+    kinds = load_kinds()
     for k in ("kecelakaan_kerja", "kecelakaan_perjalanan", "penyakit_akibat_kerja", "meninggal", "meninggal_mendadak"):
         kind = kinds.get(k)
         assert kind.programmes and kind.documents and kind.benefits
@@ -107,23 +106,23 @@ def test_deadline_with_a_time_and_from_the_end_of_the_day_without(people: Databa
 
 
 def test_claim_limit_reads_the_dated_benefit_row() -> None:
-    kind = incidents.load_kinds().get("kecelakaan_kerja")
+    kind = load_kinds().get("kecelakaan_kerja")
     from psmctl.rules import rates
 
     table = rates.load()
     old = table.benefit("JKK", date(2019, 12, 1))
     new = table.benefit("JKK", date(2019, 12, 2))
     assert old is not None and new is not None
-    assert incidents.claim_limit(kind, date(2019, 12, 1), int(old.get("claim_years"))) == date(2021, 12, 1)
-    assert incidents.claim_limit(kind, date(2019, 12, 2), int(new.get("claim_years"))) == date(2024, 12, 2)
+    assert claim_limit(kind, date(2019, 12, 1), int(old.get("claim_years"))) == date(2021, 12, 1)
+    assert claim_limit(kind, date(2019, 12, 2), int(new.get("claim_years"))) == date(2024, 12, 2)
 
 
 def test_claim_limit_of_29_february_is_28_february_as_every_years_later() -> None:
     """One "n years later" (months.add_years): an accident of 29 Feb 2024 is limited to 28 Feb 2029, as a
     certificate of 29 Feb 2020 valid 5 years runs to 28 Feb 2025."""
-    kind = incidents.load_kinds().get("kecelakaan_kerja")
-    assert incidents.claim_limit(kind, date(2024, 2, 29), 5) == date(2029, 2, 28)
-    assert incidents.claim_limit(kind, date(2024, 2, 29), 4) == date(2028, 2, 29)
+    kind = load_kinds().get("kecelakaan_kerja")
+    assert claim_limit(kind, date(2024, 2, 29), 5) == date(2029, 2, 28)
+    assert claim_limit(kind, date(2024, 2, 29), 4) == date(2028, 2, 29)
 
 
 # ---- the stored verdict against today's recomputation
@@ -135,7 +134,7 @@ def test_a_later_payment_leaves_the_stored_verdict_and_a_pks_batch_changes_the_r
     pay(people, NIK_A, "2025-01", 1, date(2025, 1, 6), "2025-01-06T10:00:00+07:00")
     inc = add(people, "2025-02-20", at("2025-02-21"))
     pay(people, NIK_A, "2025-02", 1, date(2025, 2, 25), "2025-02-25T10:00:00+07:00")  # paid after the incident
-    shown = reg.show(people, inc["id"], settings=S, now=at("2025-03-01"))
+    shown = incidents.show(people, inc["id"], settings=S, now=at("2025-03-01"))
     assert shown["verdict"]["status"] == "MENUNGGAK"
     assert shown["recomputed"]["differs"] is False  # COV-18: a later payment never backdates cover
 
@@ -144,7 +143,7 @@ def test_a_later_payment_leaves_the_stored_verdict_and_a_pks_batch_changes_the_r
     assert other["verdict"]["status"] == "BELUM_TERDAFTAR"
     pay(people, NIK_B, "2025-01", 12, date(2025, 2, 10), "2025-02-10T10:00:00+07:00", pks_no="PKS/7/2025",
         pks_start=date(2025, 1, 1))  # fmt: skip
-    shown = reg.show(people, other["id"], settings=S, now=at("2025-02-11"))
+    shown = incidents.show(people, other["id"], settings=S, now=at("2025-02-11"))
     assert shown["verdict"]["status"] == "BELUM_TERDAFTAR"  # the stored verdict is kept
     rc = shown["recomputed"]
     assert rc["differs"] is True and rc["status"] == "AKTIF" and rc["programs"]["JKK"]["covered"]
@@ -155,8 +154,8 @@ def test_a_void_is_named_as_the_reason(people: Database) -> None:
     pay(people, NIK_A, "2025-03", 1, date(2025, 3, 1), "2025-03-01T10:00:00+07:00")
     inc = add(people, "2025-03-14", at("2025-03-15"))
     pid = int(people.execute("SELECT id FROM payments").fetchone()[0])
-    payments.void(people, pid, reason="salah orang", now="2025-03-20T10:00:00+07:00")
-    rc = reg.show(people, inc["id"], settings=S, now=at("2025-03-21"))["recomputed"]
+    ledger.void(people, pid, reason="salah orang", now="2025-03-20T10:00:00+07:00")
+    rc = incidents.show(people, inc["id"], settings=S, now=at("2025-03-21"))["recomputed"]
     assert rc["differs"] and any("dibatalkan" in w and "salah orang" in w for w in rc["why"])
 
 
@@ -167,24 +166,24 @@ def test_status_transitions_corrections_and_documents(people: Database) -> None:
     inc = add(people, "2025-03-14", at("2025-03-14", "10:00"), t="08:00")
     i = inc["id"]
     now = at("2025-03-15")
-    row = reg.update(people, i, status="dilaporkan_tahap_1", on=date(2025, 3, 15), amount=None, note=None,
-                     reason=None, documents=["laporan_tahap_1", "ktp"], now=now)  # fmt: skip
+    row = incidents.update(people, i, status="dilaporkan_tahap_1", on=date(2025, 3, 15), amount=None, note=None,
+                           reason=None, documents=["laporan_tahap_1", "ktp"], now=now)  # fmt: skip
     assert row["status"] == "dilaporkan_tahap_1" and not row["reported_late"]
     with pytest.raises(InputError, match="--amount"):
-        reg.update(people, i, status="dilaporkan_tahap_2", on=date(2025, 3, 15), amount=5, note=None, reason=None,
-                   documents=[], now=now)  # fmt: skip
+        incidents.update(people, i, status="dilaporkan_tahap_2", on=date(2025, 3, 15), amount=5, note=None, reason=None,
+                         documents=[], now=now)  # fmt: skip
     with pytest.raises(InputError, match="dokumen"):
-        reg.update(people, i, status="dilaporkan_tahap_2", on=date(2025, 3, 15), amount=None, note=None,
-                   reason=None, documents=["paspor"], now=now)  # fmt: skip
-    reg.update(people, i, status="dibayar", on=date(2025, 3, 15), amount=1_250_000, note="transfer", reason=None,
-               documents=["kuitansi"], now=now)  # fmt: skip
+        incidents.update(people, i, status="dilaporkan_tahap_2", on=date(2025, 3, 15), amount=None, note=None,
+                         reason=None, documents=["paspor"], now=now)  # fmt: skip
+    incidents.update(people, i, status="dibayar", on=date(2025, 3, 15), amount=1_250_000, note="transfer", reason=None,
+                     documents=["kuitansi"], now=now)  # fmt: skip
     with pytest.raises(InputError, match="koreksi"):
-        reg.update(people, i, status="dilaporkan_tahap_2", on=date(2025, 3, 15), amount=None, note=None,
-                   reason=None, documents=[], now=now)  # fmt: skip
-    row = reg.update(people, i, status="dibayar", on=date(2025, 3, 15), amount=1_500_000, note=None,
-                     reason="nominal salah ketik", documents=[], now=now)  # fmt: skip
+        incidents.update(people, i, status="dilaporkan_tahap_2", on=date(2025, 3, 15), amount=None, note=None,
+                         reason=None, documents=[], now=now)  # fmt: skip
+    row = incidents.update(people, i, status="dibayar", on=date(2025, 3, 15), amount=1_500_000, note=None,
+                           reason="nominal salah ketik", documents=[], now=now)  # fmt: skip
     assert row["paid_rupiah"] == 1_500_000
-    shown = reg.show(people, i, settings=S, now=now)
+    shown = incidents.show(people, i, settings=S, now=now)
     assert len(shown["updates"]) == 3 and shown["updates"][1]["amount_rupiah"] == 1_250_000  # nothing overwritten
     received = {d["key"] for d in shown["documents"] if d["received"]}
     assert received == {"laporan_tahap_1", "ktp", "kuitansi"}
@@ -197,23 +196,23 @@ def test_status_transitions_corrections_and_documents(people: Database) -> None:
 def test_overdue_list_and_late_report(people: Database) -> None:
     a = add(people, "2025-03-10", at("2025-03-10", "20:00"), t="08:00")  # deadline 2025-03-12 08:00
     b = add(people, "2025-03-11", at("2025-03-11", "20:00"))  # deadline 2025-03-14 00:00
-    early = reg.list_rows(people, now=at("2025-03-12", "07:59"), overdue=True)
+    early = incidents.list_rows(people, now=at("2025-03-12", "07:59"), overdue=True)
     assert early == []
-    late = reg.list_rows(people, now=at("2025-03-12", "08:00"), overdue=True)
+    late = incidents.list_rows(people, now=at("2025-03-12", "08:00"), overdue=True)
     assert [r["id"] for r in late] == [a["id"]]
     # a report dated on the deadline day counts as in time (no time of day is recorded); the next day is late
-    row = reg.update(people, a["id"], status="dilaporkan_tahap_1", on=date(2025, 3, 13), amount=None, note=None,
-                     reason=None, documents=[], now=at("2025-03-13", "09:00"))  # fmt: skip
+    row = incidents.update(people, a["id"], status="dilaporkan_tahap_1", on=date(2025, 3, 13), amount=None, note=None,
+                           reason=None, documents=[], now=at("2025-03-13", "09:00"))  # fmt: skip
     assert row["reported_late"] is True and row["overdue"] is False
-    assert incidents.reported_in_time(datetime(2025, 3, 12, 8, 0), date(2025, 3, 12))
-    assert [r["id"] for r in reg.list_rows(people, now=at("2025-03-20"), overdue=True)] == [b["id"]]
-    assert [r["id"] for r in reg.list_rows(people, now=at("2025-03-20"), status="tercatat")] == [b["id"]]
-    assert reg.list_rows(people, now=at("2025-03-20"), year=2024) == []
+    assert reported_in_time(datetime(2025, 3, 12, 8, 0), date(2025, 3, 12))
+    assert [r["id"] for r in incidents.list_rows(people, now=at("2025-03-20"), overdue=True)] == [b["id"]]
+    assert [r["id"] for r in incidents.list_rows(people, now=at("2025-03-20"), status="tercatat")] == [b["id"]]
+    assert incidents.list_rows(people, now=at("2025-03-20"), year=2024) == []
 
 
 def test_summary_warnings_overdue_and_near_limitation(people: Database) -> None:
     add(people, "2021-01-10", at("2021-01-10", "20:00"))  # JKK: limit 2026-01-10
-    lines = reg.warnings(people, now=at("2025-11-01"))
+    lines = incidents.warnings(people, now=at("2025-11-01"))
     assert any("belum dilaporkan" in w for w in lines)
     assert any("tinggal 70 hari" in w for w in lines), lines
 
@@ -270,8 +269,8 @@ def test_forget_blanks_the_incident_text_and_keeps_the_verdict(people: Database)
     from psmctl.services import volunteers
 
     inc = add(people, "2025-03-14", at("2025-03-15"))
-    reg.update(people, inc["id"], status="dilaporkan_tahap_1", on=date(2025, 3, 15), amount=None,
-               note="dihubungi suaminya, Pak Budi", reason=None, documents=[], now=at("2025-03-15"))  # fmt: skip
+    incidents.update(people, inc["id"], status="dilaporkan_tahap_1", on=date(2025, 3, 15), amount=None,
+                     note="dihubungi suaminya, Pak Budi", reason=None, documents=[], now=at("2025-03-15"))  # fmt: skip
     volunteers.forget(people, NIK_A, reason="permintaan ybs", now="2025-04-01T10:00:00+07:00")
     dump = "\n".join(people.conn.iterdump())
     assert "Balai RW 03" not in dump and "Pak Budi" not in dump and "terjatuh" not in dump

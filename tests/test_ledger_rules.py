@@ -211,11 +211,11 @@ def test_impossible_money_is_refused_by_the_ledger_itself(reg: Database, spec: d
 
     from psmctl.errors import InputError
     from psmctl.rules.settings import Settings
-    from psmctl.services import ledger as payments
+    from psmctl.services import ledger
 
-    line = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 5), **spec)  # type: ignore[arg-type]
+    line = ledger.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 5), **spec)  # type: ignore[arg-type]
     with pytest.raises(InputError, match=words):
-        payments.plan_record(reg, volunteer_ids=[1], spec=line, settings=Settings(), now="2026-12-04T09:00:00+07:00")
+        ledger.plan_record(reg, volunteer_ids=[1], spec=line, settings=Settings(), now="2026-12-04T09:00:00+07:00")
 
 
 def test_db_check_judges_the_ledger_net_of_voids(reg: Database, runner: CliRunner) -> None:

@@ -20,9 +20,9 @@ from psmctl.errors import InputError, NotFound
 from psmctl.output import render
 from psmctl.rules import coverage, membership, wilayah
 from psmctl.rules.months import add_months
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.settings import Settings
-from psmctl.services import coverage_reports
-from psmctl.services import ledger as payments
+from psmctl.services import coverage_reports, ledger
 
 NIK_A = "3571011708900001"
 NIK_B = "3571015708900002"
@@ -65,44 +65,44 @@ def write_csv(path: Path, rows: list[list[object]], header: list[str] | None = N
 
 
 def test_record_computes_amounts_and_is_idempotent(reg: Database) -> None:
-    ids = payments.select_volunteers(reg, niks=[NIK_A, NIK_B])
-    spec = payments.LineSpec(month="2025-01", months=12, paid_on=date(2025, 1, 20), reference="B-1")
-    plan = payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
+    ids = ledger.select_volunteers(reg, niks=[NIK_A, NIK_B])
+    spec = ledger.LineSpec(month="2025-01", months=12, paid_on=date(2025, 1, 20), reference="B-1")
+    plan = ledger.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
     assert (len(plan.rows), plan.total_rupiah) == (24, 2 * 201_600)
-    assert payments.write_plan(reg, plan, now=NOW) == 24
-    assert payments.write_plan(reg, plan, now=NOW) == 0  # the same payments again: nothing new
+    assert ledger.write_plan(reg, plan, now=NOW) == 24
+    assert ledger.write_plan(reg, plan, now=NOW) == 0  # the same payments again: nothing new
     assert len(dbp.list_payments(reg)) == 24
 
 
 def test_record_refuses_bad_lines(reg: Database) -> None:
-    ids = payments.select_volunteers(reg, niks=[NIK_A])
+    ids = ledger.select_volunteers(reg, niks=[NIK_A])
     for spec, match in [
-        (payments.LineSpec(month="2025-01", months=13, paid_on=date(2025, 1, 20)), "12 bulan"),
-        (payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), programs=("JKK", "JKM", "JP")), "JP"),
-        (payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), income_rupiah=900_000), "minimum"),
-        (payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), pks_start=date(2025, 1, 1)), "PKS"),
+        (ledger.LineSpec(month="2025-01", months=13, paid_on=date(2025, 1, 20)), "12 bulan"),
+        (ledger.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), programs=("JKK", "JKM", "JP")), "JP"),
+        (ledger.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), income_rupiah=900_000), "minimum"),
+        (ledger.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 2), pks_start=date(2025, 1, 1)), "PKS"),
     ]:
         with pytest.raises(InputError, match=match):
-            payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
+            ledger.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
 
 
 def test_record_amount_differing_from_table_warns(reg: Database) -> None:
-    ids = payments.select_volunteers(reg, niks=[NIK_A])
-    spec = payments.LineSpec(month="2026-02", months=1, paid_on=date(2026, 2, 3), amount_rupiah=8_400)
-    plan = payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
+    ids = ledger.select_volunteers(reg, niks=[NIK_A])
+    spec = ledger.LineSpec(month="2026-02", months=1, paid_on=date(2026, 2, 3), amount_rupiah=8_400)
+    plan = ledger.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW)
     assert ("warning", "IUR-17", "kurang bayar Rp8.400 untuk bulan iuran 2026-02") in plan.problems
 
 
 def test_unknown_nik_is_not_found(reg: Database) -> None:
     with pytest.raises(NotFound) as e:
-        payments.select_volunteers(reg, niks=[NIK_UNKNOWN])
+        ledger.select_volunteers(reg, niks=[NIK_UNKNOWN])
     assert NIK_UNKNOWN not in str(e.value)
 
 
 def test_selection_of_the_register(reg: Database) -> None:
-    assert len(payments.select_volunteers(reg, all_active=True)) == 3
-    assert len(payments.select_volunteers(reg, unsur="TAGANA")) == 1
-    assert len(payments.select_volunteers(reg, kelurahan="Setonopande")) == 1
+    assert len(ledger.select_volunteers(reg, all_active=True)) == 3
+    assert len(ledger.select_volunteers(reg, unsur="TAGANA")) == 1
+    assert len(ledger.select_volunteers(reg, kelurahan="Setonopande")) == 1
 
 
 def _rows() -> list[list[object]]:
@@ -121,7 +121,7 @@ def _rows() -> list[list[object]]:
 
 def test_import_reports_every_problem_and_writes_the_rest(reg: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bayar.csv", _rows())
-    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     (rep,) = res.sheets
     codes = {(p.row, p.code) for p in rep.problems}
     assert {(6, "NIK_NOT_REGISTERED"), (7, "NIK_EXCEL_DAMAGED"), (8, "MONTH_INVALID"), (5, "IUR-17")} <= codes
@@ -130,7 +130,7 @@ def test_import_reports_every_problem_and_writes_the_rest(reg: Database, tmp_pat
     assert (rep.added, rep.rejected, rep.unchanged) == (3, 3, 1)
     assert res.written == 3 and len(dbp.list_payments(reg)) == 3
     assert not any(NIK_UNKNOWN in (p.value or "") + p.message for p in rep.problems)
-    again = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    again = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert (again.sheets[0].added, again.sheets[0].unchanged, again.written) == (0, 4, 0)
     assert len(dbp.list_payments(reg)) == 3
 
@@ -138,9 +138,9 @@ def test_import_reports_every_problem_and_writes_the_rest(reg: Database, tmp_pat
 def test_import_dry_run_and_strict_write_nothing(reg: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bayar.csv", _rows())
     before = list(reg.conn.iterdump())
-    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S, dry_run=True)
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S, dry_run=True)
     assert res.sheets[0].added == 3 and res.written == 0
-    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S, strict=True)
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S, strict=True)
     assert res.refused and res.written == 0
     assert list(reg.conn.iterdump()) == before
 
@@ -155,7 +155,7 @@ def test_import_per_programme_columns_and_bpu_jp_error(reg: Database, tmp_path: 
         ],
         header,
     )
-    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert [(p.row, p.code) for p in res.sheets[0].problems if p.level == "error"] == [(4, "IUR-02")]
     (row,) = dbp.list_payments(reg)
     assert (row["programs"], row["jht_rupiah"], row["total_rupiah"], row["expected_rupiah"]) == (
@@ -170,16 +170,16 @@ def test_import_warns_arrears_of_an_ended_membership(reg: Database, tmp_path: Pa
     rows = [[NIK_A, f"2024-{m:02d}", f"2024-{m:02d}-05", "BPU", 16800] for m in range(1, 7)]
     rows += [[NIK_A, f"2024-{m:02d}", "2024-10-07", "BPU", 16800] for m in range(7, 11)]
     path = write_csv(tmp_path / "p.csv", rows, ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])
-    res = payments.import_file(reg, path, as_of=date(2025, 1, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, path, as_of=date(2025, 1, 1), now=NOW, settings=S)
     warned = sorted(p.value or "" for p in res.sheets[0].problems if p.code == "COV-12")
     assert warned == ["2024-07", "2024-08", "2024-09"]
-    c = payments.check(reg, NIK_A, on=date(2024, 10, 31), known_on=date(2025, 1, 1), settings=S)
+    c = ledger.check(reg, NIK_A, on=date(2024, 10, 31), known_on=date(2025, 1, 1), settings=S)
     assert (c["status"], c["masa_iur_bulan"], c["masa_iur_total_bulan"]) == ("AKTIF", 1, 7)
 
 
 def test_import_without_header_is_refused(reg: Database, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["a", "b"]], ["FOO", "BAR"])
-    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert res.refused and len(dbp.list_payments(reg)) == 0
 
 
@@ -189,16 +189,16 @@ def test_import_findings_follow_each_persons_own_ledger(reg: Database, tmp_path:
     add_volunteer(reg, nik_d, "Dian")
     header = ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"]
     before = [[NIK_C, f"2024-{m:02d}", f"2024-{m:02d}-05", "BPU", 16800] for m in range(1, 7)]
-    payments.import_file(reg, write_csv(tmp_path / "a.csv", before, header), as_of=date(2025, 1, 1), now=NOW,
-                         settings=S)  # fmt: skip
+    ledger.import_file(reg, write_csv(tmp_path / "a.csv", before, header), as_of=date(2025, 1, 1), now=NOW,
+                       settings=S)  # fmt: skip
     rows = []
     for n in (NIK_A, NIK_B):  # the same ten lines each, nothing in the ledger yet
         rows += [[n, f"2024-{m:02d}", f"2024-{m:02d}-05", "BPU", 16800] for m in range(1, 7)]
         rows += [[n, f"2024-{m:02d}", "2024-10-07", "BPU", 16800] for m in range(7, 11)]
     for n in (nik_d, NIK_C):  # the same four late lines; only C paid January to June before
         rows += [[n, f"2024-{m:02d}", "2024-10-07", "BPU", 16800] for m in range(7, 11)]
-    res = payments.import_file(reg, write_csv(tmp_path / "b.csv", rows, header), as_of=date(2025, 1, 1), now=NOW,
-                               settings=S)  # fmt: skip
+    res = ledger.import_file(reg, write_csv(tmp_path / "b.csv", rows, header), as_of=date(2025, 1, 1), now=NOW,
+                             settings=S)  # fmt: skip
     found = [(p.row, p.code, p.value) for p in res.sheets[0].problems]
     late = ["2024-07", "2024-08", "2024-09"]
     # Rows 3-12 are A, 13-22 B, 23-26 D, 27-30 C (title and header rows first).
@@ -222,7 +222,7 @@ def test_import_equal_looking_cells_of_other_types_are_judged_apart(reg: Databas
     ws.append([NIK_B, "2025-01", "2025-01-20", 1])
     ws.append([NIK_C, "2025-01", "2025-01-20", "1"])
     wb.save(tmp_path / "t.xlsx")
-    res = payments.import_file(reg, tmp_path / "t.xlsx", as_of=date(2025, 6, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, tmp_path / "t.xlsx", as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert [(p.row, p.level, p.code) for p in res.sheets[0].problems] == [
         (2, "error", "AMOUNT_INVALID"), (3, "warning", "IUR-17"), (4, "warning", "IUR-17"),
     ]  # fmt: skip
@@ -233,7 +233,7 @@ def test_import_amount_with_a_superscript_digit_is_a_finding_not_a_crash(reg: Da
     # '²' passes str.isdigit but int() refuses it: the row is reported, the others are written.
     rows = [[NIK_A, "2025-01", "2025-01-20", "BPU", "16800²"], [NIK_B, "2025-01", "2025-01-20", "BPU", "16800"]]
     path = write_csv(tmp_path / "p.csv", rows, ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])
-    res = payments.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert [(p.level, p.code, p.value) for p in res.sheets[0].problems] == [("error", "AMOUNT_INVALID", "16800²")]
     assert res.written == 1
 
@@ -251,7 +251,7 @@ def test_import_sheets_with_other_columns_read_equal_cells_by_their_own_header(r
     ws2.append(["NIK", "BULAN IURAN", "TANGGAL BAYAR", "UPAH"])
     ws2.append([NIK_B, "2025-01", "2025-01-20", 16800])
     wb.save(tmp_path / "dua.xlsx")
-    res = payments.import_file(reg, tmp_path / "dua.xlsx", as_of=date(2025, 6, 1), now=NOW, settings=S)
+    res = ledger.import_file(reg, tmp_path / "dua.xlsx", as_of=date(2025, 6, 1), now=NOW, settings=S)
     jan, feb = res.sheets
     assert (jan.added, jan.rejected, jan.problems) == (1, 0, [])
     assert (feb.added, feb.rejected) == (0, 1)
@@ -259,30 +259,30 @@ def test_import_sheets_with_other_columns_read_equal_cells_by_their_own_header(r
 
 
 def test_void_is_a_new_row_and_the_ledger_is_append_only(reg: Database) -> None:
-    ids = payments.select_volunteers(reg, niks=[NIK_A])
-    spec = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 10))
-    payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
+    ids = ledger.select_volunteers(reg, niks=[NIK_A])
+    spec = ledger.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 10))
+    ledger.write_plan(reg, ledger.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
     (row,) = dbp.list_payments(reg)
-    assert payments.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)["status"] == "AKTIF"
-    payments.void(reg, row["id"], reason="salah orang", now=NOW)
+    assert ledger.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)["status"] == "AKTIF"
+    ledger.void(reg, row["id"], reason="salah orang", now=NOW)
     (after,) = dbp.list_payments(reg)
     assert after["void_reason"] == "salah orang" and after["total_rupiah"] == row["total_rupiah"]
-    c = payments.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
+    c = ledger.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
     assert c["status"] == "BELUM_TERDAFTAR"
     with pytest.raises(InputError, match="sudah dibatalkan"):
-        payments.void(reg, row["id"], reason="lagi", now=NOW)
+        ledger.void(reg, row["id"], reason="lagi", now=NOW)
     with pytest.raises(NotFound):
-        payments.void(reg, 999, reason="x", now=NOW)
+        ledger.void(reg, 999, reason="x", now=NOW)
     for sql in ("UPDATE payments SET total_rupiah = 0", "DELETE FROM payments", "DELETE FROM payment_voids"):
         with pytest.raises(sqlite3.IntegrityError):
             reg.execute(sql)
 
 
 def test_check_json_keys(reg: Database) -> None:
-    ids = payments.select_volunteers(reg, niks=[NIK_A])
-    spec = payments.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 20), reference="K-9")
-    payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
-    c = payments.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
+    ids = ledger.select_volunteers(reg, niks=[NIK_A])
+    spec = ledger.LineSpec(month="2025-03", months=1, paid_on=date(2025, 3, 20), reference="K-9")
+    ledger.write_plan(reg, ledger.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
+    c = ledger.check(reg, NIK_A, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
     assert {"nik", "on", "status", "masa_iur_bulan", "programs"} <= set(c)
     assert set(c["programs"]) == {"JKK", "JKM", "JHT", "JP"}
     for p in c["programs"].values():
@@ -290,17 +290,17 @@ def test_check_json_keys(reg: Database) -> None:
     assert c["status"] == "BELUM_TERDAFTAR"
     assert "2025-03-20" in c["programs"]["JKK"]["reason"]
     with pytest.raises(NotFound):
-        payments.check(reg, NIK_UNKNOWN, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
+        ledger.check(reg, NIK_UNKNOWN, on=date(2025, 3, 14), known_on=date(2025, 6, 1), settings=S)
 
 
 def test_status_due_and_gaps_reports(reg: Database) -> None:
-    a = payments.select_volunteers(reg, niks=[NIK_A])
-    b = payments.select_volunteers(reg, niks=[NIK_B])
+    a = ledger.select_volunteers(reg, niks=[NIK_A])
+    b = ledger.select_volunteers(reg, niks=[NIK_B])
     for ids, spec in [
-        (a, payments.LineSpec(month="2025-01", months=6, paid_on=date(2025, 1, 8))),
-        (b, payments.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 6))),
+        (a, ledger.LineSpec(month="2025-01", months=6, paid_on=date(2025, 1, 8))),
+        (b, ledger.LineSpec(month="2025-01", months=1, paid_on=date(2025, 1, 6))),
     ]:
-        payments.write_plan(reg, payments.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
+        ledger.write_plan(reg, ledger.plan_record(reg, volunteer_ids=ids, spec=spec, settings=S, now=NOW), now=NOW)
     st = coverage_reports.status_report(reg, as_of=date(2025, 3, 20), known_on=date(2025, 3, 20), settings=S)
     by_nik = {v["nik"]: v for v in st["volunteers"]}
     assert [by_nik[n]["status"] for n in (NIK_A, NIK_B, NIK_C)] == ["AKTIF", "MENUNGGAK", "BELUM_TERDAFTAR"]
@@ -388,8 +388,8 @@ def _fill(db: Database, people: list[tuple[list[str], str, list[tuple[object, ..
 def _general_status(db: Database, as_of: date, known_on: date) -> list[dict[str, object]]:
     from psmctl.db.volunteers import select_roles
 
-    rules = payments.rules_from(S)
-    pays = payments.ledger(db)
+    rules = rules_from(S)
+    pays = ledger.ledger(db)
     out: list[dict[str, object]] = []
     for r in select_roles(db, active_only=True):
         c = coverage.coverage_on(pays.get(r["volunteer_id"], []), as_of, rules=rules, known_on=known_on,
@@ -404,8 +404,8 @@ def _general_status(db: Database, as_of: date, known_on: date) -> list[dict[str,
 def _general_due(db: Database, month: str, as_of: date) -> list[tuple[object, ...]]:
     from psmctl.db.volunteers import select_roles
 
-    rules = payments.rules_from(S)
-    pays = payments.ledger(db)
+    rules = rules_from(S)
+    pays = ledger.ledger(db)
     default = membership.Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
     seen: set[int] = set()
     out = []

@@ -9,10 +9,9 @@ from sqlite_utils import Database
 
 from builders import make_nik, roster_row, write_roster_xlsx
 from psmctl.importing import roster
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.settings import Settings
-from psmctl.services import ledger as payments
-from psmctl.services import summary
-from psmctl.services import trainings as attendance
+from psmctl.services import ledger, summary, trainings
 
 AS_OF = dt.date(2025, 6, 20)
 NOW = "2026-12-04T09:00:00+07:00"
@@ -49,15 +48,15 @@ def build_register(db: Database, tmp_path: Path) -> dict[str, int]:
         (AKTIF, "2025-01", 12), (LAPSING, "2025-01", 3), (NONAKTIF, "2025-01", 2),
         (JUNE_UNPAID, "2025-01", 5), (PESANTREN, "2025-01", 6),
     ):  # fmt: skip
-        spec = payments.LineSpec(month=first, months=months, paid_on=dt.date(2025, 1, 2))
-        plan = payments.plan_record(db, volunteer_ids=[ids[nik]], spec=spec, settings=SETTINGS, now=NOW)
-        payments.write_plan(db, plan, now=NOW)
-    added = attendance.add_training(
+        spec = ledger.LineSpec(month=first, months=months, paid_on=dt.date(2025, 1, 2))
+        plan = ledger.plan_record(db, volunteer_ids=[ids[nik]], spec=spec, settings=SETTINGS, now=NOW)
+        ledger.write_plan(db, plan, now=NOW)
+    added = trainings.add_training(
         db, name="Bimtek PSM 2025", kind="bimtek", start=dt.date(2025, 3, 10), end=dt.date(2025, 3, 11),
         jpl="16", unsur="PSM", as_of=AS_OF, created_at=NOW,
     )  # fmt: skip
     tid = added.id
-    attendance.record(db, tid, [AKTIF, PESANTREN], as_of=AS_OF, created_at=NOW)
+    trainings.record(db, tid, [AKTIF, PESANTREN], as_of=AS_OF, created_at=NOW)
     return ids
 
 
@@ -125,18 +124,18 @@ def test_fingerprint_is_stable_for_the_same_data_and_changes_with_it(db: Databas
     first = summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint
     assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint == first
     assert len(first) == 64 and int(first, 16) >= 0
-    spec = payments.LineSpec(month="2025-04", months=3, paid_on=dt.date(2025, 6, 10))
-    plan = payments.plan_record(db, volunteer_ids=[ids[LAPSING]], spec=spec, settings=SETTINGS, now=NOW)
-    payments.write_plan(db, plan, now=NOW)
+    spec = ledger.LineSpec(month="2025-04", months=3, paid_on=dt.date(2025, 6, 10))
+    plan = ledger.plan_record(db, volunteer_ids=[ids[LAPSING]], spec=spec, settings=SETTINGS, now=NOW)
+    ledger.write_plan(db, plan, now=NOW)
     assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint != first
 
 
 def test_a_payment_after_as_of_does_not_change_that_day(db: Database, tmp_path: Path) -> None:
     ids = build_register(db, tmp_path)
     before = summary.build(db, as_of=AS_OF, settings=SETTINGS)
-    spec = payments.LineSpec(month="2025-04", months=3, paid_on=dt.date(2025, 7, 10))
-    plan = payments.plan_record(db, volunteer_ids=[ids[LAPSING]], spec=spec, settings=SETTINGS, now=NOW)
-    payments.write_plan(db, plan, now=NOW)
+    spec = ledger.LineSpec(month="2025-04", months=3, paid_on=dt.date(2025, 7, 10))
+    plan = ledger.plan_record(db, volunteer_ids=[ids[LAPSING]], spec=spec, settings=SETTINGS, now=NOW)
+    ledger.write_plan(db, plan, now=NOW)
     assert summary.build(db, as_of=AS_OF, settings=SETTINGS).fingerprint == before.fingerprint
 
 
@@ -159,34 +158,34 @@ def test_standings_shared_per_payment_history_equal_each_persons_own_ledger(db: 
     )
     db.conn.commit()
     shapes = [
-        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2)),
-        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2)),  # same history as above
-        payments.LineSpec(month="2025-02", months=2, paid_on=dt.date(2025, 2, 20)),  # lapses / in arrears
-        payments.LineSpec(month="2025-03", months=4, paid_on=dt.date(2025, 7, 1)),  # paid after as_of
-        payments.LineSpec(month="2025-01", months=12, paid_on=dt.date(2025, 1, 2), programs=("JKK", "JKM", "JHT")),
-        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 5), segment="PU",
-                          income_rupiah=2_500_000, programs=("JKK", "JKM", "JHT", "JP"), risk_class="III"),
-        payments.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2), pks_no="PKS-1",
-                          pks_start=dt.date(2024, 12, 1)),
-        payments.LineSpec(month="2024-10", months=3, paid_on=dt.date(2024, 10, 1)),  # ended long ago
+        ledger.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2)),
+        ledger.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2)),  # same history as above
+        ledger.LineSpec(month="2025-02", months=2, paid_on=dt.date(2025, 2, 20)),  # lapses / in arrears
+        ledger.LineSpec(month="2025-03", months=4, paid_on=dt.date(2025, 7, 1)),  # paid after as_of
+        ledger.LineSpec(month="2025-01", months=12, paid_on=dt.date(2025, 1, 2), programs=("JKK", "JKM", "JHT")),
+        ledger.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 5), segment="PU",
+                        income_rupiah=2_500_000, programs=("JKK", "JKM", "JHT", "JP"), risk_class="III"),
+        ledger.LineSpec(month="2025-01", months=6, paid_on=dt.date(2025, 1, 2), pks_no="PKS-1",
+                        pks_start=dt.date(2024, 12, 1)),
+        ledger.LineSpec(month="2024-10", months=3, paid_on=dt.date(2024, 10, 1)),  # ended long ago
     ]  # fmt: skip
     for i in range(1, n + 1):
         if i % 9 == 0:
             continue  # never paid
         spec = shapes[i % len(shapes)]
-        payments.write_plan(db, payments.plan_record(db, volunteer_ids=[i], spec=spec, settings=SETTINGS, now=NOW),
-                            now=NOW)  # fmt: skip
+        ledger.write_plan(db, ledger.plan_record(db, volunteer_ids=[i], spec=spec, settings=SETTINGS, now=NOW),
+                          now=NOW)  # fmt: skip
         if i % 7 == 0:  # a second line over the same months, other attributes: not one attribute set
-            extra = payments.LineSpec(month="2025-05", months=2, paid_on=dt.date(2025, 5, 3), income_rupiah=1_500_000)
-            payments.write_plan(
-                db, payments.plan_record(db, volunteer_ids=[i], spec=extra, settings=SETTINGS, now=NOW), now=NOW
+            extra = ledger.LineSpec(month="2025-05", months=2, paid_on=dt.date(2025, 5, 3), income_rupiah=1_500_000)
+            ledger.write_plan(
+                db, ledger.plan_record(db, volunteer_ids=[i], spec=extra, settings=SETTINGS, now=NOW), now=NOW
             )
     voided = db.execute("SELECT id FROM payments WHERE volunteer_id = 5 ORDER BY iuran_month DESC").fetchone()[0]
-    payments.void(db, voided, reason="salah catat", now=NOW)
+    ledger.void(db, voided, reason="salah catat", now=NOW)
 
     got = summary.standings(db, range(1, n + 1), as_of=AS_OF, settings=SETTINGS)
-    rules = payments.rules_from(SETTINGS)
-    ledgers = payments.ledger(db)
+    rules = rules_from(SETTINGS)
+    ledgers = ledger.ledger(db)
     expected = {i: summary.standing_of(ledgers.get(i, []), as_of=AS_OF, rules=rules) for i in range(1, n + 1)}
     assert got == expected
     statuses = {s.status for s in got.values()}

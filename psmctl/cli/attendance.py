@@ -62,7 +62,7 @@ def record(
 
     Contoh: psmctl attendance record 3 --nik 3571011708900001 --nik 3571015708900002
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     cert_date = parse_date_option(certificate_date, "--certificate-date")
     until = parse_date_option(valid_until, "--valid-until")
@@ -70,7 +70,7 @@ def record(
         database = open_database(db)
 
     def one(_path: Path, _tick: Progress) -> FileResult:
-        return attendance.record(
+        return trainings.record(
             database,
             training_id,
             nik,
@@ -84,7 +84,7 @@ def record(
             dry_run=dry_run,
         )
 
-    run_batch([Path(attendance.COMMAND_LINE)], one, fmt=fmt, dry_run=dry_run, report=None)
+    run_batch([Path(trainings.COMMAND_LINE)], one, fmt=fmt, dry_run=dry_run, report=None)
 
 
 @app.command("import")
@@ -110,7 +110,7 @@ def import_(
 
     Contoh: psmctl attendance import 3 daftar_hadir_bimtek.xlsx --dry-run
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     with reported():
         database = open_database(db)
@@ -118,7 +118,7 @@ def import_(
         as_of, now = today(), now_iso()
 
     def one(path: Path, _tick: Progress) -> FileResult:
-        return attendance.import_file(
+        return trainings.import_file(
             database, training_id, path, kelurahan=kelurahan, as_of=as_of, created_at=now, dry_run=dry_run,
             strict=strict, kolom=manual,
         )  # fmt: skip

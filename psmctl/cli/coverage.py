@@ -45,14 +45,14 @@ def check(
 
     Contoh: psmctl coverage check 3571011708900001 --on 2025-03-14
     """
-    from psmctl.services import ledger as payments
+    from psmctl.services import ledger
 
     day = parse_date_option(on, "--on") or today()
     known = parse_date_option(as_known_on, "--as-known-on") or max(today(), day)
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        result = payments.check(database, nik, on=day, known_on=known, settings=settings)
+        result = ledger.check(database, nik, on=day, known_on=known, settings=settings)
     warn_unlisted_holidays(settings, day)
     if fmt == TableOrJson.json:
         render.print_json(result)

@@ -80,13 +80,13 @@ def add(
     Contoh: psmctl incident add --nik 3571011708900001 --date 2025-03-14 --time 09:30 --kind kecelakaan_kerja
     --place "Jl. Dhoho" --description "jatuh saat evakuasi banjir"
     """
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
     day = _required_date(on, "--date")
     with reported():
         database = open_database(db)
-        info = incident_register.add(database, nik=nik, on=day, at=at, kind_id=kind, place=place,
-                                     description=description, settings=load_settings(database), now=now())  # fmt: skip
+        info = incidents.add(database, nik=nik, on=day, at=at, kind_id=kind, place=place,
+                             description=description, settings=load_settings(database), now=now())  # fmt: skip
     if fmt == TableOrJson.json:
         render.print_json(info)
         return
@@ -117,12 +117,12 @@ def update(
 
     Contoh: psmctl incident update 1 --status dilaporkan_tahap_1 --on 2025-03-15 --dokumen ktp --dokumen kronologi
     """
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
     day = _required_date(on, "--on")
     with reported():
-        row = incident_register.update(open_database(db), incident_id, status=status, on=day, amount=amount,
-                                       note=note, reason=reason, documents=list(dokumen or []), now=now())  # fmt: skip
+        row = incidents.update(open_database(db), incident_id, status=status, on=day, amount=amount,
+                               note=note, reason=reason, documents=list(dokumen or []), now=now())  # fmt: skip
     late = " (terlambat dari batas 2 × 24 jam)" if row["reported_late"] else ""
     render.line(f"Kejadian #{incident_id}: {row['status']}{late}")
 
@@ -139,10 +139,10 @@ def list_cmd(
 
     Contoh: psmctl incident list --overdue
     """
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
     with reported():
-        rows = incident_register.list_rows(open_database(db), now=now(), year=year, status=status, overdue=overdue)
+        rows = incidents.list_rows(open_database(db), now=now(), year=year, status=status, overdue=overdue)
     render.emit(fmt.value, rows, LIST_COLUMNS, title="Kejadian")
 
 
@@ -156,11 +156,11 @@ def show(
 
     Contoh: psmctl incident show 1
     """
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
     with reported():
         database = open_database(db)
-        info = incident_register.show(database, incident_id, settings=load_settings(database), now=now())
+        info = incidents.show(database, incident_id, settings=load_settings(database), now=now())
     if fmt == TableOrJson.json:
         render.print_json(info)
         return
@@ -226,7 +226,7 @@ def export_incidents(
     """
     from psmctl.cli.export import _done, _guard_unmask, _write
     from psmctl.output import export
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
     _guard_unmask(unmask, yes)
     try:
@@ -237,7 +237,7 @@ def export_incidents(
     with reported():
         database = open_database(db)
         keys = [c.key for c in export.INCIDENTS]
-        rows = [{k: r[k] for k in keys} for r in incident_register.list_rows(database, now=now(), year=year)]
+        rows = [{k: r[k] for k in keys} for r in incidents.list_rows(database, now=now(), year=year)]
         about = [("Laporan", "Register kejadian"), ("Tahun", year or "semua"), ("Database", db_path(db).name)]
         _write(out, fmt, name="Kejadian", columns=export.INCIDENTS, rows=rows, about=about,
                settings=load_settings(database), unmask=unmask)  # fmt: skip

@@ -110,33 +110,34 @@ def record(
 
     Contoh: psmctl payments record --all-active --month 2025-01 --months 12 --paid-on 2025-01-20 --ref SP2D-001 --yes
     """
-    from psmctl.services import ledger as payments
+    from psmctl.rules.payment_lines import parse_funding, parse_programs
+    from psmctl.services import ledger
 
     paid = parse_date_option(paid_on, "--paid-on") or today()
     pks = parse_date_option(pks_start, "--pks-start")
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        spec = payments.LineSpec(
+        spec = ledger.LineSpec(
             month=month, months=months, paid_on=paid, segment=segment.upper(), income_rupiah=income,
-            programs=payments.parse_programs(programs), funding=payments.parse_funding(funding), reference=ref,
+            programs=parse_programs(programs), funding=parse_funding(funding), reference=ref,
             amount_rupiah=amount, risk_class=(risk_class or settings.pu.jkk_risk_class).upper(),
             pks_no=pks_no, pks_start=pks,
         )  # fmt: skip
         if spec.segment not in ("BPU", "PU"):
             raise InputError("--segment harus BPU atau PU")
-        ids = payments.select_volunteers(
+        ids = ledger.select_volunteers(
             database, niks=nik or [], unsur=unsur, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota),
             all_active=all_active,
         )  # fmt: skip
         if not ids:
             raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")
         now = now_iso()
-        plan = payments.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now, today=today())
+        plan = ledger.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now, today=today())
     _show_plan(plan, months)
     _confirm("Tulis pembayaran ini?", yes)
     with reported():
-        written = payments.write_plan(database, plan, now=now)
+        written = ledger.write_plan(database, plan, now=now)
     render.line(f"{written} baris iuran dicatat; {len(plan.rows) - written} sudah ada sebelumnya")
 
 
@@ -172,17 +173,18 @@ def import_(
     Contoh: psmctl payments import bayar_iuran_2025.xlsx --dry-run
     """
     from psmctl.cli.imports import parse_kolom, run_batch
-    from psmctl.services import ledger as payments
+    from psmctl.rules.payment_lines import parse_funding
+    from psmctl.services import ledger
 
     with reported():
         database = open_database(db)
         settings = load_settings(database)
-        funding_default = payments.parse_funding(funding)
+        funding_default = parse_funding(funding)
         manual = parse_kolom(kolom or [], "payments_headers.toml")
         as_of, now = today(), now_iso()
 
     def one(path: Path, tick: Progress) -> FileResult:
-        return payments.import_file(
+        return ledger.import_file(
             database, path, as_of=as_of, now=now, settings=settings, funding_default=funding_default,
             dry_run=dry_run, strict=strict, kolom=manual,
         )  # fmt: skip
@@ -203,10 +205,10 @@ def list_(
 
     Contoh: psmctl payments list --month 2025-03 --format csv
     """
-    from psmctl.services import ledger as payments
+    from psmctl.services import ledger
 
     with reported():
-        rows = payments.list_payments(open_database(db), nik=nik, month=month)
+        rows = ledger.list_payments(open_database(db), nik=nik, month=month)
     render.emit(fmt.value, rows, LIST_COLUMNS, title=f"Pembayaran iuran ({len(rows)} baris)")
 
 
@@ -221,8 +223,8 @@ def void(
     Contoh: psmctl payments void 42 --reason "salah NIK, diganti pembayaran 57"
     """
     from psmctl.rules.privacy import mask_nik
-    from psmctl.services import ledger as payments
+    from psmctl.services import ledger
 
     with reported():
-        p = payments.void(open_database(db), payment_id, reason=reason, now=now_iso())
+        p = ledger.void(open_database(db), payment_id, reason=reason, now=now_iso())
     render.line(f"Pembayaran #{payment_id} ({mask_nik(p['nik'])}, bulan {p['iuran_month']}) dibatalkan: {reason}")

@@ -37,9 +37,9 @@ COLUMNS = [
 def _incident_warnings(database: Any) -> list[str]:
     """Reports past their 2 × 24-hour deadline and claims near their limitation date (`psmctl incident`)."""
     from psmctl.cli.incident import now
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
-    return incident_register.warnings(database, now=now())
+    return incidents.warnings(database, now=now())
 
 
 def summary(

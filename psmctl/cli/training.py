@@ -81,7 +81,7 @@ def add(
 
     Contoh: psmctl training add --name "Bimtek PSM 2025" --kind bimtek --start 2025-03-10 --end 2025-03-11 --jpl 16
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     start_date = parse_date_option(start, "--start")
     end_date = parse_date_option(end, "--end")
@@ -89,7 +89,7 @@ def add(
         raise typer.Exit(2)
     _check_jpl(jpl)
     with reported():
-        result = attendance.add_training(
+        result = trainings.add_training(
             open_database(db),
             name=name,
             kind=kind,
@@ -136,10 +136,10 @@ def list_(
 
     Contoh: psmctl training list --year 2025 --kind bimtek
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     with reported():
-        rows = attendance.list_trainings(open_database(db), year=year, kind=kind)
+        rows = trainings.list_trainings(open_database(db), year=year, kind=kind)
     render.emit(fmt.value, rows, TRAINING_COLUMNS, title="Pelatihan")
 
 
@@ -156,10 +156,10 @@ def show(
 
     Contoh: psmctl training show 3
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     with reported():
-        info, rows = attendance.show_training(open_database(db), training_id)
+        info, rows = trainings.show_training(open_database(db), training_id)
     if fmt == Format.json:
         render.print_json({**info, "peserta": rows})
         return
@@ -181,7 +181,7 @@ def kinds(fmt: FormatOpt = Format.table) -> None:
 
     Contoh: psmctl training kinds
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     rows = [
         {
@@ -192,7 +192,7 @@ def kinds(fmt: FormatOpt = Format.table) -> None:
             "sertifikat": c.issues_certificate,
             "alias": ", ".join(c.aliases),
         }
-        for c in attendance.kinds()
+        for c in trainings.kinds()
     ]
     if fmt == Format.table:  # the code typed after --kind, beside its name
         render.emit("table", [{**r, "kode": r["jenis"]} for r in rows], ["kode", *KIND_COLUMNS[1:]], title="Jenis")
@@ -223,11 +223,11 @@ def never_trained(
 
     Contoh: psmctl training report never-trained --unsur PSM --months 24 --format csv
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     as_of = _as_of(on)
     with reported():
-        rows = attendance.never_trained(
+        rows = trainings.never_trained(
             open_database(db), as_of=as_of, unsur=unsur, kecamatan=area(kecamatan, kabkota), months=months
         )
     render.emit(fmt.value, rows, NEVER_COLUMNS, title=f"Belum dilatih per {as_of.isoformat()} ({len(rows)} orang)")
@@ -262,12 +262,12 @@ def hours(
 
     Contoh: psmctl training report hours --from 2025-01-01 --to 2025-12-31 --by kecamatan --format json
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     end = parse_date_option(to, "--to") or today()
     start = parse_date_option(from_, "--from") or date(end.year, 1, 1)
     with reported():
-        result = attendance.hours(
+        result = trainings.hours(
             open_database(db),
             start=start,
             end=end,
@@ -326,11 +326,11 @@ def certificates(
 
     Contoh: psmctl training report certificates --expiring-within 90
     """
-    from psmctl.services import trainings as attendance
+    from psmctl.services import trainings
 
     as_of = _as_of(on)
     with reported():
-        rows = attendance.certificates(
+        rows = trainings.certificates(
             open_database(db), as_of=as_of, within_days=expiring_within, unsur=unsur, kecamatan=area(kecamatan, kabkota)
         )
     render.emit(fmt.value, rows, CERT_COLUMNS, title=f"Sertifikat per {as_of.isoformat()} ({len(rows)} orang)")

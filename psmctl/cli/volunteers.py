@@ -27,19 +27,19 @@ def list_(
     Contoh: psmctl volunteers list --kecamatan Kota --unsur PSM --format csv > psm_kota.csv
     """
     from psmctl.rules import categories
-    from psmctl.services import volunteers as vol
+    from psmctl.services import volunteers
 
     with reported():
         database = open_database(db)
         cat = categories.require(unsur) if unsur else None
-        rows = vol.list_volunteers(
+        rows = volunteers.list_volunteers(
             database, unsur=cat, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota), include_inactive=semua
         )
     if fmt == Format.table:
         cols = ["nik", "nama", "jenis_kelamin", "tgl_lahir", "unsur", "kelurahan", "kecamatan", "status"]
         render.emit("table", rows, cols, title=f"Register relawan ({len(rows)} baris)")
     else:
-        render.emit(fmt.value, rows, list(vol.LIST_KEYS))
+        render.emit(fmt.value, rows, list(volunteers.LIST_KEYS))
 
 
 @app.command("show")
@@ -52,11 +52,11 @@ def show(
 
     Contoh: psmctl volunteers show 3571011708900001
     """
-    from psmctl.services import volunteers as vol
+    from psmctl.services import volunteers
 
     with reported():
         database = open_database(db)
-        info = vol.show(database, nik)
+        info = volunteers.show(database, nik)
         info["training"] = _training(database, info)
         info["incidents"] = _incidents(database, info)
     if fmt == TableOrJson.json:
@@ -104,21 +104,16 @@ def show(
 def _incidents(database: Any, info: dict[str, Any]) -> list[dict[str, Any]]:
     """The person's incidents with the verdict stored for each (`psmctl incident`)."""
     from psmctl.cli.incident import now
-    from psmctl.services import incidents as incident_register
+    from psmctl.services import incidents
 
-    return incident_register.for_volunteer(database, info["nik"], now=now())
+    return incidents.for_volunteer(database, info["nik"], now=now())
 
 
-def _training(database: Any, info: dict[str, Any]) -> dict[str, Any] | None:
-    """The person's training history, when the training module is present."""
-    try:
-        from psmctl.services import trainings as attendance
-    except ImportError:  # pragma: no cover - the training issue ships it
-        return None
-    history_for = getattr(attendance, "history_for", None)
-    if history_for is None:
-        return None
-    rows, total = history_for(database, info["volunteer_id"])
+def _training(database: Any, info: dict[str, Any]) -> dict[str, Any]:
+    """The person's training history and its JPL total."""
+    from psmctl.services import trainings
+
+    rows, total = trainings.history_for(database, info["volunteer_id"])
     return {"rows": rows, "jpl_total": total}
 
 
@@ -146,7 +141,7 @@ def forget(
     import sys
 
     from psmctl.cli.common import db_path
-    from psmctl.services import volunteers as vol
+    from psmctl.services import volunteers
 
     if not yes:
         if not sys.stdin.isatty():
@@ -155,7 +150,7 @@ def forget(
         if not typer.confirm("Hapus data pribadi orang ini? Tidak bisa dibatalkan", default=False):
             raise typer.Exit(1)
     with reported():
-        done = vol.forget(
+        done = volunteers.forget(
             open_database(db),
             nik,
             reason=reason,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from psmctl.importing.cells import column_letter
-from psmctl.importing.cells import text as _text
+from psmctl.importing.cells import column_letter, text
 from psmctl.importing.rows import Table
 from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
 from psmctl.models import Problem
@@ -54,7 +53,7 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
     for c in range(width):
         if c in used and c not in sheet.hidden_cols:
             continue
-        sample = next((v for r in body if c < len(r) and (v := _text(r[c]))), "")
+        sample = next((v for r in body if c < len(r) and (v := text(r[c]))), "")
         label = h.titles.get(c, "")
         name = f"'{label}'" if label else f"{column_letter(c)} (tanpa judul)"
         if c in sheet.hidden_cols and (sample or label):

@@ -5,6 +5,8 @@ A label is read as words: upper case, punctuation and text in parentheses droppe
 NO → NOMOR, TELP → TELEPON …). Two labels with the same words in any order are the same label, so
 ``TEMPAT, TGL LAHIR`` = ``Tempat/Tgl. Lahir`` = ``TMPT/TGL LAHIR``. A label no alias names exactly is matched by
 the longest aliases it contains; when those belong to two fields it is *ambiguous* and reported, never guessed.
+Only a cell that reads as a label is matched so: one holding digits (an address, a date, a NIK) or more than six
+words is data, and a row holding a person's values is never a second header row.
 ``--kolom "HEADER=field"`` maps a label by hand. A two-row header (``JENIS KELAMIN`` merged over ``L`` | ``P``)
 gives *mark columns*: a tick under L or P is the value. The alias tables are data (``data/*_headers.toml``;
 ``common_headers.toml`` holds the fields every import shares).
@@ -16,6 +18,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -30,6 +33,10 @@ _WORDS = {
 }  # fmt: skip
 # Words that add nothing to what a column holds ("NIK SESUAI KTP", "NIK 16 DIGIT").
 _FILLER = {"SESUAI", "DIGIT", "16", "ANGKA", "LENGKAP", "WAJIB", "DIISI", "BARU"}
+# A label no alias names exactly is matched by the aliases inside it only when it reads as a label: no digits
+# (an alias with digits names its label exactly) and at most this many words. Longer text is data ("JL. MAWAR 3
+# RT 01 RW 02" is an address, not the RT/RW header; "nama suami ..." in a sentence names no field).
+_MAX_LABEL_WORDS = 6
 
 
 @lru_cache(maxsize=4096)
@@ -115,14 +122,18 @@ class Lookup:
         )
         if hit:
             return hit, ()
-        return self._contained(key)
+        plain = tuple(w for w in key if w not in _FILLER)
+        if any(ch.isdigit() for w in plain for ch in w) or len(plain) > _MAX_LABEL_WORDS:
+            return None, ()  # data, not a label: an address, a date, a NIK, a sentence
+        return self._contained(plain)
 
     def _contained(self, key: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
         have = set(key)
         best = 0
         fields: set[str] = set()
         for alias, fld in self.exact.items():
-            if len(alias) < 2 or not set(alias) <= have:  # one-word aliases only match whole labels
+            # One-word aliases only match whole labels; a longer one must be at least half the label's words.
+            if len(alias) < 2 or 2 * len(alias) < len(key) or not set(alias) <= have:
                 continue
             if len(alias) > best:
                 best, fields = len(alias), {fld}
@@ -239,8 +250,18 @@ def is_number_row(row: Sequence[object]) -> bool:
     return nums == sorted(nums) and nums[0] <= 2 and all(b - a == 1 for a, b in zip(nums, nums[1:], strict=False))
 
 
+def _is_value(cell: object) -> bool:
+    """A cell only a person's row holds: a date, or six digits or more (NIK, birth date, phone number)."""
+    if isinstance(cell, date):
+        return True
+    return isinstance(cell, str) and sum(ch.isdigit() for ch in cell) >= 6
+
+
 def _is_sub_header(parent: Sequence[object], child: Sequence[object], lookup: Lookup) -> bool:
-    """A second header row: it names fields itself, or holds only short labels under labelled columns."""
+    """A second header row: it names fields itself, or holds only short labels under labelled columns. A row with
+    a person's values in it (a NIK, a date, a phone number) is never one."""
+    if any(_is_value(v) for v in child):
+        return False
     if _match_single(child, lookup).cols:
         return True
     cells = [(c, _text(v)) for c, v in enumerate(child) if v not in ("", None)]

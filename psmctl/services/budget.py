@@ -22,8 +22,8 @@ from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import InputError
 from psmctl.rules import rates
+from psmctl.rules.payment_lines import parse_funding, rules_from
 from psmctl.rules.settings import Settings
-from psmctl.services import ledger as payments
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -94,8 +94,8 @@ def build(
     if tambah < 0:
         raise InputError("--tambah tidak boleh negatif")
     if funding is not None:
-        funding = payments.parse_funding(funding)
-    table = payments.rules_from(settings).table
+        funding = parse_funding(funding)
+    table = rules_from(settings).table
     lines, people = register_lines(db, unsur=[*(unsur or [])], funding=funding)
     extra_funding = funding or (lines.most_common(1)[0][0].funding if lines else DEFAULT_LINE.funding)
     months, used = [], set()

@@ -27,9 +27,9 @@ from psmctl.memory import gc_paused
 from psmctl.rules import coverage, rates, wilayah
 from psmctl.rules.membership import Paid, programme_order
 from psmctl.rules.months import month_index, month_of
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
-from psmctl.services.ledger import rules_from
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -25,12 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
-from psmctl.rules import incidents
+from psmctl.rules.incidents import STATUSES
 from psmctl.rules.months import last_day
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.settings import Settings
-from psmctl.services import coverage_reports, summary
-from psmctl.services import incidents as incident_register
-from psmctl.services import ledger as payments
+from psmctl.services import coverage_reports, incidents, summary
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -106,7 +105,7 @@ def _arrears(db: Database, as_of: date, settings: Settings) -> dict[str, Any]:
 
 
 def _incidents(db: Database, year: int, now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    rows = incident_register.list_rows(db, now=now, year=year)
+    rows = incidents.list_rows(db, now=now, year=year)
     kinds: dict[str, dict[str, Any]] = {}
     claims: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -116,7 +115,7 @@ def _incidents(db: Database, year: int, now: datetime) -> tuple[list[dict[str, A
         c = claims.setdefault(r["status"], {"status": r["status"], "kejadian": 0, "dibayar_rupiah": 0})
         c["kejadian"] += 1
         c["dibayar_rupiah"] += r["paid_rupiah"] or 0
-    return [kinds[k] for k in sorted(kinds)], [claims[s] for s in incidents.STATUSES if s in claims]
+    return [kinds[k] for k in sorted(kinds)], [claims[s] for s in STATUSES if s in claims]
 
 
 @snapshot
@@ -145,5 +144,5 @@ def build(db: Database, *, year: int, known_on: date, now: datetime, settings: S
                 if person_months else None,
                 "kejadian": sum(k["kejadian"] for k in by_kind),
                 "klaim_dibayar_rupiah": sum(c["dibayar_rupiah"] for c in claims)},
-        rates_version=payments.rules_from(settings).table.version,
+        rates_version=rules_from(settings).table.version,
     )  # fmt: skip

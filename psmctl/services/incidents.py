@@ -1,6 +1,6 @@
 """`psmctl incident`: record, update, list and show incidents through db/incidents, with the rules of incidents.py.
 
-The verdict comes from ``payments.check``, the same answer as `coverage check` (one coverage path).
+The verdict comes from ``ledger.check``, the same answer as `coverage check` (one coverage path).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from psmctl.db import snapshot, write_tx
 from psmctl.errors import InputError, NotFound
 from psmctl.rules import incidents as rules
 from psmctl.rules.nik import require_nik
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
-from psmctl.services import ledger as payments
+from psmctl.services import ledger
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -43,9 +44,9 @@ def add(
         raise InputError(f"tanggal kejadian {on} ada di masa depan")
     if not place.strip() or not description.strip():
         raise InputError("--place dan --description wajib diisi")
-    check = payments.check(db, number, on=on, known_on=now.date(), settings=settings)
+    check = ledger.check(db, number, on=on, known_on=now.date(), settings=settings)
     deadline, basis = rules.report_deadline(kind, on, at_time)
-    jkk = payments.rules_from(settings).table.benefit("JKK", on)
+    jkk = rules_from(settings).table.benefit("JKK", on)
     limit = rules.claim_limit(kind, on, None if jkk is None else int(jkk.get("claim_years")))
     vid = _volunteer_id(db, number)
     stamp = now.isoformat(timespec="seconds")
@@ -165,7 +166,7 @@ def show(db: Database, incident_id: int, *, settings: Settings, now: datetime) -
     ups = idb.updates_of(db, [incident_id]).get(incident_id, [])
     stored = json.loads(inc.verdict)
     on = date.fromisoformat(inc.occurred_on)
-    today_check = payments.check(db, inc.nik, on=on, known_on=max(now.date(), on), settings=settings)
+    today_check = ledger.check(db, inc.nik, on=on, known_on=max(now.date(), on), settings=settings)
     diff = rules.differences(stored, today_check, kind.programmes)
     why = rules.why_changed(idb.payments_recorded_after(db, inc.volunteer_id, inc.verdict_computed_at),
                             stored, today_check, on) if diff else []  # fmt: skip

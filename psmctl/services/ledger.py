@@ -29,15 +29,7 @@ from psmctl.rules import coverage, ledger_rules, rates
 from psmctl.rules.membership import Finding, Paid, memberships
 from psmctl.rules.months import add_months, month_index
 from psmctl.rules.nik import require_nik
-
-# A payment line's own rules live in rules/payment_lines.py; named here too, where `payments` callers look.
-from psmctl.rules.payment_lines import ALL_PROGRAMMES as ALL_PROGRAMMES
-from psmctl.rules.payment_lines import FUNDING_ALIASES as FUNDING_ALIASES
-from psmctl.rules.payment_lines import amount_check as amount_check
-from psmctl.rules.payment_lines import check_line as check_line
-from psmctl.rules.payment_lines import parse_funding as parse_funding
-from psmctl.rules.payment_lines import parse_programs as parse_programs
-from psmctl.rules.payment_lines import rules_from as rules_from
+from psmctl.rules.payment_lines import ALL_PROGRAMMES, amount_check, check_line, rules_from
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 

@@ -1,6 +1,6 @@
 """The monthly summary's rows: who is on the register, covered, in arrears and trained, on one date.
 
-Everything is computed for ``as_of`` and read through the domain modules (payments, coverage, attendance),
+Everything is computed for ``as_of`` and read through the domain modules (ledger, coverage, trainings),
 so the same database and the same ``as_of`` always give the same rows. Coverage is judged with the ledger as it
 was known on ``as_of`` (COV-18: a later payment never changes the answer), which also keeps the clock out.
 
@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING, Any
 from psmctl.db import snapshot
 from psmctl.rules import coverage, ledger_rules, membership, rates, wilayah
 from psmctl.rules.months import add_months, age_on, first_day, last_day, month_of
+from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.settings import Settings
 from psmctl.rules.training import to_jpl
-from psmctl.services import coverage_reports
-from psmctl.services import ledger as payments
-from psmctl.services import trainings as attendance
+from psmctl.services import coverage_reports, trainings
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -189,7 +188,7 @@ def standings(db: Database, volunteer_ids: Iterable[int], *, as_of: date, settin
     Through the one coverage path (coverage_reports.Histories): `standing_of` runs once per distinct payment
     history and people with the same history share one Standing object.
     """
-    rules = payments.rules_from(settings)
+    rules = rules_from(settings)
     ids = sorted(set(volunteer_ids))
     standing = coverage_reports.Histories(db, ids if len(ids) < 50_000 else None).each(
         lambda ledger: standing_of(ledger, as_of=as_of, rules=rules)
@@ -299,7 +298,7 @@ def _kabkota_level(
     per_kab: list[dict[str, Any]] = []
     kec_rows: dict[str, list[dict[str, Any]]] = {}
     for (kab,), members in sorted(_group(roles, ("kabkota",)).items()):
-        h = attendance.hours_of(
+        h = trainings.hours_of(
             members, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
         )
         jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in h.groups}
@@ -338,7 +337,7 @@ def _jpl_by_unsur(
     jpl_detail: dict[tuple[str, str, str], int] = {}
     jpl_groups: dict[tuple[str, str], dict[str, Any]] = {}
     for (u,), members in sorted(_group(roles, ("unsur",)).items()):
-        h = attendance.hours_of(
+        h = trainings.hours_of(
             members, facts, start=start, end=as_of, by="kelurahan", settings=settings, with_volunteers=False
         )
         for g in h.groups:
@@ -396,12 +395,12 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
     by_code = _by_kecamatan_code(roles)
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
-    facts = attendance.facts(db)
-    trained = attendance.last_trained(facts, as_of=as_of, settings=settings)
+    facts = trainings.facts(db)
+    trained = trainings.last_trained(facts, as_of=as_of, settings=settings)
     start = date(as_of.year, 1, 1)
 
     jpl_detail, jpl_groups = _jpl_by_unsur(by_code, facts, start, as_of, settings)
-    by_kec = attendance.hours_of(
+    by_kec = trainings.hours_of(
         by_code, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
     )
     jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in by_kec.groups}
@@ -416,7 +415,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         total=total,
         detail=detail,
         jpl=_jpl_rows(by_code, trained, jpl_groups),
-        rates_version=payments.rules_from(settings).table.version,
+        rates_version=rules_from(settings).table.version,
         roles=roles,
         standing=st,
         trained=trained,
@@ -548,13 +547,13 @@ def training_rows(
 ) -> list[dict[str, Any]]:
     """The rows of one `training report` (never-trained, hours per person or per group, certificates)."""
     if report == "never-trained":
-        return attendance.never_trained(db, as_of=as_of, unsur=unsur, kecamatan=kecamatan, months=months)
+        return trainings.never_trained(db, as_of=as_of, unsur=unsur, kecamatan=kecamatan, months=months)
     if report == "hours":
-        h = attendance.hours(
+        h = trainings.hours(
             db, start=start or date(as_of.year, 1, 1), end=as_of, by=by, unsur=unsur, kecamatan=kecamatan
         )
         rows = h.volunteers if by is None else h.groups
         return [{k: ("ya" if v is True else "tidak" if v is False else v) for k, v in r.items()} for r in rows]
     if report == "certificates":
-        return attendance.certificates(db, as_of=as_of, within_days=within_days, unsur=unsur, kecamatan=kecamatan)
+        return trainings.certificates(db, as_of=as_of, within_days=within_days, unsur=unsur, kecamatan=kecamatan)
     raise ValueError(report)
