@@ -107,7 +107,7 @@ def test_a_payment_list_with_two_tables_titles_notes_and_a_hidden_row(
     assert _at(result, "KETERANGAN_NOTE") == [5]
     unused = [f for f in result["findings"] if f["code"] == "COLUMN_UNUSED"]
     assert len(unused) == 1 and "KODE ARSIP" in unused[0]["message"]  # named once per sheet, not per table
-    assert _at(result, "SECTION_TITLE") == [10]  # the second table's (the first one's is its title line)
+    assert _at(result, "SECTION_TITLE") == [3, 10]  # each table's, the first one's above its header too
     assert _at(result, "SIGNATURE_BLOCK") == [15]  # the block ends the list: its Bendahara and NIP lines with it
     listed = json.loads(run(runner, "payments", "list", "--format", "json").stdout)
     assert sorted(p["nik"] for p in listed) == sorted([ANI, BUDI, DEDI])
@@ -142,7 +142,7 @@ def test_a_daftar_hadir_with_two_tables_titles_notes_and_a_hidden_row(
     assert _at(result, "KETERANGAN_NOTE") == [5]
     unused = [f for f in result["findings"] if f["code"] == "COLUMN_UNUSED"]
     assert len(unused) == 1 and "KODE ARSIP" in unused[0]["message"]
-    assert _at(result, "SECTION_TITLE") == [9]
+    assert _at(result, "SECTION_TITLE") == [3, 9]
     shown = json.loads(run(runner, "training", "show", office, "--format", "json").stdout)
     assert sorted(p["nik"] for p in shown["peserta"]) == sorted([ANI, BUDI, DEDI])
 

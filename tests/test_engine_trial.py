@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from corpus.cli import Psmctl
 from corpus.files import header, people_rows, title
-from corpus.people import JAGALAN
+from corpus.people import JAGALAN, TKSK_PESANTREN, Person
 from corpus.workbook import Sheet, write_xlsx
 from typer.testing import CliRunner
 
@@ -46,3 +46,41 @@ def test_an_address_with_rt_rw_under_the_header_is_a_person_not_a_second_header_
     first = psm.role(people[0].nik)
     assert first is not None and first["alamat"] == alamat
     assert not rep.saying("rt/rw"), [f.raw for f in rep.saying("rt/rw")]
+
+
+# --- 4. a section title above the first header ----------------------------------------------------------------
+
+
+def test_a_section_title_above_the_first_header_gives_its_table_the_unsur(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TGL LAHIR", "KELURAHAN"]
+    tksk = [Person(p.nama, p.jk, p.tempat, p.born, p.kec, p.serial, "Jagalan", "Kota") for p in TKSK_PESANTREN]
+    s = Sheet("PSKS", text_cols={"C"})
+    title(s, len(labels), "DATA TKSK DAN PSM KELURAHAN JAGALAN KECAMATAN KOTA")  # names TKSK first
+    sec_a = s.add("A. PEKERJA SOSIAL MASYARAKAT (PSM)")
+    header(s, labels)
+    people_rows(s, JAGALAN[:3], labels)
+    s.blank()
+    sec_b = s.add("B. TENAGA KESEJAHTERAAN SOSIAL KECAMATAN (TKSK)")
+    header(s, labels)
+    people_rows(s, tksk, labels)
+    rep = psm.import_roster(write_xlsx(tmp_path / "psks.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert {r["nama"]: r["unsur"] for r in psm.register()} == {
+        **{p.nama: "PSM" for p in JAGALAN[:3]},
+        **{p.nama: "TKSK" for p in tksk},
+    }
+    sections = [f for f in rep.findings if f.code == "SECTION_TITLE"]
+    assert [f.row for f in sections] == [sec_a, sec_b], [f.raw for f in sections]
+    assert sections[0].says("pekerja sosial masyarakat", "psm")
+
+
+def test_a_plain_title_line_above_the_header_is_no_section(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR"]
+    s = Sheet("PSM", text_cols={"C"})
+    title(s, len(labels), "DAFTAR PEKERJA SOSIAL MASYARAKAT (PSM)", "KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(s, labels)
+    people_rows(s, JAGALAN[:2], labels)
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert not [f.raw for f in rep.findings if f.code == "SECTION_TITLE"]
+    assert {r["unsur"] for r in psm.register()} == {"PSM"}

@@ -127,6 +127,20 @@ def section_of(row: Sequence[object], index: int) -> Section | None:
     return Section(index, line, unsur) if unsur else None
 
 
+# How a section title is numbered: "A. PSM", "II. TKSK", "1) TAGANA".
+_NUMBERED = re.compile(r"^(?:[A-Z]|[IVX]{1,4}|\d{1,2})\s*[.)]\s*\S", re.IGNORECASE)
+
+
+def section_above(rows: Sequence[Sequence[object]], header_row: int) -> Section | None:
+    """The section title on the line above a sheet's first header ("A. PEKERJA SOSIAL MASYARAKAT (PSM)", blank
+    rows between allowed): numbered as a section is, so the title block above it ("DAFTAR PSM …") stays a title."""
+    i = header_row - 1
+    while i >= 0 and is_blank(rows[i]):
+        i -= 1
+    sec = section_of(rows[i], i) if i >= 0 else None
+    return sec if sec is not None and _NUMBERED.match(sec.text) else None
+
+
 def split_tables(
     rows: Sequence[Sequence[object]],
     first: Header,
@@ -135,9 +149,10 @@ def split_tables(
     manual: Mapping[str, str] | None = None,
 ) -> list[Table]:
     """The tables of a sheet from its first header down: a header row again, or a section title, starts a new
-    one. A table with no row between its section title and the next header gives that header its section."""
+    one. A table with no row between its section title and the next header gives that header its section; the
+    first table's section is the one on the line above its header, if any."""
     out: list[Table] = []
-    cur = Table(first, first.data_start, len(rows))
+    cur = Table(first, first.data_start, len(rows), section_above(rows, first.row_index))
     lookup = make_lookup(aliases)
     nik_col = first.columns.get("nik")
     i = first.data_start
