@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from corpus.cli import Psmctl
-from corpus.files import header, people_rows, title
+from corpus.files import clean_roster, header, people_rows, title
 from corpus.people import JAGALAN, TKSK_PESANTREN, Person
 from corpus.workbook import Sheet, write_xlsx
 from typer.testing import CliRunner
@@ -84,3 +85,68 @@ def test_a_plain_title_line_above_the_header_is_no_section(psm: Psmctl, tmp_path
     assert rep.out.code == 0, rep.out.text
     assert not [f.raw for f in rep.findings if f.code == "SECTION_TITLE"]
     assert {r["unsur"] for r in psm.register()} == {"PSM"}
+
+
+# --- 2. a skipped sheet is said on screen and in the report ---------------------------------------------------
+
+PAY_LABELS = ["NO", "NIK", "NAMA", "BULAN IURAN", "TGL BAYAR", "IURAN (RP)", "KETERANGAN"]
+HADIR_LABELS = ["NO", "NAMA", "NIK", "JPL", "KETERANGAN"]
+
+
+def _rekap() -> Sheet:
+    """The recap sheet offices add after the list: counts per kelurahan, no person."""
+    s = Sheet("Rekap")
+    s.add("REKAPITULASI PSM PER KELURAHAN")
+    s.add("KELURAHAN", "JUMLAH PSM")
+    s.add("Jagalan", 3)
+    s.add("Banjaran", 2)
+    return s
+
+
+def _list(path: Path, labels: list[str], name: str = "Daftar") -> Path:
+    s = Sheet(name, text_cols={"B", "C"})
+    title(s, len(labels), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(s, labels)
+    people_rows(s, JAGALAN[:2], labels)
+    return write_xlsx(path, [s, _rekap()])
+
+
+def _skipped_said(out: str, report: Path) -> None:
+    lines = [line for line in out.splitlines() if "lembar 'Rekap' dilewati" in line]
+    assert len(lines) == 1 and "judul kolom" in lines[0], out
+    ws = openpyxl.load_workbook(report)["Masalah"]
+    rows = [[str(c or "") for c in row] for row in ws.iter_rows(values_only=True)]
+    said = [r for r in rows if "SHEET_SKIPPED" in r]
+    assert len(said) == 1 and "Rekap" in said[0] and any("dilewati" in c for c in said[0]), rows
+
+
+@pytest.fixture
+def office(psm: Psmctl, tmp_path: Path) -> Psmctl:
+    """Jagalan's PSM on the register."""
+    out = psm("import", "roster", clean_roster(tmp_path / "register.xlsx", JAGALAN[:3]))
+    assert out.code == 0, out.text
+    return psm
+
+
+def test_a_recap_sheet_beside_a_payment_list_is_said_on_screen_and_in_the_report(
+    office: Psmctl, tmp_path: Path
+) -> None:
+    report = tmp_path / "masalah.xlsx"
+    out = office("payments", "import", _list(tmp_path / "bayar.xlsx", PAY_LABELS), "--report", report)
+    assert out.code == 0, out.text
+    _skipped_said(out.stdout, report)
+    assert [p["total_rupiah"] for p in office.payments()] == [16800, 16800]
+    assert "COLUMN_UNUSED" not in out.stdout, out.stdout  # IURAN (RP) is the amount paid
+
+
+def test_a_recap_sheet_beside_a_daftar_hadir_is_said_on_screen_and_in_the_report(
+    office: Psmctl, tmp_path: Path
+) -> None:
+    training = office.add_training()
+    report = tmp_path / "masalah.xlsx"
+    out = office(
+        "attendance", "import", str(training), _list(tmp_path / "hadir.xlsx", HADIR_LABELS), "--report", report
+    )
+    assert out.code == 0, out.text
+    _skipped_said(out.stdout, report)
+    assert len(office.attendees(training)) == 2

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from psmctl.importing import cells
-from psmctl.importing.columns import sheet_column_findings
+from psmctl.importing.columns import sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import find_header, load_aliases, norm_label
 from psmctl.importing.rows import Kind, Table, classify, signature_ends, split_tables
 from psmctl.importing.sheets import SheetData
@@ -79,8 +79,7 @@ def read_sheet(
     aliases = load_aliases("attendance_headers.toml")
     header = find_header(sheet.rows, aliases, REQUIRED, scan_rows=scan_rows, manual=manual)
     if header is None:
-        msg = f"sheet '{sheet.name}': kolom NAMA tidak ditemukan; sheet dilewati"
-        return [], [Problem(sheet.name, None, None, None, "info", "SHEET_SKIPPED", msg)]
+        return [], [sheet_skipped(sheet.name, "NAMA", scan_rows)]
     kelurahan = default_kelurahan or read_titles(sheet.rows[: header.row_index]).get("kelurahan")
     tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)
     problems = sheet_column_findings(sheet, tables, READ_FIELDS)

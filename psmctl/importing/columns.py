@@ -1,5 +1,6 @@
 """Findings about a table's columns, the same in every import: a column with data that no field reads (named once,
-with its header and a sample), a hidden column, a header that could be two fields, the section title above it."""
+with its header and a sample), a hidden column, a header that could be two fields, the section title above it, and
+a sheet with no table the import can read."""
 
 from __future__ import annotations
 
@@ -9,6 +10,18 @@ from psmctl.importing.cells import column_letter, text
 from psmctl.importing.rows import Table
 from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
 from psmctl.models import Problem
+
+
+def sheet_skipped(sheet: str, columns: str, scan_rows: int) -> Problem:
+    """A sheet without a header naming `columns` ("NIK dan NAMA") in its first `scan_rows` rows: named with why, the
+    same in every import (SHEET_SKIPPED; the terminal summary shows it too, findings.SHOWN_INFO)."""
+    why = f"tidak ada baris judul kolom {columns} di {scan_rows} baris pertamanya"
+    return skipped(sheet, f"{why} (lembar rekap, bukan daftar per orang?)" if "REKAP" in sheet.upper() else why)
+
+
+def skipped(sheet: str, why: str) -> Problem:
+    """The finding of a sheet an import does not read: one line naming it and why."""
+    return Problem(sheet, None, None, None, "info", "SHEET_SKIPPED", f"lembar '{sheet}' dilewati: {why}")
 
 
 def _dots(n: int) -> str:

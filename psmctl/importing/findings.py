@@ -97,8 +97,12 @@ CODES: dict[str, Code] = {
     "TITLE_READ": Code("info", "what the title lines or cover sheet named (kelurahan, kecamatan, unsur)"),
     "ROW_TOTAL_SKIPPED": Code("info", "a JUMLAH/TOTAL row, skipped", "§9"),
     "SIGNATURE_BLOCK": Code("info", "the signature block, skipped", "§9"),
-    "SHEET_SKIPPED": Code("info", "a sheet without the required columns, skipped", "§9"),
+    "SHEET_SKIPPED": Code(
+        "info", "a sheet not read (no header with the required columns, a recap sheet): named on screen too", "§9"
+    ),
 }
+# Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
+SHOWN_INFO = frozenset({"SHEET_SKIPPED"})
 
 
 def level_of(code: str) -> Level:

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from psmctl.errors import InputError
 from psmctl.importing import cells as cell_text
-from psmctl.importing.columns import sheet_column_findings
+from psmctl.importing.columns import sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
@@ -510,8 +510,7 @@ def read_file(
         reports.append(rep)
         header = headers.find_header(sheet.rows, aliases, REQUIRED, scan, manual=manual)
         if header is None:
-            msg = "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan; lembar dilewati"
-            rep.problems.append(Problem(sheet.name, None, None, None, "info", "SHEET_SKIPPED", msg))
+            rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
             rep.skipped += 1
             continue
         tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)

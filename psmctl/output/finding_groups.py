@@ -7,7 +7,7 @@ come first. The full list, one row per finding, stays in `--report FILE.xlsx`. P
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +53,16 @@ def title_of(messages: Sequence[str], code: str) -> str:
     return f"mis. {first}"
 
 
-def group(entries: Iterable[Mapping[str, Any]], *, levels: Sequence[str] = ("error", "warning")) -> list[FindingGroup]:
-    """Group the findings of import entries (each with 'file' and 'problems'): files with errors first, then per
-    file and sheet the errors before the warnings, by first row."""
+def group(
+    entries: Iterable[Mapping[str, Any]], *, levels: Sequence[str] = ("error", "warning"), also: Collection[str] = ()
+) -> list[FindingGroup]:
+    """Group the findings of import entries (each with 'file' and 'problems') of the given levels and the codes
+    `also` (a skipped sheet): files with errors first, then per file and sheet the errors before the warnings, by
+    first row."""
     buckets: dict[tuple[str, str, str, str], list[Mapping[str, Any]]] = {}
     for e in entries:
         for p in e.get("problems") or ():
-            if p["level"] in levels:
+            if p["level"] in levels or p["code"] in also:
                 buckets.setdefault((e["file"], p.get("sheet") or "", p["level"], p["code"]), []).append(p)
     groups = [
         FindingGroup(

@@ -229,10 +229,12 @@ LEVEL_LABEL = {"error": "DITOLAK", "warning": "peringatan", "info": "info"}
 
 
 def findings(entries: list[dict[str, Any]], *, reported: bool = False) -> None:
-    """Errors and warnings of an import, one line per code and sheet with the count and the rows."""
+    """Errors and warnings of an import, one line per code and sheet with the count and the rows, and each sheet not
+    read (SHOWN_INFO: an info the admin must still see)."""
+    from psmctl.importing.findings import SHOWN_INFO
     from psmctl.output.finding_groups import LEVEL_WORDS, group
 
-    groups = group(entries)
+    groups = group(entries, also=SHOWN_INFO)
     if not groups:
         return
     line("Masalah (kode yang sama dalam satu lembar dikelompokkan; galat lebih dulu):")
