@@ -8,11 +8,24 @@ Pure functions of the cell; the ones a long file calls with the same few values 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 _WS = re.compile(r"\s+")
+
+
+class PerValue(dict[Any, Any]):
+    """A pure function of a cell's value, computed once per distinct value (the lookups stay in C)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
 
 
 def text(v: object) -> str:
