@@ -192,25 +192,63 @@ def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunne
 
 
 def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+
+    # One more person, BERHENTI (KETERANGAN says she died): `export roster --semua` carries her, Status BERHENTI.
+    row = roster_row(make_nik(kec="360217", born=dt.date(1995, 1, 2), female=True, serial=7), "Siti", jk="P",
+                     tgl="02-01-1995", kelurahan="Tamanjaya", kecamatan="")  # fmt: skip
+    stopped = write_roster_xlsx(tmp_path / "berhenti.xlsx", [{**row, "KETERANGAN": "meninggal dunia"}],
+                                columns=[*DEFAULT_COLUMNS, "KETERANGAN"],
+                                title_rows=["DAFTAR TAGANA KABUPATEN LEBAK"])  # fmt: skip
+    assert banten.invoke(app, ["import", "roster", str(stopped), "--unsur", "Tagana"]).exit_code == 0
     out = tmp_path / "register_banten.xlsx"
-    r = banten.invoke(app, ["export", "roster", "--unmask", "--yes", "--out", str(out)])
+    r = banten.invoke(app, ["export", "roster", "--semua", "--unmask", "--yes", "--out", str(out)])
     assert r.exit_code == 0, r.output
     other = tmp_path / "provinsi2.db"
     assert banten.invoke(app, ["--db", str(other), "init", "--provinsi", "36"]).exit_code == 0
     r = banten.invoke(app, ["--db", str(other), "import", "roster", str(out), "--format", "json"])
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
-    assert sum(f["counts"]["added"] for f in report) == 3
-    # Not a finding per row: each finding is about a whole sheet (its unused columns, the skipped Tentang sheet).
-    found = [(p["sheet"], p["code"]) for f in report for p in f["findings"]]
-    assert len(found) <= 5, found  # 3 people: never one per row
-    assert {code for _, code in found} <= {"SHEET_SKIPPED", "COLUMN_UNUSED", "KELURAHAN_UNKNOWN"}, found
-    theirs = {
-        p["nama"]: p["kode_wilayah"]
-        for p in _json(banten, "--db", str(other), "volunteers", "list", "--format", "json")
-    }  # type: ignore[union-attr]
-    ours = {p["nama"]: p["kode_wilayah"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
-    assert theirs == ours
+    assert sum(f["counts"]["added"] for f in report) == 4
+    # Kode wilayah and Status are read: no unused column, no finding about any row. What is left is about the
+    # workbook and its table: the Tentang sheet skipped, and (Ujang has no kelurahan) said once.
+    found = sorted((p["code"], p["sheet"]) for s in report for p in s["findings"])
+    assert found == [("KELURAHAN_UNKNOWN", "Register"), ("SHEET_SKIPPED", "Tentang")], found
+    keys = ("kode_wilayah", "kelurahan", "kecamatan", "unsur", "status")
+    theirs = _json(banten, "--db", str(other), "volunteers", "list", "--semua", "--format", "json")
+    ours = _json(banten, "volunteers", "list", "--semua", "--format", "json")
+    assert {p["nama"]: [p[k] for k in keys] for p in theirs} == {p["nama"]: [p[k] for k in keys] for p in ours}  # type: ignore[union-attr]
+    assert {p["nama"]: p["status"] for p in theirs}["Siti"] == "BERHENTI"  # type: ignore[union-attr]
+
+
+def test_a_kode_wilayah_column_is_read(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    rows = [
+        {**roster_row(make_nik(kec="360301", born=born, serial=1), "Kode", kelurahan="Tamanjaya", kecamatan=""),
+         "KODE WILAYAH": "36.02.17.2004", "STATUS": "AKTIF"},
+        {**roster_row(make_nik(kec="360301", born=born, serial=2), "Lain", kelurahan="Sukamaju", kecamatan=""),
+         "KODE WILAYAH": "3601012006", "STATUS": "BERHENTI"},
+        {**roster_row(make_nik(kec="360301", born=born, serial=3), "Salah", kelurahan="Tamanjaya", kecamatan=""),
+         "KODE WILAYAH": "99.99.99.9999", "STATUS": "KAWIN"},
+    ]  # fmt: skip
+    roster = write_roster_xlsx(tmp_path / "kode.xlsx", rows, columns=[*DEFAULT_COLUMNS, "KODE WILAYAH", "STATUS"],
+                               title_rows=["DAFTAR TAGANA"])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    problems = _import(runner, roster)
+    by_code = {str(p["code"]): p for p in problems}
+    assert "Tamanjaya" in str(by_code["WILAYAH_KODE_MISMATCH"]["message"])  # Sukamaju written, Tamanjaya coded
+    assert by_code["WILAYAH_UNKNOWN"]["column"] == "KODE WILAYAH" and by_code["WILAYAH_UNKNOWN"]["row"] == 5
+    assert "KAWIN" in str(by_code["COLUMN_UNUSED"]["message"])
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--semua", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Kode"]["kode_wilayah"] == "36.02.17.2004"
+    assert people["Lain"]["kode_wilayah"] == "36.01.01.2006" and people["Lain"]["status"] == "BERHENTI"
+    assert people["Salah"]["kode_wilayah"] is None and people["Salah"]["status"] == "AKTIF"
 
 
 def test_coverage_status_has_a_kab_kota_level(banten: CliRunner) -> None:

@@ -122,6 +122,18 @@ def stop_word(note: str) -> str | None:
     return m.group(0) if m else None
 
 
+@lru_cache(maxsize=256)
+def membership(status: str) -> str | None:
+    """A STATUS cell as psmctl's own roster export writes it: AKTIF, or BERHENTI (also NONAKTIF, TIDAK AKTIF or a
+    stop word such as MENINGGAL); None for any other value (a marital status: the column is not membership)."""
+    word = " ".join(status.upper().split())
+    if word == "AKTIF":
+        return "AKTIF"
+    if word in ("BERHENTI", "NONAKTIF", "NON AKTIF", "TIDAK AKTIF") or stop_word(status):
+        return "BERHENTI"
+    return None
+
+
 def name_and_alm(name: str) -> tuple[str, str | None]:
     """A name written "Alm. SITI …": (the name without it, the word) — the person has died."""
     if name[:1] not in "Aa(":

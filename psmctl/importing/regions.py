@@ -119,29 +119,54 @@ class TablePlaces:
         self.default_kel, self.default_kec, self.default_kab = defaults
         self.places = PerValue(self.place)
         self.rows_said: dict[Finding, list[int]] = {}  # a region finding: the rows it concerns
+        self.by_code: dict[tuple[str, str, str, str], Place] = {}  # coded(): (unsur, kode, kelurahan, names' key)
 
     def read(
         self, names: tuple[list[str], list[str], list[str]], unsur: list[str], decoded: Sequence[nik.Nik | None],
-        r: list[int],
+        r: list[int], codes: Sequence[str | None] | None = None,
     ) -> list[Place]:  # fmt: skip
         """Each person's Place from their (kelurahan, kecamatan, kab/kota) texts ("" for none written); an ambiguous
-        name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding). The
-        findings about the names are kept with their rows (`findings`)."""
+        name settled by the NIK's kecamatan digits when they point at exactly one candidate (info finding); a row's
+        KODE WILAYAH (`codes`, psmctl's own export carries one) over the names (`coded`). The findings about the
+        names are kept with their rows (`findings`)."""
         places = self.places
         kels = [k or self.default_kel for k in names[0]]
         kecs = [k or self.default_kec for k in names[1]]
         kabs = [k or self.default_kab for k in names[2]]
         out = [places[key] for key in zip(unsur, kels, kecs, kabs, repeat(""))]
-        if not any(p.notes for p in places.values()):
-            return out
-        said = self.rows_said
-        for k in [k for k, p in enumerate(out) if p.ambiguous or p.notes]:
+        noted = any(p.notes for p in places.values())
+        for k in [k for k, p in enumerate(out) if p.ambiguous] if noted else ():
             d = decoded[k]
-            if out[k].ambiguous and d is not None:
+            if d is not None:
                 out[k] = places[unsur[k], kels[k], kecs[k], kabs[k], d.region]
+        if codes is not None and any(codes):
+            for k, kode in [(k, kode) for k, kode in enumerate(codes) if kode]:
+                out[k] = self.coded(unsur[k], kode, kels[k], out[k])
+            noted = True
+        said = self.rows_said
+        for k in [k for k, p in enumerate(out) if p.notes] if noted else ():
             for note in out[k].notes:
                 said.setdefault(note, []).append(r[k])
         return out
+
+    def coded(self, unsur: str, kode: str, kel: str, named: Place) -> Place:
+        """The Place of a row with a KODE WILAYAH: the code's kelurahan, kecamatan and codes (a written kelurahan
+        the code does not name is a WILAYAH_KODE_MISMATCH; the code wins); a code that names no current desa of the
+        office's area leaves the names' answer, with a note (wilayah.by_code)."""
+        key = (unsur, kode, kel, named.key)
+        hit = self.by_code.get(key)
+        if hit is None:
+            r, notes = wilayah.by_code(kode, self.regions.kabkota, kel)
+            said = tuple((col, kode, level_of(code), code, msg) for code, col, msg in notes)
+            if r is None:
+                hit = named._replace(notes=(*said, *named.notes))
+            else:
+                parent = r.kode.rsplit(".", 1)[0]
+                region = (r.nama, wilayah.name_of(parent), r.kode, parent)
+                hit = named._replace(region=region, notes=said, key=roster_key(unsur, region, self.unknown))
+                hit = hit._replace(ambiguous=False)
+            self.by_code[key] = hit
+        return hit
 
     def place(self, key: tuple[str, str, str, str, str]) -> Place:
         """The Place of (unsur, kelurahan, kecamatan, kab/kota, the NIK's kecamatan digits or "" when not needed);

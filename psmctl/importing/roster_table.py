@@ -85,6 +85,7 @@ class Context:
 FIELDS = (
     "nama", "nik", "tgl_lahir", "tempat_lahir", "ttl", "jk", "kategori", "jabatan", "no_hp", "rt_rw", "rt", "rw",
     "kelurahan", "kecamatan", "tmt", "alamat", "pendidikan", "pekerjaan", "no_kk", "no_sk", "ket", "kabkota",
+    "kode_wilayah", "status",
 )  # fmt: skip
 READ = {*FIELDS, "no"}  # the fields this import reads; any other column with data is named in the report
 UNKNOWN_PLACE = "?"  # the start of a roster key whose kelurahan is unknown (then the file's digest)
@@ -118,6 +119,8 @@ class Columns(NamedTuple):
     no_sk: Sequence[Any]
     ket: Sequence[Any]
     kabkota: Sequence[Any]
+    kode_wilayah: Sequence[Any]
+    status: Sequence[Any]
 
 
 class Read(NamedTuple):
@@ -178,6 +181,7 @@ class TableReader:
         self.default_unsur = settings.roster.default_unsur
         self.said: set[str] = set()  # sheet-level findings already given once
         self.warned: set[int] = set()  # the people's rows given a warning
+        self.status_unread = False  # a STATUS column found to hold something else (a marital status)
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
@@ -282,7 +286,7 @@ class TableReader:
         decoded = self.decode(numbers, born, where, r)
         unsur, jabatan = self.read_unsurs(c, r)
         place = self.read_places(c, unsur, decoded, r)
-        status = self.read_statuses(c.ket, alms, r)
+        status = self.read_statuses(c, alms, r)
         gender = self.read_genders(people, c.jk, decoded, r)
         born = self.check_ages(born, where, decoded, place, unsur, r)
         tmt = self.read_tmts(c.tmt, place, unsur, r)
@@ -489,7 +493,8 @@ class TableReader:
         kel, kec, kab = (
             [short[v] if v.__class__ is str else _text(v) for v in col] for col in (c.kelurahan, c.kecamatan, c.kabkota)
         )
-        out = self.places.read((kel, kec, kab), unsur, decoded, r)
+        codes = [self.short_or_none(v) for v in c.kode_wilayah] if "kode_wilayah" in self.has else None
+        out = self.places.read((kel, kec, kab), unsur, decoded, r, codes)
         if not self.places.default_kel and "" in kel:
             msg = (
                 "kelurahan tidak diketahui (tidak ada kolom KELURAHAN, judul, atau --kelurahan); "
@@ -498,17 +503,19 @@ class TableReader:
             self.once("KELURAHAN_UNKNOWN", r[kel.index("")], "kelurahan", None, msg)
         return out
 
-    def read_statuses(self, col: Sequence[Any], alms: list[str | None], r: list[int]) -> list[tuple[str, str | None]]:
-        """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped:
-        (status, note kept in the person's history) of each."""
-        if "ket" not in self.has and not any(alms):
+    def read_statuses(self, c: Columns, alms: list[str | None], r: list[int]) -> list[tuple[str, str | None]]:
+        """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped, or
+        a STATUS column says BERHENTI: (status, note kept in the person's history) of each."""
+        if "ket" not in self.has and "status" not in self.has and not any(alms):
             return [("AKTIF", None)] * len(r)
-        return [self.read_status(v, alm, row) for v, alm, row in zip(col, alms, r, strict=True)]
+        return [self.read_status(*cells_of) for cells_of in zip(c.ket, alms, r, c.status, strict=True)]
 
-    def read_status(self, raw: Any, alm: str | None, r: int) -> tuple[str, str | None]:
+    def read_status(self, raw: Any, alm: str | None, r: int, listed: Any = "") -> tuple[str, str | None]:
         note = _text(raw) if raw != "" else ""
         word = alm or (cells.stop_word(note) if note else None)
         if word is None:
+            if listed != "" and self.listed_status(listed, r) == "BERHENTI":
+                return "BERHENTI", note or "BERHENTI (kolom STATUS)"
             return "AKTIF", note or None
         said = f"'{word}'" + (f" (KETERANGAN: {note})" if note and not alm else "")
         if self.opts.hold_stopped:
@@ -518,6 +525,20 @@ class TableReader:
         msg = f"{said}: dicatat BERHENTI, tidak AKTIF (pakai --tahan-keterangan untuk tidak mengimpornya)"
         self.add(r, "ket" if not alm else "nama", note or word, "warning", "STOP_WORD", msg)
         return "BERHENTI", f"BERHENTI: {note or word}"
+
+    def listed_status(self, raw: Any, r: int) -> str | None:
+        """A STATUS column's AKTIF or BERHENTI (cells.membership); any other value means the column is not
+        membership: said once, and the column is not read further."""
+        text = self.short_or_none(raw)
+        if not text or self.status_unread:
+            return None
+        said = cells.membership(text)
+        if said is None:
+            self.status_unread = True
+            label = self.header.labels.get("status", "STATUS")
+            msg = f"kolom {label} berisi '{text}', bukan AKTIF/BERHENTI: kolom ini tidak dibaca"
+            self.add(r, "status", text, "warning", "COLUMN_UNUSED", msg)
+        return said
 
     def read_genders(
         self, people: list[int], col: Sequence[Any], decoded: list[nik.Nik | None], r: list[int]

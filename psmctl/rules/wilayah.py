@@ -305,6 +305,26 @@ def find_kabkota(text: str, area: str = "") -> list[Region]:
 
 
 @cache
+def by_code(text: str, scope: str, kelurahan: str) -> tuple[Region | None, tuple[Note, ...]]:
+    """A roster row's KODE WILAYAH cell ('36.01.01.2006' or its 10 digits): the current desa/kelurahan it names
+    inside the office's `scope`, or None with a note (not a current desa code, or outside the office's area; the
+    names are matched instead). A written kelurahan the code does not name is a note too; the code wins."""
+    t = str(text).strip()
+    digits = t.replace(".", "")
+    r = get(dotted(digits)) if digits.isdigit() and len(digits) == 10 else None
+    if r is None or r.level != "desa_kelurahan":
+        msg = f"kode wilayah '{t}' bukan kode desa/kelurahan yang berlaku; dipakai nama kelurahan/kecamatan"
+        return None, (("WILAYAH_UNKNOWN", "kode_wilayah", msg),)
+    if not r.kode.startswith(scope):
+        msg = f"kode wilayah '{t}' di luar wilayah kantor ({scope} {name_of(scope)}); dipakai nama kelurahan/kecamatan"
+        return None, (("WILAYAH_UNKNOWN", "kode_wilayah", msg),)
+    if kelurahan and norm_name(kelurahan, "desa_kelurahan") != norm_name(r.nama, "desa_kelurahan"):
+        msg = f"kode wilayah {r.kode} adalah {r.nama}, bukan '{kelurahan}'; dipakai kode"
+        return r, (("WILAYAH_KODE_MISMATCH", "kode_wilayah", msg),)
+    return r, ()
+
+
+@cache
 def row_scope(kabkota: str, scope: str) -> tuple[str, tuple[Note, ...]]:
     """Where a roster row's region names are matched: the kab/kota it names (its KAB/KOTA column or the title
     line), when that is one kab/kota inside the office's `scope` (a province, a kab/kota or "" for the country);
