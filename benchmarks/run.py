@@ -137,25 +137,7 @@ def bench_national(rows: int, work: Path) -> list[dict[str, Any]]:
     db = work / f"national_{rows}.db"
     psmctl(["init", "--kabkota", "35.71"], db)
     run = psmctl(["import", "roster", str(path), "--kecamatan", "Kota"], db)
-    seconds, peak = run["seconds"], run["peak_mib"]
-    return [
-        {
-            "figure": f"import roster {rows:,} rows, one run (s)",
-            "value": seconds,
-            "yardstick": f"{rows / seconds:,.0f} rows/s",
-            "ratio": None,
-            "target": "completes",
-            "pass": run["exit"] == 0,
-        },
-        {
-            "figure": f"import roster {rows:,} rows peak memory (MiB)",
-            "value": peak,
-            "yardstick": "",
-            "ratio": None,
-            "target": "<= 1024 MiB",
-            "pass": peak <= 1024,
-        },
-    ]
+    return bench_province.one_run("import roster", rows, run)
 
 
 def bench_startup(runs: int) -> list[dict[str, Any]]:

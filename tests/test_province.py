@@ -306,6 +306,30 @@ def test_coverage_due_has_a_kab_kota_level_and_filter(banten: CliRunner, tmp_pat
     assert sum(1 for row in rows if row[1] == "Ujang") == 1
 
 
+def test_coverage_gaps_has_a_kab_kota_level_and_filters(banten: CliRunner) -> None:
+    r = banten.invoke(app, ["payments", "record", "--all-active", "--month", "2025-01", "--months", "3",
+                            "--paid-on", "2025-01-08", "--ref", "SP2D-1", "--yes"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    gaps = ["coverage", "gaps", "--as-of", "2025-06-30", "--format", "json"]
+    rows = _json(banten, *gaps)
+    assert sorted((g["nama"], g["kabkota"], g["from"]) for g in rows) == [  # type: ignore[union-attr]
+        ("Asep", "36.01 Kabupaten Pandeglang", "2025-04-01"), ("Dedi", "36.01 Kabupaten Pandeglang", "2025-04-01"),
+        ("Ujang", "36.72 Kota Cilegon", "2025-04-01"),
+    ]  # fmt: skip
+    assert sorted(g["nama"] for g in _json(banten, *gaps, "--kabkota", "36.01")) == ["Asep", "Dedi"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kabkota", "Kota Cilegon")] == ["Ujang"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kabkota", "36.01", "--kecamatan", "Sumur")] == ["Dedi"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kecamatan", "Purwakarta")] == ["Ujang"]  # type: ignore[union-attr]
+    people = {p["nama"]: p["nik"] for p in _json(banten, "--unmask", "--yes", "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert _json(banten, *gaps, "--nik", people["Asep"], "--kabkota", "36.72") == []
+    r = banten.invoke(app, ["coverage", "gaps", "--kabkota", "36.72", "--kecamatan", "Sumur"])
+    assert r.exit_code != 0 and "Sumur" in r.output
+    r = banten.invoke(app, ["coverage", "gaps", "--as-of", "2025-06-30"])
+    assert r.exit_code == 0 and "Kab/Kota" in r.stdout, r.output
+    r = banten.invoke(app, ["coverage", "gaps", "--as-of", "2025-06-30", "--kabkota", "36.01"])
+    assert r.exit_code == 0 and "Kab/Kota" not in r.stdout, r.output  # one kab/kota: no column
+
+
 def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_path: Path) -> None:
     import openpyxl
 
@@ -326,13 +350,16 @@ def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_pat
     assert "Purwakarta" in names and "Cikeusik" not in names and "Sumur" not in names
 
 
-def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.fixture
+def cibeber(runner: CliRunner, tmp_path: Path) -> CliRunner:
+    """A Banten register with two kecamatan named Cibeber: one person in Lebak's (36.02.19), two in Kota Cilegon's
+    (36.72.01), each settled by the NIK."""
     import datetime as dt
 
     from tests.builders import make_nik, roster_row, write_roster_xlsx
 
     born = dt.date(1990, 8, 17)
-    rows = [  # Cibeber: a kecamatan of Lebak (36.02.19) and of Kota Cilegon (36.72.01); the NIK settles which
+    rows = [
         roster_row(make_nik(kec="360219", born=born, serial=1), "Lebak", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=2), "Cilegon 1", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=3), "Cilegon 2", kelurahan="", kecamatan="Cibeber"),
@@ -341,6 +368,11 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
     r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
     assert r.exit_code == 0, r.output
+    return runner
+
+
+def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:
+    runner = cibeber
     rows_ = _json(runner, "summary", "--as-of", "2026-01-15", "--format", "json")
     assert [(r["kecamatan"], r["jumlah"]) for r in rows_] == [  # type: ignore[union-attr]
         ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2), ("JUMLAH", 3),
@@ -348,6 +380,31 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     status = _json(runner, "coverage", "status", "--as-of", "2026-01-15", "--format", "json")
     assert [(t["kabkota"], t["kecamatan"], t["jumlah"]) for t in status["totals"]] == [  # type: ignore[index]
         ("36.02 Kabupaten Lebak", "Cibeber", 1), ("36.72 Kota Cilegon", "Cibeber", 2),
+    ]  # fmt: skip
+
+
+def test_training_reports_keep_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:
+    r = cibeber.invoke(
+        app, ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2026-01-05", "--jpl", "8"]
+    )
+    assert r.exit_code == 0, r.output
+    tid = r.stdout.strip().splitlines()[-1]
+    people = {
+        p["nama"]: p["nik"] for p in _json(cibeber, "--unmask", "--yes", "volunteers", "list", "--format", "json")
+    }  # type: ignore[union-attr]
+    assert cibeber.invoke(app, ["attendance", "record", tid, "--nik", people["Cilegon 1"]]).exit_code == 0
+    hours = ["training", "report", "hours", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "json"]
+    by_kec = _json(cibeber, *hours, "--by", "kecamatan")
+    assert [(g["kecamatan"], g["orang"], g["dilatih"], g["jpl"]) for g in by_kec] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1, 0, 0.0), ("Cibeber (Kota Cilegon)", 2, 1, 8.0),
+    ]  # fmt: skip
+    by_kel = _json(cibeber, *hours, "--by", "kelurahan")
+    assert [(g["kecamatan"], g["orang"]) for g in by_kel] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2),
+    ]  # fmt: skip
+    never = _json(cibeber, "training", "report", "never-trained", "--format", "json")
+    assert sorted((p["nama"], p["kecamatan"]) for p in never) == [  # type: ignore[union-attr]
+        ("Cilegon 2", "Cibeber (Kota Cilegon)"), ("Lebak", "Cibeber (Kab. Lebak)"),
     ]  # fmt: skip
 
 
