@@ -77,10 +77,10 @@ def raw_xlsxwriter(path: Path, rows: list[list[Any]], *more: list[list[Any]]) ->
 
 def _roster_cells(db_path: Path) -> list[list[Any]]:
     from psmctl.output import export
-    from psmctl.services import summary
+    from psmctl.services import volunteers
 
     db = open_db(db_path)
-    table = summary.roster_rows(db)
+    table = volunteers.list_volunteers(db)
     db.close()
     return [[c.label for c in export.ROSTER]] + [[r.get(c.key) or "" for c in export.ROSTER] for r in table]
 

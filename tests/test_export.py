@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from test_summary import AKTIF, AS_OF, FORMULA, LAPSING, NEVER_PAID, SETTINGS, build_register
 
 from psmctl.output import export, render
-from psmctl.services import summary
+from psmctl.services import summary, volunteers
 
 MASKED = re.compile(r"^\d{4}\*{10}\d{2}$")
 
@@ -101,7 +101,7 @@ def test_unmask_writes_full_nik_and_says_so(built: summary.Summary, tmp_path: Pa
 
 
 def roster_table(db: Database) -> export.Table:
-    rows = summary.roster_rows(db)
+    rows = volunteers.list_volunteers(db)
     return export.Table("Register", export.ROSTER, rows, [("Database", "psmctl.db")])
 
 

@@ -1,4 +1,4 @@
-"""incidents.py and incident_register.py: the verdict stored on the day, deadlines, claims, over a real ledger."""
+"""rules/incidents.py and services/incidents.py: the verdict stored on the day, deadlines, claims, over a ledger."""
 
 from __future__ import annotations
 

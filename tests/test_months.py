@@ -45,6 +45,11 @@ def test_first_and_last_day() -> None:
     assert months.last_day("2025-02") == date(2025, 2, 28) and months.last_day("2025-12") == date(2025, 12, 31)
 
 
+def test_year_months_are_the_twelve_iuran_months_of_the_year() -> None:
+    assert months.year_months(2025)[:2] == ["2025-01", "2025-02"] and months.year_months(2025)[-1] == "2025-12"
+    assert months.year_months(2025) == [months.month_of(date(2025, m, 1)) for m in range(1, 13)]
+
+
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
 def test_a_dates_month_in_both_spellings(day: date) -> None:
     m = months.month_of(day)

@@ -1,4 +1,4 @@
-"""payments.py: recording, importing, voiding, and the coverage reports over a real SQLite ledger."""
+"""services/ledger.py and coverage_reports.py: record, import, void, and the coverage reports over a real ledger."""
 
 from __future__ import annotations
 

@@ -66,6 +66,15 @@ class TableOrJson(StrEnum):
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Bentuk keluaran: table, csv atau json.")]
 
 
+class By(StrEnum):
+    """Grouping of the hours report (TRN-06), in `training report hours` and `export training`."""
+
+    kabkota = "kabkota"
+    kecamatan = "kecamatan"
+    kelurahan = "kelurahan"
+    unsur = "unsur"
+
+
 class _State:
     db: Path | None = None
     opened: Path | None = None  # the register this command opened: SQLite's errors do not name their file

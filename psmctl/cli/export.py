@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from psmctl.cli.common import (
+    By,
     DbPath,
     KabkotaOpt,
     area,
@@ -62,15 +63,6 @@ class Report(StrEnum):
     certificates = "certificates"
 
 
-class By(StrEnum):
-    """Grouping of the hours report."""
-
-    kabkota = "kabkota"
-    kecamatan = "kecamatan"
-    kelurahan = "kelurahan"
-    unsur = "unsur"
-
-
 OutOpt = Annotated[
     Path,
     typer.Option(
@@ -104,6 +96,12 @@ def _guard_unmask(unmask: bool, yes: bool) -> None:
     if unmask and not yes and not sys.stdout.isatty():
         render.error("--unmask ditolak: keluaran bukan terminal; tambahkan --yes bila data lengkap memang diperlukan")
         raise typer.Exit(2)
+
+
+def _checked(out: Path, fmt: FileFormat | None, *, unmask: bool, yes: bool) -> str:
+    """What every table export checks before it opens the database: --unmask, then the file format."""
+    _guard_unmask(unmask, yes)
+    return _format(out, fmt)
 
 
 def _format(out: Path, fmt: FileFormat | None) -> str:
@@ -230,14 +228,13 @@ def roster_cmd(
     """
     from psmctl.output import export
     from psmctl.rules import categories
-    from psmctl.services import summary
+    from psmctl.services import volunteers
 
-    _guard_unmask(unmask, yes)
-    kind = _format(out, fmt)
+    kind = _checked(out, fmt, unmask=unmask, yes=yes)
     with reported():
         database = open_database(db)
         cat = categories.require(unsur) if unsur else None
-        rows = summary.roster_rows(
+        rows = volunteers.list_volunteers(
             database, unsur=cat, kelurahan=kelurahan, kecamatan=area(kecamatan, kabkota), include_inactive=semua
         )
         about = _about(db, "Register relawan", None)
@@ -268,8 +265,7 @@ def coverage_cmd(
     from psmctl.output import export
     from psmctl.services import summary
 
-    _guard_unmask(unmask, yes)
-    kind = _format(out, fmt)
+    kind = _checked(out, fmt, unmask=unmask, yes=yes)
     day = parse_date_option(as_of, "--as-of") or today()
     with reported():
         database = open_database(db)
@@ -306,8 +302,7 @@ def due_cmd(
     from psmctl.output import export
     from psmctl.services import summary
 
-    _guard_unmask(unmask, yes)
-    kind = _format(out, fmt)
+    kind = _checked(out, fmt, unmask=unmask, yes=yes)
     day = parse_date_option(as_of, "--as-of") or today()
     wanted = month or month_of(day)
     with reported():
@@ -358,8 +353,7 @@ def training_cmd(
     from psmctl.output import export
     from psmctl.services import summary
 
-    _guard_unmask(unmask, yes)
-    kind = _format(out, fmt)
+    kind = _checked(out, fmt, unmask=unmask, yes=yes)
     day = parse_date_option(as_of, "--as-of") or today()
     start = parse_date_option(from_, "--from")
     with reported():

@@ -29,6 +29,8 @@ from psmctl.output import render
 from psmctl.rules.ledger_rules import MAX_AMOUNT_RUPIAH, MAX_INCOME_RUPIAH  # one documented ceiling (ledger_rules)
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from psmctl.importing.batch import FileResult
     from psmctl.services.ledger import RecordPlan
 
@@ -134,6 +136,13 @@ def record(
             raise InputError("tidak ada relawan yang dipilih; pakai --nik, --unsur, --kelurahan atau --all-active")
         now = now_iso()
         plan = ledger.plan_record(database, volunteer_ids=ids, spec=spec, settings=settings, now=now, today=today())
+    _confirm_and_write(database, plan, months=months, yes=yes, now=now)
+
+
+def _confirm_and_write(database: Database, plan: RecordPlan, *, months: int, yes: bool, now: str) -> None:
+    """Show the planned lines, ask the admin (unless --yes), write them and say how many were new."""
+    from psmctl.services import ledger
+
     _show_plan(plan, months)
     _confirm("Tulis pembayaran ini?", yes)
     with reported():

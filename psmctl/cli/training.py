@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from psmctl.cli.common import (
+    By,
     DbPath,
     Format,
     FormatOpt,
@@ -31,15 +31,6 @@ report_app = typer.Typer(
     help="Laporan pelatihan: belum pernah dilatih, jumlah JPL, sertifikat yang akan habis.", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
-
-
-class By(StrEnum):
-    """Grouping of the hours report (TRN-06)."""
-
-    kabkota = "kabkota"
-    kecamatan = "kecamatan"
-    kelurahan = "kelurahan"
-    unsur = "unsur"
 
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="Tanggal acuan laporan (bawaan: hari ini), mis. 2025-12-31.")]

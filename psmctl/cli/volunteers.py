@@ -62,6 +62,11 @@ def show(
     if fmt == TableOrJson.json:
         render.print_json(info)
         return
+    _print_person(info)
+
+
+def _print_person(info: dict[str, Any]) -> None:
+    """`volunteers show` on the terminal: the facts with their sources, roles, changes, incidents, training."""
     render.line(f"{info['nama']}  NIK {info['nik']}")
     render.table(
         "Data diri dan asalnya",

@@ -207,7 +207,7 @@ def parse_month(value: object) -> str:
         year = int(m.group(2)) + (2000 if len(m.group(2)) == 2 else 0)
     if not (1 <= month <= 12 and 1900 <= year <= 2200):
         raise ValueError(f"bulan iuran '{value}' tidak dikenali (contoh: 2025-03 atau Maret 2025)")
-    return f"{year:04d}-{month:02d}"
+    return month_of(date(year, month, 1))
 
 
 def format_id(d: date) -> str:

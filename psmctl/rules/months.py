@@ -34,6 +34,11 @@ def month_text(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def year_months(year: int) -> list[str]:
+    """The twelve iuran months of a calendar year, 'YYYY-01' … 'YYYY-12'."""
+    return [month_text(year * 12 + m) for m in range(12)]
+
+
 def add_months(month: str, n: int) -> str:
     """'2025-12' + 1 → '2026-01'."""
     return month_text(month_index(month) + n)

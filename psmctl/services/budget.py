@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from psmctl.db import evaluation as edb
@@ -22,6 +23,7 @@ from psmctl.db import payments as dbp
 from psmctl.db import snapshot
 from psmctl.errors import InputError
 from psmctl.rules import rates
+from psmctl.rules.months import month_of, year_months
 from psmctl.rules.payment_lines import parse_funding, rules_from
 from psmctl.rules.settings import Settings
 
@@ -101,8 +103,7 @@ def build(
     months, used = [], set()
     year_prog: Counter[str] = Counter()
     year_funding: Counter[str] = Counter()
-    for m in range(1, 13):
-        month = f"{year:04d}-{m:02d}"
+    for month in year_months(year):
         per_prog, per_funding, ids = _month(table, month, lines)
         used |= ids
         if tambah:
@@ -136,7 +137,7 @@ def _notes(table: rates.RateTable, year: int, lines: Counter[Line]) -> list[str]
     out = []
     if any(line.segment == "PU" and "JP" in line.programmes for line in lines):
         caps = table.rows.get("jp_cap", ())
-        march = f"{year:04d}-03"
+        march = month_of(date(year, 3, 1))
         row = next((r for r in caps if r.holds(march)), None)
         if row is not None and row.start < march:
             out.append(f"batas upah JP mulai 1 Maret {year} belum ada di data; dipakai {row.get('cap_rupiah')} "

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from psmctl.db import evaluation as edb
 from psmctl.db import snapshot
 from psmctl.rules.incidents import STATUSES
-from psmctl.rules.months import last_day
+from psmctl.rules.months import last_day, year_months
 from psmctl.rules.payment_lines import rules_from
 from psmctl.rules.settings import Settings
 from psmctl.services import coverage_reports, incidents, summary
@@ -65,7 +65,7 @@ class Evaluation:
 
 def _covered_counts(db: Database, year: int, known_on: date, settings: Settings) -> list[tuple[int, int]]:
     """(people registered, people AKTIF) on each month's last day, as `coverage status --as-of` that day counts."""
-    days = [last_day(f"{year:04d}-{m:02d}") for m in range(1, 13)]
+    days = [last_day(month) for month in year_months(year)]
     per_day = coverage_reports.statuses_on(db, days, known_on=known_on, settings=settings)
     return [(len(st), sum(1 for s in st.values() if s == "AKTIF")) for st in per_day]
 
@@ -123,8 +123,8 @@ def build(db: Database, *, year: int, known_on: date, now: datetime, settings: S
     """The evaluation of ``year`` with the ledger as known on ``known_on`` (the CLI passes today)."""
     per_month, per_prog, per_funding = _money(db, year)
     months: list[dict[str, Any]] = []
-    for m, (registered, covered) in enumerate(_covered_counts(db, year, known_on, settings), start=1):
-        month = f"{year:04d}-{m:02d}"
+    counts = _covered_counts(db, year, known_on, settings)
+    for month, (registered, covered) in zip(year_months(year), counts, strict=True):
         months.append({"bulan": month, "terdaftar": registered, "terlindungi": covered,
                        "pct_terlindungi": round(covered / registered, 4) if registered else 0.0,
                        "iuran_rupiah": per_month.get(month, 0)})  # fmt: skip

@@ -463,24 +463,7 @@ def _fingerprint(s: Summary) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
-# The tables the other commands show, as rows for `psmctl export roster|coverage|due|training`
-
-
-@snapshot
-def roster_rows(
-    db: Database,
-    *,
-    unsur: str | None = None,
-    kelurahan: str | None = None,
-    kecamatan: str | None = None,
-    include_inactive: bool = False,
-) -> list[dict[str, Any]]:
-    """`volunteers list`: one row per person and unsur, with its public keys."""
-    from psmctl.services import volunteers
-
-    return volunteers.list_volunteers(
-        db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, include_inactive=include_inactive
-    )
+# The tables the other commands show, as rows for `psmctl export coverage|due|training`
 
 
 @snapshot

@@ -42,6 +42,19 @@ def show(db: Database, nik: str) -> dict[str, Any]:
     if person is None:
         raise NotFound(f"NIK {mask_nik(number)} tidak ada di register; impor daftarnya dulu")
     hist = vdb.history(db, person["id"])
+    return {
+        "nik": person["nik"],
+        "nama": person["nama"],
+        "volunteer_id": person["id"],
+        "facts": _facts(person, hist),
+        "roles": [_role(r) for r in vdb.roles_with_source(db, person["id"])],
+        "history": [_change(h) for h in hist],
+    }
+
+
+def _facts(person: dict[str, Any], hist: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each personal field with its value and the file, sheet and row it last came from (the first import when no
+    later change touched it)."""
     created = {
         "file": person["batch_file"],
         "sha256": person["batch_sha256"],
@@ -59,39 +72,34 @@ def show(db: Database, nik: str) -> dict[str, Any]:
             else created
         )  # fmt: skip
         facts.append({"field": col, "value": person[col], "source": source})
-    roles = [
-        {
-            "unsur": r["unsur"],
-            "kelurahan": r["kelurahan"],
-            "kecamatan": r["kecamatan"],
-            "kode_wilayah": r["kode_wilayah"],
-            "jabatan": r["jabatan"],
-            "status": r["status"],
-            "source": {"file": r["batch_file"], "sheet": r["sheet"], "row": r["row"], "time": r["batch_time"]},
-        }
-        for r in vdb.roles_with_source(db, person["id"])
-    ]
-    history = [
-        {
-            "field": h["field"],
-            "unsur": h["unsur"],
-            "old": h["old_value"],
-            "new": h["new_value"],
-            "file": h["file_name"],
-            "sheet": h["sheet"],
-            "row": h["row"],
-            "time": h["created_at"],
-            "note": h["note"],
-        }
-        for h in hist
-    ]
+    return facts
+
+
+def _role(r: dict[str, Any]) -> dict[str, Any]:
+    """One register role with the file and row it came from."""
     return {
-        "nik": person["nik"],
-        "nama": person["nama"],
-        "volunteer_id": person["id"],
-        "facts": facts,
-        "roles": roles,
-        "history": history,
+        "unsur": r["unsur"],
+        "kelurahan": r["kelurahan"],
+        "kecamatan": r["kecamatan"],
+        "kode_wilayah": r["kode_wilayah"],
+        "jabatan": r["jabatan"],
+        "status": r["status"],
+        "source": {"file": r["batch_file"], "sheet": r["sheet"], "row": r["row"], "time": r["batch_time"]},
+    }
+
+
+def _change(h: dict[str, Any]) -> dict[str, Any]:
+    """One entry of a person's change history, with the file and row that made it."""
+    return {
+        "field": h["field"],
+        "unsur": h["unsur"],
+        "old": h["old_value"],
+        "new": h["new_value"],
+        "file": h["file_name"],
+        "sheet": h["sheet"],
+        "row": h["row"],
+        "time": h["created_at"],
+        "note": h["note"],
     }
 
 
