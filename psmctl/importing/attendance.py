@@ -3,9 +3,9 @@
 A sheet's tables are found as the roster's are (importing/rows.py): the header by its words, several tables on one
 sheet (a section title or a repeated header starts the next), title lines giving the kelurahan, rows that are
 nobody (blank, JUMLAH, column numbers, a signature line) reported, the signature block ending its table, a hidden
-row reported and not read, unused columns named once per sheet, KETERANGAN read (a word saying the person died or
-stopped is a warning, other text an info). Who each row is, and what is written, is the trainings service's
-(services/trainings.py).
+row reported and not read, unused columns named once per sheet, KETERANGAN read and kept as the attendance's note
+(a word saying the person died or stopped is a warning, other text an info). Who each row is, and what is written,
+is the trainings service's (services/trainings.py).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Row:
     certificate_no: str = ""
     certificate_date: object = ""
     valid_until: object = ""
+    note: str = ""  # KETERANGAN as typed, kept on the attendance
 
 
 @cache
@@ -146,18 +147,22 @@ def _read_row(sheet: SheetData, table: Table, index: int, kelurahan: str, proble
         sheet=sheet.name, row=index + 1, nik=cell("nik"), nama=nama,
         kelurahan=text(cell("kelurahan")) or kelurahan, jpl=cell("jpl"), status=cell("status"),
         hasil=cell("hasil"), certificate_no=text(cell("certificate_no")), certificate_date=cell("certificate_date"),
-        valid_until=cell("valid_until"),
+        valid_until=cell("valid_until"), note=text(cell("ket")),
     )  # fmt: skip
 
 
 def _keterangan(sheet: str, row: int, column: str, value: object) -> list[Problem]:
-    """A KETERANGAN cell: a word saying the person died, moved or stopped (warning: the attendance is kept, the
-    admin checks the person), any other text (info: named in the report)."""
+    """A KETERANGAN cell, kept as the attendance's note: a word saying the person died, moved or stopped (warning:
+    the attendance is kept, the admin checks the person), any other text (info)."""
     note = text(value)
     if not note:
         return []
     word = cells.stop_word(note)
     if word:
-        msg = f"KETERANGAN '{word}': orang ini mungkin tidak bertugas lagi; kehadiran tetap dicatat, periksa register"
+        msg = (
+            f"KETERANGAN '{word}': orang ini mungkin tidak bertugas lagi; kehadiran tetap dicatat (keterangan disimpan "
+            "sebagai catatan kehadiran), periksa register"
+        )
         return [Problem(sheet, row, column, note, "warning", "STOP_WORD", msg)]
-    return [Problem(sheet, row, column, note, "info", "KETERANGAN_NOTE", f"keterangan: {note[:120]}")]
+    msg = f"keterangan disimpan sebagai catatan kehadiran: {note[:120]}"
+    return [Problem(sheet, row, column, note, "info", "KETERANGAN_NOTE", msg)]

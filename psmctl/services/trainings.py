@@ -41,9 +41,10 @@ class ImportResult(FileResult):
     """The one import result of a daftar hadir, for one training."""
 
     training_id: int = 0
+    notes_kept: int = 0  # rows whose KETERANGAN is kept as the attendance's note
 
     def as_dict(self) -> dict[str, Any]:
-        self.details = {"training_id": self.training_id}
+        self.details = {"training_id": self.training_id, "notes_kept": self.notes_kept}
         return super().as_dict()
 
 
@@ -214,6 +215,7 @@ def show_training(db: Database, training_id: int) -> tuple[dict[str, Any], list[
                 "no_sertifikat": a["certificate_no"],
                 "berlaku_sampai": rules.valid_until(fact, valid_years=valid_years).isoformat() if has_cert else None,
                 "dicocokkan": a["matched_by"],
+                "keterangan": a["note"],
             }
         )
     return _training_row(t), rows
@@ -319,6 +321,7 @@ def import_file(
         plan = AttendancePlan(db, training, settings, as_of)
         for report, rows in read:
             plan.judge(rows, report)
+        result.notes_kept = sum(1 for w in plan.writes if w.get("note"))
         return plan
 
     def write(db: Database, plan: AttendancePlan) -> bool:
