@@ -196,3 +196,32 @@ def test_keterangan_of_a_daftar_hadir_is_kept_on_each_attendance(office: Psmctl,
                     JAGALAN[2].nama: None}  # fmt: skip
     shown = office("training", "show", str(training))
     assert "Keterangan" in shown.stdout and "transfer BRI" in shown.stdout, shown.stdout
+
+
+# --- 6. a list given to the import of another kind is refused, naming the right command -----------------------
+
+
+def _one_line_naming(out_text: str, command: str, *not_in: str) -> None:
+    lines = [line for line in out_text.splitlines() if command in line]
+    assert len(lines) == 1, out_text
+    assert all(x not in out_text for x in not_in), out_text  # no NIK in the line
+
+
+def test_a_roster_given_to_payments_import_is_refused_naming_import_roster(office: Psmctl, tmp_path: Path) -> None:
+    path = clean_roster(tmp_path / "psm_jagalan.xlsx", JAGALAN[3:6])
+    out = office("payments", "import", path)
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl import roster psm_jagalan.xlsx", *(p.nik for p in JAGALAN))
+    assert "daftar relawan" in out.stderr and "bukan daftar pembayaran" in out.stderr, out.stderr
+    assert office.payments() == []
+
+
+def test_a_payment_list_given_to_attendance_import_is_refused_naming_payments_import(
+    office: Psmctl, tmp_path: Path
+) -> None:
+    training = office.add_training()
+    path = _list(tmp_path / "bayar.xlsx", PAY_LABELS)
+    out = office("attendance", "import", str(training), path)
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl payments import bayar.xlsx", *(p.nik for p in JAGALAN))
+    assert office.attendees(training) == []

@@ -17,8 +17,8 @@ from importlib import resources
 from typing import Any
 
 from psmctl.importing import cells
-from psmctl.importing.columns import sheet_column_findings, sheet_skipped
-from psmctl.importing.headers import find_header, load_aliases, norm_label
+from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped
+from psmctl.importing.headers import find_header, list_kind, load_aliases, norm_label
 from psmctl.importing.rows import Kind, Table, classify, signature_ends, split_tables
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import read_titles
@@ -73,14 +73,18 @@ def text(value: object) -> str:
 
 
 def read_sheet(
-    sheet: SheetData, default_kelurahan: str | None, scan_rows: int, manual: dict[str, str]
+    sheet: SheetData, default_kelurahan: str | None, scan_rows: int, manual: dict[str, str], file: str = ""
 ) -> tuple[list[Row], list[Problem]]:
     """The rows of a daftar hadir sheet, each of its tables read in turn, and what the report says about the sheet
-    and its rows that are nobody; SHEET_SKIPPED when it has no NAMA column."""
+    and its rows that are nobody; SHEET_SKIPPED when it has no NAMA column, or is a payment list (its value then
+    the line refusing the file, naming `psmctl payments import`)."""
     aliases = load_aliases("attendance_headers.toml")
     header = find_header(sheet.rows, aliases, REQUIRED, scan_rows=scan_rows, manual=manual)
     if header is None:
         return [], [sheet_skipped(sheet.name, "NAMA", scan_rows)]
+    kind = list_kind(header.titles.values())
+    if kind is not None and kind[0] == "payments":  # a roster's columns may well be on a daftar hadir: only this
+        return [], [other_list(sheet.name, file or sheet.name, kind, "attendance")]
     kelurahan = default_kelurahan or read_titles(sheet.rows[: header.row_index]).get("kelurahan")
     tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)
     problems = sheet_column_findings(sheet, tables, READ_FIELDS)

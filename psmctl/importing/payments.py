@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from psmctl.errors import InputError
 from psmctl.importing import cells as cell_text
-from psmctl.importing.columns import sheet_column_findings, sheet_skipped
+from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
@@ -513,7 +513,11 @@ def read_file(
         reports.append(rep)
         header = headers.find_header(sheet.rows, aliases, REQUIRED, scan, manual=manual)
         if header is None:
-            rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
+            kind = headers.sheet_kind(sheet.rows, scan)
+            if kind is not None and kind[0] != "payments":
+                rep.problems.append(other_list(sheet.name, path.name, kind, "payments"))
+            else:
+                rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
             rep.skipped += 1
             continue
         tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)
@@ -523,6 +527,10 @@ def read_file(
             cache = lines.setdefault(s.fields, {})
             staged += read_rows(sheet, s, cache, memo, funding_default, range(table.start, table.end))
         sheet.rows = []  # the cells are read: let them go before the ledger work
-    if reports and all(any(p.code == "SHEET_SKIPPED" for p in s.problems) for s in reports):
-        return PaymentList(staged, "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun")
+    skips = [p for s in reports for p in s.problems if p.code == "SHEET_SKIPPED"]
+    if reports and len(skips) == len(reports):  # no sheet read: the file is refused, naming its import if known
+        other = next((p.value for p in skips if p.value), None)
+        return PaymentList(
+            staged, other or "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
+        )
     return PaymentList(staged, None)

@@ -304,14 +304,17 @@ def import_file(
     read: list[tuple[SheetReport, list[reading.Row]]] = []
     for sheet in read_tables(path, **limits(settings)):
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
+        rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom), path.name)
         report.problems += problems
         report.warnings += sum(1 for p in problems if p.level == "warning")
         result.sheets.append(report)
         if not any(p.code == "SHEET_SKIPPED" for p in problems):
             read.append((report, rows))
     if not read:
-        raise InputError(f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
+        other = next(
+            (p.value for s in result.sheets for p in s.problems if p.code == "SHEET_SKIPPED" and p.value), None
+        )
+        raise InputError(other or f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
     first = read[0][0]
     for p in future_problem(training, as_of, first.sheet):
         first.warnings += 1
