@@ -117,3 +117,61 @@ def write_roster(path: Path, n: int, *, seed: int = 7) -> Path:
     ws.write_string(r + 5, 9, "NIP. 19700101 199003 1 005")
     wb.close()
     return path
+
+
+def write_roster_ods(path: Path, n: int, *, seed: int = 7) -> Path:
+    """The roster of `write_roster` as LibreOffice saves it in .ods: the same cells (numbers with office:value,
+    date cells with office:date-value), KELURAHAN spans on their top cell with covered cells below, and the trailing
+    empty cells and rows repeated to the sheet's edge."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    import python_calamine as pc
+
+    xlsx = write_roster(path.with_suffix(".xlsx"), n, seed=seed)
+    book = pc.CalamineWorkbook.from_path(str(xlsx))
+    sheet = book.get_sheet_by_name("PSM")
+    rows = sheet.to_python(skip_empty_area=False)
+    spans = {(r0, c0): r1 - r0 + 1 for (r0, c0), (r1, _c1) in sheet.merged_cell_ranges or []}
+    covered = {(r, c0) for (r0, c0), n_rows in spans.items() for r in range(r0 + 1, r0 + n_rows)}
+    xlsx.unlink()
+
+    end = "</table:table-cell>"
+
+    def cell(r: int, c: int, value: object) -> str:
+        if (r, c) in covered:
+            return "<table:covered-table-cell/>"
+        span = (
+            f' table:number-rows-spanned="{spans[(r, c)]}" table:number-columns-spanned="1"' if (r, c) in spans else ""
+        )
+        if value == "":
+            return f"<table:table-cell{span}/>"
+        if isinstance(value, int | float):
+            return (f'<table:table-cell{span} office:value-type="float" office:value="{value}">'
+                    f"<text:p>{value}</text:p>{end}")  # fmt: skip
+        if isinstance(value, dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            return (f'<table:table-cell{span} table:style-name="ce1" office:value-type="date" '
+                    f'office:date-value="{day.isoformat()}"><text:p>{day:%d-%m-%Y}</text:p>{end}')  # fmt: skip
+        return f'<table:table-cell{span} office:value-type="string"><text:p>{escape(str(value))}</text:p>{end}'
+
+    trailing = '<table:table-cell table:number-columns-repeated="1012"/>'
+    ns = " ".join(f'xmlns:{p}="urn:oasis:names:tc:opendocument:xmlns:{u}"' for p, u in
+                  (("office", "office:1.0"), ("table", "table:1.0"), ("text", "text:1.0")))  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                   'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')  # fmt: skip
+        with z.open("content.xml", "w", force_zip64=True) as fh:
+            fh.write(f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+                     '<office:body><office:spreadsheet><table:table table:name="PSM">'
+                     '<table:table-column table:number-columns-repeated="1024"/>'.encode())  # fmt: skip
+            for r, row in enumerate(rows):
+                cells = "".join(cell(r, c, v) for c, v in enumerate(row))
+                fh.write(f"<table:table-row>{cells}{trailing}</table:table-row>".encode())
+            fh.write(f'<table:table-row table:number-rows-repeated="{1048576 - len(rows)}"><table:table-cell '
+                     'table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet>'
+                     "</office:body></office:document-content>".encode())  # fmt: skip
+    return path

@@ -1,7 +1,7 @@
 """Writes the demo's payment list and attendance sheet from the people in the bundled rosters.
 
 Deterministic (fixed seed, fixed dates, generate.py's fixed workbook timestamps: a rerun gives the same bytes).
-Run: .venv/bin/python sample_data/activity.py [--payments-only]
+Run: .venv/bin/python sample_data/activity.py [--payments-only] [--out DIR]
 - iuran_tagana_2025.xlsx: one row per Tagana member who is not also PSM (demo.sh's PSM line pays those: each person
   is paid once a month) per iuran month 2025-01..2025-09 (BPU JKK+JKM, APBD), paid on the 5th of each month,
   except: some paid late (the 20th), a few skip July-September (in arrears on the demo date, lapsing on 1 October),
@@ -13,36 +13,57 @@ Run: .venv/bin/python sample_data/activity.py [--payments-only]
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl
 
-from psmctl.db.volunteers import PERSON_COLUMNS, ROLE_COLUMNS
-from psmctl.importing import roster
 from psmctl.rules.dates import MONTH_NAMES
-from psmctl.rules.settings import Settings
+from psmctl.rules.nik import InvalidNik, from_cell
 
 HERE = Path(__file__).resolve().parent
-AS_OF = dt.date(2025, 1, 15)
 
 
-def people(pattern: str) -> list[roster.RosterRow]:
-    settings = Settings({"wilayah.kode_kabkota": "35.71"})
-    out: list[roster.RosterRow] = []
-    for path in sorted(HERE.glob(pattern)):
-        for sheet in roster.parse_file(path, as_of=AS_OF, settings=settings):
-            out.extend(sheet.rows)
+class Person(NamedTuple):
+    nik: str
+    nama: str
+    kelurahan: str | None
+    kecamatan: str | None
+
+
+def people(pattern: str) -> list[Person]:
+    """Everyone typed correctly on the committed rosters matching `pattern`, in file, sheet and row order, each NIK
+    once. Read from the cells where expected_findings.json says the data rows are (column B the name, C the NIK),
+    never through psmctl's importer: these files stay the same whatever the importer learns. A row the manifest
+    names as an error, a spacer row, or a NIK that is not 16 digits is left out; kelurahan and kecamatan are the
+    generator's for a kelurahan's file."""
+    from generate import PSM_FILES
+
+    manifest = json.loads((HERE / "expected_findings.json").read_text(encoding="utf-8"))
+    errors = {(i["file"], i["sheet"], i["row"]) for i in manifest["issues"] if i["severity"] == "ERROR"}
+    places = {spec[0]: (spec[1], spec[2]) for spec in PSM_FILES}
+    out: list[Person] = []
     seen: set[str] = set()
-    return [p for p in out if not (p.nik in seen or seen.add(p.nik))]  # type: ignore[func-returns-value]
-
-
-def _nama(p: roster.RosterRow) -> str | None:
-    return p.person[PERSON_COLUMNS.index("nama")]
-
-
-def _role(p: roster.RosterRow, column: str) -> str | None:
-    return p.role[ROLE_COLUMNS.index(column)]
+    for path in sorted(HERE.glob(pattern)):
+        kel, kec = places.get(path.name, (None, None))
+        wb = openpyxl.load_workbook(path, read_only=True)
+        for sheet, info in manifest["files"][path.name].items():
+            first, last = info["first_data_row"], info["last_data_row"]
+            cells = wb[sheet].iter_rows(min_row=first, max_row=last, max_col=3, values_only=True)
+            for row, (_no, nama, cell) in enumerate(cells, start=first):
+                if not nama or (path.name, sheet, row) in errors:
+                    continue
+                try:
+                    nik, _warning = from_cell(cell)
+                except InvalidNik:
+                    continue
+                if nik not in seen:
+                    seen.add(nik)
+                    out.append(Person(nik, str(nama), kel, kec))
+        wb.close()
+    return out
 
 
 def _save(wb: openpyxl.Workbook, path: Path) -> None:
@@ -52,7 +73,7 @@ def _save(wb: openpyxl.Workbook, path: Path) -> None:
     save(wb, path)
 
 
-def payments(rng: random.Random) -> Path:
+def payments(rng: random.Random, out: Path = HERE) -> Path:
     tagana = people("tagana_*.xlsx")
     late = {p.nik for p in tagana if rng.random() < 0.15}
     # A member who is also PSM is insured once, by the PSM line (demo.sh's `payments record --unsur PSM`): the
@@ -77,18 +98,18 @@ def payments(rng: random.Random) -> Path:
             day = 20 if p.nik in late else 5
             paid = dt.date(2025, month, day)
             n += 1
-            ws.append([n, p.nik, _nama(p), f"{MONTH_NAMES[month - 1]} 2025", paid.strftime("%d-%m-%Y"),
+            ws.append([n, p.nik, p.nama, f"{MONTH_NAMES[month - 1]} 2025", paid.strftime("%d-%m-%Y"),
                        "BPU", 10000, 6800, 16800, "APBD", f"TAG/2025/{month:02d}"])  # fmt: skip
     n += 1
     ws.append([n, "3571019999990001", "Bukan Anggota", "Januari 2025", "05-01-2025", "BPU", 10000, 6800, 16800,
                "APBD", "TAG/2025/01"])  # fmt: skip
-    path = HERE / "iuran_tagana_2025.xlsx"
+    path = out / "iuran_tagana_2025.xlsx"
     _save(wb, path)
     return path
 
 
-def attendance(rng: random.Random) -> Path:
-    psm = [p for p in people("psm_kel_*.xlsx") if _role(p, "kecamatan") == "Kota"]
+def attendance(rng: random.Random, out: Path = HERE) -> Path:
+    psm = [p for p in people("psm_kel_*.xlsx") if p.kecamatan == "Kota"]
     chosen = rng.sample(psm, min(40, len(psm)))
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -99,18 +120,24 @@ def attendance(rng: random.Random) -> Path:
     ws.append(["NO", "NAMA", "NIK", "KELURAHAN", "JPL", "KEHADIRAN"])
     for i, p in enumerate(chosen, start=1):
         nik = "" if i % 9 == 0 else p.nik  # some rows without NIK: matched by name + kelurahan
-        ws.append([i, _nama(p), nik, _role(p, "kelurahan"), 16, "HADIR" if i % 13 else "IZIN"])
+        ws.append([i, p.nama, nik, p.kelurahan, 16, "HADIR" if i % 13 else "IZIN"])
     ws.append([len(chosen) + 1, "Tamu Undangan", "", "Banjaran", 16, "HADIR"])
-    path = HERE / "daftar_hadir_bimtek_2025.xlsx"
+    path = out / "daftar_hadir_bimtek_2025.xlsx"
     _save(wb, path)
     return path
+
+
+def main(argv: list[str]) -> None:
+    """`activity.py [--payments-only] [--out DIR]`: both files (or the payment list alone: the attendance sheet draws
+    after it from the one rng) into sample_data/ or DIR."""
+    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else HERE
+    rng = random.Random(2025)
+    print(payments(rng, out))
+    if "--payments-only" not in argv:
+        print(attendance(rng, out))
 
 
 if __name__ == "__main__":
     import sys
 
-    # `activity.py --payments-only`: the payment list alone (the attendance sheet draws after it from the one rng).
-    rng = random.Random(2025)
-    print(payments(rng))
-    if "--payments-only" not in sys.argv[1:]:
-        print(attendance(rng))
+    main(sys.argv[1:])

@@ -14,7 +14,8 @@ DOCS = ROOT / "docs"
 NOT_CODES = {"BELUM_PERNAH", "BELUM_TERDAFTAR", "LEBIH_DARI_BATAS", "TIDAK_ADA", "PP50_2025"}
 FINDING_MODULES = (
     "importing/roster.py", "services/ledger.py", "services/trainings.py", "rules/training.py", "importing/sheets.py",
-    "importing/rows.py", "importing/columns.py", "importing/headers.py",
+    "importing/rows.py", "importing/columns.py", "importing/headers.py", "importing/roster_table.py",
+    "importing/regions.py",
 )  # fmt: skip
 
 

@@ -303,6 +303,57 @@ def test_a_real_roster_is_not_refused_by_the_extent_guard(tmp_path: Path) -> Non
     check_extent(wide, 25_000_000)  # 30 columns x 5,000 rows: an ordinary wide roster
 
 
+def _cell_moved(path: Path, ref: str, to: str) -> Path:
+    """The workbook with one cell's own reference rewritten, the cell left inside its row element."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        f'r="{ref}"'.encode(), f'r="{to}"'.encode()
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.usefixtures("initialized")
+@pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
+def test_a_cell_placed_below_every_row_is_refused(
+    tmp_path: Path, runner: CliRunner, db_path: Path, command: list[str]
+) -> None:
+    """<c r="Z1048576"> inside <row r="2">: calamine puts the cell where its own reference says (unguarded: 1 GB,
+    4.5 s for 27 million cells), so the extent guard reads the cells' references as well as the rows'."""
+    import resource
+
+    bomb = _cell_moved(tiny_xlsx(tmp_path / "kecil.xlsx", [("A1", "NIK"), ("A2", "x"), ("B2", "y")]), "B2", "Z1048576")
+    before = dump(db_path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    line = one_line(runner.invoke(app, [*command, str(bomb)]), 1)
+    assert "kecil.xlsx" in line and "sel Z1048576" in line and "import.max_cells" in line
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KB: no grid was built
+    assert dump(db_path) == before
+
+
+def test_a_cell_below_every_row_is_counted_where_it_says_it_is(tmp_path: Path) -> None:
+    from psmctl.errors import InputError
+    from psmctl.importing.sheets import check_extent
+
+    def moved(name: str, to: str) -> Path:
+        return _cell_moved(tiny_xlsx(tmp_path / name, [("A1", "NIK"), ("A2", "x"), ("B2", "y")]), "B2", to)
+
+    check_extent(moved("pas.xlsx", "B38461"), 1_000_000)  # 38,461 rows x 26 columns: 999,986 cells
+    for name, to, shown in [
+        ("lewat.xlsx", "B38462", "Z38462"),  # one row more
+        ("nol.xlsx", "B00038462", "Z38462"),  # the same row, written with leading zeros
+        ("lebar.xlsx", "AD33334", "AD33334"),  # 30 columns: 1,000,020 cells
+    ]:
+        with pytest.raises(InputError, match="import.max_cells") as refused:
+            check_extent(moved(name, to), 1_000_000)
+        assert f"sampai sel {shown}:" in str(refused.value)
+
+
 @pytest.mark.usefixtures("initialized")
 @pytest.mark.parametrize("command", [["import", "roster"], ["payments", "import"]])
 def test_a_fifo_is_refused_before_it_is_opened(tmp_path: Path, runner: CliRunner, command: list[str]) -> None:
@@ -810,6 +861,57 @@ def test_an_ods_as_libreoffice_writes_it_is_not_refused(tmp_path: Path) -> None:
     )
     (sheet,) = read_tables(tiny_ods(tmp_path / "psm.ods", rows))
     assert len(sheet.rows) == 201 and {len(r) for r in sheet.rows} == {2}
+
+
+def long_ods(path: Path, rows: int, odd: dict[int, str]) -> Path:
+    """An .ods of a header and `rows` rows (NIK, NAMA, LibreOffice's 1,022 trailing empty cells), row i written as
+    odd[i] where given: content.xml is several of the chunks check_ods_extent streams."""
+    trailing = '<table:table-cell table:number-columns-repeated="1022"/>'
+    body = "".join(odd.get(i) or ods_row(f"{ods_cell(str(3571010101800000 + i))}{ods_cell(f'Orang {i}')}{trailing}")
+                   for i in range(1, rows + 1))  # fmt: skip
+    return tiny_ods(path, body)
+
+
+def test_a_long_ods_is_laid_out_in_every_chunk(tmp_path: Path) -> None:
+    """Rows far into a long sheet (past the first 4 MB chunk of content.xml, where only rows follow rows) keep
+    their hidden mark and their merged cells, and trailing empty cells on every row count for nothing."""
+    import zipfile
+
+    from psmctl.importing.sheets import read_tables
+
+    covered = "<table:covered-table-cell/>"
+    odd = {
+        25_000: '<table:table-row table:visibility="collapse">' + ods_cell("disembunyikan") + "</table:table-row>",
+        26_000: ods_row(ods_cell("a") + ods_cell("Banjaran", 'table:number-rows-spanned="3"')),
+        26_001: ods_row(ods_cell("b") + covered),
+        26_002: ods_row(ods_cell("c") + covered),
+        27_000: ods_row(ods_cell('dua<text:s text:c="3"/>spasi')),
+    }
+    path = long_ods(tmp_path / "panjang.ods", 30_000, odd)
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("content.xml").file_size > 2 * (1 << 22)
+    (sheet,) = read_tables(path)
+    assert len(sheet.rows) == 30_001 and max(len(r) for r in sheet.rows) == 2
+    assert sheet.hidden_rows == {25_000} and sheet.rows[25_000][0] == "disembunyikan"
+    assert sheet.merged == [((26_000, 1), (26_002, 1))]
+    assert [sheet.rows[r][1] for r in (25_999, 26_000, 26_001, 26_002, 26_003)] == [
+        "Orang 25999", "Banjaran", "Banjaran", "Banjaran", "Orang 26003",
+    ]  # fmt: skip
+
+
+@pytest.mark.usefixtures("initialized")
+def test_a_wide_row_far_into_a_long_ods_is_refused(tmp_path: Path, runner: CliRunner, db_path: Path) -> None:
+    """2,000 empty cells before a value on one row past the first chunk: 2,002 columns on some 28,000 rows and
+    more (the height is told as far as the guard had read when it refused)."""
+    import re
+
+    wide = ods_row(ods_cell("x") + '<table:table-cell table:number-columns-repeated="2000"/>' + ods_cell("y"))
+    path = long_ods(tmp_path / "panjang.ods", 30_000, {28_000: wide})
+    before = dump(db_path)
+    line = one_line(runner.invoke(app, ["import", "roster", str(path)]), 1)
+    assert re.search(r"panjang\.ods: lembar ke-1 membentang sampai sel BXZ(2[89]\d{3}|30001): .* x 2\.002 kolom", line)
+    assert "import.max_cells" in line
+    assert dump(db_path) == before
 
 
 def _with_merge(path: Path, ref: str) -> Path:

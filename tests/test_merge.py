@@ -201,3 +201,39 @@ def test_a_person_erased_here_is_not_brought_back(
     con = sqlite3.connect(banten)
     assert con.execute("SELECT count(*) FROM volunteers WHERE nik = ?", [ASEP]).fetchone()[0] == 0
     con.close()
+
+
+def test_more_sources_than_sqlite_attaches_at_once(
+    runner: CliRunner, tmp_path: Path, sources: tuple[Path, Path]
+) -> None:
+    """SQLite attaches at most 10 databases and detaches none inside a transaction; a province has up to 38 kab/kota.
+    Eleven copies of Pandeglang's register and Lebak's merge in one all-or-nothing run, the sources unwritten."""
+    import hashlib
+
+    pandeglang, lebak = sources
+    copies = [tmp_path / f"pandeglang_{i:02d}.db" for i in range(11)]
+    for copy in copies:  # whole, as a backup is (a file copy could miss the write-ahead log)
+        with sqlite3.connect(pandeglang) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+    before = {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in [*copies, lebak]}
+    banten = tmp_path / "banten.db"
+    cli(runner, banten, "init", "--provinsi", "36")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)
+    r = runner.invoke(app, ["--db", str(banten), "merge", *map(str, copies), str(lebak), str(junk)])
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1, r.output
+    con = sqlite3.connect(banten)
+    assert con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0  # the twelve good ones: not kept either
+    con.close()
+    reports = json.loads(cli(runner, banten, "merge", *map(str, copies), str(lebak), "--format", "json"))
+    assert [r["added"]["payments"] for r in reports] == [13] + [0] * 10 + [3]
+    assert [r["matched"]["payments"] for r in reports] == [0] + [13] * 10 + [0]  # one office's register, again
+    assert [len(r["duplicates"]) for r in reports] == [0] * 11 + [1]  # Dedi, on Lebak's register too
+    con = sqlite3.connect(banten)
+    people, payments = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("volunteers", "payments"))
+    con.close()
+    assert (people, payments) == (3, 16)
+    assert {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in [*copies, lebak]} == before
+    assert _check(runner, banten, DEDI, "2025-07-15") == _check(runner, pandeglang, DEDI, "2025-07-15")

@@ -325,6 +325,7 @@ def test_status_due_and_gaps_reports(reg: Database) -> None:
         {
             "nik": NIK_B,
             "nama": "Budi Santoso",
+            "kabkota": "",
             "from": "2025-02-01",
             "to": "2025-03-31",
             "days": 59,

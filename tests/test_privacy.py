@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from psmctl.rules import privacy
 from psmctl.rules.privacy import mask_nik, mask_phone
 
 
@@ -50,3 +52,35 @@ def test_masked_nik_never_shows_more_than_six_digits(nik: str) -> None:
     masked = mask_nik(nik)
     assert masked[:4] == nik[:4] and masked[-2:] == nik[-2:]
     assert masked[4:-2] == "*" * 10
+
+
+def test_a_streamed_json_row_is_masked_as_its_value_would_be() -> None:
+    """render.write_json_rows masks report rows already encoded: NIK and phone keys by key (as mask_tree masks a
+    dict), any other 16-digit number wherever it stands, in any script; a longer number is not a NIK."""
+    row = json.dumps(
+        {
+            "nik": "3571011708900001",
+            "no_kk": "357101170890001",  # 15 digits under a NIK key: masked by its key
+            "nama": "Budi 3571011708900002",
+            "reference": "SP2D-3571011708900003/2025",
+            "hp": "081234567890",
+            "catatan": "Siti é 3571011708900004",
+            "arab": "٣٥٧١٠١١٧٠٨٩٠٠٠٠٥",
+            "rekening": "12345678901234567",
+            "bulan": "2025-08",
+        },
+        ensure_ascii=False,
+    )
+    masked = json.loads(privacy.mask_json_text(row))
+    assert masked == {
+        "nik": "3571**********01",
+        "no_kk": "3571*********01",
+        "nama": "Budi 3571**********02",
+        "reference": "SP2D-3571**********03/2025",
+        "hp": "0812******90",
+        "catatan": "Siti é 3571**********04",
+        "arab": "٣٥٧١**********٠٥",
+        "rekening": "12345678901234567",
+        "bulan": "2025-08",
+    }
+    assert masked == privacy.mask_tree(json.loads(row))

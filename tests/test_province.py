@@ -192,25 +192,63 @@ def test_an_ambiguous_kelurahan_is_settled_by_the_nik_kecamatan(runner: CliRunne
 
 
 def test_psmctl_reads_its_own_roster_export_without_a_finding(banten: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+
+    # One more person, BERHENTI (KETERANGAN says she died): `export roster --semua` carries her, Status BERHENTI.
+    row = roster_row(make_nik(kec="360217", born=dt.date(1995, 1, 2), female=True, serial=7), "Siti", jk="P",
+                     tgl="02-01-1995", kelurahan="Tamanjaya", kecamatan="")  # fmt: skip
+    stopped = write_roster_xlsx(tmp_path / "berhenti.xlsx", [{**row, "KETERANGAN": "meninggal dunia"}],
+                                columns=[*DEFAULT_COLUMNS, "KETERANGAN"],
+                                title_rows=["DAFTAR TAGANA KABUPATEN LEBAK"])  # fmt: skip
+    assert banten.invoke(app, ["import", "roster", str(stopped), "--unsur", "Tagana"]).exit_code == 0
     out = tmp_path / "register_banten.xlsx"
-    r = banten.invoke(app, ["export", "roster", "--unmask", "--yes", "--out", str(out)])
+    r = banten.invoke(app, ["export", "roster", "--semua", "--unmask", "--yes", "--out", str(out)])
     assert r.exit_code == 0, r.output
     other = tmp_path / "provinsi2.db"
     assert banten.invoke(app, ["--db", str(other), "init", "--provinsi", "36"]).exit_code == 0
     r = banten.invoke(app, ["--db", str(other), "import", "roster", str(out), "--format", "json"])
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
-    assert sum(f["counts"]["added"] for f in report) == 3
-    # Not a finding per row: each finding is about a whole sheet (its unused columns, the skipped Tentang sheet).
-    found = [(p["sheet"], p["code"]) for f in report for p in f["findings"]]
-    assert len(found) <= 5, found  # 3 people: never one per row
-    assert {code for _, code in found} <= {"SHEET_SKIPPED", "COLUMN_UNUSED", "KELURAHAN_UNKNOWN"}, found
-    theirs = {
-        p["nama"]: p["kode_wilayah"]
-        for p in _json(banten, "--db", str(other), "volunteers", "list", "--format", "json")
-    }  # type: ignore[union-attr]
-    ours = {p["nama"]: p["kode_wilayah"] for p in _json(banten, "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
-    assert theirs == ours
+    assert sum(f["counts"]["added"] for f in report) == 4
+    # Kode wilayah and Status are read: no unused column, no finding about any row. What is left is about the
+    # workbook and its table: the Tentang sheet skipped, and (Ujang has no kelurahan) said once.
+    found = sorted((p["code"], p["sheet"]) for s in report for p in s["findings"])
+    assert found == [("KELURAHAN_UNKNOWN", "Register"), ("SHEET_SKIPPED", "Tentang")], found
+    keys = ("kode_wilayah", "kelurahan", "kecamatan", "unsur", "status")
+    theirs = _json(banten, "--db", str(other), "volunteers", "list", "--semua", "--format", "json")
+    ours = _json(banten, "volunteers", "list", "--semua", "--format", "json")
+    assert {p["nama"]: [p[k] for k in keys] for p in theirs} == {p["nama"]: [p[k] for k in keys] for p in ours}  # type: ignore[union-attr]
+    assert {p["nama"]: p["status"] for p in theirs}["Siti"] == "BERHENTI"  # type: ignore[union-attr]
+
+
+def test_a_kode_wilayah_column_is_read(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+
+    born = dt.date(1990, 8, 17)
+    rows = [
+        {**roster_row(make_nik(kec="360301", born=born, serial=1), "Kode", kelurahan="Tamanjaya", kecamatan=""),
+         "KODE WILAYAH": "36.02.17.2004", "STATUS": "AKTIF"},
+        {**roster_row(make_nik(kec="360301", born=born, serial=2), "Lain", kelurahan="Sukamaju", kecamatan=""),
+         "KODE WILAYAH": "3601012006", "STATUS": "BERHENTI"},
+        {**roster_row(make_nik(kec="360301", born=born, serial=3), "Salah", kelurahan="Tamanjaya", kecamatan=""),
+         "KODE WILAYAH": "99.99.99.9999", "STATUS": "KAWIN"},
+    ]  # fmt: skip
+    roster = write_roster_xlsx(tmp_path / "kode.xlsx", rows, columns=[*DEFAULT_COLUMNS, "KODE WILAYAH", "STATUS"],
+                               title_rows=["DAFTAR TAGANA"])  # fmt: skip
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    problems = _import(runner, roster)
+    by_code = {str(p["code"]): p for p in problems}
+    assert "Tamanjaya" in str(by_code["WILAYAH_KODE_MISMATCH"]["message"])  # Sukamaju written, Tamanjaya coded
+    assert by_code["WILAYAH_UNKNOWN"]["column"] == "KODE WILAYAH" and by_code["WILAYAH_UNKNOWN"]["row"] == 5
+    assert "KAWIN" in str(by_code["COLUMN_UNUSED"]["message"])
+    people = {p["nama"]: p for p in _json(runner, "volunteers", "list", "--semua", "--format", "json")}  # type: ignore[union-attr]
+    assert people["Kode"]["kode_wilayah"] == "36.02.17.2004"
+    assert people["Lain"]["kode_wilayah"] == "36.01.01.2006" and people["Lain"]["status"] == "BERHENTI"
+    assert people["Salah"]["kode_wilayah"] is None and people["Salah"]["status"] == "AKTIF"
 
 
 def test_coverage_status_has_a_kab_kota_level(banten: CliRunner) -> None:
@@ -268,6 +306,30 @@ def test_coverage_due_has_a_kab_kota_level_and_filter(banten: CliRunner, tmp_pat
     assert sum(1 for row in rows if row[1] == "Ujang") == 1
 
 
+def test_coverage_gaps_has_a_kab_kota_level_and_filters(banten: CliRunner) -> None:
+    r = banten.invoke(app, ["payments", "record", "--all-active", "--month", "2025-01", "--months", "3",
+                            "--paid-on", "2025-01-08", "--ref", "SP2D-1", "--yes"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    gaps = ["coverage", "gaps", "--as-of", "2025-06-30", "--format", "json"]
+    rows = _json(banten, *gaps)
+    assert sorted((g["nama"], g["kabkota"], g["from"]) for g in rows) == [  # type: ignore[union-attr]
+        ("Asep", "36.01 Kabupaten Pandeglang", "2025-04-01"), ("Dedi", "36.01 Kabupaten Pandeglang", "2025-04-01"),
+        ("Ujang", "36.72 Kota Cilegon", "2025-04-01"),
+    ]  # fmt: skip
+    assert sorted(g["nama"] for g in _json(banten, *gaps, "--kabkota", "36.01")) == ["Asep", "Dedi"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kabkota", "Kota Cilegon")] == ["Ujang"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kabkota", "36.01", "--kecamatan", "Sumur")] == ["Dedi"]  # type: ignore[union-attr]
+    assert [g["nama"] for g in _json(banten, *gaps, "--kecamatan", "Purwakarta")] == ["Ujang"]  # type: ignore[union-attr]
+    people = {p["nama"]: p["nik"] for p in _json(banten, "--unmask", "--yes", "volunteers", "list", "--format", "json")}  # type: ignore[union-attr]
+    assert _json(banten, *gaps, "--nik", people["Asep"], "--kabkota", "36.72") == []
+    r = banten.invoke(app, ["coverage", "gaps", "--kabkota", "36.72", "--kecamatan", "Sumur"])
+    assert r.exit_code != 0 and "Sumur" in r.output
+    r = banten.invoke(app, ["coverage", "gaps", "--as-of", "2025-06-30"])
+    assert r.exit_code == 0 and "Kab/Kota" in r.stdout, r.output
+    r = banten.invoke(app, ["coverage", "gaps", "--as-of", "2025-06-30", "--kabkota", "36.01"])
+    assert r.exit_code == 0 and "Kab/Kota" not in r.stdout, r.output  # one kab/kota: no column
+
+
 def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_path: Path) -> None:
     import openpyxl
 
@@ -288,13 +350,16 @@ def test_export_summary_charts_read_back_per_kab_kota(banten: CliRunner, tmp_pat
     assert "Purwakarta" in names and "Cikeusik" not in names and "Sumur" not in names
 
 
-def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.fixture
+def cibeber(runner: CliRunner, tmp_path: Path) -> CliRunner:
+    """A Banten register with two kecamatan named Cibeber: one person in Lebak's (36.02.19), two in Kota Cilegon's
+    (36.72.01), each settled by the NIK."""
     import datetime as dt
 
     from tests.builders import make_nik, roster_row, write_roster_xlsx
 
     born = dt.date(1990, 8, 17)
-    rows = [  # Cibeber: a kecamatan of Lebak (36.02.19) and of Kota Cilegon (36.72.01); the NIK settles which
+    rows = [
         roster_row(make_nik(kec="360219", born=born, serial=1), "Lebak", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=2), "Cilegon 1", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=3), "Cilegon 2", kelurahan="", kecamatan="Cibeber"),
@@ -303,6 +368,11 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
     r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
     assert r.exit_code == 0, r.output
+    return runner
+
+
+def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:
+    runner = cibeber
     rows_ = _json(runner, "summary", "--as-of", "2026-01-15", "--format", "json")
     assert [(r["kecamatan"], r["jumlah"]) for r in rows_] == [  # type: ignore[union-attr]
         ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2), ("JUMLAH", 3),
@@ -310,6 +380,31 @@ def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(runner: CliRunner, 
     status = _json(runner, "coverage", "status", "--as-of", "2026-01-15", "--format", "json")
     assert [(t["kabkota"], t["kecamatan"], t["jumlah"]) for t in status["totals"]] == [  # type: ignore[index]
         ("36.02 Kabupaten Lebak", "Cibeber", 1), ("36.72 Kota Cilegon", "Cibeber", 2),
+    ]  # fmt: skip
+
+
+def test_training_reports_keep_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:
+    r = cibeber.invoke(
+        app, ["training", "add", "--name", "Bimtek", "--kind", "bimtek", "--start", "2026-01-05", "--jpl", "8"]
+    )
+    assert r.exit_code == 0, r.output
+    tid = r.stdout.strip().splitlines()[-1]
+    people = {
+        p["nama"]: p["nik"] for p in _json(cibeber, "--unmask", "--yes", "volunteers", "list", "--format", "json")
+    }  # type: ignore[union-attr]
+    assert cibeber.invoke(app, ["attendance", "record", tid, "--nik", people["Cilegon 1"]]).exit_code == 0
+    hours = ["training", "report", "hours", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "json"]
+    by_kec = _json(cibeber, *hours, "--by", "kecamatan")
+    assert [(g["kecamatan"], g["orang"], g["dilatih"], g["jpl"]) for g in by_kec] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1, 0, 0.0), ("Cibeber (Kota Cilegon)", 2, 1, 8.0),
+    ]  # fmt: skip
+    by_kel = _json(cibeber, *hours, "--by", "kelurahan")
+    assert [(g["kecamatan"], g["orang"]) for g in by_kel] == [  # type: ignore[union-attr]
+        ("Cibeber (Kab. Lebak)", 1), ("Cibeber (Kota Cilegon)", 2),
+    ]  # fmt: skip
+    never = _json(cibeber, "training", "report", "never-trained", "--format", "json")
+    assert sorted((p["nama"], p["kecamatan"]) for p in never) == [  # type: ignore[union-attr]
+        ("Cilegon 2", "Cibeber (Kota Cilegon)"), ("Lebak", "Cibeber (Kab. Lebak)"),
     ]  # fmt: skip
 
 

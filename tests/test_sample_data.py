@@ -115,3 +115,18 @@ def test_rows_without_a_deliberate_mistake_carry_a_valid_nik() -> None:
                 assert len(nik) == 16 and nik.isdigit(), (file, sheet, row, value)
                 assert 1 <= day <= 31 and 1 <= int(nik[8:10]) <= 12 and nik[12:] != "0000", (file, sheet, row)
                 assert nik[-1] != "0", (file, sheet, row)  # so a numeric cell is never ambiguous (NIK-02)
+
+
+ACTIVITY = ("iuran_tagana_2025.xlsx", "daftar_hadir_bimtek_2025.xlsx")
+
+
+def test_the_payment_list_and_attendance_sheet_regenerate_the_same(tmp_path: Path) -> None:
+    """sample_data/activity.py reads the committed rosters' cells (never psmctl's importer, which learns) and saves
+    with generate.py's fixed timestamps: a rerun into another folder gives the committed files, byte for byte."""
+    script = SAMPLE / "activity.py"
+    r = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for name in ACTIVITY:
+        assert _cells(tmp_path / name) == _cells(SAMPLE / name), name
+        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(ACTIVITY)

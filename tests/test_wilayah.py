@@ -181,7 +181,12 @@ def test_dotted_and_name_of() -> None:
 
 def test_a_scope_read_as_one_block_equals_filtering_every_code() -> None:
     # _scoped reads one block of the sorted file; the whole table filtered line by line must agree.
-    everything = wilayah.current()
+    import csv
+    from importlib import resources
+
+    text = resources.files("psmctl.data").joinpath("wilayah.csv").read_text("utf-8")
+    everything = {r[0]: wilayah.Region(r[0], r[2], r[3]) for r in csv.reader(text.splitlines()[1:])}
+    assert wilayah.current() == everything
     kabkota = [k for k, r in everything.items() if r.level == "kabupaten_kota"]
     kecamatan = [k for k, r in everything.items() if r.level == "kecamatan"]
     last = max(everything)  # the file's last line ends a block too
@@ -189,3 +194,13 @@ def test_a_scope_read_as_one_block_equals_filtering_every_code() -> None:
         expected = {k: r for k, r in everything.items() if k == scope or k.startswith(scope + ".")}
         assert wilayah._scoped(scope) == expected, scope
     assert wilayah._scoped("99.99") == {}
+
+
+def test_each_region_is_one_object_whatever_the_scope() -> None:
+    # A whole-country import holds every region once: the country, its provinces and narrower scopes share them.
+    everything = wilayah.current()
+    for scope in ("35", "35.71", "35.71.02", "36.01"):
+        assert all(r is everything[k] for k, r in wilayah._scoped(scope).items()), scope
+    assert wilayah.get("35.71.02.1012") is everything["35.71.02.1012"]
+    levels = {id(r.level) for r in everything.values()}
+    assert len(levels) == 4  # one string per level, not one per row

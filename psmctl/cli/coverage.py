@@ -229,18 +229,26 @@ def due(
 @app.command("gaps")
 def gaps(
     nik: Annotated[str | None, typer.Option("--nik", help="Hanya relawan ini.")] = None,
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini.")] = None,
+    kabkota: KabkotaOpt = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Sampai tanggal ini; bawaan: hari ini.")] = None,
     fmt: FormatOpt = Format.table,
     db: DbPath = None,
 ) -> None:
-    """Periode tanpa perlindungan JKK per relawan, sejak kepesertaan pertama.
+    """Periode tanpa perlindungan JKK per relawan, sejak kepesertaan pertama (dengan kab/kota bila register
+    mencakup lebih dari satu kab/kota).
 
     Contoh: psmctl coverage gaps --nik 3571011708900001
+    Kantor provinsi: psmctl coverage gaps --kabkota 36.01 --kecamatan Cikeusik
     """
     from psmctl.services import coverage_reports
 
     day = parse_date_option(as_of, "--as-of") or today()
     with reported():
         database = open_database(db)
-        rows = coverage_reports.gaps_report(database, as_of=day, settings=load_settings(database), nik_text=nik)
-    render.emit(fmt.value, rows, ["nik", "nama", "from", "to", "days", "status"], title="Periode tanpa perlindungan")
+        rows = coverage_reports.gaps_report(
+            database, as_of=day, settings=load_settings(database), nik_text=nik, kecamatan=area(kecamatan, kabkota)
+        )
+    kab = _kabkota_column(r["kabkota"] for r in rows)
+    cols = [*kab, "nik", "nama", "from", "to", "days", "status"]
+    render.emit(fmt.value, rows, cols, title="Periode tanpa perlindungan")

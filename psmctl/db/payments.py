@@ -128,12 +128,30 @@ def insert_batch(
     return int(cur.lastrowid or 0)
 
 
-def register_people(db: Database) -> list[tuple[int, str, str]]:
-    """(volunteer id, NIK, name) of everyone on the register, not erased, ordered by id."""
-    return [
-        (int(r[0]), str(r[1]), str(r[2]))
-        for r in db.execute("SELECT id, nik, nama FROM volunteers WHERE forgotten_at IS NULL ORDER BY id")
-    ]
+def register_people(
+    db: Database, *, kecamatan: str | None = None, volunteer_id: int | None = None
+) -> list[tuple[int, str, str, str | None]]:
+    """(volunteer id, NIK, name, kode kecamatan) of everyone on the register, not erased, once each, ordered by id;
+    the kode kecamatan of the person's active role first, else of any role (None without one).
+
+    ``kecamatan`` is the area filter of the register reports (`role_filter`: a kecamatan name or code, or a kab/kota
+    code from --kabkota): only the people with a role there, of any status; ``volunteer_id`` only that person.
+    """
+    where, params = role_filter(unsur=None, kelurahan=None, kecamatan=kecamatan, active_only=False)
+    if volunteer_id is not None:
+        where += " AND v.id = ?"
+        params.append(volunteer_id)
+    out: list[tuple[int, str, str, str | None]] = []
+    last = None
+    for vid, nik, nama, kode in db.conn.execute(
+        "SELECT v.id, v.nik, v.nama, r.kode_kecamatan FROM volunteers v LEFT JOIN roles r ON r.volunteer_id = v.id "
+        f"WHERE {where} ORDER BY v.id, r.status IS NOT 'AKTIF', r.id",
+        params,
+    ):
+        if vid != last:
+            out.append((int(vid), str(nik), str(nama), kode))
+            last = vid
+    return out
 
 
 def volunteer_by_nik(db: Database, nik: str) -> tuple[int, str] | None:

@@ -8,11 +8,24 @@ Pure functions of the cell; the ones a long file calls with the same few values 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 _WS = re.compile(r"\s+")
+
+
+class PerValue(dict[Any, Any]):
+    """A pure function of a cell's value, computed once per distinct value (the lookups stay in C)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
 
 
 def text(v: object) -> str:
@@ -107,6 +120,18 @@ def stop_word(note: str) -> str | None:
     """The word of a KETERANGAN that says the person died, moved, resigned or stopped, as written; else None."""
     m = _STOP.search(note)
     return m.group(0) if m else None
+
+
+@lru_cache(maxsize=256)
+def membership(status: str) -> str | None:
+    """A STATUS cell as psmctl's own roster export writes it: AKTIF, or BERHENTI (also NONAKTIF, TIDAK AKTIF or a
+    stop word such as MENINGGAL); None for any other value (a marital status: the column is not membership)."""
+    word = " ".join(status.upper().split())
+    if word == "AKTIF":
+        return "AKTIF"
+    if word in ("BERHENTI", "NONAKTIF", "NON AKTIF", "TIDAK AKTIF") or stop_word(status):
+        return "BERHENTI"
+    return None
 
 
 def name_and_alm(name: str) -> tuple[str, str | None]:

@@ -79,6 +79,9 @@ CODES: dict[str, Code] = {
     "UNSUR_MISSING": Code("warning", "no unsur column, title or `--unsur`: the setting `roster.default_unsur` used"),
     "WILAYAH_UNKNOWN": Code("warning", "kelurahan/kecamatan not in the official list (suggestions given)", "WIL-08"),
     "WILAYAH_AMBIGUOUS": Code("warning", "several official regions carry that name", "WIL-08"),
+    "WILAYAH_KODE_MISMATCH": Code(
+        "warning", "the row's kode wilayah names another kelurahan than the one written; the code is used", "WIL-04"
+    ),
     "WILAYAH_NIK_HINT": Code(
         "info", "an ambiguous region name settled by the NIK's kecamatan digits (one candidate lies there)", "WIL-08"
     ),

@@ -13,12 +13,15 @@ stay under ``max_uncompressed_mb`` (a setting), and the file type is sniffed fro
 from __future__ import annotations
 
 import csv
+import html
 import os
 import re
 import stat
 import zipfile
-from collections.abc import Container
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
@@ -121,8 +124,8 @@ def refuse_non_regular(path: Path) -> int:
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
-# Only a row has an r attribute of digits alone, only a cell one of letters and digits; searched by the literal
-# ' r="' they are found at C speed, whatever the element's prefix or attribute order.
+# A row's r attribute is digits alone, a cell's letters and digits; searched by the literal ' r="' they are found
+# at C speed, whatever the element's prefix or attribute order.
 _ROW_REF = re.compile(rb' r="(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # columns from AA on: A..Z cannot make a sheet wide
 _TAIL = 1 << 16
@@ -136,11 +139,23 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _cells_above(n: int) -> re.Pattern[bytes]:
+    """Cell references (r="B7") whose row number is greater than `n`: every other cell fails on its digits' count or
+    its first digits, so the sheet's cells are searched at the speed of its row references."""
+    s = str(n)
+    higher = [f"\\d{{{len(s) + 1},}}"] + [
+        f"{s[:i]}[{int(s[i]) + 1}-9]\\d{{{len(s) - i - 1}}}" for i in range(len(s)) if s[i] != "9"
+    ]
+    return re.compile(f' r="[A-Z]{{1,3}}0*(?=\\d{{{len(s)}}})({"|".join(higher)})"'.encode())
+
+
 def check_extent(path: Path, max_cells: int) -> set[str]:
     """Refuse a workbook whose sheet, declared or actual, spans more than `max_cells` cells (setting
     import.max_cells), before python-calamine builds its grid: it allocates every cell between A1 and the last
     one, so a 2 KB file with one cell at XFD1048576 asks for 512 GB and aborts the process. Each sheet's XML is
-    streamed once (its last rows give the height, cells from column AA on the width): memory stays at a chunk.
+    streamed once: memory stays at a chunk. Its height is the greatest row number of any row or cell reference
+    (calamine puts a cell where its own r= says, even r="A1048576" inside <row r="1">; only cells below every row
+    are looked at), its width the widest cell from column AA on.
 
     Returns the sheets' XML members that mark no row or column hidden: those are not read again for their layout
     (importing.layout), so an ordinary workbook's sheets are decompressed once here and once by calamine."""
@@ -184,6 +199,9 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
         refs = _ROW_REF.findall(window)
         if refs:
             rows = max(rows, max(map(int, refs)))
+        refs = _cells_above(rows).findall(window)  # a cell placed below every row, as calamine places it
+        if refs:
+            rows = max(rows, max(map(int, refs)))
         for letters in set(_WIDE_CELL.findall(window)):
             cols = max(cols, _col_number(letters))
         tail = window[-64:]
@@ -192,89 +210,197 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
 
 
 _ODS_END_ROW = b"</table:table-row>"
+_ODS_ROW = b"<table:table-row"
 _ODS_ROWS = re.compile(rb'table:number-rows-repeated\s*=\s*["\'](\d+)')
 _ODS_COLS = re.compile(rb'table:number-columns-repeated\s*=\s*["\'](\d+)')
 _ODS_SPACES = re.compile(rb'text:c\s*=\s*["\'](\d+)')
-_ODS_MARKUP = re.compile(rb"<table:table(?=[\s>])|<table:table-row(?=[\s/>])[^<]*")
+# Between rows: a sheet's start (and its name), its columns, rows written as empty elements.
+_ODS_MARKUP = re.compile(
+    rb"<table:table(?=[\s>])[^>]*|<table:table-column(?=[\s/>])[^>]*|<table:table-row(?=[\s/>])[^<]*"
+)
+_ODS_NAME = re.compile(rb'table:name\s*=\s*["\']([^"\']*)')
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])[^>]*")
+_ODS_SPAN = re.compile(rb'table:number-(rows|columns)-spanned\s*=\s*["\'](\d+)')
+_ODS_HIDDEN = re.compile(rb'table:visibility\s*=\s*["\'](?:collapse|filter)')
+_ODS_COLS_AT = b"columns-repeated"
 
 
-def check_ods_extent(path: Path, max_cells: int) -> None:
+def check_ods_extent(path: Path, max_cells: int) -> dict[str, Layout]:
     """Refuse an .ods whose sheet would span more than `max_cells` cells (setting import.max_cells) once its repeat
     counts are expanded, before python-calamine builds the grid: a 1 KB content.xml declaring a row repeated a
     million times, or a value repeated across 16,384 columns on 1,000 rows, costs seconds and gigabytes. Counted as
     calamine counts: rows up to the last one holding a value, columns up to a row's last value (trailing empty
     rows and cells, which LibreOffice writes by the million, cost nothing and count nothing); a sheet counts at
     least 26 columns, as in check_extent. Repeated spaces (<text:s text:c="...">) are refused past one cell's
-    MAX_CELL_CHARS, or past the size of content.xml itself in all. content.xml is streamed in chunks of whole rows."""
-    sheet = rows = height = width = spaces = 0
+    MAX_CELL_CHARS, or past the size of content.xml itself in all.
 
-    def refuse(h: int, w: int) -> InputError:
-        return InputError(
-            f"{path.name}: lembar ke-{sheet} membentang sampai sel {_col_letters(w)}{h}: {_dots(h)} baris x "
-            f"{_dots(w)} kolom setelah pengulangan baris/kolom dibuka, lebih dari {_dots(max_cells)} sel (pengaturan "
-            "import.max_cells); hapus isi atau format sel yang jauh di luar tabel lalu simpan ulang"
-        )
-
+    content.xml is streamed once, in chunks of whole rows, and searched for bytes, never parsed: a cell's contents
+    are skipped but for the row's last value. The same pass returns each sheet's layout (hidden rows and columns,
+    and the merged ranges calamine does not give for an .ods), so content.xml is decompressed once here and once
+    by calamine."""
     with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
-        max_spaces = max(1 << 20, z.getinfo("content.xml").file_size)
-        carry = b""
-        while True:
-            chunk = fh.read(1 << 22)
-            window = carry + chunk
-            if chunk:
-                cut = window.rfind(_ODS_END_ROW)
-                if cut < 0:
-                    carry = window
-                    continue
-                cut += len(_ODS_END_ROW)
-                body, carry = window[:cut], window[cut:]
-            else:
-                body, carry = window, b""
-            formulas = b"table:formula" in body
-            for piece in body.split(_ODS_END_ROW):
-                start = piece.rfind(b"<table:table-row")
-                if start < 0:
-                    continue  # the document's end
-                stop = piece.find(b"<", start + 1)  # '<' never stands inside a tag: the row's tag ends before it
-                tag = piece[start:stop] if stop > 0 else piece[start:]
-                if start and b"<table:table" in piece[:start]:
-                    # A new sheet or rows written as empty elements before this row: each counted in order.
-                    for m in _ODS_MARKUP.finditer(piece, 0, start):
-                        found = m.group(0)
-                        if not found.startswith(b"<table:table-row"):
-                            sheet, rows, height, width = sheet + 1, 0, 0, 0
-                        elif found.rstrip().endswith(b"/>"):
-                            rows += _repeats(found, _ODS_ROWS)
-                if tag.rstrip().endswith(b"/>"):  # an empty row element: no cells
-                    rows += _repeats(tag, _ODS_ROWS)
-                    continue
-                rows += _repeats(tag, _ODS_ROWS)
-                last = piece.rfind(b"value")  # the row's last value (or formula)
-                if formulas:
-                    last = max(last, piece.rfind(b"table:formula"))
-                if stop < 0 or last < stop:
-                    continue
-                end = piece.find(b"<", last)
-                end = end if end > 0 else len(piece)
-                cols = piece.count(b"<table:table-cell", stop, end) + piece.count(
-                    b"<table:covered-table-cell", stop, end
-                )
-                if piece.find(b"columns-repeated", stop, end) >= 0:
-                    cols += sum(int(n) - 1 for n in _ODS_COLS.findall(piece, stop, end))
-                height, width = rows, max(width, cols)
-                if height * max(width, 26) > max_cells:
-                    raise refuse(height, max(width, 26))
-                if b"text:c" in piece:
-                    runs = [int(n) for n in _ODS_SPACES.findall(piece)]
-                    spaces += sum(runs)
-                    if spaces > max_spaces or max(runs, default=0) > MAX_CELL_CHARS:
-                        raise InputError(
-                            f"{path.name}: baris {rows} berisi {_dots(max(runs, default=0))} spasi berulang dalam "
-                            f"satu sel, lebih dari {_dots(MAX_CELL_CHARS)} karakter (batas satu sel Excel), atau "
-                            "lebih dari ukuran isi berkasnya; berkas ditolak, simpan ulang dari spreadsheet"
-                        )
-            if not chunk:
+        scan = _OdsScan(path.name, max_cells, max(1 << 20, z.getinfo("content.xml").file_size))
+        for body in _whole_rows(fh):
+            scan.feed(body)
+    return {name: lay for name, lay in scan.layouts.items() if lay.hidden_rows or lay.hidden_cols or lay.merged}
+
+
+def _whole_rows(fh: Any) -> Iterator[bytes]:
+    """content.xml in chunks that end at a row's end, the last one at the document's (kept as a list of parts
+    until a row ends, so that a row without end is not copied over and over)."""
+    parts: list[bytes] = []
+    tail = b""  # the pending bytes' last few, where a row's end may begin
+    while chunk := fh.read(1 << 22):
+        probe = tail + chunk
+        cut = probe.rfind(_ODS_END_ROW)
+        tail = probe[1 - len(_ODS_END_ROW) :]
+        if cut < 0:
+            parts.append(chunk)
+            continue
+        cut += len(_ODS_END_ROW) - (len(probe) - len(chunk))  # in chunk: the row's end cannot lie in tail alone
+        yield b"".join([*parts, chunk[:cut]])
+        parts = [chunk[cut:]]
+    yield b"".join(parts)
+
+
+class _OdsScan:
+    """One pass over an .ods content.xml: the sheet being read, how far it reaches, and its layout."""
+
+    def __init__(self, file: str, max_cells: int, max_spaces: int) -> None:
+        self.file, self.max_cells, self.max_spaces = file, max_cells, max_spaces
+        self.sheet = self.rows = self.height = self.width = self.column = self.spaces = 0
+        self.layout = Layout()
+        self.layouts: dict[str, Layout] = {}
+
+    def feed(self, body: bytes) -> None:
+        """Whole rows: each piece before a row's end holds that row (after any markup between rows)."""
+        pieces = body.split(_ODS_END_ROW)
+        formulas = b"table:formula" in body
+        rows = pieces[:-1]  # the last piece holds no row's end: the document's end, or nothing
+        if (
+            body.count(_ODS_ROW) == len(rows)
+            and all(p.startswith(_ODS_ROW) for p in rows)
+            and b"rows-repeated" not in body
+            and not _ODS_MARKUP.search(pieces[-1])
+        ):
+            self._plain(body, rows, formulas)
+            return
+        for piece in pieces:
+            self._piece(piece, formulas)
+
+    def _plain(self, body: bytes, pieces: list[bytes], formulas: bool) -> None:
+        """Rows one after another in one sheet, each a piece of its own, none repeated (most of a large file): each
+        step a pass over all of them at C speed; only a row with spans, hidden or repeated spaces is looked at
+        alone."""
+        lasts = [p.rfind(b"value") for p in pieces]  # each row's last value (or formula); the rest is not read
+        if formulas:
+            lasts = [max(last, p.rfind(b"table:formula")) for p, last in zip(pieces, lasts, strict=True)]
+        # A row's cells up to the end of its last value's tag, and the row's own tag: every '<table:' element.
+        ends = [p.find(b"<", last) if last > 0 else 0 for p, last in zip(pieces, lasts, strict=True)]
+        cells = [p.count(b"<table:", 0, end) - 1 for p, end in zip(pieces, ends, strict=True)]
+        if b"columns-repeated" in body:
+            wide = [i for i, (p, end) in enumerate(zip(pieces, ends, strict=True)) if p.find(_ODS_COLS_AT, 0, end) >= 0]
+            for i in wide:
+                cells[i] += sum(int(n) - 1 for n in _ODS_COLS.findall(pieces[i], 0, ends[i]))
+        first = self.rows
+        self.rows += len(pieces)
+        valued = next((i for i in range(len(lasts) - 1, -1, -1) if lasts[i] > 0), -1)
+        if valued >= 0:
+            self._reach(first + valued + 1, max(cells))
+        offsets: list[int] = []  # where each row ends in body, found once a row needs a closer look
+        for marker, step in ((b"spanned", self._spans), (b"visibility", self._hidden), (b"text:c", self._spaces)):
+            at = body.find(marker)
+            offsets = offsets or list(accumulate(len(p) + len(_ODS_END_ROW) for p in pieces)) if at >= 0 else offsets
+            while at >= 0:
+                i = bisect_right(offsets, at)  # the row holding it; the next search starts after that row
+                step(pieces[i], pieces[i].find(b"<", 1), first + i)
+                at = body.find(marker, offsets[i])
+
+    def _piece(self, piece: bytes, formulas: bool) -> None:
+        """One row and the markup before it, when a chunk holds more than rows one after another."""
+        start = piece.rfind(_ODS_ROW)
+        if start != 0:  # a new sheet, its columns, rows written as empty elements (or only whitespace)
+            self._markup(piece, len(piece) if start < 0 else start)
+            if start < 0:
                 return
+        stop = piece.find(b"<", start + 1)  # '<' never stands inside a tag: the row's tag ends before it
+        tag = piece[start:stop] if stop > 0 else piece[start:]
+        first = self.rows
+        self._row(tag)
+        if stop < 0 or tag.rstrip().endswith(b"/>"):  # an empty row element: no cells
+            return
+        last = piece.rfind(b"value")
+        if formulas:
+            last = max(last, piece.rfind(b"table:formula"))
+        if last > start:
+            end = piece.find(b"<", last)
+            end = end if end > 0 else len(piece)
+            cols = piece.count(b"<table:", stop, end)  # its cells, covered or not
+            if piece.find(_ODS_COLS_AT, stop, end) >= 0:
+                cols += sum(int(n) - 1 for n in _ODS_COLS.findall(piece, stop, end))
+            self._reach(self.rows, cols)
+        for marker, step in ((b"spanned", self._spans), (b"text:c", self._spaces)):
+            if marker in piece:
+                step(piece, stop, first)
+
+    def _markup(self, piece: bytes, end: int) -> None:
+        for m in _ODS_MARKUP.finditer(piece, 0, end):
+            found = m.group(0)
+            if found.startswith(_ODS_ROW):
+                self._row(found)  # written as an empty element (a row with cells ends its own piece)
+            elif found.startswith(b"<table:table-column"):
+                n = _repeats(found, _ODS_COLS)
+                if b"visibility" in found and _ODS_HIDDEN.search(found):
+                    self.layout.hidden_cols.update(range(self.column, min(self.column + n, 16384)))
+                self.column += n
+            else:  # a new sheet
+                name = _ODS_NAME.search(found)
+                self.sheet, self.rows, self.height, self.width, self.column = self.sheet + 1, 0, 0, 0, 0
+                self.layout = Layout()
+                self.layouts[html.unescape(name.group(1).decode("utf-8", "replace")) if name else ""] = self.layout
+
+    def _row(self, tag: bytes) -> None:
+        n = _repeats(tag, _ODS_ROWS)
+        if b"visibility" in tag and _ODS_HIDDEN.search(tag):
+            self.layout.hidden_rows.update(range(self.rows, self.rows + min(n, 1000)))
+        self.rows += n
+
+    def _hidden(self, piece: bytes, stop: int, row: int) -> None:
+        if _ODS_HIDDEN.search(piece, 0, stop):
+            self.layout.hidden_rows.add(row)
+
+    def _reach(self, height: int, width: int) -> None:
+        """The sheet reaches this row (1-based), and this many columns: refused past max_cells."""
+        self.height, self.width = height, max(self.width, width)
+        if self.height * max(self.width, 26) > self.max_cells:
+            h, w = self.height, max(self.width, 26)
+            raise InputError(
+                f"{self.file}: lembar ke-{self.sheet} membentang sampai sel {_col_letters(w)}{h}: {_dots(h)} baris x "
+                f"{_dots(w)} kolom setelah pengulangan baris/kolom dibuka, lebih dari {_dots(self.max_cells)} sel "
+                "(pengaturan import.max_cells); hapus isi atau format sel yang jauh di luar tabel lalu simpan ulang"
+            )
+
+    def _spans(self, piece: bytes, stop: int, row: int) -> None:
+        """The merged ranges whose top-left cell is on this row (0-based, as calamine's rows)."""
+        col = 0
+        for m in _ODS_CELL.finditer(piece, stop):
+            cell = m.group(0)
+            if b"spanned" in cell:
+                spans = {k: int(v) for k, v in _ODS_SPAN.findall(cell)}
+                rs, cs = spans.get(b"rows", 1), spans.get(b"columns", 1)
+                if rs > 1 or cs > 1:
+                    self.layout.merged.append(((row, col), (row + rs - 1, col + cs - 1)))
+            col += _repeats(cell, _ODS_COLS)
+
+    def _spaces(self, piece: bytes, stop: int, row: int) -> None:
+        runs = [int(n) for n in _ODS_SPACES.findall(piece, stop)]
+        self.spaces += sum(runs)
+        if self.spaces > self.max_spaces or max(runs, default=0) > MAX_CELL_CHARS:
+            raise InputError(
+                f"{self.file}: baris {row + 1} berisi {_dots(max(runs, default=0))} spasi berulang dalam satu sel, "
+                f"lebih dari {_dots(MAX_CELL_CHARS)} karakter (batas satu sel Excel), atau lebih dari ukuran isi "
+                "berkasnya; berkas ditolak, simpan ulang dari spreadsheet"
+            )
 
 
 def _repeats(tag: bytes, pattern: re.Pattern[bytes]) -> int:
@@ -340,13 +466,13 @@ def read_tables(
             f"{path.name}: berkas ini halaman HTML/teks yang diberi nama spreadsheet; "
             "buka di Excel lalu simpan ulang sebagai .xlsx"
         )
-    plain: set[str] = set()  # sheet XML members known to hide nothing
+    layouts: dict[str, Layout] = {}  # hidden rows and columns, an .ods's merged ranges, by sheet name
     if kind == "zip":
         kind = _check_zip(path, max_mb, ratio)
         if kind == "xlsx":
-            plain = check_extent(path, cells)
+            layouts = read_layouts(path, check_extent(path, cells))  # only the sheets that hide something
         else:
-            check_ods_extent(path, cells)
+            layouts = check_ods_extent(path, cells)
     elif kind == "ole2":
         if path.suffix.lower() in (".xlsx", ".xlsm") or _is_encrypted_ole(path):
             raise InputError(
@@ -354,7 +480,7 @@ def read_tables(
             )
     else:
         raise InputError(f"{path.name}: bukan berkas spreadsheet (.xlsx, .xls, .ods atau .csv)")
-    return _read_calamine(path, kind, plain, cells)
+    return _read_calamine(path, kind, layouts, cells)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -367,8 +493,8 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob
 
 
-def _read_calamine(path: Path, kind: str, plain: Container[str] = (), max_cells: int | None = None) -> list[SheetData]:
-    """The sheets of a workbook; `plain`: sheet XML members check_extent found hiding nothing."""
+def _read_calamine(path: Path, kind: str, layouts: dict[str, Layout], max_cells: int | None = None) -> list[SheetData]:
+    """The sheets of a workbook; `layouts`: what calamine does not give, by sheet name (read_tables)."""
     import python_calamine as pc
 
     errors = (
@@ -387,7 +513,6 @@ def _read_calamine(path: Path, kind: str, plain: Container[str] = (), max_cells:
         with open(path, "rb") as fh:
             wb = pc.load_workbook(fh)
         sheets: list[SheetData] = []
-        layouts = read_layouts(path, kind, plain)
         for meta in wb.sheets_metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets and macro sheets hold no roster

@@ -79,13 +79,30 @@ def mask_text(text: str) -> str:
     return _SIXTEEN.sub(lambda m: mask_nik(m.group(0)), text)
 
 
-_PHONE_IN_JSON = re.compile(r'("(?:' + "|".join(sorted(PHONE_KEYS)) + r')": ")([^"]*)(")')
+def _json_keys(keys: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """How a value under one of `keys` starts in encoded JSON, and the pattern of such a key and its text value."""
+    marks = tuple(f'"{k}": "' for k in sorted(keys))
+    return marks, re.compile(r'("(?:' + "|".join(sorted(keys)) + r')": ")([^"]*)(")')
+
+
+_PHONE_MARKS, _PHONE_IN_JSON = _json_keys(PHONE_KEYS)
+_NIK_MARKS, _NIK_IN_JSON = _json_keys(NIK_KEYS)
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_ZEROS = "0" * 16
 
 
 def mask_json_text(text: str) -> str:
-    """One encoded JSON value (a row of a streamed report): phone keys and any 16-digit number masked."""
-    text = _PHONE_IN_JSON.sub(lambda m: m.group(1) + mask_phone(m.group(2)) + m.group(3), text)
-    return mask_text(text)
+    """One encoded JSON value (a row of a streamed report) as `mask_tree` masks the value itself: NIK and phone keys
+    masked by key, then any 16-digit number left. The keys are found as plain text, and text without 16 digits in a
+    row (a report's rows once their NIK is masked) is told so at C speed: the pattern that finds such numbers (1.5 µs
+    a hundred characters) runs only where one may stand."""
+    if any(m in text for m in _PHONE_MARKS):
+        text = _PHONE_IN_JSON.sub(lambda m: m.group(1) + mask_phone(m.group(2)) + m.group(3), text)
+    if any(m in text for m in _NIK_MARKS):
+        text = _NIK_IN_JSON.sub(lambda m: m.group(1) + mask_nik(m.group(2)) + m.group(3), text)
+    if not text.isascii() or _ZEROS in text.translate(_DIGITS_AS_ZERO):  # \d is any script's digit: not ASCII-only
+        text = mask_text(text)
+    return text
 
 
 def mask_value(key: str, value: Any) -> Any:

@@ -15,11 +15,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from psmctl.errors import InputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     """One region of the official list."""
 
@@ -28,59 +29,72 @@ class Region:
     nama: str
 
 
-@cache
-def _text(name: str) -> str:
-    return resources.files("psmctl.data").joinpath(name).read_text("utf-8")
+# Each region is one Region object in a process, whatever mix of scopes it asks for: a whole-country import holds
+# 91,599 of them, each level one shared string, and no parsed copy of the files beside them.
+_LEVELS = {lv: lv for lv in ("provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")}
+_CURRENT = "wilayah.csv"
+_HISTORICAL = "kode_wilayah_sampai_kecamatan_historis.csv"
 
 
 @cache
-def _lines(name: str) -> tuple[str, ...]:
-    return tuple(_text(name).splitlines()[1:])
+def _data(name: str) -> bytes:
+    """A bundled CSV as bytes: half the memory of its text (one '’' in wilayah.csv makes the text 2 bytes a
+    character); a block is decoded when read."""
+    return resources.files("psmctl.data").joinpath(name).read_bytes()
 
 
-def _parse(lines: Iterable[str]) -> list[list[str]]:
-    return list(csv.reader(lines))
+def _regions(lines: Iterable[str], key: int) -> dict[str, Region]:
+    """Rows (kode, kode_digits, level, nama, ...) as Regions, keyed by column `key` (0 dotted, 1 digits)."""
+    return {row[key]: Region(row[0], _LEVELS.get(row[2], row[2]), row[3]) for row in csv.reader(lines)}
 
 
 @cache
 def current() -> dict[str, Region]:
-    """Every current code, keyed by dotted code (91,599 rows: loaded only when a whole-country view is needed)."""
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(_lines("wilayah.csv"))}
+    """Every current code, keyed by dotted code (91,599 rows: loaded only when a whole-country view is needed):
+    the province blocks `_scoped` reads, their Region objects shared."""
+    out: dict[str, Region] = {}
+    for province in re.findall(rb"^(\d\d),", _data(_CURRENT), re.MULTILINE):
+        out.update(_scoped(province.decode()))
+    return out
 
 
 @cache
 def _scoped(prefix: str) -> dict[str, Region]:
-    """Current codes starting with `prefix` (a kab/kota or kecamatan code); cheap, so imports never load all."""
+    """Current codes starting with `prefix` (a province, kab/kota or kecamatan code); cheap, so imports never load
+    all. A province is read from its block of the file; a narrower scope is taken from its province's regions."""
     if not prefix:
         return current()
-    # The file is sorted by code, so a scope is one block of lines: find its start, read to its end.
-    text = _text("wilayah.csv")
-    heads = (f"{prefix},", f"{prefix}.")
-    starts = [i for i in (text.find("\n" + h) for h in heads) if i >= 0]
+    if len(prefix) > 2:
+        inner = prefix + "."
+        return {k: r for k, r in _scoped(prefix[:2]).items() if k == prefix or k.startswith(inner)}
+    # The file is sorted by code, so a province is one block of lines: find its start, read to its end.
+    data = _data(_CURRENT)
+    heads = (f"{prefix},".encode(), f"{prefix}.".encode())
+    starts = [i for i in (data.find(b"\n" + h) for h in heads) if i >= 0]
     if not starts:
         return {}
     begin = end = min(starts) + 1
-    while end < len(text) and text.startswith(heads, end):  # line by line to the block's end, not the file's
-        nl = text.find("\n", end)
-        end = len(text) if nl < 0 else nl + 1
-    return {r[0]: Region(r[0], r[2], r[3]) for r in _parse(text[begin:end].splitlines())}
+    while end < len(data) and data.startswith(heads, end):  # line by line to the block's end, not the file's
+        nl = data.find(b"\n", end)
+        end = len(data) if nl < 0 else nl + 1
+    return _regions(data[begin:end].decode("utf-8").splitlines(), 0)
 
 
 @cache
-def _historical_rows() -> list[list[str]]:
-    return _parse(_lines("kode_wilayah_sampai_kecamatan_historis.csv"))
+def _historical() -> tuple[dict[str, Region], frozenset[str]]:
+    """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits; and the
+    digits of the current kecamatan (the table carries them with masih_berlaku_2025 = 1)."""
+    lines = _data(_HISTORICAL).decode("utf-8").splitlines()[1:]
+    return _regions(lines, 1), frozenset(row[1] for row in csv.reader(lines) if row[6] == "1")
 
 
-@cache
 def historical() -> dict[str, Region]:
     """Every provinsi/kab-kota/kecamatan code ever listed 2016-2025 (current ones included), by digits."""
-    return {r[1]: Region(r[0], r[2], r[3]) for r in _historical_rows()}
+    return _historical()[0]
 
 
-@cache
 def _current_kecamatan() -> frozenset[str]:
-    # The historical table carries every current kecamatan too, with masih_berlaku_2025 = 1.
-    return frozenset(r[1] for r in _historical_rows() if r[6] == "1")
+    return _historical()[1]
 
 
 def get(code: str) -> Region | None:
@@ -206,6 +220,20 @@ def kecamatan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[st
     return out
 
 
+def by_kecamatan_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Roles as a report groups them by kecamatan (and kecamatan × kelurahan): by kecamatan code, so a name two
+    kab/kota of a province share is two groups (`kecamatan_labels`). Only the roles of such a name are copied, with
+    the labelled name; the list itself when no name repeats."""
+    labels = kecamatan_labels({(r["kecamatan"] or "", r["kode_kecamatan"]) for r in roles})
+    if all(label == name for (name, _), label in labels.items()):
+        return roles
+    out = []
+    for r in roles:
+        label = labels[(r["kecamatan"] or "", r["kode_kecamatan"])]
+        out.append(r if label == (r["kecamatan"] or "") else {**r, "kecamatan": label})
+    return out
+
+
 def kabkota_of(kode: str | None) -> str:
     """'36.01.05' or '36.01.05.2001' → '36.01'; '' when no code."""
     return kode[:5] if kode and len(kode) >= 5 else ""
@@ -302,6 +330,26 @@ def find_kabkota(text: str, area: str = "") -> list[Region]:
     if hits is None:
         hits = names.get(_DROP.sub("", _KAB_WORDS.sub("", unicodedata.normalize("NFKC", t).upper())), ())
     return list(hits)
+
+
+@cache
+def by_code(text: str, scope: str, kelurahan: str) -> tuple[Region | None, tuple[Note, ...]]:
+    """A roster row's KODE WILAYAH cell ('36.01.01.2006' or its 10 digits): the current desa/kelurahan it names
+    inside the office's `scope`, or None with a note (not a current desa code, or outside the office's area; the
+    names are matched instead). A written kelurahan the code does not name is a note too; the code wins."""
+    t = str(text).strip()
+    digits = t.replace(".", "")
+    r = get(dotted(digits)) if digits.isdigit() and len(digits) == 10 else None
+    if r is None or r.level != "desa_kelurahan":
+        msg = f"kode wilayah '{t}' bukan kode desa/kelurahan yang berlaku; dipakai nama kelurahan/kecamatan"
+        return None, (("WILAYAH_UNKNOWN", "kode_wilayah", msg),)
+    if not r.kode.startswith(scope):
+        msg = f"kode wilayah '{t}' di luar wilayah kantor ({scope} {name_of(scope)}); dipakai nama kelurahan/kecamatan"
+        return None, (("WILAYAH_UNKNOWN", "kode_wilayah", msg),)
+    if kelurahan and norm_name(kelurahan, "desa_kelurahan") != norm_name(r.nama, "desa_kelurahan"):
+        msg = f"kode wilayah {r.kode} adalah {r.nama}, bukan '{kelurahan}'; dipakai kode"
+        return r, (("WILAYAH_KODE_MISMATCH", "kode_wilayah", msg),)
+    return r, ()
 
 
 @cache

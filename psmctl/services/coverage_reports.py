@@ -382,9 +382,14 @@ def due_report(
 
 
 @snapshot
-def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None) -> list[dict[str, Any]]:
-    """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``."""
+def gaps_report(
+    db: Database, *, as_of: date, settings: Settings, nik_text: str | None = None, kecamatan: str | None = None
+) -> list[dict[str, Any]]:
+    """`coverage gaps`: periods without JKK cover per volunteer, from the first membership start to ``as_of``, each
+    with the person's kab/kota; ``kecamatan`` (a name or code, or a kab/kota code from --kabkota) narrows it to the
+    people with a role in that area, as status and due are narrowed."""
     rules = rules_from(settings)
+    vid = None
     if nik_text:
         from psmctl.rules.nik import require_nik
 
@@ -392,14 +397,14 @@ def gaps_report(db: Database, *, as_of: date, settings: Settings, nik_text: str 
         found = dbp.volunteer_by_nik(db, nik_text)
         if found is None:
             raise NotFound(f"NIK {mask_nik(nik_text)} tidak ada di register")
-        people = [(found[0], nik_text, found[1])]
-    else:
-        people = dbp.register_people(db)
-    hist = Histories(db, [p[0] for p in people] if nik_text else None)
+        vid = found[0]
+    people = dbp.register_people(db, kecamatan=kecamatan, volunteer_id=vid)
+    hist = Histories(db, [p[0] for p in people] if nik_text or kecamatan else None)
     gaps = hist.each(lambda ledger: coverage.gaps(ledger, as_of, rules=rules))
     out = []
-    for vid, n, nama in people:
+    for vid, n, nama, kode_kec in people:
+        kab = wilayah.kabkota_label(kode_kec)
         for g in gaps(vid):
-            out.append({"nik": n, "nama": nama, "from": g.start.isoformat(), "to": g.end.isoformat(),
-                        "days": (g.end - g.start).days + 1, "status": g.reason})  # fmt: skip
+            out.append({"nik": n, "nama": nama, "kabkota": kab, "from": g.start.isoformat(),
+                        "to": g.end.isoformat(), "days": (g.end - g.start).days + 1, "status": g.reason})  # fmt: skip
     return out

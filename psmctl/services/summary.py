@@ -315,19 +315,6 @@ def _kabkota_level(
     return per_kab, kec_rows
 
 
-def _by_kecamatan_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The roles as the Ringkasan groups them: by kecamatan code, so a kecamatan name two kab/kota share is two rows
-    (wilayah.kecamatan_labels); only the roles of such a name are copied, with the labelled name."""
-    labels = wilayah.kecamatan_labels({(r["kecamatan"] or "", r["kode_kecamatan"]) for r in roles})
-    if all(label == name for (name, _), label in labels.items()):
-        return roles
-    out = []
-    for r in roles:
-        label = labels[(r["kecamatan"] or "", r["kode_kecamatan"])]
-        out.append(r if label == (r["kecamatan"] or "") else {**r, "kecamatan": label})
-    return out
-
-
 def _jpl_by_unsur(
     roles: list[dict[str, Any]], facts: list[Any], start: date, as_of: date, settings: Settings
 ) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], dict[str, Any]]]:
@@ -393,7 +380,7 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
     roles = active_roles(db, kecamatan)
     for r in roles:
         r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
-    by_code = _by_kecamatan_code(roles)
+    by_code = wilayah.by_kecamatan_code(roles)
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
     facts = trainings.facts(db)
     trained = trainings.last_trained(facts, as_of=as_of, settings=settings)
