@@ -188,7 +188,7 @@ def test_register_path_agrees_with_the_reference_model(register: Database, peopl
         for i, r in enumerate(rows):
             ledger_rows.append((vid, "BPU", f"{r.month[0]:04d}-{r.month[1]:02d}", r.paid.isoformat(), 1_000_000,
                                 "JKK,JKM", 10_000, 6_800, 0, 0, 0, RATE, RATE, "APBD", f"R{i}", f"t:{vid}:{i}", None,
-                                None, None, 1, None, None))  # fmt: skip
+                                None, None, 1, None, None, None))  # fmt: skip
     with db.conn:
         from psmctl.db import payments as dbp
 

@@ -213,3 +213,24 @@ def test_a_list_filter_keeps_the_conditions_given() -> None:
     )
     assert where({"a = ?": None, "b = ?": year_text(None)}) == ("", [])
     assert where({"a = ?": 0, "b = ?": ""}) == (" WHERE a = ? AND b = ?", [0, ""])  # 0 and "" are values
+
+
+def test_row_notes_come_to_an_older_database_empty(db_path: Path) -> None:
+    """m008: payments and attendance get a nullable note (the KETERANGAN of the imported row); rows already in
+    the ledger keep every value and have no note."""
+    db = connect(db_path)
+    migrations.apply(db, stop_before="m008_row_notes")
+    db.execute("INSERT INTO batches(kind, created_at) VALUES ('payments', '2025-01-01T00:00:00')")
+    db.execute("INSERT INTO volunteers(nik, nama, batch_id) VALUES ('3571011708900001', 'Budi', 1)")
+    db.execute(
+        "INSERT INTO payments(volunteer_id, segment, iuran_month, paid_on, income_rupiah, programs, total_rupiah, "
+        "funding, line_key, batch_id) VALUES (1, 'BPU', '2025-01', '2025-01-05', 1000000, 'JKK,JKM', 16800, 'APBD', "
+        "'k', 1)"
+    )
+    db.conn.commit()
+    db.close()
+    db = open_db(db_path)
+    for table in ("payments", "attendance"):
+        note = [c for c in db.execute(f"PRAGMA table_info({table})").fetchall() if c[1] == "note"]
+        assert note and note[0][2] == "TEXT" and note[0][3] == 0, (table, note)  # nullable TEXT
+    assert db.execute("SELECT total_rupiah, note FROM payments").fetchall() == [(16800, None)]

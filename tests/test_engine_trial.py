@@ -150,3 +150,78 @@ def test_a_recap_sheet_beside_a_daftar_hadir_is_said_on_screen_and_in_the_report
     assert out.code == 0, out.text
     _skipped_said(out.stdout, report)
     assert len(office.attendees(training)) == 2
+
+
+# --- 3. KETERANGAN of a payment list and a daftar hadir is kept on its row ------------------------------------
+
+NOTES = {0: {"KETERANGAN": "lunas via transfer BRI"}, 1: {"KETERANGAN": "Meninggal dunia 3 Mei 2025"}}
+
+
+def _noted(path: Path, labels: list[str]) -> Path:
+    s = Sheet("Daftar", text_cols={"B", "C"})
+    title(s, len(labels), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(s, labels)
+    people_rows(s, JAGALAN[:3], labels, cells=NOTES)
+    return write_xlsx(path, [s])
+
+
+def test_keterangan_of_a_payment_list_is_kept_on_each_payment(office: Psmctl, tmp_path: Path) -> None:
+    path = _noted(tmp_path / "bayar.xlsx", PAY_LABELS)
+    rep = office.import_payments(path, "--dry-run")
+    stop = [f for f in rep.findings if f.code == "STOP_WORD"]
+    assert len(stop) == 1 and stop[0].says("meninggal") and stop[0].level == "warning", [f.raw for f in stop]
+    assert rep.payload[0]["details"]["notes_kept"] == 2
+    out = office("payments", "import", path)
+    assert out.code == 0, out.text
+    assert "KETERANGAN 2 baris disimpan sebagai catatan" in out.stdout, out.stdout
+    kept = {p["nama"]: p["keterangan"] for p in office.payments()}
+    assert kept == {JAGALAN[0].nama: "lunas via transfer BRI", JAGALAN[1].nama: "Meninggal dunia 3 Mei 2025",
+                    JAGALAN[2].nama: None}  # fmt: skip
+    listed = office("payments", "list")
+    assert "Keterangan" in listed.stdout and "transfer BRI" in listed.stdout, listed.stdout
+
+
+def test_keterangan_of_a_daftar_hadir_is_kept_on_each_attendance(office: Psmctl, tmp_path: Path) -> None:
+    training = office.add_training()
+    path = _noted(tmp_path / "hadir.xlsx", HADIR_LABELS)
+    rep = office.import_attendance(training, path, "--dry-run")
+    stop = [f for f in rep.findings if f.code == "STOP_WORD"]
+    assert len(stop) == 1 and stop[0].says("meninggal") and stop[0].level == "warning", [f.raw for f in stop]
+    assert rep.payload[0]["details"]["notes_kept"] == 2
+    out = office("attendance", "import", str(training), path)
+    assert out.code == 0, out.text
+    assert "KETERANGAN 2 baris disimpan sebagai catatan" in out.stdout, out.stdout
+    kept = {a["nama"]: a["keterangan"] for a in office.attendees(training)}
+    assert kept == {JAGALAN[0].nama: "lunas via transfer BRI", JAGALAN[1].nama: "Meninggal dunia 3 Mei 2025",
+                    JAGALAN[2].nama: None}  # fmt: skip
+    shown = office("training", "show", str(training))
+    assert "Keterangan" in shown.stdout and "transfer BRI" in shown.stdout, shown.stdout
+
+
+# --- 6. a list given to the import of another kind is refused, naming the right command -----------------------
+
+
+def _one_line_naming(out_text: str, command: str, *not_in: str) -> None:
+    lines = [line for line in out_text.splitlines() if command in line]
+    assert len(lines) == 1, out_text
+    assert all(x not in out_text for x in not_in), out_text  # no NIK in the line
+
+
+def test_a_roster_given_to_payments_import_is_refused_naming_import_roster(office: Psmctl, tmp_path: Path) -> None:
+    path = clean_roster(tmp_path / "psm_jagalan.xlsx", JAGALAN[3:6])
+    out = office("payments", "import", path)
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl import roster psm_jagalan.xlsx", *(p.nik for p in JAGALAN))
+    assert "daftar relawan" in out.stderr and "bukan daftar pembayaran" in out.stderr, out.stderr
+    assert office.payments() == []
+
+
+def test_a_payment_list_given_to_attendance_import_is_refused_naming_payments_import(
+    office: Psmctl, tmp_path: Path
+) -> None:
+    training = office.add_training()
+    path = _list(tmp_path / "bayar.xlsx", PAY_LABELS)
+    out = office("attendance", "import", str(training), path)
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl payments import bayar.xlsx", *(p.nik for p in JAGALAN))
+    assert office.attendees(training) == []

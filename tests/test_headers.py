@@ -268,3 +268,21 @@ def test_a_first_person_whose_cells_name_a_field_is_not_a_second_header_row(alam
     rows: list[list[object]] = [["NAMA", "NIK", "ALAMAT"], ["Budi", NIK1, alamat], ["Siti", "3571015708900002", ""]]
     h = _find(rows)
     assert h is not None and h.data_start == 1 and h.columns == {"nama": 0, "nik": 1, "alamat": 2}
+
+
+@pytest.mark.parametrize(
+    ("labels", "kind"),
+    [
+        (["NO", "NIK", "NAMA", "BULAN IURAN", "TGL BAYAR", "IURAN (RP)", "KETERANGAN"], "payments"),
+        (["NIK", "NAMA", "PERIODE", "NOMINAL"], "payments"),
+        (["NO", "NAMA", "NIK", "KELURAHAN", "JPL", "KETERANGAN"], "attendance"),
+        (["NAMA", "NIK", "KELURAHAN", "KEHADIRAN", "TTD"], "attendance"),
+        (["NO", "NAMA", "N I K", "JNS KELAMIN", "TEMPAT, TGL LAHIR", "ALAMAT"], "roster"),
+        (["NO", "NAMA", "NIK", "KECAMATAN", "PERIODE"], None),  # a TKSK's term of office, no iuran month
+        (["NO", "NAMA", "NIK", "KELURAHAN", "STATUS"], None),  # AKTIF/BERHENTI: nothing says which list
+        (["NO", "NAMA", "NIK", "L/P", "ALAMAT", "JPL"], None),  # a daftar hadir with the person's columns: two kinds
+    ],
+)
+def test_which_kind_of_list_a_header_describes(labels: list[str], kind: str | None) -> None:
+    found = headers.list_kind(labels)
+    assert (found[0] if found else None) == kind

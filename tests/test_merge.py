@@ -151,7 +151,8 @@ def test_an_older_schema_is_migrated_in_a_copy(runner: CliRunner, tmp_path: Path
     con = sqlite3.connect(pandeglang)  # as a psmctl without the merge tables left it
     con.executescript(
         "DROP TABLE merged_facts; DROP TABLE merge_sources; "
-        "DELETE FROM _sqlite_migrations WHERE name = 'm007_merge_provenance';"  # the migration that made them
+        "ALTER TABLE payments DROP COLUMN note; ALTER TABLE attendance DROP COLUMN note; "
+        "DELETE FROM _sqlite_migrations WHERE name IN ('m007_merge_provenance', 'm008_row_notes');"  # what made them
     )
     con.close()
     banten = tmp_path / "banten.db"

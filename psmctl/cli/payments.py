@@ -38,7 +38,7 @@ app = typer.Typer(help="Buku iuran BPJS Ketenagakerjaan: catat, impor, lihat, ba
 
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Jangan minta konfirmasi (untuk cron).")]
 LIST_COLUMNS = ["id", "nik", "nama", "iuran_month", "paid_on", "segment", "programs", "total_rupiah",
-                "expected_rupiah", "funding", "reference", "void_reason", "catatan"]  # fmt: skip
+                "expected_rupiah", "funding", "reference", "void_reason", "catatan", "keterangan"]  # fmt: skip
 
 
 def _confirm(question: str, yes: bool) -> None:

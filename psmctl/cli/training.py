@@ -134,7 +134,7 @@ def list_(
     render.emit(fmt.value, rows, TRAINING_COLUMNS, title="Pelatihan")
 
 
-ATTENDEE_COLUMNS = ["nik", "nama", "jpl", "status", "no_sertifikat", "berlaku_sampai", "dicocokkan"]
+ATTENDEE_COLUMNS = ["nik", "nama", "jpl", "status", "no_sertifikat", "berlaku_sampai", "dicocokkan", "keterangan"]
 
 
 @app.command("show")

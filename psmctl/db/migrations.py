@@ -307,3 +307,15 @@ def m007_merge_provenance(db: Database) -> None:
         CREATE INDEX merged_facts_source ON merged_facts(source_id, kind, source_row_id);
         """
     )
+
+
+@migrations()
+def m008_row_notes(db: Database) -> None:
+    """The KETERANGAN an office wrote on a payment line or a daftar hadir row, kept on the row it came with (issue
+    15: nothing in the file is lost). NULL when the row had none, and for rows recorded before."""
+    db.executescript(
+        """
+        ALTER TABLE payments ADD COLUMN note TEXT;      -- KETERANGAN/KET of the imported row, as typed
+        ALTER TABLE attendance ADD COLUMN note TEXT;    -- KETERANGAN/KET of the daftar hadir row, as typed
+        """
+    )

@@ -13,7 +13,7 @@ from psmctl.db.volunteers import ROLE_ORDER, role_filter
 PAYMENT_COLUMNS = (
     "volunteer_id", "segment", "iuran_month", "paid_on", "income_rupiah", "programs",
     "jkk_rupiah", "jkm_rupiah", "jht_rupiah", "jp_rupiah", "jkp_rupiah", "total_rupiah", "expected_rupiah",
-    "funding", "reference", "line_key", "risk_class", "pks_no", "pks_start", "batch_id", "sheet", "row",
+    "funding", "reference", "line_key", "risk_class", "pks_no", "pks_start", "batch_id", "sheet", "row", "note",
 )  # fmt: skip
 
 # What coverage reads, one ordered query: not voided, by person then paid date.
@@ -86,7 +86,7 @@ def list_payments(
     cur = db.execute(
         "SELECT p.id, w.nik, w.nama, p.iuran_month, p.paid_on, p.segment, p.programs, p.jkk_rupiah, p.jkm_rupiah, "
         "p.jht_rupiah, p.jp_rupiah, p.total_rupiah, p.expected_rupiah, p.funding, p.reference, p.pks_no, "
-        "p.batch_id, v.reason AS void_reason, v.voided_at "
+        "p.batch_id, p.note AS keterangan, v.reason AS void_reason, v.voided_at "
         "FROM payments p JOIN volunteers w ON w.id = p.volunteer_id "
         "LEFT JOIN payment_voids v ON v.payment_id = p.id "
         f"WHERE {' AND '.join(where)} ORDER BY p.iuran_month, w.nama, w.nik, p.paid_on, p.id",

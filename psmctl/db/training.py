@@ -84,7 +84,7 @@ def attendance_of_training(db: Database, training_id: int) -> list[dict[str, Any
     """Attendance of one training with each person's NIK and name, by name."""
     rows = db.execute(
         "SELECT a.volunteer_id, v.nik, v.nama, a.minutes, a.status, a.certificate_no, a.certificate_date, "
-        "a.certificate_valid_until, a.matched_by FROM attendance a JOIN volunteers v ON v.id = a.volunteer_id "
+        "a.certificate_valid_until, a.matched_by, a.note FROM attendance a JOIN volunteers v ON v.id = a.volunteer_id "
         "WHERE a.training_id = ? ORDER BY v.nama, v.nik",
         [training_id],
     ).fetchall()
@@ -98,6 +98,7 @@ def attendance_of_training(db: Database, training_id: int) -> list[dict[str, Any
         "certificate_date",
         "certificate_valid_until",
         "matched_by",
+        "note",
     )
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
@@ -105,7 +106,7 @@ def attendance_of_training(db: Database, training_id: int) -> list[dict[str, Any
 def existing_attendance(db: Database, training_id: int) -> dict[int, dict[str, Any]]:
     """What is recorded for a training now, per volunteer_id (the fields an import may change)."""
     rows = db.execute(
-        "SELECT volunteer_id, minutes, status, certificate_no, certificate_date, certificate_valid_until "
+        "SELECT volunteer_id, minutes, status, certificate_no, certificate_date, certificate_valid_until, note "
         "FROM attendance WHERE training_id = ?",
         [training_id],
     ).fetchall()
@@ -116,6 +117,7 @@ def existing_attendance(db: Database, training_id: int) -> dict[int, dict[str, A
             "certificate_no": r[3],
             "certificate_date": r[4],
             "certificate_valid_until": r[5],
+            "note": r[6],
         }
         for r in rows
     }
@@ -126,12 +128,13 @@ def upsert_attendance(db: Database, training_id: int, rows: Iterable[dict[str, A
     for r in rows:
         db.execute(
             "INSERT INTO attendance(training_id, volunteer_id, minutes, status, certificate_no, certificate_date, "
-            "certificate_valid_until, matched_by, batch_id, sheet, row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "certificate_valid_until, matched_by, batch_id, sheet, row, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(training_id, volunteer_id) DO UPDATE SET minutes = excluded.minutes, "
             "status = excluded.status, certificate_no = excluded.certificate_no, "
             "certificate_date = excluded.certificate_date, "
             "certificate_valid_until = excluded.certificate_valid_until, matched_by = excluded.matched_by, "
-            "batch_id = excluded.batch_id, sheet = excluded.sheet, row = excluded.row",
+            "batch_id = excluded.batch_id, sheet = excluded.sheet, row = excluded.row, note = excluded.note",
             [
                 training_id,
                 r["volunteer_id"],
@@ -144,6 +147,7 @@ def upsert_attendance(db: Database, training_id: int, rows: Iterable[dict[str, A
                 batch_id,
                 r.get("sheet"),
                 r.get("row"),
+                r.get("note"),
             ],
         )
 

@@ -3,9 +3,9 @@
 A sheet's tables are found as the roster's are (importing/rows.py): the header by its words, several tables on one
 sheet (a section title or a repeated header starts the next), title lines giving the kelurahan, rows that are
 nobody (blank, JUMLAH, column numbers, a signature line) reported, the signature block ending its table, a hidden
-row reported and not read, unused columns named once per sheet, KETERANGAN read (a word saying the person died or
-stopped is a warning, other text an info). Who each row is, and what is written, is the trainings service's
-(services/trainings.py).
+row reported and not read, unused columns named once per sheet, KETERANGAN read and kept as the attendance's note
+(a word saying the person died or stopped is a warning, other text an info). Who each row is, and what is written,
+is the trainings service's (services/trainings.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from importlib import resources
 from typing import Any
 
 from psmctl.importing import cells
-from psmctl.importing.columns import sheet_column_findings, sheet_skipped
-from psmctl.importing.headers import find_header, load_aliases, norm_label
+from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped
+from psmctl.importing.headers import find_header, list_kind, load_aliases, norm_label
 from psmctl.importing.rows import Kind, Table, classify, signature_ends, split_tables
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import read_titles
@@ -47,6 +47,7 @@ class Row:
     certificate_no: str = ""
     certificate_date: object = ""
     valid_until: object = ""
+    note: str = ""  # KETERANGAN as typed, kept on the attendance
 
 
 @cache
@@ -72,14 +73,18 @@ def text(value: object) -> str:
 
 
 def read_sheet(
-    sheet: SheetData, default_kelurahan: str | None, scan_rows: int, manual: dict[str, str]
+    sheet: SheetData, default_kelurahan: str | None, scan_rows: int, manual: dict[str, str], file: str = ""
 ) -> tuple[list[Row], list[Problem]]:
     """The rows of a daftar hadir sheet, each of its tables read in turn, and what the report says about the sheet
-    and its rows that are nobody; SHEET_SKIPPED when it has no NAMA column."""
+    and its rows that are nobody; SHEET_SKIPPED when it has no NAMA column, or is a payment list (its value then
+    the line refusing the file, naming `psmctl payments import`)."""
     aliases = load_aliases("attendance_headers.toml")
     header = find_header(sheet.rows, aliases, REQUIRED, scan_rows=scan_rows, manual=manual)
     if header is None:
         return [], [sheet_skipped(sheet.name, "NAMA", scan_rows)]
+    kind = list_kind(header.titles.values())
+    if kind is not None and kind[0] == "payments":  # a roster's columns may well be on a daftar hadir: only this
+        return [], [other_list(sheet.name, file or sheet.name, kind, "attendance")]
     kelurahan = default_kelurahan or read_titles(sheet.rows[: header.row_index]).get("kelurahan")
     tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)
     problems = sheet_column_findings(sheet, tables, READ_FIELDS)
@@ -146,18 +151,22 @@ def _read_row(sheet: SheetData, table: Table, index: int, kelurahan: str, proble
         sheet=sheet.name, row=index + 1, nik=cell("nik"), nama=nama,
         kelurahan=text(cell("kelurahan")) or kelurahan, jpl=cell("jpl"), status=cell("status"),
         hasil=cell("hasil"), certificate_no=text(cell("certificate_no")), certificate_date=cell("certificate_date"),
-        valid_until=cell("valid_until"),
+        valid_until=cell("valid_until"), note=text(cell("ket")),
     )  # fmt: skip
 
 
 def _keterangan(sheet: str, row: int, column: str, value: object) -> list[Problem]:
-    """A KETERANGAN cell: a word saying the person died, moved or stopped (warning: the attendance is kept, the
-    admin checks the person), any other text (info: named in the report)."""
+    """A KETERANGAN cell, kept as the attendance's note: a word saying the person died, moved or stopped (warning:
+    the attendance is kept, the admin checks the person), any other text (info)."""
     note = text(value)
     if not note:
         return []
     word = cells.stop_word(note)
     if word:
-        msg = f"KETERANGAN '{word}': orang ini mungkin tidak bertugas lagi; kehadiran tetap dicatat, periksa register"
+        msg = (
+            f"KETERANGAN '{word}': orang ini mungkin tidak bertugas lagi; kehadiran tetap dicatat (keterangan disimpan "
+            "sebagai catatan kehadiran), periksa register"
+        )
         return [Problem(sheet, row, column, note, "warning", "STOP_WORD", msg)]
-    return [Problem(sheet, row, column, note, "info", "KETERANGAN_NOTE", f"keterangan: {note[:120]}")]
+    msg = f"keterangan disimpan sebagai catatan kehadiran: {note[:120]}"
+    return [Problem(sheet, row, column, note, "info", "KETERANGAN_NOTE", msg)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from psmctl.importing.cells import column_letter, text
+from psmctl.importing.headers import wrong_list
 from psmctl.importing.rows import Table
 from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
 from psmctl.models import Problem
@@ -19,9 +20,17 @@ def sheet_skipped(sheet: str, columns: str, scan_rows: int) -> Problem:
     return skipped(sheet, f"{why} (lembar rekap, bukan daftar per orang?)" if "REKAP" in sheet.upper() else why)
 
 
-def skipped(sheet: str, why: str) -> Problem:
-    """The finding of a sheet an import does not read: one line naming it and why."""
-    return Problem(sheet, None, None, None, "info", "SHEET_SKIPPED", f"lembar '{sheet}' dilewati: {why}")
+def skipped(sheet: str, why: str, refusal: str | None = None) -> Problem:
+    """The finding of a sheet an import does not read: one line naming it and why; `refusal` (its value) is the
+    line refusing the file when no sheet is read (another kind of list: headers.wrong_list)."""
+    return Problem(sheet, None, None, refusal, "info", "SHEET_SKIPPED", f"lembar '{sheet}' dilewati: {why}")
+
+
+def other_list(sheet: str, file: str, kind: tuple[str, tuple[str, ...]], wanted: str) -> Problem:
+    """A sheet holding another kind of list than the import reads (headers.list_kind): skipped, naming the import
+    that reads it."""
+    line = wrong_list(file, *kind, wanted)
+    return skipped(sheet, line.split(": ", 1)[1], line)
 
 
 def _dots(n: int) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -316,3 +316,68 @@ def label_row(rows: Sequence[Sequence[object]], scan_rows: int = 20) -> tuple[in
         if n and (best is None or n > best[1]):
             best = (i, n)
     return best
+
+
+# --- which kind of list a header describes ------------------------------------------------------------------------
+
+# Each kind of list, its alias table and the fields only it has: a payment list names an iuran month and what was
+# paid, a daftar hadir the hours or the result of a training, a roster the person (birth, sex, address, phone).
+_KIND_TABLES = {"roster": "roster_headers.toml", "payments": "payments_headers.toml",
+                "attendance": "attendance_headers.toml"}  # fmt: skip
+_OWN = {
+    "roster": frozenset({"ttl", "tempat_lahir", "tgl_lahir", "jk", "alamat", "rt_rw", "rt", "rw", "no_hp",
+                         "pendidikan", "pekerjaan", "jabatan", "no_sk", "tmt", "no_kk"}),
+    "payments": frozenset({"tanggal_bayar", "jkk", "jkm", "jht", "jkp", "jumlah", "sumber_dana", "upah", "segmen",
+                           "program", "pks_no", "pks_mulai", "kelas_risiko"}),
+    "attendance": frozenset({"jpl", "hasil", "certificate_no", "certificate_date", "valid_until"}),
+}  # fmt: skip
+# What each kind is called, and the command that imports it.
+KIND_NAMES = {"roster": "daftar relawan", "payments": "daftar pembayaran iuran", "attendance": "daftar hadir"}
+KIND_COMMANDS = {"roster": "psmctl import roster", "payments": "psmctl payments import",
+                 "attendance": "psmctl attendance import ID_PELATIHAN"}  # fmt: skip
+
+
+@cache
+def _kind_lookups() -> dict[str, Lookup]:
+    return {kind: make_lookup(load_aliases(table)) for kind, table in _KIND_TABLES.items()}
+
+
+def list_kind(labels: Iterable[str]) -> tuple[str, tuple[str, ...]] | None:
+    """Which kind of list (roster, payments, attendance) a table's header labels describe, with the labels that
+    say so; None when they name no kind's own field, or more than one kind's (a roster with a STATUS column stays a
+    roster). A payment list names an iuran month (BULAN, PERIODE) and a paid date or amount; a daftar hadir its JPL,
+    result or certificate, or a KEHADIRAN column; a roster the person's birth, sex, address or phone."""
+    said: dict[str, dict[str, str]] = {kind: {} for kind in _KIND_TABLES}  # kind -> its own field -> label
+    for label in labels:
+        for kind, lookup in _kind_lookups().items():
+            fld = lookup.field_of(label)[0]
+            if fld is None:
+                continue
+            if fld in _OWN[kind] or (kind, fld) == ("payments", "bulan"):
+                said[kind].setdefault(fld, label)
+            elif kind == "attendance" and fld == "status" and "HADIR" in _glue(label):
+                said[kind].setdefault(fld, label)
+    if "bulan" not in said["payments"] or len(said["payments"]) < 2:
+        said["payments"] = {}  # a PERIODE alone is a term of office; an amount alone, a count
+    kinds = [kind for kind, found in said.items() if found]
+    if len(kinds) != 1:
+        return None
+    return kinds[0], tuple(said[kinds[0]].values())
+
+
+def sheet_kind(rows: Sequence[Sequence[object]], scan_rows: int = 20) -> tuple[str, tuple[str, ...]] | None:
+    """The kind of list (`list_kind`) the first row among the first `scan_rows` that names one describes."""
+    for row in rows[:scan_rows]:
+        found = list_kind([t for c in row if (t := _text(c))])
+        if found is not None:
+            return found
+    return None
+
+
+def wrong_list(file: str, kind: str, found: Sequence[str], wanted: str) -> str:
+    """The one line refusing a file given to the import of another kind of list, naming the right command."""
+    shown = ", ".join(found[:3])
+    return (
+        f"{file}: ini {KIND_NAMES[kind]} (kolom {shown}), bukan {KIND_NAMES[wanted]}; impor dengan "
+        f"`{KIND_COMMANDS[kind]} {file}`"
+    )

@@ -2,11 +2,11 @@
 
 Each sheet's tables are found as the roster's are (importing/rows.py: a header, repeated headers and section titles
 start tables of their own; title lines, blank, JUMLAH, column-number and signature rows are nobody; a hidden row is
-reported, not read); unused columns are named once per sheet; KETERANGAN is read (a word saying the person died or
-stopped is a warning on that row, any other text an info). A row's cells other than NIK and reference make a
-`Line`: checked once per distinct set of cells (1.2M iuran months are a few dozen lines), by a list of named
-checks. What the ledger says about the rows (registered NIKs, doubles, COV-12) is the ledger service's
-(services/ledger.py), which writes them through the batch stage (importing/batch.py).
+reported, not read); unused columns are named once per sheet; KETERANGAN is read and kept as the payment's note (a
+word saying the person died or stopped is a warning on that row, any other text an info). A row's cells other than
+NIK and reference make a `Line`: checked once per distinct set of cells (1.2M iuran months are a few dozen lines),
+by a list of named checks. What the ledger says about the rows (registered NIKs, doubles, COV-12) is the ledger
+service's (services/ledger.py), which writes them through the batch stage (importing/batch.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from psmctl.errors import InputError
 from psmctl.importing import cells as cell_text
-from psmctl.importing.columns import sheet_column_findings, sheet_skipped
+from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
@@ -67,13 +67,15 @@ class Line(NamedTuple):
 
 
 class Staged(NamedTuple):
-    """One accepted row of a payment list: its NIK, line, reference, Excel row and the sheet reader it came from."""
+    """One accepted row of a payment list: its NIK, line, reference, Excel row, the sheet reader it came from and
+    its KETERANGAN (the payment's note, None when empty)."""
 
     nik: str
     line: Line
     reference: str
     row: int
     sheet: SheetReader
+    note: str | None
 
 
 _new = tuple.__new__  # a NamedTuple without the keyword handling of its generated __new__ (one per row)
@@ -406,17 +408,17 @@ def nik_of(raw: object, numeric_ok: str = "warn") -> tuple[str, Spec | None]:
     return the_nik, None
 
 
-def keterangan(value: object) -> Spec | None:
-    """The finding a KETERANGAN cell gives: a word saying the person died, moved or stopped (warning: the payment
-    is kept, the admin checks the person), any other text (info: named, since the ledger keeps no note)."""
-    text = cell_text.text(value)
-    if not text:
-        return None
+def keterangan(text: str) -> Spec:
+    """The finding a KETERANGAN cell's text gives (it is kept as the payment's note): a word saying the person
+    died, moved or stopped (warning: the payment is kept, the admin checks the person), any other text (info)."""
     word = cell_text.stop_word(text)
     if word:
-        msg = f"KETERANGAN '{word}': orang ini mungkin tidak bertugas lagi; pembayaran tetap dicatat, periksa register"
+        msg = (
+            f"KETERANGAN '{word}': orang ini mungkin tidak bertugas lagi; pembayaran tetap dicatat (keterangan "
+            "disimpan sebagai catatan pembayaran), periksa register"
+        )
         return Spec("ket", text, "STOP_WORD", msg, "warning")
-    return Spec("ket", text, "KETERANGAN_NOTE", f"keterangan: {text[:120]}", "info")
+    return Spec("ket", text, "KETERANGAN_NOTE", f"keterangan disimpan sebagai catatan pembayaran: {text[:120]}", "info")
 
 
 def read_rows(
@@ -456,14 +458,15 @@ def read_rows(
             if hit is None:
                 hit = niks[(raw.__class__, raw)] = nik_of(raw, s.numeric_ok)
             the_nik, nik_spec = hit
-        ket = keterangan(cells[ket_col]) if ket_col is not None and cells[ket_col] not in ("", None) else None
+        note = cell_text.text(cells[ket_col]) or None if ket_col is not None else None
+        ket = keterangan(note) if note else None
         if line.errors or line.notes or nik_spec or ket:
             _row_findings(s, r + 1, line, the_nik, nik_spec, ket)
         if not the_nik or line.head is None:
             rep.rejected += 1
             continue
         ref = cells[ref_col] if ref_col is not None else ""
-        yield _new(Staged, (the_nik, line, "" if not ref else str(ref).strip(), r + 1, s))
+        yield _new(Staged, (the_nik, line, "" if not ref else str(ref).strip(), r + 1, s, note))
 
 
 def _row_findings(
@@ -510,7 +513,11 @@ def read_file(
         reports.append(rep)
         header = headers.find_header(sheet.rows, aliases, REQUIRED, scan, manual=manual)
         if header is None:
-            rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
+            kind = headers.sheet_kind(sheet.rows, scan)
+            if kind is not None and kind[0] != "payments":
+                rep.problems.append(other_list(sheet.name, path.name, kind, "payments"))
+            else:
+                rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
             rep.skipped += 1
             continue
         tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)
@@ -520,6 +527,10 @@ def read_file(
             cache = lines.setdefault(s.fields, {})
             staged += read_rows(sheet, s, cache, memo, funding_default, range(table.start, table.end))
         sheet.rows = []  # the cells are read: let them go before the ledger work
-    if reports and all(any(p.code == "SHEET_SKIPPED" for p in s.problems) for s in reports):
-        return PaymentList(staged, "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun")
+    skips = [p for s in reports for p in s.problems if p.code == "SHEET_SKIPPED"]
+    if reports and len(skips) == len(reports):  # no sheet read: the file is refused, naming its import if known
+        other = next((p.value for p in skips if p.value), None)
+        return PaymentList(
+            staged, other or "kolom NIK / BULAN IURAN / TANGGAL BAYAR tidak ditemukan di lembar mana pun"
+        )
     return PaymentList(staged, None)

@@ -24,7 +24,7 @@ HEADERS: dict[str, str] = {
     "from": "Dari", "to": "Sampai", "days": "Hari", "id": "No.", "iuran_month": "Bulan iuran",
     "paid_on": "Tanggal bayar", "segment": "Segmen", "programs": "Program", "reference": "Referensi",
     "void_reason": "Alasan batal", "covered": "Terlindungi", "never_paid": "Belum pernah bayar",
-    "kurang_bayar_rupiah": "Kurang bayar", "catatan": "Catatan",
+    "kurang_bayar_rupiah": "Kurang bayar", "catatan": "Catatan", "keterangan": "Keterangan",
     # the summary
     "jumlah": "Relawan", "aktif": "Aktif", "menunggak": "Menunggak", "nonaktif": "Nonaktif",
     "belum_terdaftar": "Belum terdaftar", "belum_pernah_dilatih": "Belum pernah dilatih",

@@ -265,6 +265,9 @@ def import_report(results: list[dict[str, Any]], *, dry_run: bool, reported: boo
     )
     findings([{"file": f["file"], "problems": f["findings"]} for f in results], reported=reported)
     for f in results:
+        if f["details"].get("notes_kept") and (f["committed"] or dry_run):
+            verb = "akan disimpan" if dry_run else "disimpan"
+            line(f"{f['file']}: KETERANGAN {f['details']['notes_kept']} baris {verb} sebagai catatan pada barisnya.")
         _missing(f["file"], f["details"], dry_run)
 
 

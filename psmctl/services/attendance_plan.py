@@ -255,7 +255,8 @@ class AttendancePlan:
             self._warn(report, w)
         vid = int((j.person or {})["volunteer_id"])
         self.seen[vid] = f"sheet '{r.sheet}' baris {r.row}" if r.row is not None else "baris perintah"
-        values = {"minutes": j.minutes, "status": j.final, "certificate_no": r.certificate_no or None, **j.dates}
+        values = {"minutes": j.minutes, "status": j.final, "certificate_no": r.certificate_no or None, **j.dates,
+                  "note": r.note or None}  # fmt: skip
         before = self.existing.get(vid)
         if before is None:
             report.added += 1

@@ -161,7 +161,7 @@ def plan_record(
         for m, split, paid, exp in per_month:
             plan.rows.append(
                 (vid, spec.segment, m, paid_on, spec.income_rupiah, programs, *split, paid, exp, spec.funding,
-                 spec.reference, line_key, rc, spec.pks_no, pks_start, 0, None, None)
+                 spec.reference, line_key, rc, spec.pks_no, pks_start, 0, None, None, None)
             )  # fmt: skip
     plan.total_rupiah = sum(p for _m, _s, p, _e in per_month) * len(volunteer_ids)
     plan.expected_rupiah = sum(e for _m, _s, _p, e in per_month) * len(volunteer_ids)
@@ -299,9 +299,10 @@ class ImportResult(FileResult):
     """The one import result of a payment list, and the payment rows it wrote."""
 
     written: int = 0
+    notes_kept: int = 0  # new payment rows whose KETERANGAN is kept as their note
 
     def as_dict(self) -> dict[str, Any]:
-        self.details = {"written": self.written}
+        self.details = {"written": self.written, "notes_kept": self.notes_kept}
         return super().as_dict()
 
 
@@ -313,6 +314,7 @@ class Fresh(NamedTuple):
     reference: str
     row: int
     sheet: reading.SheetReader
+    note: str | None
 
 
 def import_file(
@@ -344,6 +346,7 @@ def import_file(
         def plan(db: Database) -> list[Fresh]:
             fresh = _fresh(db, staged, memo)
             staged.clear()  # the NIKs are ids now: let the staged rows go before the ledger work
+            result.notes_kept = sum(1 for f in fresh if f.note)
             _plan_findings(db, fresh, settings)
             return fresh
 
@@ -354,8 +357,8 @@ def import_file(
             batch = dbp.insert_batch(db, kind="payments", file_name=path.name, sha256=sha, created_at=now, note=None)
             result.written = dbp.insert_payments(
                 db,
-                ((vid, *line.head, ref, f"{key}{s.name}:{number}", *line.tail, batch, s.name, number)  # type: ignore[misc]
-                 for vid, line, ref, number, s in fresh),
+                ((vid, *line.head, ref, f"{key}{s.name}:{number}", *line.tail, batch, s.name, number, note)  # type: ignore[misc]
+                 for vid, line, ref, number, s, note in fresh),
             )  # fmt: skip
             return True
 
@@ -367,12 +370,12 @@ def _plan_findings(db: Database, fresh: list[Fresh], settings: Settings) -> None
     """The findings new rows get against the ledger: paid twice (issue 21: stored, and said), COV-12 and before
     the start of membership."""
     for i, double in _import_doubles(db, fresh):
-        _vid, _line, _ref, number, s = fresh[i]
+        number, s = fresh[i].row, fresh[i].sheet
         s.report.problems.append(Problem(s.name, number, "BULAN IURAN", double.second.month, "warning",
                                          "DIBAYAR_GANDA", double.message()))  # fmt: skip
         s.report.warnings += 1
     for i, found in _findings(db, fresh, settings):
-        _vid, _line, _ref, number, s = fresh[i]
+        number, s = fresh[i].row, fresh[i].sheet
         for f in found:
             s.report.problems.append(Problem(s.name, number, "BULAN IURAN", f.month, "warning", f.code, f.message))
             s.report.warnings += 1
@@ -402,7 +405,7 @@ def _fresh(db: Database, staged: list[reading.Staged], memo: reading.Memo) -> li
     fresh: list[Fresh] = []
     new_fresh = tuple.__new__  # a Fresh per new row, without the keyword handling of the NamedTuple's __new__
     erased = batch.erased_among(db, (row[0] for row in staged if row[0] not in ids))  # no pass while none erased
-    for nik_text, line, ref, number, s in staged:
+    for nik_text, line, ref, number, s, note in staged:
         vid = ids.get(nik_text)
         if vid is None:
             code, msg = ((batch.ERASED_CODE, batch.ERASED_MESSAGE) if nik_text in erased else
@@ -422,7 +425,7 @@ def _fresh(db: Database, staged: list[reading.Staged], memo: reading.Memo) -> li
             s.report.unchanged += 1
         else:
             s.report.added += 1
-            fresh.append(new_fresh(Fresh, (vid, line, ref, number, s)))
+            fresh.append(new_fresh(Fresh, (vid, line, ref, number, s, note)))
         in_file.add(key)
     return fresh
 
@@ -432,7 +435,7 @@ def _import_doubles(db: Database, fresh: Sequence[Fresh]) -> Iterator[tuple[int,
     the ledger or an earlier row of the file (ledger_rules.doubles). Rows are built only where (person, month)
     repeats."""
     keys: dict[tuple[int, str], int] = {}
-    for vid, line, _ref, _n, _s in fresh:
+    for vid, line, *_ in fresh:
         k = (vid, line.head[1])  # type: ignore[index]
         keys[k] = keys.get(k, 0) + 1
     months = sorted({m for _v, m in keys})
@@ -446,7 +449,7 @@ def _import_doubles(db: Database, fresh: Sequence[Fresh]) -> Iterator[tuple[int,
         return
     index: dict[int, int] = {}
     new = []
-    for i, (vid, line, ref, number, s) in enumerate(fresh):
+    for i, (vid, line, ref, number, s, _note) in enumerate(fresh):
         head = line.head
         if head is not None and (vid, head[1]) in clash:
             row = ledger_rules.Row(vid, head[1], frozenset(str(head[4]).split(",")), date.fromisoformat(head[2]), ref,

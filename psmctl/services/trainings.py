@@ -41,9 +41,10 @@ class ImportResult(FileResult):
     """The one import result of a daftar hadir, for one training."""
 
     training_id: int = 0
+    notes_kept: int = 0  # rows whose KETERANGAN is kept as the attendance's note
 
     def as_dict(self) -> dict[str, Any]:
-        self.details = {"training_id": self.training_id}
+        self.details = {"training_id": self.training_id, "notes_kept": self.notes_kept}
         return super().as_dict()
 
 
@@ -214,6 +215,7 @@ def show_training(db: Database, training_id: int) -> tuple[dict[str, Any], list[
                 "no_sertifikat": a["certificate_no"],
                 "berlaku_sampai": rules.valid_until(fact, valid_years=valid_years).isoformat() if has_cert else None,
                 "dicocokkan": a["matched_by"],
+                "keterangan": a["note"],
             }
         )
     return _training_row(t), rows
@@ -302,14 +304,17 @@ def import_file(
     read: list[tuple[SheetReport, list[reading.Row]]] = []
     for sheet in read_tables(path, **limits(settings)):
         report = SheetReport(file=path.name, sheet=sheet.name)
-        rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom))
+        rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom), path.name)
         report.problems += problems
         report.warnings += sum(1 for p in problems if p.level == "warning")
         result.sheets.append(report)
         if not any(p.code == "SHEET_SKIPPED" for p in problems):
             read.append((report, rows))
     if not read:
-        raise InputError(f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
+        other = next(
+            (p.value for s in result.sheets for p in s.problems if p.code == "SHEET_SKIPPED" and p.value), None
+        )
+        raise InputError(other or f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
     first = read[0][0]
     for p in future_problem(training, as_of, first.sheet):
         first.warnings += 1
@@ -319,6 +324,7 @@ def import_file(
         plan = AttendancePlan(db, training, settings, as_of)
         for report, rows in read:
             plan.judge(rows, report)
+        result.notes_kept = sum(1 for w in plan.writes if w.get("note"))
         return plan
 
     def write(db: Database, plan: AttendancePlan) -> bool:
