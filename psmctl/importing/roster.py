@@ -25,6 +25,7 @@ from psmctl.importing.roster_table import (
     READ,
     UNKNOWN_PLACE,
     Context,
+    FirstRows,
     Options,
     ParsedSheet,
     RosterRow,
@@ -84,7 +85,7 @@ def parse_file(
         found = found[:1]
     digest = sha256_of(path)
     results: list[ParsedSheet] = []
-    seen_niks: dict[tuple[str, str], tuple[str, int]] = {}
+    seen_niks = FirstRows()
     for t, header in found:
         titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
         parsed = ParsedSheet(SheetReport(file=path.name, sheet=t.name))

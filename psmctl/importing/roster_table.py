@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
-from itertools import repeat
+from itertools import compress
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -94,33 +93,31 @@ HELD = "DITAHAN"  # a stopped person not imported (--tahan-keterangan)
 _new = tuple.__new__  # a NamedTuple from a tuple without the keyword-handling __new__ NamedTuple generates
 
 
-class Columns(NamedTuple):
-    """The cells of a table's people, one tuple per field (`FIELDS` order)."""
+class Columns(dict[str, Sequence[Any]]):
+    """The cells of a table's people, one sequence per field (`FIELDS`), by field name. Each field reader takes
+    (pops) the columns it reads, so that the cells nobody keeps are let go as the table is read, before its people's
+    rows are built (the cells of a 500,000-row roster are the largest part of its import's memory)."""
 
-    nama: Sequence[Any]
-    nik: Sequence[Any]
-    tgl_lahir: Sequence[Any]
-    tempat_lahir: Sequence[Any]
-    ttl: Sequence[Any]
-    jk: Sequence[Any]
-    kategori: Sequence[Any]
-    jabatan: Sequence[Any]
-    no_hp: Sequence[Any]
-    rt_rw: Sequence[Any]
-    rt: Sequence[Any]
-    rw: Sequence[Any]
-    kelurahan: Sequence[Any]
-    kecamatan: Sequence[Any]
-    tmt: Sequence[Any]
-    alamat: Sequence[Any]
-    pendidikan: Sequence[Any]
-    pekerjaan: Sequence[Any]
-    no_kk: Sequence[Any]
-    no_sk: Sequence[Any]
-    ket: Sequence[Any]
-    kabkota: Sequence[Any]
-    kode_wilayah: Sequence[Any]
-    status: Sequence[Any]
+
+_ROW_BITS = (1 << 32) - 1
+
+
+class FirstRows:
+    """Where each (NIK, unsur) of a file was first read, for the error a later row of it gets: per unsur, NIK ->
+    the row's number (plus the sheet's place in `sheets` << 32 past the file's first sheet). One dict entry a
+    person and no tuple: 500,000 people in 21 MiB, not 93."""
+
+    __slots__ = ("by_unsur", "sheets")
+
+    def __init__(self) -> None:
+        self.by_unsur: dict[str, dict[str, int]] = {}
+        self.sheets: list[str] = []
+
+    def base(self, sheet: str) -> int:
+        """What a row number of `sheet` is stored plus."""
+        if sheet not in self.sheets:
+            self.sheets.append(sheet)
+        return self.sheets.index(sheet) << 32
 
 
 class Read(NamedTuple):
@@ -147,7 +144,7 @@ def nik_safe(value: object) -> str:
 
 _row_of = attrgetter("row")
 _TEXTS = ("alamat", "pendidikan", "pekerjaan", "no_sk")  # the fields kept as their text
-_new_roster_row = partial(_new, RosterRow)
+_TAKEN: list[Any] = []  # what a sheet holds in place of a row whose cells the table's columns took (never added to)
 
 
 class TableReader:
@@ -197,7 +194,7 @@ class TableReader:
             self.said.add(code)
             self.add(row, fld, value, level_of(code), code, msg)
 
-    def run(self, seen: dict[tuple[str, str], tuple[str, int]], progress: Callable[[int], None] | None) -> None:
+    def run(self, seen: FirstRows, progress: Callable[[int], None] | None) -> None:
         """Read the table: its people join the sheet's accepted rows, its findings the sheet's report in row order."""
         problems = self.report.problems
         start = len(problems)
@@ -274,58 +271,65 @@ class TableReader:
             f"baris tersembunyi: {name or 'baris ini'} tidak diimpor (pakai --sertakan-tersembunyi untuk mengimpornya)",
         )  # fmt: skip
 
-    def read_people(self, people: list[int], seen: dict[tuple[str, str], tuple[str, int]]) -> None:
+    def read_people(self, people: list[int], seen: FirstRows) -> None:
         """Each field of every person, by the named field readers in order; the people who pass join the sheet."""
-        rows = self.sheet.rows
         r = [i + 1 for i in people]  # rows as Excel shows them
-        c = self.columns([rows[i] for i in people])
+        marks = self.header.marks.get("jk")  # gender as ticks under L | P: read from the rows before they go
+        ticks = [cells.ticked(self.sheet.rows[i], marks) for i in people] if marks else None
+        c = self.columns(people)
         self.report.rows_read += len(people)
-        names, alms = self.read_names(c.nama, r)
-        numbers = self.read_niks(c.nik, r)
+        names, alms = self.read_names(c.pop("nama"), r)
+        numbers = self.read_niks(c.pop("nik"), r)
         tempat, born, where = self.read_births(c, r)
         decoded = self.decode(numbers, born, where, r)
+        del numbers
         unsur, jabatan = self.read_unsurs(c, r)
         place = self.read_places(c, unsur, decoded, r)
         status = self.read_statuses(c, alms, r)
-        gender = self.read_genders(people, c.jk, decoded, r)
+        del alms
+        gender = self.read_genders(ticks, c.pop("jk"), decoded, r)
         born = self.check_ages(born, where, decoded, place, unsur, r)
-        tmt = self.read_tmts(c.tmt, place, unsur, r)
+        tmt = self.read_tmts(c.pop("tmt"), place, unsur, r)
         keep = self.first_rows(names, decoded, where, status, unsur, r, seen)
+        del where  # its raw cells go before the rows are built
         self.join(keep, c, r, Read(names, gender, tempat, born, decoded, unsur, jabatan, place, status, tmt))
 
-    def join(self, keep: list[int], c: Columns, r: list[int], p: Read) -> None:
-        """The kept people's remaining fields (address, RT/RW, phone, ...), and their rows: every field a list of
-        the kept people's values, zipped into the register's tuples."""
-        at = [r[k] for k in keep]
+    def join(self, keep: list[bool], c: Columns, r: list[int], p: Read) -> None:
+        """The kept people's remaining fields (address, RT/RW, phone, ...), and their rows: each field read of the
+        kept people only, and zipped into the register's tuples without a list of each field's kept values."""
+        at = list(compress(r, keep))
 
-        def kept(values: Sequence[Any]) -> list[Any]:
-            return [values[k] for k in keep]
+        def kept(fld: str) -> list[Any]:
+            return list(compress(c.pop(fld), keep))
 
-        place: list[Place] = kept(p.place)
-        status: list[tuple[str, str | None]] = kept(p.status)
-        tempat = [self.place_names[t] for t in kept(p.tempat)]
-        born = [self.iso[b] for b in kept(p.born)]
-        alamat, pendidikan, pekerjaan, no_sk = (kept(self.texts(c, f)) for f in _TEXTS)
-        rt_rw = self.read_rt_rws(c, keep, at)
-        phone = self.read_phones(kept(c.no_hp), at)
-        no_kk = [self.read_no_kk(v) for v in kept(c.no_kk)] if "no_kk" in self.has else [None] * len(keep)
-        names, gender = kept(p.names), kept(p.gender)
+        alamat, pendidikan, pekerjaan, no_sk = (self.texts(kept(f), fld=f) for f in _TEXTS)
+        rt_rw = self.read_rt_rws(kept("rt_rw"), kept("rt"), kept("rw"), at)
+        phone = self.read_phones(kept("no_hp"), at)
+        no_kk = [self.read_no_kk(v) for v in kept("no_kk")] if "no_kk" in self.has else [None] * len(at)
+        tempat = map(self.place_names.__getitem__, compress(p.tempat, keep))
+        born = map(self.iso.__getitem__, compress(p.born, keep))
+        names, gender = compress(p.names, keep), compress(p.gender, keep)
         person = zip(names, gender, tempat, born, alamat, rt_rw, phone, pendidikan, pekerjaan, no_kk, strict=True)
-        tmt = [d.isoformat() if d else None for d in kept(p.tmt)]
-        role = [
-            (*pl.region, jabatan, sk, day, st[0])
-            for pl, jabatan, sk, day, st in zip(place, kept(p.jabatan), no_sk, tmt, status, strict=True)
-        ]
-        number = [d.number for d in kept(p.decoded)]
-        keys, notes = [pl.key for pl in place], [st[1] for st in status]
-        rows = zip(repeat(self.sheet.name), at, number, kept(p.unsur), person, role, keys, notes)
-        self.accepted += map(_new_roster_row, rows)
+        tmt = (d.isoformat() if d else None for d in compress(p.tmt, keep))
+        sheet = self.sheet.name
+        self.accepted.extend(
+            _new(RosterRow, (sheet, row, d.number, u, per, (*pl.region, jabatan, sk, day, st[0]), pl.key, st[1]))
+            for row, d, u, per, pl, jabatan, sk, day, st in zip(
+                at, compress(p.decoded, keep), compress(p.unsur, keep), person, compress(p.place, keep),
+                compress(p.jabatan, keep), no_sk, tmt, compress(p.status, keep), strict=True,
+            )
+        )  # fmt: skip
 
-    def columns(self, rows: list[list[Any]]) -> Columns:
-        """The table's people's cells by field; a field the table has no column for reads "" for everyone."""
-        cols = self.header.columns
-        empty = ("",) * len(rows)
-        return _new(Columns, ([row[cols[f]] for row in rows] if f in cols else empty for f in FIELDS))
+    def columns(self, people: list[int]) -> Columns:
+        """The table's people's cells by field; a field the table has no column for reads "" for everyone. The
+        people's rows leave the sheet (each is replaced by one shared empty row): only the columns hold their cells,
+        and a cell no column holds (the NO column, a column nobody reads) goes now."""
+        cols, rows = self.header.columns, self.sheet.rows
+        mine = [rows[i] for i in people]
+        for i in people:
+            rows[i] = _TAKEN
+        empty = ("",) * len(mine)
+        return Columns((f, [row[cols[f]] for row in mine] if f in cols else empty) for f in FIELDS)
 
     # The field readers, in reading order: each reads one field of every person of the table.
 
@@ -364,11 +368,12 @@ class TableReader:
     def read_births(self, c: Columns, r: list[int]) -> tuple[list[str], list[date | None], list[Any]]:
         """Birth places and dates, from their own columns or a "TEMPAT, TGL LAHIR" one: (places, dates, where
         each date came from: (field, raw cell, year when only a year was written), or REJECTED)."""
-        tempat = [self.short[v] if v.__class__ is str else _text(v) for v in c.tempat_lahir]
-        raws: list[Any] = list(c.tgl_lahir)
+        tempat = [self.short[v] if v.__class__ is str else _text(v) for v in c.pop("tempat_lahir")]
+        raws: list[Any] = list(c.pop("tgl_lahir"))
         fields = ["tgl_lahir"] * len(raws)
+        ttls = c.pop("ttl")
         if "ttl" in self.has:
-            for k, ttl in enumerate(c.ttl):
+            for k, ttl in enumerate(ttls):
                 if ttl != "":
                     t_place, t_date = split_ttl(ttl) if isinstance(ttl, str) else ("", ttl)
                     tempat[k] = tempat[k] or t_place
@@ -456,12 +461,11 @@ class TableReader:
     def read_unsurs(self, c: Columns, r: list[int]) -> tuple[list[str], list[str | None]]:
         """Unsur: the row's own column, else --unsur, the section title, the title block, else the setting; and
         the jabatan (an UNSUR column holding Ketua/Anggota is a jabatan column)."""
-        jabatan: list[str | None] = (
-            [self.short_or_none(v) for v in c.jabatan] if "jabatan" in self.has else [None] * len(r)
-        )
+        col, kategori = c.pop("jabatan"), c.pop("kategori")
+        jabatan: list[str | None] = [self.short_or_none(v) for v in col] if "jabatan" in self.has else [None] * len(r)
         unsur: list[str | None] = [None] * len(r)
         if "kategori" in self.has:
-            for k, v in enumerate(c.kategori):
+            for k, v in enumerate(kategori):
                 if v != "":
                     unsur[k], jabatan[k] = self.read_kategori(v, jabatan[k], r[k])
         if self.table_unsur is None and None in unsur:
@@ -491,9 +495,11 @@ class TableReader:
         """Region of each role (regions.TablePlaces): the row's columns, else the options, else the title block."""
         short = self.short
         kel, kec, kab = (
-            [short[v] if v.__class__ is str else _text(v) for v in col] for col in (c.kelurahan, c.kecamatan, c.kabkota)
+            [short[v] if v.__class__ is str else _text(v) for v in c.pop(f)]
+            for f in ("kelurahan", "kecamatan", "kabkota")
         )
-        codes = [self.short_or_none(v) for v in c.kode_wilayah] if "kode_wilayah" in self.has else None
+        col = c.pop("kode_wilayah")
+        codes = [self.short_or_none(v) for v in col] if "kode_wilayah" in self.has else None
         out = self.places.read((kel, kec, kab), unsur, decoded, r, codes)
         if not self.places.default_kel and "" in kel:
             msg = (
@@ -506,9 +512,10 @@ class TableReader:
     def read_statuses(self, c: Columns, alms: list[str | None], r: list[int]) -> list[tuple[str, str | None]]:
         """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped, or
         a STATUS column says BERHENTI: (status, note kept in the person's history) of each."""
+        ket, listed = c.pop("ket"), c.pop("status")
         if "ket" not in self.has and "status" not in self.has and not any(alms):
             return [("AKTIF", None)] * len(r)
-        return [self.read_status(*cells_of) for cells_of in zip(c.ket, alms, r, c.status, strict=True)]
+        return [self.read_status(*cells_of) for cells_of in zip(ket, alms, r, listed, strict=True)]
 
     def read_status(self, raw: Any, alm: str | None, r: int, listed: Any = "") -> tuple[str, str | None]:
         note = _text(raw) if raw != "" else ""
@@ -541,18 +548,18 @@ class TableReader:
         return said
 
     def read_genders(
-        self, people: list[int], col: Sequence[Any], decoded: list[nik.Nik | None], r: list[int]
-    ) -> list[str | None]:
-        """L/P of each person with a NIK, from the gender column or the ticks under L | P, compared with the NIK's."""
-        marks = self.header.marks.get("jk")
-        if marks:
-            rows = self.sheet.rows
-            read = [cells.ticked(rows[i], marks) for i in people]
+        self, ticks: list[tuple[str | None, str]] | None, col: Sequence[Any], decoded: list[nik.Nik | None],
+        r: list[int],
+    ) -> list[str | None]:  # fmt: skip
+        """L/P of each person with a NIK, from the gender column or the ticks under L | P (`ticks`: as read from the
+        rows, cells.ticked), compared with the NIK's."""
+        if ticks is not None:
+            read = ticks
         else:
             genders = self.genders
             read = [(genders[v] if v.__class__ is str else _gender(v), v) for v in col]
         return [
-            None if d is None else d.sex if g == d.sex else self.gender_finding(g, raw, d.sex, row, bool(marks))
+            None if d is None else d.sex if g == d.sex else self.gender_finding(g, raw, d.sex, row, ticks is not None)
             for (g, raw), d, row in zip(read, decoded, r, strict=True)
         ]
 
@@ -609,48 +616,54 @@ class TableReader:
 
     def first_rows(
         self, names: list[str], decoded: list[nik.Nik | None], where: list[Any], status: list[tuple[str, str | None]],
-        unsur: list[str], r: list[int], seen: dict[tuple[str, str], tuple[str, int]],
-    ) -> list[int]:  # fmt: skip
-        """The people who pass every check, by position: a name, a valid NIK, a possible birth date, not held, and
-        the first row of their (NIK, unsur) in the file (a later one is an error naming the first)."""
-        keep: list[int] = []
+        unsur: list[str], r: list[int], seen: FirstRows,
+    ) -> list[bool]:  # fmt: skip
+        """Whether each person passes every check: a name, a valid NIK, a possible birth date, not held, and the
+        first row of their (NIK, unsur) in the file (a later one is an error naming the first)."""
+        keep: list[bool] = []
         report, sheet = self.report, self.sheet.name
-        for k, (nama, d, w, (st, _), u, row) in enumerate(zip(names, decoded, where, status, unsur, r, strict=True)):
+        base = seen.base(sheet)
+        by_unsur = seen.by_unsur
+        for nama, d, w, (st, _), u, row in zip(names, decoded, where, status, unsur, r, strict=True):
             if d is None or not nama or w is REJECTED:
                 report.rejected += st != HELD
+                keep.append(False)
             elif st == HELD:
                 report.skipped += 1
-            elif (first := seen.get((d.number, u))) is None:
-                seen[d.number, u] = (sheet, row)
-                keep.append(k)
+                keep.append(False)
+            elif (first := (by_unsur.get(u) or by_unsur.setdefault(u, {})).get(d.number)) is None:
+                by_unsur[u][d.number] = row + base if base else row  # the row's own int on the first sheet
+                keep.append(True)
             else:
-                there = f"baris {first[1]}" if first[0] == sheet else f"lembar '{first[0]}' baris {first[1]}"
+                there_sheet, there_row = seen.sheets[first >> 32], first & _ROW_BITS
+                there = f"baris {there_row}" if there_sheet == sheet else f"lembar '{there_sheet}' baris {there_row}"
                 self.add(row, "nik", d.number, "error", "NIK_DUPLICATE_IN_FILE", f"NIK ganda, lihat {there}")
                 report.rejected += 1
+                keep.append(False)
         return keep
 
-    def texts(self, c: Columns, fld: str) -> list[str | None]:
-        """A plain text field of every person (None when empty, or when the table has no such column)."""
-        col: Sequence[Any] = getattr(c, fld)
+    def texts(self, col: list[Any], fld: str) -> list[str | None]:
+        """A plain text field of the kept people (None when empty, or when the table has no such column)."""
         if fld not in self.has:
             return [None] * len(col)
         short = self.short
         return [(short[v] if v.__class__ is str else _text(v)) or None for v in col]
 
-    def read_rt_rws(self, c: Columns, keep: list[int], r: list[int]) -> list[str | None]:
+    def read_rt_rws(self, rt_rw: list[Any], rt: list[Any], rw: list[Any], at: list[int]) -> list[str | None]:
         """RT/RW of each kept person, from one column or RT and RW apart; a date cell is a warning."""
-        out: list[str | None] = [None] * len(keep)
+        out: list[str | None] = [None] * len(at)
         if "rt_rw" in self.has:
-            out = [self.short_or_none(c.rt_rw[k]) for k in keep]
-        for j, k in enumerate(keep):
-            raw = c.rt_rw[k]
+            out = [self.short_or_none(v) for v in rt_rw]
+        if "rt_rw" not in self.has and "rt" not in self.has and "rw" not in self.has:
+            return out  # every cell "": nothing to read
+        for j, (raw, row, t, w) in enumerate(zip(rt_rw, at, rt, rw, strict=True)):
             if raw.__class__ is not str and isinstance(raw, date):
                 msg = "RT/RW terbaca sebagai tanggal oleh Excel; periksa"
-                self.add(r[j], "rt_rw", raw, "warning", "RT_RW_AS_DATE", msg)
-            if out[j] is None and (c.rt[k] != "" or c.rw[k] != ""):
-                rt, rw = _text(c.rt[k]), _text(c.rw[k])
-                if rt or rw:
-                    out[j] = f"{rt.zfill(3) if rt.isdigit() else rt}/{rw.zfill(3) if rw.isdigit() else rw}"
+                self.add(row, "rt_rw", raw, "warning", "RT_RW_AS_DATE", msg)
+            if out[j] is None and (t != "" or w != ""):
+                t, w = _text(t), _text(w)
+                if t or w:
+                    out[j] = f"{t.zfill(3) if t.isdigit() else t}/{w.zfill(3) if w.isdigit() else w}"
         return out
 
     def read_phones(self, col: list[Any], r: list[int]) -> list[str | None]:

@@ -50,7 +50,8 @@ class InvalidNik(ValueError):
 
 
 class Nik(NamedTuple):
-    """A valid NIK and what it encodes (a NamedTuple: an import builds one per row)."""
+    """A valid NIK and what it encodes (a NamedTuple: an import builds one per row; Decoder shares the region texts
+    and serial numbers between them)."""
 
     number: str
     region: str  # 6 digits: kecamatan of first issue
@@ -165,6 +166,8 @@ class Decoder:
         # Ages as birth-date bounds: a birth date is in range when oldest < birth <= youngest.
         self._bounds = (add_years(as_of, -self.age_range[0]), add_years(as_of, -(self.age_range[1] + 1)))
         self._births: dict[str, tuple[str, date, tuple[date, ...]] | InvalidNik] = {}
+        self._regions: dict[str, str] = {}  # one string per kecamatan code, shared by its NIKs
+        self._serials: dict[str, int] = {}  # one int per serial (at most 9,999), shared
 
     def parse(self, number: str, roster_birth: date | None = None) -> Nik:
         """Validate and decode one NIK typed as text; raises InvalidNik."""
@@ -194,9 +197,13 @@ class Decoder:
         if candidates:  # only when the age range is 100 years or wider
             birth = roster_birth if roster_birth in candidates else min(candidates)
         serial = s[12:]
-        if serial == "0000":
-            raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
-        return tuple.__new__(Nik, (s, s[:6], birth, sex, int(serial)))
+        number = self._serials.get(serial)
+        if number is None:
+            if serial == "0000":
+                raise InvalidNik("NIK_ZERO_SERIAL", "nomor urut NIK 0000 tidak sah")
+            number = self._serials[serial] = int(serial)
+        region = s[:6]
+        return tuple.__new__(Nik, (s, self._regions.setdefault(region, region), birth, sex, number))
 
 
 def _births_of(ddmmyy: str, as_of: date, bounds: tuple[date, date]) -> tuple[str, date, tuple[date, ...]] | InvalidNik:
