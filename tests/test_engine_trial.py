@@ -225,3 +225,74 @@ def test_a_payment_list_given_to_attendance_import_is_refused_naming_payments_im
     assert out.code == 1, out.text
     _one_line_naming(out.stderr, "psmctl payments import bayar.xlsx", *(p.nik for p in JAGALAN))
     assert office.attendees(training) == []
+
+
+# --- the roster importer: the same rules ----------------------------------------------------------------------
+
+
+def test_a_recap_sheet_beside_a_roster_is_said_on_screen_and_in_the_report(psm: Psmctl, tmp_path: Path) -> None:
+    s = Sheet("PSM", text_cols={"C"})
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "KELURAHAN"]
+    title(s, len(labels), TITLE)
+    header(s, labels)
+    people_rows(s, JAGALAN[:2], labels)
+    report = tmp_path / "masalah.xlsx"
+    out = psm("import", "roster", write_xlsx(tmp_path / "psm.xlsx", [s, _rekap()]), "--report", report)
+    assert out.code == 0, out.text
+    _skipped_said(out.stdout, report)
+    assert len(psm.register()) == 2
+
+
+def test_only_the_first_sheet_read_names_the_others(psm: Psmctl, tmp_path: Path) -> None:
+    assert psm("config", "set", "import.sheets", "first").code == 0
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "KELURAHAN"]
+    sheets = []
+    for name, people in (("PSM 1", JAGALAN[:2]), ("PSM 2", JAGALAN[2:4])):
+        s = Sheet(name, text_cols={"C"})
+        title(s, len(labels), TITLE)
+        header(s, labels)
+        people_rows(s, people, labels)
+        sheets.append(s)
+    out = psm("import", "roster", write_xlsx(tmp_path / "psm.xlsx", sheets))
+    assert out.code == 0, out.text
+    lines = [line for line in out.stdout.splitlines() if "lembar 'PSM 2' dilewati" in line]
+    assert len(lines) == 1 and "import.sheets" in lines[0] and "--all-sheets" in lines[0], out.stdout
+    assert len(psm.register()) == 2
+
+
+def test_a_payment_list_given_to_import_roster_is_refused_naming_payments_import(psm: Psmctl, tmp_path: Path) -> None:
+    out = psm("import", "roster", _list(tmp_path / "bayar.xlsx", PAY_LABELS))
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl payments import bayar.xlsx", *(p.nik for p in JAGALAN))
+    assert "daftar pembayaran iuran" in out.stderr and "bukan daftar relawan" in out.stderr, out.stderr
+    assert psm.register() == []
+
+
+def test_a_daftar_hadir_given_to_import_roster_is_refused_naming_attendance_import(psm: Psmctl, tmp_path: Path) -> None:
+    out = psm("import", "roster", _list(tmp_path / "hadir.xlsx", HADIR_LABELS))
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl attendance import ID_PELATIHAN hadir.xlsx", *(p.nik for p in JAGALAN))
+    assert psm.register() == []
+
+
+def test_a_payment_list_sheet_beside_a_roster_is_skipped_naming_payments_import(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "KELURAHAN"]
+    roster = Sheet("PSM", text_cols={"C"})
+    title(roster, len(labels), TITLE)
+    header(roster, labels)
+    people_rows(roster, JAGALAN[:2], labels)
+    bayar = Sheet("Bayar", text_cols={"B", "C"})
+    title(bayar, len(PAY_LABELS), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(bayar, PAY_LABELS)
+    people_rows(bayar, JAGALAN[2:4], PAY_LABELS)
+    path = write_xlsx(tmp_path / "psm.xlsx", [roster, bayar])
+    rep = psm.import_roster(path, "--dry-run")
+    skips = [f for f in rep.findings if f.code == "SHEET_SKIPPED"]
+    assert len(skips) == 1 and skips[0].raw["sheet"] == "Bayar", [f.raw for f in skips]
+    assert skips[0].says("lembar 'bayar' dilewati", "daftar pembayaran iuran", "psmctl payments import psm.xlsx")
+    out = psm("import", "roster", path)
+    assert out.code == 0, out.text
+    lines = [line for line in out.stdout.splitlines() if "lembar 'Bayar' dilewati" in line]
+    assert len(lines) == 1 and "psmctl payments import" in lines[0], out.stdout
+    assert sorted(r["nama"] for r in psm.register()) == sorted(p.nama for p in JAGALAN[:2])
+    assert all(p.nik not in out.text for p in JAGALAN), out.text

@@ -19,8 +19,8 @@ from psmctl.errors import InputError
 from psmctl.importing import batch
 from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import normalise_phone, split_ttl
-from psmctl.importing.columns import sheet_column_findings
-from psmctl.importing.headers import Header, find_header, label_row, load_aliases
+from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped, skipped
+from psmctl.importing.headers import Header, find_header, label_row, list_kind, load_aliases, sheet_kind
 from psmctl.importing.roster_table import (
     READ,
     UNKNOWN_PLACE,
@@ -40,6 +40,8 @@ from psmctl.rules.settings import Settings
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+REQUIRED = ["nama", "nik"]
 
 __all__ = ["Options", "ParsedSheet", "RosterRow", "normalise_phone", "split_ttl"]
 
@@ -61,7 +63,9 @@ def parse_file(
     options: Options = Options(),  # noqa: B008  frozen dataclass
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
-    """Read and validate one roster file; InputError when the file as a whole cannot be used."""
+    """Read and validate one roster file; InputError when the file as a whole cannot be used. A sheet not read
+    (no NIK and NAMA header, another kind of list, past the first with import.sheets = first) is a report of its own
+    holding one SHEET_SKIPPED finding that names it and why, the same as in every import."""
     scan = settings.imports.header_scan_rows
     sheets = _chosen_sheets(path, read_tables(path, **limits(settings)), options)
     aliases = load_aliases("roster_headers.toml")
@@ -69,35 +73,59 @@ def parse_file(
     found: list[tuple[SheetData, Header]] = []
     cover = Titles()  # what sheets without a table (a cover sheet) say: the default of the sheets after them
     covers: dict[str, Titles] = {}
-    skipped_sheets: list[str] = []
+    skips: dict[str, Problem] = {}
     for t in sheets:
-        header = find_header(t.rows, aliases, ["nama", "nik"], scan_rows=scan, manual=manual)
-        if header is None:
-            skipped_sheets.append(t.name)
+        header = find_header(t.rows, aliases, REQUIRED, scan_rows=scan, manual=manual)
+        kind = sheet_kind(t.rows, scan) if header is None else list_kind(header.titles.values())
+        if kind is not None and kind[0] != "roster":  # a payment list or a daftar hadir: its own import reads it
+            skips[t.name] = other_list(t.name, path.name, kind, "roster")
+        elif header is None:
+            skips[t.name] = sheet_skipped(t.name, "NIK dan NAMA", scan)
             cover = read_titles(t.rows[:200]).under(cover)
         else:
             found.append((t, header))
             covers[t.name] = cover
     if not found:
+        refusal = next((p.value for p in skips.values() if p.value), None)
+        if refusal:
+            raise InputError(refusal)
         _no_table(path, sheets, scan)
     if not options.all_sheets and options.sheet is None and settings.imports.sheets == "first":
+        for t, _ in found[1:]:
+            why = "hanya lembar pertama dibaca (pengaturan import.sheets = first); --all-sheets membaca semua lembar"
+            skips[t.name] = skipped(t.name, why)
         found = found[:1]
+    return _read_sheets(path, sheets, found, covers, skips, settings, options, as_of, progress)
+
+
+def _read_sheets(
+    path: Path, sheets: list[SheetData], found: list[tuple[SheetData, Header]], covers: dict[str, Titles],
+    skips: dict[str, Problem], settings: Settings, options: Options, as_of: date,
+    progress: Callable[[int], None] | None,
+) -> list[ParsedSheet]:  # fmt: skip
+    """Each sheet's report in the workbook's order: the tables of a sheet read, a sheet skipped said."""
+    aliases = load_aliases("roster_headers.toml")
+    manual = dict(options.kolom)
+    headers = {t.name: header for t, header in found}
     digest = sha256_of(path)
     results: list[ParsedSheet] = []
     seen_niks: dict[tuple[str, str], tuple[str, int]] = {}
-    for t, header in found:
-        titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
+    for t in sheets:
         parsed = ParsedSheet(SheetReport(file=path.name, sheet=t.name))
-        tables = split_tables(t.rows, header, aliases, ["nama", "nik"], manual)
+        header = headers.get(t.name)
+        if header is None:
+            if t.name in skips:
+                parsed.report.problems.append(skips[t.name])
+                results.append(parsed)
+            continue
+        titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
+        tables = split_tables(t.rows, header, aliases, REQUIRED, manual)
         parsed.report.problems += sheet_column_findings(t, tables, READ)  # each column named once per sheet
         for table in tables:
             parser = TableReader(Context(path.name, digest, t, table, titles), options, settings, as_of, parsed)
             parser.run(seen_niks, progress)
         results.append(parsed)
         t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
-    for name in skipped_sheets:
-        note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
-        results[0].report.problems.append(note)
     return results
 
 
