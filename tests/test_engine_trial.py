@@ -157,11 +157,11 @@ def test_a_recap_sheet_beside_a_daftar_hadir_is_said_on_screen_and_in_the_report
 NOTES = {0: {"KETERANGAN": "lunas via transfer BRI"}, 1: {"KETERANGAN": "Meninggal dunia 3 Mei 2025"}}
 
 
-def _noted(path: Path, labels: list[str]) -> Path:
+def _noted(path: Path, labels: list[str], cells: dict[int, dict[str, object]] = NOTES) -> Path:
     s = Sheet("Daftar", text_cols={"B", "C"})
     title(s, len(labels), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
     header(s, labels)
-    people_rows(s, JAGALAN[:3], labels, cells=NOTES)
+    people_rows(s, JAGALAN[:3], labels, cells=cells)
     return write_xlsx(path, [s])
 
 
@@ -296,3 +296,43 @@ def test_a_payment_list_sheet_beside_a_roster_is_skipped_naming_payments_import(
     assert len(lines) == 1 and "psmctl payments import" in lines[0], out.stdout
     assert sorted(r["nama"] for r in psm.register()) == sorted(p.nama for p in JAGALAN[:2])
     assert all(p.nik not in out.text for p in JAGALAN), out.text
+
+
+# --- 5. the same roster imported twice says the same -----------------------------------------------------------
+
+
+def test_the_same_roster_imported_twice_gives_the_same_warnings(psm: Psmctl, tmp_path: Path) -> None:
+    """Two people on the PSM table and on the TKSK table of one file, one with L/P unlike the NIK's: the first
+    import says they are on two rosters as the second does, and each row is counted once."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TGL LAHIR", "KELURAHAN"]
+    s = Sheet("PSKS", text_cols={"C"})
+    title(s, len(labels), "DATA PSKS KELURAHAN JAGALAN KECAMATAN KOTA")
+    s.add("A. PEKERJA SOSIAL MASYARAKAT (PSM)")
+    header(s, labels)
+    psm_rows = people_rows(s, JAGALAN[:3], labels, cells={0: {"JENIS KELAMIN": "P"}})
+    s.blank()
+    s.add("B. TENAGA KESEJAHTERAAN SOSIAL KECAMATAN (TKSK)")
+    header(s, labels)
+    tksk_rows = people_rows(s, JAGALAN[:2], labels, cells={0: {"JENIS KELAMIN": "P"}})
+    path = write_xlsx(tmp_path / "psks.xlsx", [s])
+    first, second = psm.import_roster(path), psm.import_roster(path)
+    for rep in (first, second):
+        assert rep.out.code == 0, rep.out.text
+        assert rep.payload[0]["counts"]["warnings"] == 4, rep.payload[0]["counts"]  # rows 4, 5, 10, 11
+        both = sorted(f.row or 0 for f in rep.findings if f.code == "NIK_ON_OTHER_ROSTER")
+        assert both == sorted([*psm_rows[:2], *tksk_rows]), [f.raw for f in rep.findings]
+    said = {(f.row, f.code, f.raw["message"]) for f in first.findings if f.level == "warning"}
+    assert said == {(f.row, f.code, f.raw["message"]) for f in second.findings if f.level == "warning"}
+
+
+def test_a_row_with_two_warnings_counts_once_in_every_import(office: Psmctl, tmp_path: Path) -> None:
+    """counts.warnings is the rows read with at least one warning in payments and attendance too, as in the
+    roster: a paid amount unlike the rate and a KETERANGAN saying the person died are two findings on one row."""
+    pay = _noted(tmp_path / "bayar.xlsx", PAY_LABELS, {0: {"IURAN (RP)": 20000, "KETERANGAN": "meninggal dunia"}})
+    training = office.add_training()
+    hadir = _noted(tmp_path / "hadir.xlsx", HADIR_LABELS, {0: {"JPL": 999, "KETERANGAN": "meninggal dunia"}})
+    for rep in (office.import_payments(pay, "--dry-run"), office.import_attendance(training, hadir, "--dry-run")):
+        assert rep.out.code == 0, rep.out.text
+        warned = [f for f in rep.findings if f.level == "warning"]
+        assert len(warned) == 2 and len({f.row for f in warned}) == 1, [f.raw for f in warned]
+        assert rep.payload[0]["counts"]["warnings"] == 1, rep.payload[0]["counts"]

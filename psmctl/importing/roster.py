@@ -8,7 +8,8 @@ transaction through db.volunteers. Codes in reports are stable identifiers (READ
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -264,6 +265,7 @@ def _plan(
     next_id = vdb.next_volunteer_id(db)  # ids given here, inside the write lock: roles and changes need them
     pending: dict[str, list[Any]] = {}  # people new in this file: their insert row, completed by later rows
     n_person = len(vdb.PERSON_COLUMNS)
+    in_file = _rosters_in_file(rows)
     for p in parsed:
         rep = p.report
         for r in p.rows:
@@ -280,10 +282,11 @@ def _plan(
                             rec[2 + i] = r.person[i]
                 w.new_roles.append((rec[0], batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
                 rep.added += 1
+                _say(rep, r, _other_rosters(r, in_file, ()))
                 if r.note:
                     w.changes.append((rec[0], None, "keterangan", None, r.note, batch_id, r.sheet, r.row, "KETERANGAN"))
             else:
-                persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []))
+                persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []), in_file)
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
     keys = sorted({r.roster_key for r in rows})
     for role in vdb.missing_from_rosters(db, keys, lambda: {(r.nik, r.unsur) for r in rows}):
@@ -300,9 +303,45 @@ def _plan(
     return w
 
 
+def _rosters_in_file(rows: list[RosterRow]) -> dict[str, dict[str, RosterRow]]:
+    """The rows of each NIK on more than one roster (unsur) of this file, by unsur."""
+    counts = Counter(r.nik for r in rows)
+    out: dict[str, dict[str, RosterRow]] = {}
+    for r in rows:
+        if counts[r.nik] > 1:
+            out.setdefault(r.nik, {})[r.unsur] = r
+    return out
+
+
+def _other_rosters(
+    r: RosterRow, in_file: dict[str, dict[str, RosterRow]], existing: Sequence[vdb.RoleRow]
+) -> list[tuple[str, str]]:
+    """NIK_ON_OTHER_ROSTER of a row: the person's other unsur that are AKTIF once this file is written (the file's
+    rows of the person, else the register's roles). The first import of a file says what the next one says."""
+    other: dict[str, tuple[Any, Any]] = {o.unsur: (o.values[0], o.values[-1]) for o in existing if o.unsur != r.unsur}
+    for unsur, row in in_file.get(r.nik, {}).items():
+        if unsur != r.unsur:
+            kelurahan, status = other.get(unsur, (None, None))
+            other[unsur] = (row.role[0] or kelurahan, row.role[-1] or status)
+    return [
+        ("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {unsur} di {kelurahan or '-'}")
+        for unsur, (kelurahan, status) in sorted(other.items())
+        if status == "AKTIF"
+    ]
+
+
+def _say(rep: SheetReport, r: RosterRow, notes: list[tuple[str, str]]) -> None:
+    """The plan's warnings on a row, the row counted once among the sheet's warned rows."""
+    for code, msg in notes:
+        rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
+    if notes:
+        rep.warn(r.row)
+
+
 def _plan_known(
-    w: vdb.RosterWrite, r: RosterRow, rep: SheetReport, old: tuple[int, tuple[Any, ...]], existing: list[vdb.RoleRow]
-) -> tuple[int, tuple[Any, ...]]:
+    w: vdb.RosterWrite, r: RosterRow, rep: SheetReport, old: tuple[int, tuple[Any, ...]],
+    existing: list[vdb.RoleRow], in_file: dict[str, dict[str, RosterRow]],
+) -> tuple[int, tuple[Any, ...]]:  # fmt: skip
     """Plan one row of a person already on the register; returns the person's values after this row."""
     batch_id = w.batch_id
     notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
@@ -310,6 +349,7 @@ def _plan_known(
     vid, values = old
     if values[0] and r.person[0] and values[0].casefold() != str(r.person[0]).casefold():
         notes.append(("NIK_NAME_CONFLICT", f"NIK ini di register bernama '{values[0]}', di berkas '{r.person[0]}'"))
+    notes += _other_rosters(r, in_file, existing)
     if r.person != values:  # None in the file leaves the register's value alone
         merged = list(values)
         for i, col in enumerate(vdb.PERSON_COLUMNS):
@@ -332,10 +372,7 @@ def _plan_known(
         )
     else:
         rep.unchanged += 1
-    for code, msg in notes:
-        rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
-    if notes:
-        rep.warnings += 1
+    _say(rep, r, notes)
     return vid, values
 
 
@@ -351,11 +388,9 @@ def _plan_role(
     already had in this unsur, or None when the role is new. Warnings go to `notes`, changed fields to `changed`."""
     batch_id = w.batch_id
     mine = None
-    for other in existing:
+    for other in existing:  # the person's other rosters: _other_rosters
         if other.unsur == r.unsur:
             mine = other
-        elif other.values[-1] == "AKTIF":
-            notes.append(("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other.unsur} di {other.values[0] or '-'}"))
     if mine is None:
         w.new_roles.append((vid, batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
     else:

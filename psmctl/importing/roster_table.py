@@ -209,7 +209,8 @@ class TableReader:
             self.add(rows[0], *finding)
             if finding[2] == "warning":
                 self.warned.update(rows)
-        self.report.warnings += len(self.warned)
+        for row in self.warned:  # a row the plan warns about again (roster._plan_known) is counted once
+            self.report.warn(row)
         problems[start:] = sorted(problems[start:], key=_row_of)  # stable: each row's findings in reading order
 
     def people_rows(self, progress: Callable[[int], None] | None) -> list[int]:
