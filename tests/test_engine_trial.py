@@ -336,3 +336,35 @@ def test_a_row_with_two_warnings_counts_once_in_every_import(office: Psmctl, tmp
         warned = [f for f in rep.findings if f.level == "warning"]
         assert len(warned) == 2 and len({f.row for f in warned}) == 1, [f.raw for f in warned]
         assert rep.payload[0]["counts"]["warnings"] == 1, rep.payload[0]["counts"]
+
+
+# --- 7. a dash for "nothing" and Excel's text marker are not data -----------------------------------------------
+
+
+@pytest.mark.parametrize("dash", ["-", "--", "—", " - "])
+def test_a_dash_address_is_stored_empty_and_an_apostrophe_phone_is_a_phone(
+    psm: Psmctl, tmp_path: Path, dash: str
+) -> None:
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "ALAMAT", "NO HP", "KELURAHAN"]
+    s = Sheet("PSM", text_cols={"C", "F"})
+    title(s, len(labels), TITLE)
+    header(s, labels)
+    people_rows(s, JAGALAN[:2], labels, cells={0: {"ALAMAT": dash, "NO HP": "'081234567890"}, 1: {"NO HP": dash}})
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    first, second = psm.role(JAGALAN[0].nik), psm.role(JAGALAN[1].nik)
+    assert first is not None and second is not None
+    assert first["alamat"] in (None, "") and first["no_hp"] == "081234567890", first
+    assert second["no_hp"] in (None, "") and second["alamat"] == JAGALAN[1].alamat, second
+    assert not [f.raw for f in rep.findings if f.code in ("PHONE_INVALID", "COLUMN_UNUSED")]
+
+
+def test_a_dash_keterangan_is_no_note_in_payments_and_attendance(office: Psmctl, tmp_path: Path) -> None:
+    dash = {0: {"KETERANGAN": "-"}, 1: {"KETERANGAN": "—"}}
+    out = office("payments", "import", _noted(tmp_path / "bayar.xlsx", PAY_LABELS, dash))
+    assert out.code == 0, out.text
+    assert [p["keterangan"] for p in office.payments()] == [None, None, None]
+    training = office.add_training()
+    out = office("attendance", "import", str(training), _noted(tmp_path / "hadir.xlsx", HADIR_LABELS, dash))
+    assert out.code == 0, out.text
+    assert [a["keterangan"] for a in office.attendees(training)] == [None, None, None]

@@ -664,7 +664,7 @@ class TableReader:
         ]  # fmt: skip
 
     def read_phone(self, raw: Any, r: int) -> str | None:
-        if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
+        if raw == "" or raw is None or (raw.__class__ is str and not _text(raw)):  # blank, or a dash alone
             return None
         phone, plausible = normalise_phone(raw, self.phone_min)
         if not plausible:
