@@ -1,4 +1,4 @@
-"""Plain typed records shared across modules; no behaviour."""
+"""Plain typed records shared across modules, and the one count of an import's warnings (`SheetReport.warn`)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,15 @@ class SheetReport:
     problems: list[Problem] = field(default_factory=list)
     # Free-form details a command may show (changed fields per NIK, people missing from the file, ...).
     details: dict[str, Any] = field(default_factory=dict)
+    warned: set[int | None] = field(default_factory=set, repr=False)  # the rows `warnings` counts
+
+    def warn(self, row: int | None) -> None:
+        """Count a row read with a warning: `warnings` is the number of rows with at least one, in every import (a
+        warning about no row, such as a training dated in the future, counts once). A row skipped (hidden, a
+        signature) and a column or sheet finding are said in the findings and not counted here."""
+        if row not in self.warned:
+            self.warned.add(row)
+            self.warnings += 1
 
     def as_dict(self) -> dict[str, Any]:
         """The public JSON shape of one file/sheet of an import report."""

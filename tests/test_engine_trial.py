@@ -157,11 +157,11 @@ def test_a_recap_sheet_beside_a_daftar_hadir_is_said_on_screen_and_in_the_report
 NOTES = {0: {"KETERANGAN": "lunas via transfer BRI"}, 1: {"KETERANGAN": "Meninggal dunia 3 Mei 2025"}}
 
 
-def _noted(path: Path, labels: list[str]) -> Path:
+def _noted(path: Path, labels: list[str], cells: dict[int, dict[str, object]] = NOTES) -> Path:
     s = Sheet("Daftar", text_cols={"B", "C"})
     title(s, len(labels), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
     header(s, labels)
-    people_rows(s, JAGALAN[:3], labels, cells=NOTES)
+    people_rows(s, JAGALAN[:3], labels, cells=cells)
     return write_xlsx(path, [s])
 
 
@@ -225,3 +225,146 @@ def test_a_payment_list_given_to_attendance_import_is_refused_naming_payments_im
     assert out.code == 1, out.text
     _one_line_naming(out.stderr, "psmctl payments import bayar.xlsx", *(p.nik for p in JAGALAN))
     assert office.attendees(training) == []
+
+
+# --- the roster importer: the same rules ----------------------------------------------------------------------
+
+
+def test_a_recap_sheet_beside_a_roster_is_said_on_screen_and_in_the_report(psm: Psmctl, tmp_path: Path) -> None:
+    s = Sheet("PSM", text_cols={"C"})
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "KELURAHAN"]
+    title(s, len(labels), TITLE)
+    header(s, labels)
+    people_rows(s, JAGALAN[:2], labels)
+    report = tmp_path / "masalah.xlsx"
+    out = psm("import", "roster", write_xlsx(tmp_path / "psm.xlsx", [s, _rekap()]), "--report", report)
+    assert out.code == 0, out.text
+    _skipped_said(out.stdout, report)
+    assert len(psm.register()) == 2
+
+
+def test_only_the_first_sheet_read_names_the_others(psm: Psmctl, tmp_path: Path) -> None:
+    assert psm("config", "set", "import.sheets", "first").code == 0
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "KELURAHAN"]
+    sheets = []
+    for name, people in (("PSM 1", JAGALAN[:2]), ("PSM 2", JAGALAN[2:4])):
+        s = Sheet(name, text_cols={"C"})
+        title(s, len(labels), TITLE)
+        header(s, labels)
+        people_rows(s, people, labels)
+        sheets.append(s)
+    out = psm("import", "roster", write_xlsx(tmp_path / "psm.xlsx", sheets))
+    assert out.code == 0, out.text
+    lines = [line for line in out.stdout.splitlines() if "lembar 'PSM 2' dilewati" in line]
+    assert len(lines) == 1 and "import.sheets" in lines[0] and "--all-sheets" in lines[0], out.stdout
+    assert len(psm.register()) == 2
+
+
+def test_a_payment_list_given_to_import_roster_is_refused_naming_payments_import(psm: Psmctl, tmp_path: Path) -> None:
+    out = psm("import", "roster", _list(tmp_path / "bayar.xlsx", PAY_LABELS))
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl payments import bayar.xlsx", *(p.nik for p in JAGALAN))
+    assert "daftar pembayaran iuran" in out.stderr and "bukan daftar relawan" in out.stderr, out.stderr
+    assert psm.register() == []
+
+
+def test_a_daftar_hadir_given_to_import_roster_is_refused_naming_attendance_import(psm: Psmctl, tmp_path: Path) -> None:
+    out = psm("import", "roster", _list(tmp_path / "hadir.xlsx", HADIR_LABELS))
+    assert out.code == 1, out.text
+    _one_line_naming(out.stderr, "psmctl attendance import ID_PELATIHAN hadir.xlsx", *(p.nik for p in JAGALAN))
+    assert psm.register() == []
+
+
+def test_a_payment_list_sheet_beside_a_roster_is_skipped_naming_payments_import(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "KELURAHAN"]
+    roster = Sheet("PSM", text_cols={"C"})
+    title(roster, len(labels), TITLE)
+    header(roster, labels)
+    people_rows(roster, JAGALAN[:2], labels)
+    bayar = Sheet("Bayar", text_cols={"B", "C"})
+    title(bayar, len(PAY_LABELS), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(bayar, PAY_LABELS)
+    people_rows(bayar, JAGALAN[2:4], PAY_LABELS)
+    path = write_xlsx(tmp_path / "psm.xlsx", [roster, bayar])
+    rep = psm.import_roster(path, "--dry-run")
+    skips = [f for f in rep.findings if f.code == "SHEET_SKIPPED"]
+    assert len(skips) == 1 and skips[0].raw["sheet"] == "Bayar", [f.raw for f in skips]
+    assert skips[0].says("lembar 'bayar' dilewati", "daftar pembayaran iuran", "psmctl payments import psm.xlsx")
+    out = psm("import", "roster", path)
+    assert out.code == 0, out.text
+    lines = [line for line in out.stdout.splitlines() if "lembar 'Bayar' dilewati" in line]
+    assert len(lines) == 1 and "psmctl payments import" in lines[0], out.stdout
+    assert sorted(r["nama"] for r in psm.register()) == sorted(p.nama for p in JAGALAN[:2])
+    assert all(p.nik not in out.text for p in JAGALAN), out.text
+
+
+# --- 5. the same roster imported twice says the same -----------------------------------------------------------
+
+
+def test_the_same_roster_imported_twice_gives_the_same_warnings(psm: Psmctl, tmp_path: Path) -> None:
+    """Two people on the PSM table and on the TKSK table of one file, one with L/P unlike the NIK's: the first
+    import says they are on two rosters as the second does, and each row is counted once."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TGL LAHIR", "KELURAHAN"]
+    s = Sheet("PSKS", text_cols={"C"})
+    title(s, len(labels), "DATA PSKS KELURAHAN JAGALAN KECAMATAN KOTA")
+    s.add("A. PEKERJA SOSIAL MASYARAKAT (PSM)")
+    header(s, labels)
+    psm_rows = people_rows(s, JAGALAN[:3], labels, cells={0: {"JENIS KELAMIN": "P"}})
+    s.blank()
+    s.add("B. TENAGA KESEJAHTERAAN SOSIAL KECAMATAN (TKSK)")
+    header(s, labels)
+    tksk_rows = people_rows(s, JAGALAN[:2], labels, cells={0: {"JENIS KELAMIN": "P"}})
+    path = write_xlsx(tmp_path / "psks.xlsx", [s])
+    first, second = psm.import_roster(path), psm.import_roster(path)
+    for rep in (first, second):
+        assert rep.out.code == 0, rep.out.text
+        assert rep.payload[0]["counts"]["warnings"] == 4, rep.payload[0]["counts"]  # rows 4, 5, 10, 11
+        both = sorted(f.row or 0 for f in rep.findings if f.code == "NIK_ON_OTHER_ROSTER")
+        assert both == sorted([*psm_rows[:2], *tksk_rows]), [f.raw for f in rep.findings]
+    said = {(f.row, f.code, f.raw["message"]) for f in first.findings if f.level == "warning"}
+    assert said == {(f.row, f.code, f.raw["message"]) for f in second.findings if f.level == "warning"}
+
+
+def test_a_row_with_two_warnings_counts_once_in_every_import(office: Psmctl, tmp_path: Path) -> None:
+    """counts.warnings is the rows read with at least one warning in payments and attendance too, as in the
+    roster: a paid amount unlike the rate and a KETERANGAN saying the person died are two findings on one row."""
+    pay = _noted(tmp_path / "bayar.xlsx", PAY_LABELS, {0: {"IURAN (RP)": 20000, "KETERANGAN": "meninggal dunia"}})
+    training = office.add_training()
+    hadir = _noted(tmp_path / "hadir.xlsx", HADIR_LABELS, {0: {"JPL": 999, "KETERANGAN": "meninggal dunia"}})
+    for rep in (office.import_payments(pay, "--dry-run"), office.import_attendance(training, hadir, "--dry-run")):
+        assert rep.out.code == 0, rep.out.text
+        warned = [f for f in rep.findings if f.level == "warning"]
+        assert len(warned) == 2 and len({f.row for f in warned}) == 1, [f.raw for f in warned]
+        assert rep.payload[0]["counts"]["warnings"] == 1, rep.payload[0]["counts"]
+
+
+# --- 7. a dash for "nothing" and Excel's text marker are not data -----------------------------------------------
+
+
+@pytest.mark.parametrize("dash", ["-", "--", "—", " - "])
+def test_a_dash_address_is_stored_empty_and_an_apostrophe_phone_is_a_phone(
+    psm: Psmctl, tmp_path: Path, dash: str
+) -> None:
+    labels = ["NO", "NAMA", "NIK", "TGL LAHIR", "ALAMAT", "NO HP", "KELURAHAN"]
+    s = Sheet("PSM", text_cols={"C", "F"})
+    title(s, len(labels), TITLE)
+    header(s, labels)
+    people_rows(s, JAGALAN[:2], labels, cells={0: {"ALAMAT": dash, "NO HP": "'081234567890"}, 1: {"NO HP": dash}})
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    first, second = psm.role(JAGALAN[0].nik), psm.role(JAGALAN[1].nik)
+    assert first is not None and second is not None
+    assert first["alamat"] in (None, "") and first["no_hp"] == "081234567890", first
+    assert second["no_hp"] in (None, "") and second["alamat"] == JAGALAN[1].alamat, second
+    assert not [f.raw for f in rep.findings if f.code in ("PHONE_INVALID", "COLUMN_UNUSED")]
+
+
+def test_a_dash_keterangan_is_no_note_in_payments_and_attendance(office: Psmctl, tmp_path: Path) -> None:
+    dash = {0: {"KETERANGAN": "-"}, 1: {"KETERANGAN": "—"}}
+    out = office("payments", "import", _noted(tmp_path / "bayar.xlsx", PAY_LABELS, dash))
+    assert out.code == 0, out.text
+    assert [p["keterangan"] for p in office.payments()] == [None, None, None]
+    training = office.add_training()
+    out = office("attendance", "import", str(training), _noted(tmp_path / "hadir.xlsx", HADIR_LABELS, dash))
+    assert out.code == 0, out.text
+    assert [a["keterangan"] for a in office.attendees(training)] == [None, None, None]

@@ -253,8 +253,9 @@ def test_sheets_without_roster_columns_are_skipped_and_sheet_can_be_chosen(db: D
         },
     )
     result = run(db, path)
-    assert [s.sheet for s in result.sheets] == ["Banjaran", "Pakelan"]
-    assert any(p.code == "SHEET_SKIPPED" and p.sheet == "Rekap" for s in result.sheets for p in s.problems)
+    assert [(s.sheet, s.rows_read) for s in result.sheets] == [("Rekap", 0), ("Banjaran", 1), ("Pakelan", 1)]
+    said = [p.message for s in result.sheets for p in s.problems if p.code == "SHEET_SKIPPED"]
+    assert len(said) == 1 and said[0].startswith("lembar 'Rekap' dilewati: tidak ada baris judul kolom NIK"), said
     assert register(db)[f"{SITI}|PSM"]["kode_wilayah"] == "35.71.02.1008"
     only = run(db, path, options=roster.Options(sheet="Pakelan"), dry_run=True)
     assert [s.sheet for s in only.sheets] == ["Pakelan"]

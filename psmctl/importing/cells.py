@@ -14,6 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 _WS = re.compile(r"\s+")
+# What an office types in a cell to say "nothing here": read as empty, never kept as the value (dates.EMPTY_WORDS
+# says the same of a date cell).
+DASHES = frozenset({"-", "--", "---", "—", "–"})
 
 
 class PerValue(dict[Any, Any]):
@@ -29,14 +32,14 @@ class PerValue(dict[Any, Any]):
 
 
 def text(v: object) -> str:
-    """A cell as trimmed text with inner whitespace collapsed (the hot path of every import)."""
+    """A cell as trimmed text with inner whitespace collapsed, "" for a dash alone (the hot path of every import)."""
     if v.__class__ is str:
         if not v:
             return v
         s = v.strip()
         if "  " in s or not s.isprintable():  # tabs, newlines and NBSP are not printable
             s = _WS.sub(" ", s)
-        return s
+        return "" if len(s) < 4 and s in DASHES else s
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -94,7 +97,7 @@ def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
     if value.__class__ is str and value[:1] == "0" and len(value) >= min_digits and value.isdigit() and value.isascii():
         return value, True  # already clean: 08xxxxxxxxxx
     raw = str(int(value)) if isinstance(value, float) and value.is_integer() else text(value)
-    s = re.sub(r"[\s\-.()]", "", raw)
+    s = re.sub(r"[\s\-.()]", "", raw.removeprefix("'"))  # Excel's text marker, kept by a CSV export
     if s.startswith("+62"):
         s = "0" + s[3:]
     elif s.startswith("62") and len(s) >= 10:

@@ -382,7 +382,6 @@ def _nobody(cells: list[object], raw: object, r: int, s: SheetReader, below: Seq
         s.report.skipped += 1
         msg = "baris tersembunyi: tidak diimpor (tampilkan barisnya di Excel bila memang dibayar)"
         s.report.problems.append(s.problem(r + 1, Spec("nik", None, "ROW_HIDDEN", msg, "warning")))
-        s.report.warnings += 1
         return True
     return False
 
@@ -482,7 +481,8 @@ def _row_findings(
     if ket:
         notes = (*notes, ket)
     s.report.problems += [s.problem(number, spec) for spec in (*errors, *notes)]
-    s.report.warnings += sum(1 for spec in notes if spec.level == "warning")
+    if any(spec.level == "warning" for spec in notes):
+        s.report.warn(number)
 
 
 # --- the file -------------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ transaction through db.volunteers. Codes in reports are stable identifiers (READ
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,8 @@ from psmctl.errors import InputError
 from psmctl.importing import batch
 from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import normalise_phone, split_ttl
-from psmctl.importing.columns import sheet_column_findings
-from psmctl.importing.headers import Header, find_header, label_row, load_aliases
+from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped, skipped
+from psmctl.importing.headers import Header, find_header, label_row, list_kind, load_aliases, sheet_kind
 from psmctl.importing.roster_table import (
     READ,
     UNKNOWN_PLACE,
@@ -42,6 +43,8 @@ from psmctl.rules.settings import Settings
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+REQUIRED = ["nama", "nik"]
+
 __all__ = ["Options", "ParsedSheet", "RosterRow", "normalise_phone", "split_ttl"]
 
 
@@ -62,7 +65,9 @@ def parse_file(
     options: Options = Options(),  # noqa: B008  frozen dataclass
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedSheet]:
-    """Read and validate one roster file; InputError when the file as a whole cannot be used."""
+    """Read and validate one roster file; InputError when the file as a whole cannot be used. A sheet not read
+    (no NIK and NAMA header, another kind of list, past the first with import.sheets = first) is a report of its own
+    holding one SHEET_SKIPPED finding that names it and why, the same as in every import."""
     scan = settings.imports.header_scan_rows
     sheets = _chosen_sheets(path, read_tables(path, **limits(settings)), options)
     aliases = load_aliases("roster_headers.toml")
@@ -70,35 +75,59 @@ def parse_file(
     found: list[tuple[SheetData, Header]] = []
     cover = Titles()  # what sheets without a table (a cover sheet) say: the default of the sheets after them
     covers: dict[str, Titles] = {}
-    skipped_sheets: list[str] = []
+    skips: dict[str, Problem] = {}
     for t in sheets:
-        header = find_header(t.rows, aliases, ["nama", "nik"], scan_rows=scan, manual=manual)
-        if header is None:
-            skipped_sheets.append(t.name)
+        header = find_header(t.rows, aliases, REQUIRED, scan_rows=scan, manual=manual)
+        kind = sheet_kind(t.rows, scan) if header is None else list_kind(header.titles.values())
+        if kind is not None and kind[0] != "roster":  # a payment list or a daftar hadir: its own import reads it
+            skips[t.name] = other_list(t.name, path.name, kind, "roster")
+        elif header is None:
+            skips[t.name] = sheet_skipped(t.name, "NIK dan NAMA", scan)
             cover = read_titles(t.rows[:200]).under(cover)
         else:
             found.append((t, header))
             covers[t.name] = cover
     if not found:
+        refusal = next((p.value for p in skips.values() if p.value), None)
+        if refusal:
+            raise InputError(refusal)
         _no_table(path, sheets, scan)
     if not options.all_sheets and options.sheet is None and settings.imports.sheets == "first":
+        for t, _ in found[1:]:
+            why = "hanya lembar pertama dibaca (pengaturan import.sheets = first); --all-sheets membaca semua lembar"
+            skips[t.name] = skipped(t.name, why)
         found = found[:1]
+    return _read_sheets(path, sheets, found, covers, skips, settings, options, as_of, progress)
+
+
+def _read_sheets(
+    path: Path, sheets: list[SheetData], found: list[tuple[SheetData, Header]], covers: dict[str, Titles],
+    skips: dict[str, Problem], settings: Settings, options: Options, as_of: date,
+    progress: Callable[[int], None] | None,
+) -> list[ParsedSheet]:  # fmt: skip
+    """Each sheet's report in the workbook's order: the tables of a sheet read, a sheet skipped said."""
+    aliases = load_aliases("roster_headers.toml")
+    manual = dict(options.kolom)
+    headers = {t.name: header for t, header in found}
     digest = sha256_of(path)
     results: list[ParsedSheet] = []
     seen_niks = FirstRows()
-    for t, header in found:
-        titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
+    for t in sheets:
         parsed = ParsedSheet(SheetReport(file=path.name, sheet=t.name))
-        tables = split_tables(t.rows, header, aliases, ["nama", "nik"], manual)
+        header = headers.get(t.name)
+        if header is None:
+            if t.name in skips:
+                parsed.report.problems.append(skips[t.name])
+                results.append(parsed)
+            continue
+        titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
+        tables = split_tables(t.rows, header, aliases, REQUIRED, manual)
         parsed.report.problems += sheet_column_findings(t, tables, READ)  # each column named once per sheet
         for table in tables:
             parser = TableReader(Context(path.name, digest, t, table, titles), options, settings, as_of, parsed)
             parser.run(seen_niks, progress)
         results.append(parsed)
         t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
-    for name in skipped_sheets:
-        note = Problem(name, None, None, None, "info", "SHEET_SKIPPED", "lembar tanpa kolom NIK/NAMA dilewati")
-        results[0].report.problems.append(note)
     return results
 
 
@@ -237,6 +266,7 @@ def _plan(
     next_id = vdb.next_volunteer_id(db)  # ids given here, inside the write lock: roles and changes need them
     pending: dict[str, list[Any]] = {}  # people new in this file: their insert row, completed by later rows
     n_person = len(vdb.PERSON_COLUMNS)
+    in_file = _rosters_in_file(rows)
     for p in parsed:
         rep = p.report
         for r in p.rows:
@@ -253,10 +283,11 @@ def _plan(
                             rec[2 + i] = r.person[i]
                 w.new_roles.append((rec[0], batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
                 rep.added += 1
+                _say(rep, r, _other_rosters(r, in_file, ()))
                 if r.note:
                     w.changes.append((rec[0], None, "keterangan", None, r.note, batch_id, r.sheet, r.row, "KETERANGAN"))
             else:
-                persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []))
+                persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []), in_file)
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
     keys = sorted({r.roster_key for r in rows})
     for role in vdb.missing_from_rosters(db, keys, lambda: {(r.nik, r.unsur) for r in rows}):
@@ -273,9 +304,45 @@ def _plan(
     return w
 
 
+def _rosters_in_file(rows: list[RosterRow]) -> dict[str, dict[str, RosterRow]]:
+    """The rows of each NIK on more than one roster (unsur) of this file, by unsur."""
+    counts = Counter(r.nik for r in rows)
+    out: dict[str, dict[str, RosterRow]] = {}
+    for r in rows:
+        if counts[r.nik] > 1:
+            out.setdefault(r.nik, {})[r.unsur] = r
+    return out
+
+
+def _other_rosters(
+    r: RosterRow, in_file: dict[str, dict[str, RosterRow]], existing: Sequence[vdb.RoleRow]
+) -> list[tuple[str, str]]:
+    """NIK_ON_OTHER_ROSTER of a row: the person's other unsur that are AKTIF once this file is written (the file's
+    rows of the person, else the register's roles). The first import of a file says what the next one says."""
+    other: dict[str, tuple[Any, Any]] = {o.unsur: (o.values[0], o.values[-1]) for o in existing if o.unsur != r.unsur}
+    for unsur, row in in_file.get(r.nik, {}).items():
+        if unsur != r.unsur:
+            kelurahan, status = other.get(unsur, (None, None))
+            other[unsur] = (row.role[0] or kelurahan, row.role[-1] or status)
+    return [
+        ("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {unsur} di {kelurahan or '-'}")
+        for unsur, (kelurahan, status) in sorted(other.items())
+        if status == "AKTIF"
+    ]
+
+
+def _say(rep: SheetReport, r: RosterRow, notes: list[tuple[str, str]]) -> None:
+    """The plan's warnings on a row, the row counted once among the sheet's warned rows."""
+    for code, msg in notes:
+        rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
+    if notes:
+        rep.warn(r.row)
+
+
 def _plan_known(
-    w: vdb.RosterWrite, r: RosterRow, rep: SheetReport, old: tuple[int, tuple[Any, ...]], existing: list[vdb.RoleRow]
-) -> tuple[int, tuple[Any, ...]]:
+    w: vdb.RosterWrite, r: RosterRow, rep: SheetReport, old: tuple[int, tuple[Any, ...]],
+    existing: list[vdb.RoleRow], in_file: dict[str, dict[str, RosterRow]],
+) -> tuple[int, tuple[Any, ...]]:  # fmt: skip
     """Plan one row of a person already on the register; returns the person's values after this row."""
     batch_id = w.batch_id
     notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
@@ -283,6 +350,7 @@ def _plan_known(
     vid, values = old
     if values[0] and r.person[0] and values[0].casefold() != str(r.person[0]).casefold():
         notes.append(("NIK_NAME_CONFLICT", f"NIK ini di register bernama '{values[0]}', di berkas '{r.person[0]}'"))
+    notes += _other_rosters(r, in_file, existing)
     if r.person != values:  # None in the file leaves the register's value alone
         merged = list(values)
         for i, col in enumerate(vdb.PERSON_COLUMNS):
@@ -305,10 +373,7 @@ def _plan_known(
         )
     else:
         rep.unchanged += 1
-    for code, msg in notes:
-        rep.problems.append(Problem(r.sheet, r.row, "NIK", r.nik, "warning", code, msg))
-    if notes:
-        rep.warnings += 1
+    _say(rep, r, notes)
     return vid, values
 
 
@@ -324,11 +389,9 @@ def _plan_role(
     already had in this unsur, or None when the role is new. Warnings go to `notes`, changed fields to `changed`."""
     batch_id = w.batch_id
     mine = None
-    for other in existing:
+    for other in existing:  # the person's other rosters: _other_rosters
         if other.unsur == r.unsur:
             mine = other
-        elif other.values[-1] == "AKTIF":
-            notes.append(("NIK_ON_OTHER_ROSTER", f"juga terdaftar sebagai {other.unsur} di {other.values[0] or '-'}"))
     if mine is None:
         w.new_roles.append((vid, batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
     else:

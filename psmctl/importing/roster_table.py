@@ -206,7 +206,8 @@ class TableReader:
             self.add(rows[0], *finding)
             if finding[2] == "warning":
                 self.warned.update(rows)
-        self.report.warnings += len(self.warned)
+        for row in self.warned:  # a row the plan warns about again (roster._plan_known) is counted once
+            self.report.warn(row)
         problems[start:] = sorted(problems[start:], key=_row_of)  # stable: each row's findings in reading order
 
     def people_rows(self, progress: Callable[[int], None] | None) -> list[int]:
@@ -676,7 +677,7 @@ class TableReader:
         ]  # fmt: skip
 
     def read_phone(self, raw: Any, r: int) -> str | None:
-        if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
+        if raw == "" or raw is None or (raw.__class__ is str and not _text(raw)):  # blank, or a dash alone
             return None
         phone, plausible = normalise_phone(raw, self.phone_min)
         if not plausible:

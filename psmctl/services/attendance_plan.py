@@ -114,7 +114,7 @@ class AttendancePlan:
         report.problems.append(p)
 
     def _warn(self, report: SheetReport, p: Problem) -> None:
-        report.warnings += 1
+        report.warn(p.row)
         report.problems.append(p)
 
     def _judge_row(
@@ -202,7 +202,7 @@ class AttendancePlan:
         shown = mask_nik(str(person["nik"]))
         msg = f"{shown} sudah tercatat di {self.seen[vid]}; baris ini diabaikan"
         j.report.skipped += 1
-        j.report.warnings += 1
+        j.report.warn(j.row.row)
         j.report.problems.append(self._problem(j.row, "nik", shown, "warning", "DUPLICATE_IN_FILE", msg))
         return False
 

@@ -373,12 +373,12 @@ def _plan_findings(db: Database, fresh: list[Fresh], settings: Settings) -> None
         number, s = fresh[i].row, fresh[i].sheet
         s.report.problems.append(Problem(s.name, number, "BULAN IURAN", double.second.month, "warning",
                                          "DIBAYAR_GANDA", double.message()))  # fmt: skip
-        s.report.warnings += 1
+        s.report.warn(number)
     for i, found in _findings(db, fresh, settings):
         number, s = fresh[i].row, fresh[i].sheet
         for f in found:
             s.report.problems.append(Problem(s.name, number, "BULAN IURAN", f.month, "warning", f.code, f.message))
-            s.report.warnings += 1
+            s.report.warn(number)
 
 
 def _fresh(db: Database, staged: list[reading.Staged], memo: reading.Memo) -> list[Fresh]:

@@ -265,7 +265,7 @@ def record(
     ]
     report = SheetReport(file=COMMAND_LINE, sheet=COMMAND_LINE)
     for p in future_problem(training, as_of, COMMAND_LINE):
-        report.warnings += 1
+        report.warn(p.row)
         report.problems.append(p)
     result = ImportResult(file=COMMAND_LINE, sheets=[report], training_id=training_id)
 
@@ -306,7 +306,10 @@ def import_file(
         report = SheetReport(file=path.name, sheet=sheet.name)
         rows, problems = reading.read_sheet(sheet, kelurahan, settings.imports.header_scan_rows, dict(kolom), path.name)
         report.problems += problems
-        report.warnings += sum(1 for p in problems if p.level == "warning")
+        read_rows = {r.row for r in rows}  # a hidden row's or a column's warning is said, not counted
+        for p in problems:
+            if p.level == "warning" and p.row in read_rows:
+                report.warn(p.row)
         result.sheets.append(report)
         if not any(p.code == "SHEET_SKIPPED" for p in problems):
             read.append((report, rows))
@@ -317,7 +320,7 @@ def import_file(
         raise InputError(other or f"{path.name}: kolom NAMA tidak ditemukan di sheet mana pun; bukan daftar hadir?")
     first = read[0][0]
     for p in future_problem(training, as_of, first.sheet):
-        first.warnings += 1
+        first.warn(p.row)
         first.problems.insert(0, p)
 
     def plan(db: Database) -> AttendancePlan:
