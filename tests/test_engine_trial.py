@@ -368,3 +368,15 @@ def test_a_dash_keterangan_is_no_note_in_payments_and_attendance(office: Psmctl,
     out = office("attendance", "import", str(training), _noted(tmp_path / "hadir.xlsx", HADIR_LABELS, dash))
     assert out.code == 0, out.text
     assert [a["keterangan"] for a in office.attendees(training)] == [None, None, None]
+
+
+def test_the_same_daftar_hadir_imported_twice_gives_the_same_warnings(office: Psmctl, tmp_path: Path) -> None:
+    training = office.add_training()
+    path = _noted(tmp_path / "hadir.xlsx", HADIR_LABELS, {0: {"JPL": 999, "KETERANGAN": "meninggal dunia"}})
+    first, second = office.import_attendance(training, path), office.import_attendance(training, path)
+    for rep in (first, second):
+        assert rep.out.code == 0, rep.out.text
+        assert rep.payload[0]["counts"]["warnings"] == 1, rep.payload[0]["counts"]
+    said = {(f.row, f.code, f.raw["message"]) for f in first.findings if f.level == "warning"}
+    assert len(said) == 2
+    assert said == {(f.row, f.code, f.raw["message"]) for f in second.findings if f.level == "warning"}
