@@ -283,7 +283,8 @@ def _plan(
                             rec[2 + i] = r.person[i]
                 w.new_roles.append((rec[0], batch_id, r.unsur, r.roster_key, *r.role, r.sheet, r.row))
                 rep.added += 1
-                _say(rep, r, _other_rosters(r, in_file, ()))
+                if r.nik in in_file:  # on another roster of this file too: nobody else has anything to be told
+                    _say(rep, r, _other_rosters(r, in_file, ()))
                 if r.note:
                     w.changes.append((rec[0], None, "keterangan", None, r.note, batch_id, r.sheet, r.row, "KETERANGAN"))
             else:

@@ -125,8 +125,9 @@ def refuse_non_regular(path: Path) -> int:
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
 # A row's r attribute is digits alone, a cell's letters and digits; searched by the literal ' r="' they are found
-# at C speed, whatever the element's prefix or attribute order.
-_ROW_REF = re.compile(rb' r="(\d+)"')
+# at C speed, whatever the element's prefix or attribute order (_refs_above: any past a row number).
+_REF = b' r="'
+_REF_AT = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # columns from AA on: A..Z cannot make a sheet wide
 _TAIL = 1 << 16
 _HIDDEN = b'hidden="'  # on a row or column the office hid (importing.layout reads which)
@@ -139,14 +140,26 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _cells_above(n: int) -> re.Pattern[bytes]:
-    """Cell references (r="B7") whose row number is greater than `n`: every other cell fails on its digits' count or
-    its first digits, so the sheet's cells are searched at the speed of its row references."""
+def _refs_above(n: int) -> re.Pattern[bytes]:
+    """Row and cell references (r="7", r="B7") whose row number is greater than `n`: every other reference fails on
+    its digits' count or its first digits, so the sheet's references are searched at the speed of the literal."""
     s = str(n)
     higher = [f"\\d{{{len(s) + 1},}}"] + [
         f"{s[:i]}[{int(s[i]) + 1}-9]\\d{{{len(s) - i - 1}}}" for i in range(len(s)) if s[i] != "9"
     ]
-    return re.compile(f' r="[A-Z]{{1,3}}0*(?=\\d{{{len(s)}}})({"|".join(higher)})"'.encode())
+    return re.compile(f' r="[A-Z]{{0,3}}0*(?=\\d{{{len(s)}}})({"|".join(higher)})"'.encode())
+
+
+def _last_ref(window: bytes) -> int:
+    """The row number of the window's last whole row or cell reference (0 when none): in a sheet whose rows come
+    in order, the highest, so that `_refs_above` then finds nothing to add."""
+    at = window.rfind(_REF)
+    while at >= 0:
+        m = _REF_AT.match(window, at)
+        if m:
+            return int(m.group(1))
+        at = window.rfind(_REF, 0, at)
+    return 0
 
 
 def check_extent(path: Path, max_cells: int) -> set[str]:
@@ -196,10 +209,9 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
     while chunk:
         window = tail + chunk  # a reference cut by the chunk's end is whole in the next window
         hidden = hidden or _HIDDEN in window
-        refs = _ROW_REF.findall(window)
-        if refs:
-            rows = max(rows, max(map(int, refs)))
-        refs = _cells_above(rows).findall(window)  # a cell placed below every row, as calamine places it
+        rows = max(rows, _last_ref(window))
+        # Any row, or cell placed below every row (as calamine places it), past that: one search of the window.
+        refs = _refs_above(rows).findall(window)
         if refs:
             rows = max(rows, max(map(int, refs)))
         for letters in set(_WIDE_CELL.findall(window)):
