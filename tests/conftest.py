@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlite_utils import Database
 from typer.testing import CliRunner
+
+if TYPE_CHECKING:
+    from corpus.cli import Psmctl
 
 os.environ["NO_COLOR"] = "1"
 os.environ["COLUMNS"] = "200"
@@ -53,3 +57,13 @@ def initialized(db_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def psm(runner: CliRunner) -> Psmctl:
+    """psmctl driven through its CLI over a database made by `psmctl init` (the corpus tests' user)."""
+    from corpus.cli import Psmctl  # after COLUMNS is set: psmctl's console reads it on import
+
+    tool = Psmctl(runner)
+    tool.init()
+    return tool

@@ -15,7 +15,6 @@ from corpus.cli import Psmctl, Report
 from corpus.files import LURAH, header, numbering, people_rows, signature, title
 from corpus.people import AUGUST, BANDAR_LOR, BANJARAN, DAYS_ID_SHORT, JAGALAN, KODE, MARCH, TKSK_PESANTREN, Person
 from corpus.workbook import Cell, Sheet, write, write_csv, write_xlsx
-from typer.testing import CliRunner
 
 # Words a user must find in the report. Adjust here if the engine words them differently.
 WORDS = {
@@ -26,13 +25,6 @@ WORDS = {
 }
 STOP_WORDS = ["Meninggal", "Alm.", "Pindah ke Kel. Banjaran", "mengundurkan diri", "Tidak aktif"]
 JAGALAN_TITLE = "DAFTAR NAMA PEKERJA SOSIAL MASYARAKAT (PSM) KELURAHAN JAGALAN KECAMATAN KOTA KOTA KEDIRI TAHUN 2025"
-
-
-@pytest.fixture
-def psm(runner: CliRunner) -> Psmctl:
-    tool = Psmctl(runner)
-    tool.init()
-    return tool
 
 
 def landed(psm: Psmctl, people: list[Person], *, kelurahan: str | None = None, unsur: str = "PSM") -> None:

@@ -13,16 +13,8 @@ from corpus.cli import Psmctl
 from corpus.files import clean_roster, header, people_rows, title
 from corpus.people import JAGALAN, TKSK_PESANTREN, Person
 from corpus.workbook import Sheet, write_xlsx
-from typer.testing import CliRunner
 
 TITLE = "DAFTAR PSM KELURAHAN JAGALAN KECAMATAN KOTA"
-
-
-@pytest.fixture
-def psm(runner: CliRunner) -> Psmctl:
-    tool = Psmctl(runner)
-    tool.init()
-    return tool
 
 
 # --- 1. a data cell is never a header label -------------------------------------------------------------------
