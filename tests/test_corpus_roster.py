@@ -517,6 +517,37 @@ def test_roster_naming_no_unsur_is_not_silently_psm(psm: Psmctl, tmp_path: Path)
     assert not rep.errors_at(rows[0])
 
 
+@pytest.mark.parametrize(
+    ("line", "unsur"),
+    [("DAFTAR RELAWAN PSM KELURAHAN JAGALAN", "PSM"), ("DAFTAR NAMA RELAWAN TAGANA KELURAHAN JAGALAN", "TAGANA")],
+    ids=["relawan-psm", "relawan-tagana"],
+)
+def test_a_word_for_any_volunteer_gives_way_to_the_unsur_named(
+    psm: Psmctl, tmp_path: Path, line: str, unsur: str
+) -> None:
+    # "RELAWAN" alone names the PENDAMPING roster; beside PSM it is only a word for volunteer
+    s, rows = simple_roster(JAGALAN[:3], line, "KECAMATAN KOTA TAHUN 2025")
+    rep = psm.import_roster(write_xlsx(tmp_path / "relawan.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    no_errors(rep, rows)
+    landed(psm, JAGALAN[:3], kelurahan="Jagalan", unsur=unsur)
+    assert not rep.saying("unsur"), [f.raw for f in rep.findings]
+
+
+def test_a_title_naming_two_unsur_is_said_not_guessed(psm: Psmctl, tmp_path: Path) -> None:
+    line = "DAFTAR NAMA TENAGA KESEJAHTERAAN SOSIAL KECAMATAN (TKSK) DAN PSM"
+    s, rows = simple_roster(JAGALAN[:3], line, "KELURAHAN JAGALAN KECAMATAN KOTA")
+    path = write_xlsx(tmp_path / "dua_unsur.xlsx", [s])
+    rep = psm.import_roster(path, "--dry-run")
+    assert rep.out.code == 0, rep.out.text
+    said = rep.saying("tksk", "psm", "--unsur")
+    assert [f.code for f in said] == ["UNSUR_AMBIGUOUS"], [f.raw for f in rep.findings]
+    chosen = psm.import_roster(path, "--unsur", "PSM")
+    assert chosen.out.code == 0, chosen.out.text
+    landed(psm, JAGALAN[:3], kelurahan="Jagalan", unsur="PSM")
+    assert not chosen.saying("unsur") and psm.role(JAGALAN[0].nik, "TKSK") is None
+
+
 # --- header words, --kolom, invisible characters ----------------------------------------------------------------
 
 

@@ -79,6 +79,9 @@ CODES: dict[str, Code] = {
     "KELURAHAN_UNKNOWN": Code(
         "warning", "no kelurahan in the rows, the titles or `--kelurahan`; `--retire-missing` is refused"
     ),
+    "UNSUR_AMBIGUOUS": Code(
+        "warning", "the title names two unsur and no column says which: the first used (`--unsur` to choose)"
+    ),
     "UNSUR_MISSING": Code("warning", "no unsur column, title or `--unsur`: the setting `roster.default_unsur` used"),
     "WILAYAH_UNKNOWN": Code("warning", "kelurahan/kecamatan not in the official list (suggestions given)", "WIL-08"),
     "WILAYAH_AMBIGUOUS": Code("warning", "several official regions carry that name", "WIL-08"),

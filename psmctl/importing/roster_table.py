@@ -175,6 +175,8 @@ class TableReader:
         self.places = TablePlaces(self.regions, defaults, as_of, UNKNOWN_PLACE + ctx.digest[:16])
         section = ctx.table.section.unsur if ctx.table.section else None
         self.table_unsur = opts.unsur or section or ctx.titles.unsur
+        # a title naming two unsur ("DAFTAR TKSK DAN PSM") gives the first: said when rows take it
+        self.unsur_unclear = ctx.titles.unsurs if not (opts.unsur or section) and len(ctx.titles.unsurs) > 1 else ()
         self.default_unsur = settings.roster.default_unsur
         self.said: set[str] = set()  # sheet-level findings already given once
         self.warned: set[int] = set()  # the people's rows given a warning
@@ -475,6 +477,12 @@ class TableReader:
                 f"{self.default_unsur}; pakai --unsur bila bukan {self.default_unsur}"
             )
             self.once("UNSUR_MISSING", r[unsur.index(None)], None, None, msg)
+        elif self.unsur_unclear and None in unsur:
+            msg = (
+                f"judul menyebut lebih dari satu unsur ({', '.join(self.unsur_unclear)}) dan tidak ada kolom UNSUR: "
+                f"dicatat {self.table_unsur}; pakai --unsur bila bukan {self.table_unsur}"
+            )
+            self.once("UNSUR_AMBIGUOUS", r[unsur.index(None)], None, None, msg)
         fallback = self.table_unsur or self.default_unsur
         return [u or fallback for u in unsur], jabatan
 

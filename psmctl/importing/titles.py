@@ -39,6 +39,7 @@ class Titles:
     places: dict[str, str] = field(default_factory=dict)
     unsur: str | None = None
     lines: list[str] = field(default_factory=list)
+    unsurs: tuple[str, ...] = ()  # every unsur the line that gave `unsur` names (two: which one is unclear)
 
     def get(self, name: str) -> str:
         return self.places.get(name, "")
@@ -46,7 +47,8 @@ class Titles:
     def under(self, other: Titles) -> Titles:
         """These titles, with what they leave out taken from `other` (a cover sheet, the sheet's own title)."""
         places = {**other.places, **self.places}
-        return Titles(places, self.unsur or other.unsur, [*other.lines, *self.lines])
+        unsur, unsurs = (self.unsur, self.unsurs) if self.unsur else (other.unsur, other.unsurs)
+        return Titles(places, unsur, [*other.lines, *self.lines], unsurs)
 
 
 def _places(line: str) -> dict[str, str]:
@@ -76,20 +78,33 @@ def _places(line: str) -> dict[str, str]:
     return found
 
 
-def unsur_of(line: str) -> str | None:
-    """The unsur a line names: a code or name in it ("DATA TKSK …", "(PSM)", "PEKERJA SOSIAL MASYARAKAT")."""
-    s = line.upper()
-    for inner in re.findall(r"\(([^)]+)\)", s):
-        code = categories.match(inner)
-        if code:
-            return code
-    toks = re.findall(r"[A-Z]+", s)
-    for size in (4, 3, 2, 1):  # the longest name first: "TENAGA KESEJAHTERAAN SOSIAL KECAMATAN" over a word
-        for k in range(len(toks) - size + 1):
-            code = categories.match(" ".join(toks[k : k + size]))
+def unsurs_of(line: str) -> list[str]:
+    """Every unsur a line names, in order ("DAFTAR TKSK DAN PSM" → TKSK, PSM): a code in brackets or a name, the
+    longest name at each word ("TENAGA KESEJAHTERAAN SOSIAL KECAMATAN" over a word of it). A word that names any
+    volunteer ("RELAWAN") counts only when the line names no unsur besides: "DAFTAR RELAWAN PSM" is PSM."""
+    toks = re.findall(r"[A-Z]+", line.upper())
+    specific: list[str] = []
+    generic: list[str] = []
+    k = 0
+    while k < len(toks):
+        for size in (4, 3, 2, 1):
+            words = " ".join(toks[k : k + size])
+            code = categories.match(words) if k + size <= len(toks) else None
             if code:
-                return code
-    return None
+                found = generic if categories.is_generic(words) else specific
+                if code not in found:
+                    found.append(code)
+                k += size
+                break
+        else:
+            k += 1
+    return specific or generic
+
+
+def unsur_of(line: str) -> str | None:
+    """The unsur a line names first ("DATA TKSK …", "(PSM)", "PEKERJA SOSIAL MASYARAKAT"), or None."""
+    named = unsurs_of(line)
+    return named[0] if named else None
 
 
 def line_of(row: Sequence[object]) -> str:
@@ -115,9 +130,9 @@ def read_titles(rows: Iterable[Sequence[object]]) -> Titles:
             if what not in out.places:
                 out.places[what] = value
                 named = True
-        if out.unsur is None:
-            out.unsur = unsur_of(line)
-            named = named or out.unsur is not None
+        if out.unsur is None and (unsurs := unsurs_of(line)):
+            out.unsur, out.unsurs = unsurs[0], tuple(unsurs)
+            named = True
         if named:
             out.lines.append(line)
     return out

@@ -28,10 +28,11 @@ def _key(text: str) -> str:
 
 
 @cache
-def _load() -> tuple[dict[str, Category], dict[str, str]]:
+def _load() -> tuple[dict[str, Category], dict[str, str], frozenset[str]]:
     data = tomllib.loads(resources.files("psmctl.data").joinpath("categories.toml").read_text("utf-8"))
     cats: dict[str, Category] = {}
     aliases: dict[str, str] = {}
+    generic: set[str] = set()
     for row in data["category"]:
         cat = Category(
             row["code"],
@@ -44,7 +45,8 @@ def _load() -> tuple[dict[str, Category], dict[str, str]]:
         cats[cat.code] = cat
         for alias in [cat.code, *row.get("aliases", [])]:
             aliases[_key(alias)] = cat.code
-    return cats, aliases
+        generic.update(_key(word) for word in row.get("generic", []))
+    return cats, aliases, frozenset(generic)
 
 
 def all_codes() -> list[str]:
@@ -62,6 +64,11 @@ def match(text: object) -> str | None:
     if text is None:
         return None
     return _load()[1].get(_key(str(text)))
+
+
+def is_generic(text: str) -> bool:
+    """Whether a title word names any volunteer ('Relawan') rather than one unsur: it gives way to a specific one."""
+    return _key(text) in _load()[2]
 
 
 def require(text: str) -> str:
