@@ -217,7 +217,23 @@ def test_nik01_other_characters_are_rejected(typed: str) -> None:
         with pytest.raises(InvalidNik) as exc:
             call()
         assert _code(exc) == "NIK_FORMAT"
-        assert exc.value.message == "NIK mengandung karakter selain angka"
+        assert exc.value.message.startswith("NIK mengandung karakter selain angka: ")
+        assert "3571" not in exc.value.message  # names the character and its place, never the NIK
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("357101170890OOO1", "huruf 'O' di digit ke-13, mungkin angka 0"),
+        ("357l011708900001", "huruf 'l' di digit ke-4, mungkin angka 1"),
+        ("3571011708900001X", "huruf 'X' di digit ke-17"),
+        ("３５７１０１１７０８９００００１", "karakter '３' di digit ke-1"),
+    ],
+)
+def test_nik01_the_rejection_names_the_first_character_and_its_place(typed: str, said: str) -> None:
+    with pytest.raises(InvalidNik) as exc:
+        nik.from_cell(typed)
+    assert exc.value.message.endswith(said)
 
 
 @pytest.mark.parametrize(("typed", "n"), [("357101170890001", 15), ("35710117089000011", 17), ("3571", 4)])

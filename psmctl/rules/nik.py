@@ -117,10 +117,23 @@ def from_cell(value: object, *, numeric_ok: str = "warn") -> tuple[str, str | No
     if not s:
         raise InvalidNik("NIK_MISSING", "NIK kosong")
     if not (s.isascii() and s.isdigit()):
-        raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+        raise not_digits(s)
     if len(s) != 16:
         raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
     return s, None
+
+
+# Letters typed for the digits they look like: the hint a NIK_FORMAT line gives for the first one.
+_LOOKALIKE = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "|": "1", "S": "5", "s": "5", "B": "8"}
+
+
+def not_digits(s: str) -> InvalidNik:
+    """NIK_FORMAT for a compacted NIK with a non-digit: names the first such character and its place (never the
+    NIK), with the digit it may stand for ("huruf 'l' di digit ke-16, mungkin angka 1")."""
+    k, ch = next((k, c) for k, c in enumerate(s) if not (c.isascii() and c.isdigit()))
+    what = f"huruf '{ch}'" if ch.isalpha() else f"karakter '{ch}'"
+    hint = f", mungkin angka {_LOOKALIKE[ch]}" if ch in _LOOKALIKE else ""
+    return InvalidNik("NIK_FORMAT", f"NIK mengandung karakter selain angka: {what} di digit ke-{k + 1}{hint}")
 
 
 def _from_number(n: int, numeric_ok: str) -> tuple[str, str | None]:
@@ -179,7 +192,7 @@ class Decoder:
         if _SCIENTIFIC.match(s):
             raise InvalidNik("NIK_EXCEL_DAMAGED", EXCEL_DAMAGED_MSG)
         if not (s.isascii() and s.isdigit()):
-            raise InvalidNik("NIK_FORMAT", "NIK mengandung karakter selain angka")
+            raise not_digits(s)
         if len(s) != 16:
             raise InvalidNik("NIK_FORMAT", f"NIK harus 16 digit (terbaca {len(s)} digit)")
         return self.decode(s, roster_birth)
