@@ -106,3 +106,50 @@ def test_a_payment_list_headed_nomor_nik_is_read(psm: Psmctl, tmp_path: Path) ->
     rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
     assert rep.out.code == 0, rep.out.text
     assert len(psm.payments()) == len(PEOPLE)
+
+
+# Signature blocks as offices write them: who made, checked or paid the list, and the day left blank to fill by hand.
+SIGNERS = [
+    ["Kediri,       Desember 2025", "Bendahara,", None, "SITI MARYAM"],
+    ["Mengetahui,", "Kasi Rehabilitasi Sosial", None, "Drs. SUPRAPTO", "NIP. 19700101 199003 1 002"],
+    ["Dibuat oleh,", "Petugas / Operator", None, "AGUS"],
+]
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+@pytest.mark.parametrize("lines", SIGNERS, ids=["bendahara", "kasi", "operator"])
+def test_a_signature_block_is_nobody_in_every_import(
+    psm: Psmctl, tmp_path: Path, kind: str, lines: list[str | None]
+) -> None:
+    s, rows = _sheet(LABELS[kind])
+    sig = signature(s, 5, lines)
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    for r in [*rows, *sig]:
+        assert not [f for f in rep.about(r) if f.level == "error"], [f.raw for f in rep.about(r)]
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+@pytest.mark.parametrize("jabatan", ["Ketua", "Bendahara"])
+def test_a_numbered_row_without_nik_is_a_person_even_if_it_says_bendahara(
+    psm: Psmctl, tmp_path: Path, kind: str, jabatan: str
+) -> None:
+    # a sparse row (NO, NAMA and a jabatan word) is a person whose NIK is missing, never a signature line skipped
+    s, _ = _sheet(LABELS[kind])
+    r = s.add(5, "SRI WAHYUNI", None, jabatan)
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    said = rep.about(r)  # the daftar hadir looks a NIK-less row up by name: NAME_NOT_FOUND
+    assert {f.code for f in said} & {"NIK_MISSING", "NAME_NOT_FOUND"}, [f.raw for f in rep.findings]
+    assert "SIGNATURE_BLOCK" not in {f.code for f in said}
+
+
+def test_a_payment_reference_is_read_as_the_cell_shows_it(psm: Psmctl, tmp_path: Path) -> None:
+    labels = [*PAYMENTS, "NO BUKTI"]
+    s = Sheet("DATA", text_cols={"C"})
+    header(s, labels)
+    refs = [20250120, "BK/01/001", "-", "  BK  01 002 "]
+    people_rows(s, PEOPLE, labels, cells={i: {"NO BUKTI": ref} for i, ref in enumerate(refs)})
+    rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    stored = {p["reference"] for p in psm.payments()}
+    assert stored == {"20250120", "BK/01/001", "", "BK 01 002"}, stored

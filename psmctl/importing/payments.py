@@ -464,8 +464,9 @@ def read_rows(
         if not the_nik or line.head is None:
             rep.rejected += 1
             continue
-        ref = cells[ref_col] if ref_col is not None else ""
-        yield _new(Staged, (the_nik, line, "" if not ref else str(ref).strip(), r + 1, s, note))
+        # the one cell reader: a receipt number typed as a number is "20261101", not "20261101.0"; a dash is none
+        ref = cell_text.text(cells[ref_col]) if ref_col is not None else ""
+        yield _new(Staged, (the_nik, line, ref, r + 1, s, note))
 
 
 def _row_findings(

@@ -47,8 +47,14 @@ class Table:
     section: Section | None = None
 
 
-SIGNATURE = re.compile(r"\b(MENGETAHUI|LURAH|CAMAT|KEPALA|NIP|TTD|TTD\.|DISAHKAN|KETUA)\b")
-_PLACE_DATE = re.compile(r"^[A-Za-z .'-]{2,40},\s*\d{1,2}\s*[-/. ]\s*(?:[A-Za-z]+|\d{1,2})\s*[-/. ]\s*\d{2,4}\s*$")
+# The words of a signature block: who signs (and for whom), and who made or checked the list.
+SIGNATURE = re.compile(
+    r"\b(MENGETAHUI|MENYETUJUI|DISETUJUI|DISAHKAN|DIPERIKSA|DIBUAT|YANG MEMBUAT|PEMBUAT|LURAH|CAMAT|KEPALA|KADES"
+    r"|SEKDES|KADIS|KABID|KASI|KASIE|KASUBAG|BENDAHARA|SEKRETARIS|KETUA|PETUGAS|OPERATOR|PENANGGUNG JAWAB|PPTK"
+    r"|PLT|PLH|NIP|NRP|TTD)\b"
+)
+# "Kediri, 3 Desember 2026", "Kediri, 03-12-2026", and the day left blank to write by hand: "Kediri,    Desember 2026"
+_PLACE_DATE = re.compile(r"^[A-Za-z .'-]{2,40},\s*(?:\d{1,2}\s*[-/. ]\s*)?(?:[A-Za-z]+|\d{1,2})\s*[-/. ]\s*\d{2,4}\s*$")
 _TOTAL = re.compile(r"^\s*(JUMLAH|TOTAL|SUB ?TOTAL)\b", re.IGNORECASE)
 
 
@@ -82,13 +88,23 @@ def first_text(row: Sequence[object]) -> str:
 
 def is_footer(row: Sequence[object], nik_cell: object) -> bool:
     """A signature-block line: no NIK, few cells, and a keyword (Mengetahui, Lurah, NIP…) or a place-and-date."""
-    if text(nik_cell):
+    if text(nik_cell) or _numbered(row):
         return False
     texts = list(dict.fromkeys(t for v in row if (t := text(v))))
     if not texts or len(texts) > 3:
         return False
     joined = " ".join(texts).upper()
     return bool(SIGNATURE.search(joined)) or any(_PLACE_DATE.match(t) for t in texts)
+
+
+def _numbered(row: Sequence[object]) -> bool:
+    """Whether a row starts with a running number, as a person's row does (a NIK-less "3 | SITI | Bendahara" is a
+    person whose jabatan is a signature word; no signature line is numbered)."""
+    for v in row:
+        if v is None or v == "":
+            continue
+        return isinstance(v, int | float) and not isinstance(v, bool)
+    return False
 
 
 def classify(row: Sequence[object], nik_cell: object, has_nik: Callable[[object], bool]) -> Kind:
