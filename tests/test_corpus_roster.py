@@ -346,6 +346,7 @@ READABLE: list[tuple[Person, Cell]] = [
     (MARCH, f"{THURSDAY}, 03 Mrt 1988"),
     (AUGUST, "17-VIII-1990"),  # Roman month, as in letters of office
     (MARCH, "3/III/1988"),
+    (AUGUST, "17-08-1990 (36 th)"),  # the age after the date, as a TTL / UMUR column holds it
 ]
 
 
@@ -370,6 +371,17 @@ def test_birth_date_forms_are_read(psm: Psmctl, tmp_path: Path, person: Person, 
         assert (role["tempat_lahir"] or "").lower() == person.tempat.lower(), "the TTL column was not read"
     # Read as written: no mismatch with the NIK, no rejection, and no "empty, taken from the NIK" either.
     assert not rep.about(row), [f.raw for f in rep.about(row)]
+
+
+def test_a_ttl_and_age_column_is_read_as_ttl(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TTL / UMUR", "ALAMAT"]
+    s, rows = simple_roster([JAGALAN[0], AUGUST], JAGALAN_TITLE, labels=labels)
+    s.set(rows[1], 5, f"{AUGUST.tempat}, 17 Agustus 1990 / 36 thn")
+    rep = psm.import_roster(write_xlsx(tmp_path / "umur.xlsx", [s]))
+    role = psm.role(AUGUST.nik)
+    assert role is not None and role["tgl_lahir"] == AUGUST.iso, [f.raw for f in rep.findings]
+    assert (role["tempat_lahir"] or "").lower() == AUGUST.tempat.lower()
+    assert not rep.saying("ttl / umur"), "the column is read, not named unused"
 
 
 @pytest.mark.parametrize("cell", ["-", "--", "—", "?", "tidak ada", "Tidak Ada", " - "])

@@ -48,11 +48,19 @@ AUG17 = date(1990, 8, 17)
         ("17081990", AUG17),
         ("33102", AUG17),  # an Excel serial that arrived as text
         ("  17-08-1990  ", AUG17),
+        ("17-08-1990 (35 Th)", AUG17),  # an age written after the date (a TTL/UMUR column)
+        ("17-8-1990 / 35 th", AUG17),
+        ("17 Agustus 1990, umur 35 tahun", AUG17),
+        ("17/08/1990 usia 35 thn", AUG17),
     ],
 )
 def test_parse_date_text_forms(text: str, expected: date) -> None:
     assert dates.parse_date_text(text) == expected
     assert dates.parse_date_text(text, as_of=date(2026, 1, 15)) == expected
+
+
+def test_a_year_followed_by_th_is_not_read_as_an_age() -> None:
+    assert not isinstance(dates.parse_date_text("17 Agustus 1990 th"), date)  # "990 th" is no age to drop
 
 
 def test_text_is_day_first_never_month_first() -> None:

@@ -48,6 +48,8 @@ def test_header_under_a_four_row_title_block() -> None:
         ("TEMPAT/TGL LAHIR", "ttl"),
         ("Tempat, Tanggal Lahir", "ttl"),
         ("TTL", "ttl"),
+        ("TTL / UMUR", "ttl"),  # the age beside the date is dropped by the date reader
+        ("TGL LAHIR/USIA", "tgl_lahir"),
         ("No. HP/WA", "no_hp"),
         ("KEL/DESA", "kelurahan"),
         ("KETERANGAN", "ket"),

@@ -31,8 +31,9 @@ _WORDS = {
     "TELPON": "TELEPON", "KEL": "KELURAHAN", "KEC": "KECAMATAN", "KET": "KETERANGAN", "PEND": "PENDIDIKAN",
     "KELAMIN": "KELAMIN", "WHATSAPP": "WA", "HANDPHONE": "HP", "DAN": "", "ATAU": "", "YANG": "",
 }  # fmt: skip
-# Words that add nothing to what a column holds ("NIK SESUAI KTP", "NIK 16 DIGIT").
-_FILLER = {"SESUAI", "DIGIT", "16", "ANGKA", "LENGKAP", "WAJIB", "DIISI", "BARU"}
+# Words that add nothing to what a column holds ("NIK SESUAI KTP", "NIK 16 DIGIT"), and an age written beside the
+# birth date it follows from ("TTL / UMUR", "TGL LAHIR/USIA": the date reader drops "(35 th)").
+_FILLER = {"SESUAI", "DIGIT", "16", "ANGKA", "LENGKAP", "WAJIB", "DIISI", "BARU", "UMUR", "USIA"}
 # A label no alias names exactly is matched by the aliases inside it only when it reads as a label: no digits
 # (an alias with digits names its label exactly) and at most this many words. Longer text is data ("JL. MAWAR 3
 # RT 01 RW 02" is an address, not the RT/RW header; "nama suami ..." in a sentence names no field).

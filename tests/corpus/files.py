@@ -55,7 +55,7 @@ def cell_for(label: str, p: Person, i: int) -> Cell:
         "NAMA": p.nama, "NAMA LENGKAP": p.nama, "NAMA PSM": p.nama, "NAMA PESERTA": p.nama, "NAMA TKSK": p.nama,
         "NIK": p.nik, "N I K": p.nik, "NOMOR NIK": p.nik, "NO KTP": p.nik, "NIK KTP": p.nik,
         "JNS KELAMIN": p.jk, "JENIS KELAMIN": p.jk, "L/P": p.jk, "JENIS KELAMIN (L/P)": p.jk,
-        "TEMPAT, TGL LAHIR": p.ttl, "TEMPAT/TGL LAHIR": p.ttl, "TTL": p.ttl, "TMPT/TGL LAHIR": p.ttl,
+        "TEMPAT, TGL LAHIR": p.ttl, "TEMPAT/TGL LAHIR": p.ttl, "TTL": p.ttl, "TMPT/TGL LAHIR": p.ttl, "TTL / UMUR": p.ttl,
         "TEMPAT LAHIR": p.tempat, "TGL LAHIR": p.dmy, "TANGGAL LAHIR": p.dmy,
         "ALAMAT": p.alamat, "NO HP/WA": p.hp, "NO HP": p.hp, "NO TELP/HP": p.hp,
         "KELURAHAN": p.kelurahan, "ASAL KELURAHAN": p.kelurahan, "DESA/KELURAHAN": p.kelurahan,
