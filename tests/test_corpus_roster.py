@@ -170,6 +170,38 @@ def test_cover_sheet_names_the_kelurahan_of_the_data_sheet(psm: Psmctl, tmp_path
     landed(psm, BANJARAN, kelurahan="Banjaran")
 
 
+def kecamatan_sheet(name: str, kecamatan: str, people: list[Person]) -> tuple[Sheet, list[int]]:
+    """One sheet of a kecamatan workbook: the kecamatan in the title, the kelurahan only in the sheet's name."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "ALAMAT"]
+    s = Sheet(name, text_cols={"C"})
+    title(s, len(labels), f"DAFTAR PSM KECAMATAN {kecamatan}", "KOTA KEDIRI TAHUN 2025")
+    header(s, labels)
+    return s, people_rows(s, people, labels)
+
+
+def test_a_sheet_named_for_its_kelurahan_gives_the_kelurahan(psm: Psmctl, tmp_path: Path) -> None:
+    # a kecamatan's workbook, one sheet per kelurahan: a bare official name, and the title form "Kel. X"
+    bandar, rows_b = kecamatan_sheet("BANDAR LOR", "MOJOROTO", BANDAR_LOR)
+    jagalan, rows_j = kecamatan_sheet("Kel. Jagalan", "KOTA", JAGALAN[:3])
+    path = write_xlsx(tmp_path / "psm kec.xlsx", [bandar, jagalan])
+    rep = psm.import_roster(path, "--all-sheets")
+    assert rep.out.code == 0, rep.out.text
+    no_errors(rep, rows_b + rows_j)
+    landed(psm, BANDAR_LOR, kelurahan="Bandar Lor")
+    landed(psm, JAGALAN[:3], kelurahan="Jagalan")
+    said = [f for f in rep.findings if f.code == "KELURAHAN_FROM_SHEET"]
+    assert len(said) == 2 and said[0].says("bandar lor", "nama lembar"), [f.raw for f in said]
+    again = psm.import_roster(path, "--all-sheets", "--retire-missing")  # each sheet's roster is known
+    assert again.out.code == 0, again.out.text
+
+
+def test_a_sheet_name_that_is_no_kelurahan_gives_none(psm: Psmctl, tmp_path: Path) -> None:
+    s, _ = kecamatan_sheet("DATA PSM 2025", "KOTA", JAGALAN[:3])
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert [f.code for f in rep.findings if f.code.startswith("KELURAHAN_")] == ["KELURAHAN_UNKNOWN"]
+
+
 # --- two-row headers with checkmark columns; a numbers row ---------------------------------------------------
 
 

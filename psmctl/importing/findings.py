@@ -76,6 +76,10 @@ CODES: dict[str, Code] = {
     "COLUMN_HIDDEN": Code("warning", "a hidden column; it is read like any other"),
     "COLUMN_UNUSED": Code("warning", "a column with data that no field reads (header and a sample shown)"),
     "HEADER_AMBIGUOUS": Code("warning", "a header that could be two fields; not read (map it with `--kolom`)"),
+    "KELURAHAN_FROM_SHEET": Code(
+        "info",
+        'no kelurahan in the rows, titles or `--kelurahan`: the sheet\'s name gives it ("Kel. X", an official name)',
+    ),
     "KELURAHAN_UNKNOWN": Code(
         "warning", "no kelurahan in the rows, the titles or `--kelurahan`; `--retire-missing` is refused"
     ),
@@ -111,7 +115,7 @@ CODES: dict[str, Code] = {
     ),
 }
 # Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
-SHOWN_INFO = frozenset({"SHEET_SKIPPED"})
+SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET"})
 
 
 def level_of(code: str) -> Level:

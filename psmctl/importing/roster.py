@@ -34,9 +34,10 @@ from psmctl.importing.roster_table import (
 )
 from psmctl.importing.rows import split_tables
 from psmctl.importing.sheets import SheetData, limits, read_tables
-from psmctl.importing.titles import Titles, read_titles
+from psmctl.importing.titles import Titles, read_titles, sheet_name_kelurahan
 from psmctl.memory import gc_paused
 from psmctl.models import Problem, SheetReport
+from psmctl.rules import wilayah
 from psmctl.rules.privacy import mask_nik
 from psmctl.rules.settings import Settings
 
@@ -121,6 +122,8 @@ def _read_sheets(
                 results.append(parsed)
             continue
         titles = read_titles(t.rows[: header.row_index]).under(covers[t.name])
+        if not (titles.get("kelurahan") or options.kelurahan):
+            titles = _sheet_name_place(t.name, titles, settings, parsed.report)
         tables = split_tables(t.rows, header, aliases, REQUIRED, manual)
         parsed.report.problems += sheet_column_findings(t, tables, READ)  # each column named once per sheet
         for table in tables:
@@ -129,6 +132,17 @@ def _read_sheets(
         results.append(parsed)
         t.rows = []  # the cells are no longer needed: free them before the next sheet and the plan
     return results
+
+
+def _sheet_name_place(sheet: str, titles: Titles, settings: Settings, report: SheetReport) -> Titles:
+    """Titles naming no kelurahan take the one the sheet's name gives (titles.sheet_name_kelurahan), said once."""
+    scope = wilayah.office_scope(settings.wilayah.kode_kabkota, settings.wilayah.kode_provinsi)
+    kelurahan = sheet_name_kelurahan(sheet, titles.get("kecamatan"), scope)
+    if kelurahan is None:
+        return titles
+    msg = f"kelurahan {kelurahan} diambil dari nama lembar '{sheet}' (judul dan kolom tidak menyebutnya)"
+    report.problems.append(Problem(sheet, None, None, sheet, "info", "KELURAHAN_FROM_SHEET", msg))
+    return Titles({**titles.places, "kelurahan": kelurahan}, titles.unsur, titles.lines, titles.unsurs)
 
 
 def _chosen_sheets(path: Path, sheets: list[SheetData], options: Options) -> list[SheetData]:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from psmctl.rules import categories
+from psmctl.rules import categories, wilayah
 
 # Words that start a place name, and the field the name fills.
 KEYWORDS: dict[str, str] = {
@@ -136,3 +136,22 @@ def read_titles(rows: Iterable[Sequence[object]]) -> Titles:
         if named:
             out.lines.append(line)
     return out
+
+
+def sheet_name_kelurahan(name: str, kecamatan: str, scope: str) -> str | None:
+    """The kelurahan a sheet's name gives when nothing else does (a kecamatan workbook of one sheet per kelurahan):
+    a title form ("Kel. Dandangan", "DESA SUKAMAJU"), or a bare name that is exactly one official desa/kelurahan
+    of the office's scope, of the titles' kecamatan when they name one ("BANDAR LOR"). Never guessed country-wide:
+    without a scope or a kecamatan a bare name gives nothing."""
+    said = read_titles([[name]]).get("kelurahan")
+    if said:
+        return said
+    if kecamatan:
+        kec = wilayah.find(kecamatan, "kecamatan", scope)
+        if len(kec) != 1:
+            return None
+        scope = kec[0].kode
+    if not scope or any(ch.isdigit() for ch in name):
+        return None
+    hits = wilayah.find(name, "desa_kelurahan", scope)
+    return hits[0].nama if len(hits) == 1 else None
