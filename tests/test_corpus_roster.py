@@ -16,6 +16,8 @@ from corpus.files import LURAH, header, numbering, people_rows, signature, title
 from corpus.people import AUGUST, BANDAR_LOR, BANJARAN, DAYS_ID_SHORT, JAGALAN, KODE, MARCH, TKSK_PESANTREN, Person
 from corpus.workbook import Cell, Sheet, write, write_csv, write_xlsx
 
+from psmctl.rules.dates import MONTH_NAMES
+
 # Words a user must find in the report. Adjust here if the engine words them differently.
 WORDS = {
     "hidden": "tersembunyi",  # a hidden row or column
@@ -679,3 +681,88 @@ def test_signature_block_and_jumlah_are_nobody(psm: Psmctl, tmp_path: Path) -> N
     rep = psm.import_roster(path)
     assert len(psm.register()) == 4
     assert not [f.raw for r in sig for f in rep.errors_at(r)]
+
+
+# --- a birth date in three columns, a day alone, "(Almh)" after a name, a wrapped address, English headers ------
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".ods"])
+@pytest.mark.parametrize("month_as", ["number", "name"])
+def test_birth_date_typed_in_tgl_bln_thn_columns(psm: Psmctl, tmp_path: Path, ext: str, month_as: str) -> None:
+    """TANGGAL LAHIR merged over TGL | BLN | THN, as the old paper forms have it: one date, read from the three."""
+    s = Sheet("PSM", text_cols={"C"})
+    title(s, 7, JAGALAN_TITLE)
+    s.blank()
+    top = s.add("NO", "NAMA", "NIK", "TANGGAL LAHIR", None, None, "ALAMAT")
+    sub = s.add(None, None, None, "TGL", "BLN", "THN")
+    for col in "ABCG":
+        s.merge(f"{col}{top}:{col}{sub}")
+    s.merge(f"D{top}:F{top}")
+    people = JAGALAN[:4]
+    rows = [
+        s.add(i + 1, p.nama, p.nik, p.born.day, p.born.month if month_as == "number" else MONTH_NAMES[p.born.month - 1],
+              p.born.year, p.alamat)
+        for i, p in enumerate(people)
+    ]  # fmt: skip
+    rep = psm.import_roster(write(tmp_path / f"psm{ext}", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert not rep.errors_at(sub), "the TGL | BLN | THN row is no person"
+    for p, row in zip(people, rows, strict=True):
+        role = psm.role(p.nik)
+        assert role is not None and role["tgl_lahir"] == p.iso, [f.raw for f in rep.about(row)]
+        assert not [f.raw for f in rep.about(row) if f.level != "info"], "read as written: nothing to say"
+    assert not rep.saying("tidak dibaca"), "the BLN and THN columns are part of the date, not unused"
+
+
+def test_a_day_alone_in_a_date_column_is_no_date_of_1900(psm: Psmctl, tmp_path: Path) -> None:
+    s, row = date_roster(AUGUST, 17, ttl=False)
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert "1900-01-17" not in rep.text and "17-01-1900" not in rep.text
+    role = psm.role(AUGUST.nik)
+    assert role is not None and role["tgl_lahir"] == AUGUST.iso, "the NIK gives the date"
+    assert [f for f in rep.about(row) if f.level == "warning" and f.says("17")], [f.raw for f in rep.about(row)]
+
+
+@pytest.mark.parametrize("written", ["{} (Almh)", "{}, Alm.", "{} [alm]"])
+def test_alm_after_the_name_is_named_too(psm: Psmctl, tmp_path: Path, written: str) -> None:
+    s, rows = simple_roster(JAGALAN[:3], JAGALAN_TITLE)
+    s.set(rows[1], 2, written.format(JAGALAN[1].nama))
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert [f for f in rep.about(rows[1]) if f.level == "warning" and f.says("alm")], rep.findings
+    role = psm.role(JAGALAN[1].nik)
+    assert role is not None and role["status"] != "AKTIF" and role["nama"] == JAGALAN[1].nama
+    kept = psm.role(JAGALAN[2].nik)
+    assert kept is not None and kept["status"] == "AKTIF", "a name merely holding 'alm' letters is no death"
+
+
+def test_an_address_wrapped_onto_its_own_row_joins_the_person_above(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "ALAMAT", "KETERANGAN"]
+    s = Sheet("PSM", text_cols={"C"})
+    title(s, len(labels), JAGALAN_TITLE)
+    s.blank()
+    header(s, labels)
+    a = JAGALAN[0]
+    first = s.add(1, a.nama, a.nik, a.jk, a.tempat, a.dmy, "Jl. Mawar 5", None)
+    wrapped = s.add(None, None, None, None, None, None, "RT 02 RW 03", None)
+    b = JAGALAN[1]
+    second = s.add(2, b.nama, b.nik, b.jk, b.tempat, b.dmy, b.alamat, "Pindah ke")
+    died = s.add(None, None, None, None, None, None, None, "Kel. Banjaran")
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0 and not rep.errors_at(wrapped) and not rep.errors_at(died), rep.out.text
+    assert "rt 02 rw 03" in psm.show(a.nik).lower(), "the second line of the address is kept"
+    assert "baris lanjutan" in rep.out.text.lower(), "said on the terminal"
+    assert [f for f in rep.about(second) if f.says("pindah")], "the KETERANGAN word is read on the person's row"
+    assert len(psm.register()) == 2
+    assert first < wrapped < second
+
+
+def test_english_headers_from_an_application_export(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["No", "Full Name", "ID Number (NIK)", "Sex", "Place of Birth", "Date of Birth", "Address"]
+    s, rows = simple_roster(JAGALAN[:3], JAGALAN_TITLE, labels=labels)
+    for row, p in zip(rows, JAGALAN[:3], strict=True):
+        s.set(row, 4, "Male" if p.jk == "L" else "Female")
+    rep = psm.import_roster(write_xlsx(tmp_path / "app.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    no_errors(rep, rows)
+    landed(psm, JAGALAN[:3], kelurahan="Jagalan")
+    assert not rep.saying("tidak dibaca")

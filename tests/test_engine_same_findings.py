@@ -153,3 +153,22 @@ def test_a_payment_reference_is_read_as_the_cell_shows_it(psm: Psmctl, tmp_path:
     assert rep.out.code == 0, rep.out.text
     stored = {p["reference"] for p in psm.payments()}
     assert stored == {"20250120", "BK/01/001", "", "BK 01 002"}, stored
+
+
+def test_a_payment_date_typed_in_tgl_bln_thn_columns_is_one_date(psm: Psmctl, tmp_path: Path) -> None:
+    """The engine joins a date typed in three columns for every import: the payment list's TGL BAYAR too."""
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, 10, "DAFTAR PEMBAYARAN IURAN KELURAHAN JAGALAN", "KOTA KEDIRI TAHUN 2025")
+    top = s.add("NO", "NAMA", "NIK", "BULAN IURAN", "TGL BAYAR", None, None, "SEGMEN", "JUMLAH (RP)", "SUMBER DANA")
+    sub = s.add(None, None, None, None, "TGL", "BLN", "THN")
+    for col in "ABCDHIJ":
+        s.merge(f"{col}{top}:{col}{sub}")
+    s.merge(f"E{top}:G{top}")
+    rows = [
+        s.add(i + 1, p.nama, p.nik, "Januari 2025", 20, 1, 2025, "BPU", 16800, "APBD") for i, p in enumerate(PEOPLE)
+    ]
+    rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert not [f.raw for r in rows for f in rep.about(r) if f.level != "info"], [f.raw for f in rep.findings]
+    paid = [p for p in psm.payments() if "2025-01-20" in p.values()]
+    assert len(paid) == len(PEOPLE), psm.payments()[:2]

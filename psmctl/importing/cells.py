@@ -49,8 +49,8 @@ def text(v: object) -> str:
     return _WS.sub(" ", str(v)).strip()
 
 
-_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M"}
-_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN"}
+_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M", "MALE"}
+_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN", "FEMALE"}
 
 
 @lru_cache(maxsize=1024)
@@ -116,6 +116,7 @@ _STOP = re.compile(
     re.IGNORECASE,
 )
 _NAME_ALM = re.compile(r"^\(?\s*(alm|almh|almarhum|almarhumah)\b\.?\)?\s*", re.IGNORECASE)
+_NAME_ALM_AFTER = re.compile(r"[\s,]*[(\[]?\s*\b(alm|almh|almarhum|almarhumah)\b\.?\s*[)\]]?\s*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -137,14 +138,22 @@ def membership(status: str) -> str | None:
     return None
 
 
+def may_name_alm(name: str) -> bool:
+    """Whether a name may say "Alm." at all (nearly every name does not: no regex for it)."""
+    return "LM" in name or "lm" in name or "Lm" in name
+
+
 def name_and_alm(name: str) -> tuple[str, str | None]:
-    """A name written "Alm. SITI …": (the name without it, the word) — the person has died."""
-    if name[:1] not in "Aa(":
-        return name, None  # nearly every name: no regex
-    m = _NAME_ALM.match(name)
-    if not m:
+    """A name written "Alm. SITI …" or "SITI (Almh)": (the name without it, the word) — the person has died."""
+    if not may_name_alm(name):
         return name, None
-    return name[m.end() :].strip(), m.group(0).strip()
+    m = _NAME_ALM.match(name)
+    if m:
+        return name[m.end() :].strip(), m.group(0).strip()
+    m = _NAME_ALM_AFTER.search(name)
+    if m and m.start() > 0:
+        return name[: m.start()].strip(), m.group(0).strip(" ,")
+    return name, None
 
 
 def column_letter(index: int) -> str:

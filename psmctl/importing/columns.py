@@ -70,6 +70,7 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
             )
             add(r + 1, None, "CELL_TOO_LONG", msg)
     used = {c for f, c in h.columns.items() if f in read} | {c for cols in h.marks.values() for c in cols}
+    used |= {c for f, cols in h.parts.items() if f in read for c in cols}
     body = rows[table.start : table.end]
     width = max([len(r) for r in body] + [max(h.titles, default=-1) + 1])
     for c in range(width):

@@ -108,6 +108,9 @@ CODES: dict[str, Code] = {
     "KETERANGAN_NOTE": Code("info", "other KETERANGAN text, kept as a note in the person's history"),
     "SECTION_TITLE": Code("info", "a section title starting a table of its own unsur"),
     "TITLE_READ": Code("info", "what the title lines or cover sheet named (kelurahan, kecamatan, unsur)"),
+    "ROW_CONTINUATION": Code(
+        "info", "a row holding only the second line of the ALAMAT or KETERANGAN above: joined to that person"
+    ),
     "ROW_TOTAL_SKIPPED": Code("info", "a JUMLAH/TOTAL row, skipped", "§9"),
     "SIGNATURE_BLOCK": Code("info", "the signature block, skipped", "§9"),
     "SHEET_SKIPPED": Code(
@@ -115,7 +118,7 @@ CODES: dict[str, Code] = {
     ),
 }
 # Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
-SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET"})
+SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION"})
 
 
 def level_of(code: str) -> Level:

@@ -8,7 +8,8 @@ the longest aliases it contains; when those belong to two fields it is *ambiguou
 Only a cell that reads as a label is matched so: one holding digits (an address, a date, a NIK) or more than six
 words is data, and a row holding a person's values is never a second header row.
 ``--kolom "HEADER=field"`` maps a label by hand. A two-row header (``JENIS KELAMIN`` merged over ``L`` | ``P``)
-gives *mark columns*: a tick under L or P is the value. The alias tables are data (``data/*_headers.toml``;
+gives *mark columns*: a tick under L or P is the value; a date field's label over ``TGL`` | ``BLN`` | ``THN`` gives
+one date typed in three columns (`rows.join_date_parts`). The alias tables are data (``data/*_headers.toml``;
 ``common_headers.toml`` holds the fields every import shares).
 """
 
@@ -82,6 +83,9 @@ class Header:
     ambiguous: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
     # Every column's label as the sheet shows it (both header rows joined), for naming unused columns.
     titles: dict[int, str] = field(default_factory=dict)
+    # A date given in three columns (TANGGAL LAHIR over TGL | BLN | THN): field -> (day, month, year) columns. Its
+    # entry in `columns` is the day column; `rows.join_date_parts` writes the whole date there.
+    parts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 @cache
@@ -175,6 +179,7 @@ class _Match:
     marks: dict[str, dict[int, str]] = field(default_factory=dict)
     ambiguous: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
     titles: dict[int, str] = field(default_factory=dict)
+    parts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def claim(self, fld: str, c: int, label: str) -> None:
         if fld not in self.cols:
@@ -201,13 +206,65 @@ def _match_single(row: Sequence[object], lookup: Lookup) -> _Match:
 _MARK_VALUES = {"jk": {"L": "L", "LK": "L", "LAKILAKI": "L", "P": "P", "PR": "P", "PEREMPUAN": "P", "W": "P"}}
 
 
+# The sub-labels of a date typed in three columns (TANGGAL LAHIR over TGL | BLN | THN), as `words` spells them.
+_DATE_PARTS = {
+    "TANGGAL": 0, "HARI": 0, "HR": 0, "TG": 0, "DD": 0,
+    "BULAN": 1, "BLN": 1, "BL": 1, "MM": 1,
+    "TAHUN": 2, "THN": 2, "TH": 2, "YYYY": 2, "YY": 2,
+}  # fmt: skip
+# A parent that names more than a date gives its date part to this field: TTL over TEMPAT | TGL | BLN | THN.
+_PARTS_OF = {"ttl": "tgl_lahir"}
+
+
+def _part(label: str) -> int | None:
+    w = words(label)
+    return _DATE_PARTS.get(w[0]) if len(w) == 1 else None
+
+
+def _parents(parent: Sequence[object], child: Sequence[object]) -> list[str]:
+    """Each column's parent label; a date part's empty parent cell is the label to its left (a title not merged
+    across its TGL | BLN | THN columns)."""
+    width = max(len(parent), len(child))
+    out = [_text(parent[c]) if c < len(parent) else "" for c in range(width)]
+    for c in range(1, width):
+        if (
+            not out[c]
+            and c < len(child)
+            and _part(_text(child[c])) is not None
+            and _part(_text(child[c - 1])) is not None
+        ):
+            out[c] = out[c - 1]
+    return out
+
+
+def _date_parts(parents: Sequence[str], child: Sequence[object], lookup: Lookup) -> dict[str, tuple[int, int, int]]:
+    """Dates typed in three columns: a date field's label over a day, a month and a year column, side by side."""
+    runs: dict[tuple[str, str], dict[int, int]] = {}
+    for c, p in enumerate(parents):
+        k = _text(child[c]) if c < len(child) else ""
+        part = _part(k) if k and k != p else None
+        if part is None or not p:
+            continue
+        fld = lookup.field_of(p)[0]
+        if fld is not None:
+            runs.setdefault((_PARTS_OF.get(fld, fld), p), {}).setdefault(part, c)
+    return {fld: (got[0], got[1], got[2]) for (fld, _), got in runs.items() if len(got) == 3}
+
+
 def _match_double(parent: Sequence[object], child: Sequence[object], lookup: Lookup) -> _Match:
     m = _Match()
-    for c in range(max(len(parent), len(child))):
-        p = _text(parent[c]) if c < len(parent) else ""
+    parents = _parents(parent, child)
+    m.parts = _date_parts(parents, child, lookup)
+    in_parts = {c for cols in m.parts.values() for c in cols}
+    for dated, (day, _, _) in m.parts.items():
+        m.cols[dated], m.labels[dated] = day, parents[day]
+    for c in range(len(parents)):
+        p = parents[c]
         k = _text(child[c]) if c < len(child) else ""
         if p or k:
             m.titles[c] = p if not k or k == p else (f"{p} {k}" if p else k)
+        if c in in_parts:
+            continue
         pfld, _ = lookup.field_of(p) if p else (None, ())
         value = _MARK_VALUES.get(pfld or "", {}).get("".join(words(k))) if k and k != p else None
         if pfld and value:
@@ -268,8 +325,9 @@ def _is_sub_header(parent: Sequence[object], child: Sequence[object], lookup: Lo
     cells = [(c, _text(v)) for c, v in enumerate(child) if v not in ("", None)]
     if not cells:
         return False
+    parents = _parents(parent, child)
     for c, t in cells:
-        if not t or len(t) > 12 or any(ch.isdigit() for ch in t) or c >= len(parent) or not _text(parent[c]):
+        if not t or len(t) > 12 or any(ch.isdigit() for ch in t) or c >= len(parents) or not parents[c]:
             return False
     return True
 
@@ -291,12 +349,12 @@ def find_header(
         if m.cols and r + 1 < len(rows) and not is_number_row(rows[r + 1]):
             if _is_sub_header(rows[r], rows[r + 1], lookup):
                 d = _match_double(rows[r], rows[r + 1], lookup)
-                if (len(d.cols) + len(d.marks) >= len(m.cols) and set(d.cols) != set(m.cols)) or d.marks:
+                if (len(d.cols) + len(d.marks) >= len(m.cols) and set(d.cols) != set(m.cols)) or d.marks or d.parts:
                     m, data = d, r + 2
         if all(f in m.cols for f in required):
             while data < len(rows) and is_number_row(rows[data]):
                 data += 1
-            return Header(r, m.cols, m.labels, data, m.marks, m.ambiguous, m.titles)
+            return Header(r, m.cols, m.labels, data, m.marks, m.ambiguous, m.titles, m.parts)
     return None
 
 

@@ -22,7 +22,7 @@ from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import text as _text
 from psmctl.importing.findings import level_of
 from psmctl.importing.regions import Place, Regions, TablePlaces
-from psmctl.importing.rows import Kind, Table, classify, is_blank
+from psmctl.importing.rows import Kind, Table, classify, continued_columns, is_blank, is_continuation
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import Titles
 from psmctl.models import Problem, SheetReport
@@ -181,6 +181,7 @@ class TableReader:
         self.said: set[str] = set()  # sheet-level findings already given once
         self.warned: set[int] = set()  # the people's rows given a warning
         self.status_unread = False  # a STATUS column found to hold something else (a marital status)
+        self.continued = continued_columns(header)  # where a person's second line of text may stand
 
     def add(self, row: int | None, fld: str | None, value: object, level: str, code: str, msg: str) -> None:
         column = self.header.labels.get(fld) if fld else None
@@ -219,6 +220,7 @@ class TableReader:
         width, nik_col = self.width, self.header.columns["nik"]
         hidden = self.sheet.hidden_rows if not self.opts.include_hidden else ()
         people: list[int] = []
+        last = -1  # the row a continuation row below joins: the last person's, or its last continuation's
         for i in range(table.start, table.end):
             row = rows[i]
             if progress and i % 2000 == 0:
@@ -230,13 +232,31 @@ class TableReader:
                     break
                 if kind is not Kind.DATA:
                     continue
+                if last == i - 1 and people and is_continuation(row, self.continued):
+                    self.join_continuation(people[-1], row, i + 1)
+                    last = i
+                    continue
             if i in hidden:
                 self.hidden_row(row, i + 1)
                 continue
             if len(row) < width:
                 row.extend([""] * (width - len(row)))  # every column's cell is there to read
             people.append(i)
+            last = i
         return people
+
+    def join_continuation(self, person: int, row: list[object], excel_row: int) -> None:
+        """The second line of a person's ALAMAT or KETERANGAN typed as a row of its own: added to the person's
+        cell above (so a "Meninggal" there still counts), and said."""
+        above = self.sheet.rows[person]
+        self.report.skipped += 1
+        for c, v in enumerate(row):
+            if v.__class__ is str and v.strip():
+                before = above[c] if c < len(above) else ""
+                above[c] = f"{_text(before)} {_text(v)}".strip()
+                label = self.header.titles.get(c, "")
+                msg = f"baris lanjutan: '{_text(v)[:60]}' digabung ke kolom {label} baris {person + 1}"
+                self.add(excel_row, None, _text(v), "info", "ROW_CONTINUATION", msg)
 
     def has_nik(self, cell: object) -> bool:
         try:
@@ -340,10 +360,10 @@ class TableReader:
         return (self.short[value] if value.__class__ is str else _text(value)) or None
 
     def read_names(self, col: Sequence[Any], r: list[int]) -> tuple[list[str], list[str | None]]:
-        """The names, and "Alm." written before one (the person has died)."""
+        """The names, and "Alm." written before or after one (the person has died)."""
         names = [_text(v) for v in col]
         alms: list[str | None] = [None] * len(names)
-        for k in [k for k, nama in enumerate(names) if nama[:1] in "Aa("]:  # "" too: no name
+        for k in [k for k, nama in enumerate(names) if not nama or cells.may_name_alm(nama)]:
             names[k], alms[k] = cells.name_and_alm(names[k])
             if not names[k]:
                 self.add(r[k], "nama", "", "error", "NAME_MISSING", "nama kosong")

@@ -120,6 +120,28 @@ def classify(row: Sequence[object], nik_cell: object, has_nik: Callable[[object]
     return Kind.DATA
 
 
+# Free-text fields whose text an office wraps onto a row of its own ("JL. MAWAR 5" / "RT 02 RW 03").
+_CONTINUED = frozenset({"alamat", "ket", "jabatan", "pekerjaan", "pendidikan"})
+
+
+def continued_columns(header: Header) -> frozenset[int]:
+    """The columns a continuation row may hold text in (`is_continuation`)."""
+    return frozenset(c for f, c in header.columns.items() if f in _CONTINUED)
+
+
+def is_continuation(row: Sequence[object], columns: frozenset[int]) -> bool:
+    """A row holding text only under free-text columns (ALAMAT, KETERANGAN …): no number, NIK or name. Right
+    below a person it is the second line of that person's cells, typed as a row of its own."""
+    found = False
+    for c, v in enumerate(row):
+        if v is None or v == "" or (v.__class__ is str and not v.strip()):
+            continue
+        if c not in columns or v.__class__ is not str:
+            return False
+        found = True
+    return found
+
+
 def signature_ends(below: Sequence[Sequence[object]], is_person: Callable[[Sequence[object]], bool]) -> bool:
     """Whether a signature-like row ends its table: no row below it is a person. Otherwise the row is skipped
     alone, never the people below it (a NIK-less 'LURAH …' line in the middle of a list)."""
@@ -193,7 +215,31 @@ def split_tables(
             cur = Table(cur.header, i + 1, len(rows), sec)
         i += 1
     out.append(cur)
-    return [t for t in out if not _empty(rows, t.start, t.end) or t is out[0]]
+    tables = [t for t in out if not _empty(rows, t.start, t.end) or t is out[0]]
+    for t in tables:
+        join_date_parts(rows, t)
+    return tables
+
+
+def join_date_parts(rows: Sequence[Sequence[object]], table: Table) -> None:
+    """A date typed in three columns (TGL | BLN | THN) read as one: each row's day column gets the date as the
+    office wrote it ("17-8-1990", "17 Agustus 1990"), which every importer then reads as any typed date, and a
+    part left empty is named by the date reader. A row with only its day cell filled is left as it is."""
+    for d, m, y in table.header.parts.values():
+        for row in rows[table.start : table.end]:
+            if not isinstance(row, list) or len(row) <= d:
+                continue
+            month = _part_text(row[m]) if m < len(row) else ""
+            year = _part_text(row[y]) if y < len(row) else ""
+            if month or year:
+                sep = "-" if month.isdigit() or not month else " "
+                row[d] = f"{_part_text(row[d])}{sep}{month}{sep}{year}"
+
+
+def _part_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(str(cell).split()) if cell is not None else ""
 
 
 def _numberish(cell: object) -> bool:

@@ -4,11 +4,12 @@ Accepted: real date cells; Excel serial numbers (1900 date system); ``17/08/1990
 ``17 Agustus 1990``, ``17 Agt 1990``, ``3 Mrt 1988``, ``17-Agu-90``, ``17-08-'90``, ``1 Pebruari 1985``; ISO
 ``1990-08-17``; ``17081990``; month first with a month name (``Agustus 17, 1990``). Day names (Senin … Minggu,
 Sen … Min), a "tgl"/"tanggal" prefix and a time after the date ("00:00", "pukul 15.25") are ignored. "-", "--",
-"—", "?", "tidak ada" are empty. A year alone (1990, as text or number) is never an Excel serial: it is a reason
-naming the year (`year_only` finds it). Text is always day-month-year: dateutil is month-first and cannot
-read Indonesian month names, so it is not used. A date that cannot be read is returned as a reason (str), never
-guessed. Two-digit years take the century that puts the date on or before ``as_of`` (so 05 is 2005, never 1905,
-when ``as_of`` is 2025); without ``as_of`` they follow the C library's rule (00-68 → 20YY).
+"—", "?", "tidak ada" are empty. A number of one to three digits is a day, month or age alone, not a date. A year
+alone (1990, as text or number) is never an Excel serial: it is a reason naming the year (`year_only` finds it).
+Text is always day-month-year: dateutil is month-first and cannot read Indonesian month names, so it is not used.
+A date that cannot be read is returned as a reason (str), never guessed. Two-digit years take the century that
+puts the date on or before ``as_of`` (so 05 is 2005, never 1905, when ``as_of`` is 2025); without ``as_of`` they
+follow the C library's rule (00-68 → 20YY).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ _PLAIN = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)  # a shape
 # Excel's 1900 date system counts from 1899-12-30 (it believes 1900-02-29 existed).
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2_958_465  # 9999-12-31
+# A number of one to three digits in a date column is a day, a month or an age typed alone, never a date of 1900-1902
+# (serial 17 is 1900-01-17); four digits are a year (`year_only`); from 10000 (1927) on, a serial.
+_SERIAL_SMALLEST = 1000
 
 
 def excel_serial_to_date(serial: float) -> date | str:
@@ -160,6 +164,8 @@ def parse_date_cell(value: object, *, as_of: date | None = None) -> date | str |
     if isinstance(value, int | float):
         if (year := year_only(value)) is not None:
             return f"hanya tahun ({year}), bukan tanggal"
+        if abs(value) < _SERIAL_SMALLEST:
+            return f"angka {value:g} bukan tanggal (hanya tanggal, bulan atau umur?)"
         return excel_serial_to_date(float(value))
     return _parse_str(str(value), as_of)
 

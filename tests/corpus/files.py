@@ -66,6 +66,9 @@ def cell_for(label: str, p: Person, i: int) -> Cell:
         "JUMLAH (RP)": 16800, "IURAN (RP)": 16800, "SUMBER DANA": "APBD", "SEGMEN": "BPU",
         "KEHADIRAN": "Hadir", "JPL": 16,
         "KETERANGAN": None, "KET": None,
+        # an application's export in English
+        "FULL NAME": p.nama, "ID NUMBER (NIK)": p.nik, "SEX": p.jk, "PLACE OF BIRTH": p.tempat,
+        "DATE OF BIRTH": p.dmy, "ADDRESS": p.alamat,
     }  # fmt: skip
     if key not in table:
         raise KeyError(f"no value known for column {label!r}; pass it in `cells`")
