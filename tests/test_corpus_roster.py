@@ -766,3 +766,28 @@ def test_english_headers_from_an_application_export(psm: Psmctl, tmp_path: Path)
     no_errors(rep, rows)
     landed(psm, JAGALAN[:3], kelurahan="Jagalan")
     assert not rep.saying("tidak dibaca")
+
+
+def test_a_hidden_sheet_is_named_and_not_read_unless_asked(psm: Psmctl, tmp_path: Path) -> None:
+    """Offices hide last year's list on a sheet of its own instead of deleting it."""
+    now, _ = simple_roster(JAGALAN[:2], JAGALAN_TITLE)
+    old, _ = simple_roster(JAGALAN[2:4], JAGALAN_TITLE)
+    old.name, old.hidden = "2024", True
+    path = write_xlsx(tmp_path / "psm.xlsx", [now, old])
+    rep = psm.import_roster(path, "--all-sheets")
+    assert rep.out.code == 0, rep.out.text
+    assert "tersembunyi" in rep.out.text and "2024" in rep.out.text, "named on the terminal"
+    assert {r["nik"] for r in psm.register()} == {p.nik for p in JAGALAN[:2]}
+    rep = psm.import_roster(path, "--all-sheets", "--sertakan-tersembunyi")
+    assert {r["nik"] for r in psm.register()} == {p.nik for p in JAGALAN[:4]}
+
+
+def test_a_note_line_under_the_list_is_no_person(psm: Psmctl, tmp_path: Path) -> None:
+    s, rows = simple_roster(JAGALAN[:2], JAGALAN_TITLE)
+    s.blank()
+    note = s.add("Catatan: data per 1 Desember 2026, 2 orang belum menyerahkan KTP")
+    star = s.add("*) coret yang tidak perlu")
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0 and not rep.errors_at(note) and not rep.errors_at(star), rep.out.text
+    assert "belum menyerahkan ktp" in rep.out.text.lower(), "the note is shown, not swallowed"
+    assert len(psm.register()) == 2

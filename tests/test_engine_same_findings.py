@@ -172,3 +172,23 @@ def test_a_payment_date_typed_in_tgl_bln_thn_columns_is_one_date(psm: Psmctl, tm
     assert not [f.raw for r in rows for f in rep.about(r) if f.level != "info"], [f.raw for f in rep.findings]
     paid = [p for p in psm.payments() if "2025-01-20" in p.values()]
     assert len(paid) == len(PEOPLE), psm.payments()[:2]
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_hidden_sheet_is_named_and_not_read_by_every_import(psm: Psmctl, tmp_path: Path, kind: str) -> None:
+    shown, _ = _sheet(LABELS[kind])
+    hidden, _ = _sheet(LABELS[kind])
+    hidden.name, hidden.hidden = "LAMA", True
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [shown, hidden]))
+    assert rep.out.code == 0, rep.out.text
+    said = [f for f in rep.findings if f.code == "SHEET_SKIPPED" and f.says("tersembunyi")]
+    assert len(said) == 1 and said[0].raw.get("sheet") == "LAMA", [f.raw for f in rep.findings]
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_note_line_is_the_same_finding_in_every_import(psm: Psmctl, tmp_path: Path, kind: str) -> None:
+    s, _ = _sheet(LABELS[kind])
+    note = s.add("NB: data sementara")
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert {f.code for f in rep.about(note)} == {"ROW_NOTE"}, [f.raw for f in rep.about(note)]

@@ -17,9 +17,9 @@ from importlib import resources
 from typing import Any
 
 from psmctl.importing import cells
-from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped
+from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import find_header, list_kind, load_aliases, norm_label
-from psmctl.importing.rows import Kind, Table, classify, signature_ends, split_tables
+from psmctl.importing.rows import Kind, Table, classify, nobody_said, signature_ends, split_tables
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import read_titles
 from psmctl.models import Problem
@@ -82,6 +82,8 @@ def read_sheet(
     header = find_header(sheet.rows, aliases, REQUIRED, scan_rows=scan_rows, manual=manual)
     if header is None:
         return [], [sheet_skipped(sheet.name, "NAMA", scan_rows)]
+    if sheet.hidden:
+        return [], [hidden_sheet(sheet.name, file or sheet.name)]
     kind = list_kind(header.titles.values())
     if kind is not None and kind[0] == "payments":  # a roster's columns may well be on a daftar hadir: only this
         return [], [other_list(sheet.name, file or sheet.name, kind, "attendance")]
@@ -137,9 +139,12 @@ def _read_row(sheet: SheetData, table: Table, index: int, kelurahan: str, proble
         problems.append(Problem(sheet.name, index + 1, None, first, "info", "SIGNATURE_BLOCK", "blok tanda tangan"))
         return _END
     if kind is not Kind.DATA:
-        if kind is Kind.TOTAL or kind is Kind.SIGNATURE:
-            code = "ROW_TOTAL_SKIPPED" if kind is Kind.TOTAL else "ROW_SKIPPED"
-            problems.append(Problem(sheet.name, index + 1, None, first, "info", code, "baris ini bukan peserta"))
+        said = nobody_said(kind, first)
+        if said:
+            problems.append(Problem(sheet.name, index + 1, None, first, "info", *said))
+        elif kind is Kind.SIGNATURE:  # a signature-like line with people below it: skipped alone, as in every import
+            msg = "baris tanpa NIK mirip tanda tangan"
+            problems.append(Problem(sheet.name, index + 1, None, first, "warning", "ROW_SKIPPED", msg))
         return None
     nama = text(cell("nama"))
     if index in sheet.hidden_rows:

@@ -26,6 +26,13 @@ def skipped(sheet: str, why: str, refusal: str | None = None) -> Problem:
     return Problem(sheet, None, None, refusal, "info", "SHEET_SKIPPED", f"lembar '{sheet}' dilewati: {why}")
 
 
+def hidden_sheet(sheet: str, file: str, option: str = "") -> Problem:
+    """A hidden sheet holding a list: offices hide an old list instead of deleting it, so it is not read; named,
+    and the line refusing the file when no visible sheet holds one."""
+    how = f"tampilkan lembarnya di Excel{f' atau pakai {option}' if option else ''} bila isinya memang berlaku"
+    return skipped(sheet, f"lembar tersembunyi, tidak dibaca ({how})", f"{file}: lembar '{sheet}' tersembunyi; {how}")
+
+
 def other_list(sheet: str, file: str, kind: tuple[str, tuple[str, ...]], wanted: str) -> Problem:
     """A sheet holding another kind of list than the import reads (headers.list_kind): skipped, naming the import
     that reads it."""

@@ -111,6 +111,7 @@ CODES: dict[str, Code] = {
     "ROW_CONTINUATION": Code(
         "info", "a row holding only the second line of the ALAMAT or KETERANGAN above: joined to that person"
     ),
+    "ROW_NOTE": Code("info", 'a note alone on its row ("Catatan: …", "NB: …", "*) …"): no person; its text shown'),
     "ROW_TOTAL_SKIPPED": Code("info", "a JUMLAH/TOTAL row, skipped", "§9"),
     "SIGNATURE_BLOCK": Code("info", "the signature block, skipped", "§9"),
     "SHEET_SKIPPED": Code(
@@ -118,7 +119,7 @@ CODES: dict[str, Code] = {
     ),
 }
 # Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
-SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION"})
+SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION", "ROW_NOTE"})
 
 
 def level_of(code: str) -> Level:

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from psmctl.errors import InputError
 from psmctl.importing import cells as cell_text
-from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped
+from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
@@ -365,14 +365,14 @@ _END = None  # what `_nobody` says of the signature block that ends its table
 def _nobody(cells: list[object], raw: object, r: int, s: SheetReader, below: Sequence[Sequence[object]]) -> bool | None:
     """A row that is no payment, reported as every import reports it: True (skip it), False for a row that must be
     read, `_END` for the signature block that ends the table (no payment below it)."""
-    from psmctl.importing.rows import Kind, classify, signature_ends
+    from psmctl.importing.rows import Kind, classify, nobody_said, signature_ends
 
     kind = classify(cells, raw, lambda cell: bool(nik_of(cell, s.numeric_ok)[0]))
     if kind is Kind.BLANK or kind is Kind.NUMBERS:
         return True
-    if kind is Kind.TOTAL or kind is Kind.SIGNATURE:
-        code, msg = ("ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati") if kind is Kind.TOTAL else (
-            "SIGNATURE_BLOCK", "baris tanda tangan dilewati")  # fmt: skip
+    if kind is not Kind.DATA:
+        first = next((t for v in cells if (t := cell_text.text(v))), "")
+        code, msg = nobody_said(kind, first) or ("SIGNATURE_BLOCK", "baris tanda tangan dilewati")
         s.report.skipped += 1
         s.report.problems.append(s.problem(r + 1, Spec("nik", None, code, msg, "info")))
         if kind is Kind.SIGNATURE and signature_ends(below, lambda row: _has_nik_cell(row, s.nik)):
@@ -513,6 +513,10 @@ def read_file(
         rep = SheetReport(file=path.name, sheet=sheet.name)
         reports.append(rep)
         header = headers.find_header(sheet.rows, aliases, REQUIRED, scan, manual=manual)
+        if header is not None and sheet.hidden:
+            rep.problems.append(hidden_sheet(sheet.name, path.name))
+            rep.skipped += 1
+            continue
         if header is None:
             kind = headers.sheet_kind(sheet.rows, scan)
             if kind is not None and kind[0] != "payments":

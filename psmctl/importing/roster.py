@@ -20,7 +20,7 @@ from psmctl.errors import InputError
 from psmctl.importing import batch
 from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import normalise_phone, split_ttl
-from psmctl.importing.columns import other_list, sheet_column_findings, sheet_skipped, skipped
+from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped, skipped
 from psmctl.importing.headers import Header, find_header, label_row, list_kind, load_aliases, sheet_kind
 from psmctl.importing.roster_table import (
     READ,
@@ -82,6 +82,8 @@ def parse_file(
         kind = sheet_kind(t.rows, scan) if header is None else list_kind(header.titles.values())
         if kind is not None and kind[0] != "roster":  # a payment list or a daftar hadir: its own import reads it
             skips[t.name] = other_list(t.name, path.name, kind, "roster")
+        elif header is not None and t.hidden and not options.include_hidden:
+            skips[t.name] = hidden_sheet(t.name, path.name, "--sertakan-tersembunyi")
         elif header is None:
             skips[t.name] = sheet_skipped(t.name, "NIK dan NAMA", scan)
             cover = read_titles(t.rows[:200]).under(cover)

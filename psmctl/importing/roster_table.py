@@ -22,7 +22,15 @@ from psmctl.importing.cells import gender as _gender
 from psmctl.importing.cells import text as _text
 from psmctl.importing.findings import level_of
 from psmctl.importing.regions import Place, Regions, TablePlaces
-from psmctl.importing.rows import Kind, Table, classify, continued_columns, is_blank, is_continuation
+from psmctl.importing.rows import (
+    Kind,
+    Table,
+    classify,
+    continued_columns,
+    is_blank,
+    is_continuation,
+    nobody_said,
+)
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import Titles
 from psmctl.models import Problem, SheetReport
@@ -268,8 +276,8 @@ class TableReader:
     def nobody(self, kind: Kind, row: list[object], i: int, excel_row: int) -> bool:
         """Report a row that is no person; True when it starts the signature block that ends the table."""
         first = _text(next((c for c in row if _text(c)), ""))
-        if kind is Kind.TOTAL:
-            self.add(excel_row, None, first, "info", "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati")
+        if said := nobody_said(kind, first):
+            self.add(excel_row, None, first, "info", *said)
         if kind is not Kind.SIGNATURE:
             self.report.skipped += 1
             return False

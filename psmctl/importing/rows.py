@@ -26,6 +26,7 @@ class Kind(Enum):
     TOTAL = "total"
     NUMBERS = "numbers"
     SIGNATURE = "signature"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ SIGNATURE = re.compile(
 # "Kediri, 3 Desember 2026", "Kediri, 03-12-2026", and the day left blank to write by hand: "Kediri,    Desember 2026"
 _PLACE_DATE = re.compile(r"^[A-Za-z .'-]{2,40},\s*(?:\d{1,2}\s*[-/. ]\s*)?(?:[A-Za-z]+|\d{1,2})\s*[-/. ]\s*\d{2,4}\s*$")
 _TOTAL = re.compile(r"^\s*(JUMLAH|TOTAL|SUB ?TOTAL)\b", re.IGNORECASE)
+# A note written under or inside a list: "Catatan: data per 1 Desember", "NB : …", "Ket : L = laki-laki", "*) coret".
+_NOTE = re.compile(r"^\s*(?:(?:CATATAN|CAT|KETERANGAN|KET|NB|N\.\s?B|SUMBER|NOTE|PS)\s*\.?\s*:|\*+\s*\)?\s)", re.I)
 
 
 def text(v: object) -> str:
@@ -117,7 +120,27 @@ def classify(row: Sequence[object], nik_cell: object, has_nik: Callable[[object]
         return Kind.TOTAL
     if is_footer(row, nik_cell):
         return Kind.SIGNATURE
+    if is_note(row, nik_cell):
+        return Kind.NOTE
     return Kind.DATA
+
+
+def is_note(row: Sequence[object], nik_cell: object) -> bool:
+    """A line of explanation ("Catatan: …", "NB: …", "*) …") alone on its row: no NIK, not numbered."""
+    if text(nik_cell) or _numbered(row):
+        return False
+    texts = list(dict.fromkeys(t for v in row if (t := text(v))))
+    return len(texts) == 1 and bool(_NOTE.match(texts[0]))
+
+
+def nobody_said(kind: Kind, first: str) -> tuple[str, str] | None:
+    """The code and message every import gives a row that is nobody and says something (a JUMLAH line, a note);
+    None for a blank or column-number row. The signature block is each import's own (it may end the table)."""
+    if kind is Kind.TOTAL:
+        return "ROW_TOTAL_SKIPPED", "baris JUMLAH/TOTAL dilewati"
+    if kind is Kind.NOTE:
+        return "ROW_NOTE", f"baris catatan, bukan orang: {first[:120]}"
+    return None
 
 
 # Free-text fields whose text an office wraps onto a row of its own ("JL. MAWAR 5" / "RT 02 RW 03").

@@ -45,6 +45,7 @@ class SheetData:
     # (row, column, characters) of each cell longer than MAX_CELL_CHARS, emptied when read; every import names
     # them through importing.columns.column_findings (CELL_TOO_LONG), so the row's other cells are still read.
     long_cells: list[tuple[int, int, int]] = field(default_factory=list)
+    hidden: bool = False  # the office hid the whole sheet (an old list kept out of sight): not read unless asked
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
@@ -537,8 +538,11 @@ def _read_calamine(path: Path, kind: str, layouts: dict[str, Layout], max_cells:
             if merged:
                 _check_merged(path, meta.name, rows, merged, max_cells)
             filled = _fill_merged(rows, merged) if merged else rows
+            hidden = meta.visible != pc.SheetVisibleEnum.Visible
             sheets.append(
-                SheetData(meta.name, filled, merged, hidden_rows=lay.hidden_rows, hidden_cols=lay.hidden_cols)
+                SheetData(
+                    meta.name, filled, merged, hidden_rows=lay.hidden_rows, hidden_cols=lay.hidden_cols, hidden=hidden
+                )
             )
         wb.close()
     except pc.PasswordError:

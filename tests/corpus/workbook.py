@@ -38,6 +38,7 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)  # Excel row numbers
     hidden_cols: set[str] = field(default_factory=set)  # column letters
     text_cols: set[str] = field(default_factory=set)  # formatted as Text ("@"), as a careful office does for NIK
+    hidden: bool = False  # the whole sheet hidden (Format > Sheet > Hide)
 
     def add(self, *cells: Cell) -> int:
         """Append one row; return its Excel row number."""
@@ -129,6 +130,8 @@ def _write_openpyxl(path: Path, sheets: Sequence[Sheet]) -> None:
                     cell.number_format = "DD-MM-YYYY"
         for rng in sheet.merges:
             ws.merge_cells(rng)
+        if sheet.hidden:
+            ws.sheet_state = "hidden"
         for r in sheet.hidden_rows:
             ws.row_dimensions[r].hidden = True
         for col in sheet.hidden_cols:
