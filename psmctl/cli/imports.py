@@ -73,7 +73,8 @@ RetireOpt = Annotated[
     ),
 ]
 HiddenOpt = Annotated[
-    bool, typer.Option("--sertakan-tersembunyi", help="Impor juga orang di baris atau lembar yang disembunyikan kelurahan.")
+    bool,
+    typer.Option("--sertakan-tersembunyi", help="Impor juga orang di baris atau lembar yang disembunyikan kelurahan."),
 ]
 HoldOpt = Annotated[
     bool,
