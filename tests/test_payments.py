@@ -467,3 +467,29 @@ def test_write_json_rows_is_the_same_json() -> None:
                                (json.dumps(r, ensure_ascii=False) for r in value["rows"]),
                                {k: v for k, v in value.items() if k == "b"}, stream=buf)  # fmt: skip
         assert json.loads(buf.getvalue()) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "rupiah"),
+    [
+        ("16800", 16800), ("16.800", 16800), ("16,800", 16800), ("Rp 16.800,-", 16800), ("Rp. 16.800,00", 16800),
+        ("Rp16.800", 16800), ("16800.00", 16800), ("16.800,—", 16800), ("1 500 000", 1_500_000),
+        ("RP 1.500.000", 1_500_000),
+    ],
+)  # fmt: skip
+def test_rupiah_as_offices_type_it(reg: Database, tmp_path: Path, typed: str, rupiah: int) -> None:
+    """'16800.00' is Rp16.800 (sen after the point), never Rp1.680.000."""
+    path = write_csv(tmp_path / "p.csv", [[NIK_A, "2025-01", "2025-01-20", "BPU", typed]],
+                     ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])  # fmt: skip
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert res.written == 1, [(p.code, p.message) for p in res.sheets[0].problems]
+    assert [r["total_rupiah"] for r in dbp.list_payments(reg)] == [rupiah]
+
+
+@pytest.mark.parametrize("typed", ["16.800,50", "16800.5", "abc", "16800²"])
+def test_rupiah_that_is_no_whole_rupiah_is_refused(reg: Database, tmp_path: Path, typed: str) -> None:
+    path = write_csv(tmp_path / "p.csv", [[NIK_A, "2025-01", "2025-01-20", "BPU", typed]],
+                     ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])  # fmt: skip
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert res.written == 0
+    assert [p.code for p in res.sheets[0].problems] == ["AMOUNT_INVALID"]

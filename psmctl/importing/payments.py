@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -135,6 +136,14 @@ class Memo:
         return hit
 
 
+# Rupiah as offices type it: "16800", "16.800", "16,800", "Rp 16.800,-", "Rp. 16.800,00", "16800.00", "-16.800".
+# Groups of three after a dot, comma or space are thousands; one or two digits after the last dot or comma are
+# sen (cents), which must be zero: "16800.00" is Rp16.800, never Rp1.680.000.
+_MONEY = re.compile(
+    r"^(?:RP\.?)?\s*(-)?\s*(?:RP\.?)?\s*(\d{1,3}(?:[.,\s]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:,\s*-+|-+)?$"
+)
+
+
 def money_cell(value: object) -> int | None | str:
     """A rupiah cell: int, None when empty, or a reason."""
     if value is None or value == "":
@@ -145,13 +154,16 @@ def money_cell(value: object) -> int | None | str:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else f"{value:g} bukan rupiah bulat"
-    text = str(value).strip().upper().replace("RP", "").replace(" ", "")
-    text = text.removesuffix(",00").replace(".", "").replace(",", "")
-    if text == "-" or not text:
+    text = " ".join(str(value).upper().replace("—", "-").replace("–", "-").split())
+    if text in ("-", "RP -", "RP-", "RP. -"):
         return None
-    if text.startswith("-") and text[1:].isdecimal():
-        return -int(text[1:])  # a negative amount: ledger_rules says why it cannot be
-    return int(text) if text.isdecimal() else f"'{value}' bukan angka rupiah"  # isdigit passes "²"
+    m = _MONEY.match(text) if text.isascii() else None  # "16800²" and other look-alike digits are no rupiah
+    if not m:
+        return f"'{value}' bukan angka rupiah"
+    if m.group(3) and int(m.group(3)):
+        return f"'{value}' bukan rupiah bulat"
+    amount = int(re.sub(r"[.,\s]", "", m.group(2)))
+    return -amount if m.group(1) else amount  # a negative amount: ledger_rules says why it cannot be
 
 
 # --- one line: a list of named checks over its cells ----------------------------------------------------------
