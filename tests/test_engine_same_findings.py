@@ -192,3 +192,17 @@ def test_a_note_line_is_the_same_finding_in_every_import(psm: Psmctl, tmp_path: 
     rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
     assert rep.out.code == 0, rep.out.text
     assert {f.code for f in rep.about(note)} == {"ROW_NOTE"}, [f.raw for f in rep.about(note)]
+
+
+def test_a_recap_with_a_column_per_month_is_refused_saying_why(psm: Psmctl, tmp_path: Path) -> None:
+    """JAN | FEB | MAR holding amounts: no day each month was paid, so no payment can be recorded from it."""
+    s = Sheet("REKAP", text_cols={"C"})
+    title(s, 7, "REKAP IURAN BPJS KETENAGAKERJAAN PSM TAHUN 2025")
+    s.add("NO", "NAMA", "NIK", "JAN", "FEB", "MAR", "APR")
+    for i, p in enumerate(PEOPLE):
+        s.add(i + 1, p.nama, p.nik, 16800, 16800, 16800, None)
+    rep = psm.import_payments(write_xlsx(tmp_path / "rekap.xlsx", [s]))
+    assert rep.out.code != 0
+    line = rep.out.text.lower()
+    assert "jan, feb, mar" in line and "satu baris per orang per bulan" in line, rep.out.text
+    assert "traceback" not in line and psm.payments() == []

@@ -22,11 +22,12 @@ from typing import Any, NamedTuple
 
 from psmctl.errors import InputError
 from psmctl.importing import cells as cell_text
-from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped
+from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped, skipped
 from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import ledger_rules, rates
+from psmctl.rules.dates import MONTHS
 from psmctl.rules.membership import Paid, Rules
 from psmctl.rules.payment_lines import ALL_PROGRAMMES, amount_check, check_line, parse_funding, parse_programs
 from psmctl.rules.privacy import mask_nik
@@ -164,6 +165,19 @@ def money_cell(value: object) -> int | None | str:
         return f"'{value}' bukan rupiah bulat"
     amount = int(re.sub(r"[.,\s]", "", m.group(2)))
     return -amount if m.group(1) else amount  # a negative amount: ledger_rules says why it cannot be
+
+
+def _months_as_columns(rows: Sequence[Sequence[object]], scan: int) -> str:
+    """Why a recap with one column per month (JAN | FEB | MAR …) is not read, or "": the ledger records each
+    month's payment on the day it was paid, and such a sheet gives no day per month."""
+    for row in rows[:scan]:
+        names = [t for c in row if (t := cell_text.text(c)) and t.lower().rstrip(".") in MONTHS]
+        if len(names) >= 3:
+            return (
+                f"iuran per bulan dalam kolom ({', '.join(names[:3])} …) tanpa tanggal bayar tiap bulan: susun "
+                "satu baris per orang per bulan dengan kolom NIK, BULAN IURAN dan TANGGAL BAYAR"
+            )
+    return ""
 
 
 # --- one line: a list of named checks over its cells ----------------------------------------------------------
@@ -531,8 +545,11 @@ def read_file(
             continue
         if header is None:
             kind = headers.sheet_kind(sheet.rows, scan)
+            wide = _months_as_columns(sheet.rows, scan)
             if kind is not None and kind[0] != "payments":
                 rep.problems.append(other_list(sheet.name, path.name, kind, "payments"))
+            elif wide:
+                rep.problems.append(skipped(sheet.name, wide, f"{path.name}: {wide}"))
             else:
                 rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
             rep.skipped += 1
