@@ -206,3 +206,16 @@ def test_a_recap_with_a_column_per_month_is_refused_saying_why(psm: Psmctl, tmp_
     line = rep.out.text.lower()
     assert "jan, feb, mar" in line and "satu baris per orang per bulan" in line, rep.out.text
     assert "traceback" not in line and psm.payments() == []
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+def test_a_struck_row_and_a_cell_note_are_the_same_findings_in_every_import(
+    psm: Psmctl, tmp_path: Path, kind: str
+) -> None:
+    s, rows = _sheet(LABELS[kind])
+    s.struck_rows.add(rows[1])
+    s.comments[f"B{rows[2]}"] = "sudah konfirmasi"
+    rep = _import(psm, kind, write_xlsx(tmp_path / f"{kind}.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert {f.code for f in rep.about(rows[1])} == {"ROW_STRUCK"}, [f.raw for f in rep.about(rows[1])]
+    assert "CELL_COMMENT" in {f.code for f in rep.about(rows[2])}, [f.raw for f in rep.about(rows[2])]

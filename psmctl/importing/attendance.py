@@ -151,6 +151,10 @@ def _read_row(sheet: SheetData, table: Table, index: int, kelurahan: str, proble
         msg = f"baris tersembunyi: {nama or 'baris ini'} tidak diimpor (tampilkan barisnya bila memang hadir)"
         problems.append(Problem(sheet.name, index + 1, "NAMA", nama, "warning", "ROW_HIDDEN", msg))
         return None
+    if sheet.struck and any((index, cols.get(f, -1)) in sheet.struck for f in ("nik", "nama")):
+        msg = f"baris dicoret: {nama or 'baris ini'} tidak diimpor (hapus coretannya bila memang hadir)"
+        problems.append(Problem(sheet.name, index + 1, "NAMA", nama, "warning", "ROW_STRUCK", msg))
+        return None
     problems += _keterangan(sheet.name, index + 1, table.header.labels.get("ket", "KETERANGAN"), cell("ket"))
     return Row(
         sheet=sheet.name, row=index + 1, nik=cell("nik"), nama=nama,

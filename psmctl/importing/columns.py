@@ -11,6 +11,7 @@ from psmctl.importing.headers import wrong_list
 from psmctl.importing.rows import Table
 from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
 from psmctl.models import Problem
+from psmctl.rules.privacy import mask_text
 
 
 def sheet_skipped(sheet: str, columns: str, scan_rows: int) -> Problem:
@@ -109,7 +110,11 @@ _ONCE = ("COLUMN_UNUSED", "COLUMN_HIDDEN", "HEADER_AMBIGUOUS")
 def sheet_column_findings(sheet: SheetData, tables: Sequence[Table], read: Collection[str]) -> list[Problem]:
     """`column_findings` of every table of a sheet, each column named once per sheet: the same column under the
     next table's header (a repeated header, the second table's) is not named again."""
-    out: list[Problem] = []
+    out = [
+        Problem(sheet.name, r + 1, column_letter(c), note, "info", "CELL_COMMENT",
+                f"komentar pada sel {column_letter(c)}{r + 1}: {note}")
+        for (r, c), note in ((at, mask_text(t[:200])) for at, t in sorted(sheet.comments.items()))
+    ]  # fmt: skip
     seen: set[tuple[str, str]] = set()
     for table in tables:
         for p in column_findings(sheet, table, read):

@@ -70,6 +70,10 @@ CODES: dict[str, Code] = {
         "warning", "KETERANGAN or the name says the person died, moved, resigned or stopped: imported BERHENTI"
     ),
     "ROW_HIDDEN": Code("warning", "the office hid this row: its person is not imported (`--sertakan-tersembunyi`)"),
+    "ROW_STRUCK": Code(
+        "warning", "the office struck the row's NIK or name through: not imported (`--sertakan-tersembunyi`)"
+    ),
+    "CELL_COMMENT": Code("info", "a note (comment) on a cell, shown; on a roster row it is read as KETERANGAN too"),
     "CELL_TOO_LONG": Code(
         "warning", "a CSV cell longer than 32,767 characters (Excel's limit): emptied, the row's other cells read"
     ),
@@ -119,7 +123,7 @@ CODES: dict[str, Code] = {
     ),
 }
 # Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
-SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION", "ROW_NOTE"})
+SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION", "ROW_NOTE", "CELL_COMMENT"})
 
 
 def level_of(code: str) -> Level:

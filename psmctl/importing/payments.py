@@ -371,7 +371,7 @@ class SheetReader:
         cols = header.columns
         self.numeric_ok = numeric_ok  # setting nik.numeric_cell_not_zero
         self.report, self.name, self.labels = report, sheet.name, header.labels
-        self.text_only, self.hidden = sheet.text_only, sheet.hidden_rows
+        self.text_only, self.hidden, self.struck = sheet.text_only, sheet.hidden_rows, sheet.struck
         self.fields = tuple(f for f in LINE_FIELDS if f in cols)  # bulan and tanggal_bayar at least: a tuple
         self.cells = operator.itemgetter(*(cols[f] for f in self.fields))
         self.nik, self.ref, self.ket = cols["nik"], cols.get("referensi"), cols.get("ket")
@@ -408,6 +408,11 @@ def _nobody(cells: list[object], raw: object, r: int, s: SheetReader, below: Seq
         s.report.skipped += 1
         msg = "baris tersembunyi: tidak diimpor (tampilkan barisnya di Excel bila memang dibayar)"
         s.report.problems.append(s.problem(r + 1, Spec("nik", None, "ROW_HIDDEN", msg, "warning")))
+        return True
+    if s.struck and (r, s.nik) in s.struck:
+        s.report.skipped += 1
+        msg = "baris dicoret: tidak diimpor (hapus coretannya di Excel bila memang dibayar)"
+        s.report.problems.append(s.problem(r + 1, Spec("nik", None, "ROW_STRUCK", msg, "warning")))
         return True
     return False
 
@@ -453,14 +458,15 @@ def read_rows(
     rep, problems, fields, pick, nik_col, ref_col, ket_col, width = (
         s.report, s.report.problems, s.fields, s.cells, s.nik, s.ref, s.ket, s.width)  # fmt: skip
     niks: dict[object, tuple[str, Spec | None]] = {}
-    rows, hidden = sheet.rows, s.hidden
+    rows = sheet.rows
+    hidden = s.hidden | {r for r, c in s.struck if c == nik_col} if s.struck else s.hidden  # rows not read as-is
     for r in span:
         cells = rows[r]
         if len(cells) < width:
             cells = [*cells, *[""] * (width - len(cells))]
         raw = cells[nik_col]
         if raw == "" or raw is None or r in hidden:
-            nobody = _nobody(cells, raw, r, s, rows[r + 1 : span.stop])  # blank, JUMLAH, signature, hidden
+            nobody = _nobody(cells, raw, r, s, rows[r + 1 : span.stop])  # blank, JUMLAH, signature, hidden, struck
             if nobody is _END:
                 break
             if nobody:

@@ -227,6 +227,7 @@ class TableReader:
         table, rows = self.ctx.table, self.sheet.rows
         width, nik_col = self.width, self.header.columns["nik"]
         hidden = self.sheet.hidden_rows if not self.opts.include_hidden else ()
+        struck = self.struck_rows() if not self.opts.include_hidden else ()
         people: list[int] = []
         last = -1  # the row a continuation row below joins: the last person's, or its last continuation's
         for i in range(table.start, table.end):
@@ -244,8 +245,8 @@ class TableReader:
                     self.join_continuation(people[-1], row, i + 1)
                     last = i
                     continue
-            if i in hidden:
-                self.hidden_row(row, i + 1)
+            if i in hidden or i in struck:
+                self.hidden_row(row, i + 1, struck=i in struck)
                 continue
             if len(row) < width:
                 row.extend([""] * (width - len(row)))  # every column's cell is there to read
@@ -293,13 +294,20 @@ class TableReader:
         self.add(excel_row, None, first, "info", "SIGNATURE_BLOCK", f"blok tanda tangan: {rest} baris dilewati")
         return True
 
-    def hidden_row(self, row: list[object], excel_row: int) -> None:
-        """A row the office hid: offices hide people instead of deleting them, so it is not imported unless asked."""
+    def struck_rows(self) -> set[int]:
+        """The rows whose NIK or name the office struck through (.xlsx): a person struck out of the list."""
+        cols = {self.header.columns["nik"], self.header.columns.get("nama", -1)}
+        return {r for r, c in self.sheet.struck if c in cols}
+
+    def hidden_row(self, row: list[object], excel_row: int, *, struck: bool = False) -> None:
+        """A row the office hid or struck through: offices hide or strike people out instead of deleting them, so
+        it is not imported unless asked."""
         name = _text(row[self.header.columns["nama"]]) if self.header.columns.get("nama", 99999) < len(row) else ""
         self.report.skipped += 1
+        code, how = ("ROW_STRUCK", "dicoret") if struck else ("ROW_HIDDEN", "tersembunyi")
         self.add(
-            excel_row, "nama", name, "warning", "ROW_HIDDEN",
-            f"baris tersembunyi: {name or 'baris ini'} tidak diimpor (pakai --sertakan-tersembunyi untuk mengimpornya)",
+            excel_row, "nama", name, "warning", code,
+            f"baris {how}: {name or 'baris ini'} tidak diimpor (pakai --sertakan-tersembunyi untuk mengimpornya)",
         )  # fmt: skip
 
     def read_people(self, people: list[int], seen: FirstRows) -> None:
@@ -308,6 +316,8 @@ class TableReader:
         marks = self.header.marks.get("jk")  # gender as ticks under L | P: read from the rows before they go
         ticks = [cells.ticked(self.sheet.rows[i], marks) for i in people] if marks else None
         c = self.columns(people)
+        if self.sheet.comments:
+            c["ket"] = self.with_comments(c["ket"], people)
         self.report.rows_read += len(people)
         names, alms = self.read_names(c.pop("nama"), r)
         numbers = self.read_niks(c.pop("nik"), r)
@@ -361,6 +371,14 @@ class TableReader:
             rows[i] = _TAKEN
         empty = ("",) * len(mine)
         return Columns((f, [row[cols[f]] for row in mine] if f in cols else empty) for f in FIELDS)
+
+    def with_comments(self, ket: Sequence[Any], people: list[int]) -> list[Any]:
+        """KETERANGAN with the notes (comments) on each person's cells after it: "meninggal" written in a note is
+        read as if written in the column (each note is also shown, importing.columns)."""
+        notes: dict[int, list[str]] = {}
+        for (r, _), note in sorted(self.sheet.comments.items()):
+            notes.setdefault(r, []).append(note)
+        return [" ".join([_text(v), *notes[i]]).strip() if i in notes else v for v, i in zip(ket, people, strict=True)]
 
     # The field readers, in reading order: each reads one field of every person of the table.
 
@@ -550,7 +568,7 @@ class TableReader:
         """AKTIF, or BERHENTI (or held, --tahan-keterangan) when KETERANGAN or "Alm." says the person stopped, or
         a STATUS column says BERHENTI: (status, note kept in the person's history) of each."""
         ket, listed = c.pop("ket"), c.pop("status")
-        if "ket" not in self.has and "status" not in self.has and not any(alms):
+        if "ket" not in self.has and "status" not in self.has and not any(alms) and not self.sheet.comments:
             return [("AKTIF", None)] * len(r)
         return [self.read_status(*cells_of) for cells_of in zip(ket, alms, r, listed, strict=True)]
 

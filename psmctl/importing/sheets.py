@@ -46,6 +46,8 @@ class SheetData:
     # them through importing.columns.column_findings (CELL_TOO_LONG), so the row's other cells are still read.
     long_cells: list[tuple[int, int, int]] = field(default_factory=list)
     hidden: bool = False  # the office hid the whole sheet (an old list kept out of sight): not read unless asked
+    struck: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of struck-through cells (.xlsx)
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)  # notes on cells (.xlsx): (row, column) -> text
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
@@ -541,8 +543,15 @@ def _read_calamine(path: Path, kind: str, layouts: dict[str, Layout], max_cells:
             hidden = meta.visible != pc.SheetVisibleEnum.Visible
             sheets.append(
                 SheetData(
-                    meta.name, filled, merged, hidden_rows=lay.hidden_rows, hidden_cols=lay.hidden_cols, hidden=hidden
-                )
+                    meta.name,
+                    filled,
+                    merged,
+                    hidden_rows=lay.hidden_rows,
+                    hidden_cols=lay.hidden_cols,
+                    hidden=hidden,
+                    struck=lay.struck,
+                    comments=lay.comments,
+                )  # fmt: skip
             )
         wb.close()
     except pc.PasswordError:

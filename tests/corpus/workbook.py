@@ -39,6 +39,8 @@ class Sheet:
     hidden_cols: set[str] = field(default_factory=set)  # column letters
     text_cols: set[str] = field(default_factory=set)  # formatted as Text ("@"), as a careful office does for NIK
     hidden: bool = False  # the whole sheet hidden (Format > Sheet > Hide)
+    struck_rows: set[int] = field(default_factory=set)  # Excel rows whose text is struck through (.xlsx, openpyxl)
+    comments: dict[str, str] = field(default_factory=dict)  # cell ("B7") -> its note (.xlsx, openpyxl)
 
     def add(self, *cells: Cell) -> int:
         """Append one row; return its Excel row number."""
@@ -104,6 +106,8 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet], *, engine: str = "openpyxl")
 
 def _write_openpyxl(path: Path, sheets: Sequence[Sheet]) -> None:
     import openpyxl
+    import openpyxl.comments
+    import openpyxl.styles
 
     wb = openpyxl.Workbook()
     first = wb.active
@@ -132,6 +136,11 @@ def _write_openpyxl(path: Path, sheets: Sequence[Sheet]) -> None:
             ws.merge_cells(rng)
         if sheet.hidden:
             ws.sheet_state = "hidden"
+        for r in sheet.struck_rows:
+            for cell in ws[r]:
+                cell.font = openpyxl.styles.Font(strike=True)
+        for ref, note in sheet.comments.items():
+            ws[ref].comment = openpyxl.comments.Comment(note, "Operator kelurahan")
         for r in sheet.hidden_rows:
             ws.row_dimensions[r].hidden = True
         for col in sheet.hidden_cols:
