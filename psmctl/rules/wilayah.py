@@ -248,7 +248,7 @@ def _kelurahan_label(name: str, kode: str, shared: Collection[str]) -> str:
 
 
 def kelurahan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
-    """(kelurahan name, kode wilayah) → the name a report shows, one per code: a name that two or more codes share
+    """(kelurahan name, kode wilayah) → the name a report shows, one per code (WIL-12): a name two or more codes share
     gets its kecamatan ('Sukamaju (Kec. Kibin)', 'Sukamaju (Kec. Cikeusal)'), and its kab/kota as well when the
     kecamatan names collide too ('Cibeber (Kec. Cibeber, Kab. Lebak)'); every other name (and a name without a
     code) stays as it is.
