@@ -9,6 +9,8 @@ roster regions resolve to current codes only (WIL-04).
 from __future__ import annotations
 
 import csv
+import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -269,44 +271,48 @@ def kelurahan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[st
 class RegionLabels(NamedTuple):
     """The names reports show for the kecamatan and the kelurahan of one set of roles; only changed ones."""
 
-    kecamatan: dict[tuple[str, str | None], str]  # (kecamatan, kode_kecamatan) → label
-    kelurahan: dict[tuple[str, str | None], str]  # (kelurahan, kode_wilayah) → label
+    kecamatan: dict[tuple[str | None, str | None], str]  # (kecamatan, kode_kecamatan) → label
+    kelurahan: dict[tuple[str | None, str | None], str]  # (kelurahan, kode_wilayah) → label
 
 
-def region_labels(places: Collection[tuple[str, str | None, str, str | None]]) -> RegionLabels:
-    """(kecamatan, kode_kecamatan, kelurahan, kode_wilayah) of a report's roles → the labels of the names that need
-    one (`kecamatan_labels`, `kelurahan_labels`); a name no other code shares is absent."""
-    kec = kecamatan_labels({(p[0], p[1]) for p in places})
-    kel = kelurahan_labels({(p[2], p[3]) for p in places})
+Pair = tuple[str | None, str | None]  # (name, code) of a kecamatan or a kelurahan, as a role stores them
+
+
+def region_labels(kecamatan: Collection[Pair], kelurahan: Collection[Pair]) -> RegionLabels:
+    """The distinct (kecamatan, kode_kecamatan) and (kelurahan, kode_wilayah) of a report's roles → the labels of
+    the names that need one (`kecamatan_labels`, `kelurahan_labels`), keyed as given; a name no other code shares
+    (and a missing one) is absent."""
+    kec = kecamatan_labels({(name or "", kode) for name, kode in kecamatan})
+    kel = kelurahan_labels({(name or "", kode) for name, kode in kelurahan})
     return RegionLabels(
-        {k: v for k, v in kec.items() if v != k[0]},
-        {k: v for k, v in kel.items() if v != k[0]},
+        {(n, k): v for n, k in kecamatan if (v := kec[(n or "", k)]) != (n or "")},
+        {(n, k): v for n, k in kelurahan if (v := kel[(n or "", k)]) != (n or "")},
     )
+
+
+# The role fields a label is made of, read in C: a report may hold 100,000 roles, and this runs for each.
+_KECAMATAN = operator.itemgetter("kecamatan", "kode_kecamatan")
+_KELURAHAN = operator.itemgetter("kelurahan", "kode_wilayah")
 
 
 def by_region_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Roles as a report groups and shows them by kecamatan and kelurahan: by code, so a name two places of the
     register share is two groups, each labelled (`region_labels`). Only the roles of such a name are copied, with
     the labelled names; the list itself when no name repeats."""
-    labels = region_labels(
-        {(r["kecamatan"] or "", r["kode_kecamatan"], r["kelurahan"] or "", r["kode_wilayah"]) for r in roles}
-    )
-    kec, kel = labels
+    kec_keys, kel_keys = list(map(_KECAMATAN, roles)), list(map(_KELURAHAN, roles))
+    kec, kel = region_labels(set(kec_keys), set(kel_keys))
     if not kec and not kel:
         return roles
-    out = []
-    for r in roles:
-        a = kec.get((r["kecamatan"] or "", r["kode_kecamatan"])) if kec else None
-        b = kel.get((r["kelurahan"] or "", r["kode_wilayah"])) if kel else None
-        if a is None and b is None:
-            out.append(r)
+    out = list(roles)
+    for field, keys, labels in (("kelurahan", kel_keys, kel), ("kecamatan", kec_keys, kec)):
+        if not labels:
             continue
-        r = dict(r)
-        if a is not None:
-            r["kecamatan"] = a
-        if b is not None:
-            r["kelurahan"] = b
-        out.append(r)
+        found = list(map(labels.get, keys))  # a label (never empty) or None per role
+        for i in itertools.compress(range(len(found)), found):
+            if out[i] is roles[i]:
+                out[i] = {**roles[i], field: found[i]}
+            else:  # already a copy: its kelurahan was labelled
+                out[i][field] = found[i]
     return out
 
 

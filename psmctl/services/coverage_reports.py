@@ -242,10 +242,10 @@ def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
 def kelurahan_shown(roles: Iterable[Role]) -> Callable[[str | None, str | None], str | None]:
     """(kelurahan, kode wilayah) → the kelurahan these roles' report shows: a name two desa of them share labelled
     with its kecamatan (wilayah.region_labels), any other as stored."""
-    labels = wilayah.region_labels({(r[5] or "", r[6], r[3] or "", r[7]) for r in roles}).kelurahan
+    labels = wilayah.region_labels((), {(r[3], r[7]) for r in roles}).kelurahan
     if not labels:
         return lambda kel, _kode: kel
-    return lambda kel, kode: labels.get((kel or "", kode), kel)
+    return lambda kel, kode: labels.get((kel, kode), kel)
 
 
 _PAY_SLOT = "@@psmctl-payment@@"
