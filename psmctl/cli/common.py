@@ -312,6 +312,12 @@ def month_days(month: str) -> tuple[date, date]:
     return first_day(month), first_day(add_months(month, 1))
 
 
+# The register's --kelurahan filter (services.volunteers.kelurahan_filter).
+KELURAHAN_FORMS = (
+    "Nama, label seperti di laporan ('Sukamaju (Kec. Kibin)') atau kode wilayah 10 digit (36.04.16.2007 atau "
+    "3604162007); nama saja memilih semua desa bernama itu."
+)
+KelurahanOpt = Annotated[str | None, typer.Option("--kelurahan", help="Hanya kelurahan/desa ini. " + KELURAHAN_FORMS)]
 KabkotaOpt = Annotated[
     str | None, typer.Option("--kabkota", help="Hanya kab/kota ini (kode 36.01 atau nama 'Kabupaten Pandeglang').")
 ]

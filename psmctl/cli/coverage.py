@@ -11,6 +11,7 @@ from psmctl.cli.common import (
     Format,
     FormatOpt,
     KabkotaOpt,
+    KelurahanOpt,
     TableOrJson,
     area,
     load_settings,
@@ -120,7 +121,7 @@ def _print_benefits(b: dict[str, Any]) -> None:
 @app.command("status")
 def status(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Tanggal acuan; bawaan: hari ini.")] = None,
-    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Hanya kelurahan ini.")] = None,
+    kelurahan: KelurahanOpt = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini.")] = None,
     kabkota: KabkotaOpt = None,
     unsur: Annotated[str | None, typer.Option("--unsur", help="Hanya unsur ini (PSM, TKSK, ...).")] = None,

@@ -18,6 +18,7 @@ from psmctl.cli.common import (
     By,
     DbPath,
     KabkotaOpt,
+    KelurahanOpt,
     area,
     areas,
     db_path,
@@ -87,7 +88,6 @@ UnmaskOpt = Annotated[
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", help="Setujui --unmask tanpa terminal (mis. dari cron).")]
 KecamatanOpt = Annotated[str | None, typer.Option("--kecamatan", help="Hanya kecamatan ini (nama atau kode).")]
-KelurahanOpt = Annotated[str | None, typer.Option("--kelurahan", help="Hanya kelurahan/desa ini (nama atau kode).")]
 UnsurOpt = Annotated[str | None, typer.Option("--unsur", help="Hanya unsur ini: PSM, TKSK, TAGANA, ...")]
 
 

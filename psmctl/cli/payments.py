@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from psmctl.cli.common import (
+    KELURAHAN_FORMS,
     DbPath,
     Format,
     FormatOpt,
@@ -56,7 +57,9 @@ def _confirm(question: str, yes: bool) -> None:
 MonthOpt = Annotated[str, typer.Option("--month", callback=month_callback, help="Bulan iuran pertama, YYYY-MM.")]
 NikOpt = Annotated[list[str] | None, typer.Option("--nik", help="NIK relawan; boleh diulang.")]
 UnsurOpt = Annotated[str | None, typer.Option("--unsur", help="Semua relawan aktif dengan unsur ini.")]
-KelurahanOpt = Annotated[str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan ini.")]
+KelurahanOpt = Annotated[
+    str | None, typer.Option("--kelurahan", help="Semua relawan aktif di kelurahan/desa ini. " + KELURAHAN_FORMS)
+]
 KecamatanOpt = Annotated[str | None, typer.Option("--kecamatan", help="Semua relawan aktif di kecamatan ini.")]
 AllActiveOpt = Annotated[bool, typer.Option("--all-active", help="Semua relawan aktif di register.")]
 MonthsOpt = Annotated[

@@ -6,7 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from psmctl.cli.common import DbPath, Format, FormatOpt, KabkotaOpt, TableOrJson, area, now_iso, open_database, reported
+from psmctl.cli.common import (
+    DbPath,
+    Format,
+    FormatOpt,
+    KabkotaOpt,
+    KelurahanOpt,
+    TableOrJson,
+    area,
+    now_iso,
+    open_database,
+    reported,
+)
 from psmctl.output import labels, render
 
 app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
@@ -14,7 +25,7 @@ app = typer.Typer(help="Lihat register relawan.", no_args_is_help=True)
 
 @app.command("list")
 def list_(
-    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help="Nama atau kode kelurahan/desa.")] = None,
+    kelurahan: KelurahanOpt = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help="Nama atau kode kecamatan.")] = None,
     kabkota: KabkotaOpt = None,
     unsur: Annotated[str | None, typer.Option("--unsur", help="PSM, TKSK, TAGANA, TRC, ...")] = None,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from psmctl.db.chunked import CHUNK, select_in
-from psmctl.db.volunteers import ROLE_ORDER, role_filter
+from psmctl.db.volunteers import ROLE_ORDER, Kelurahan, role_filter
 
 PAYMENT_COLUMNS = (
     "volunteer_id", "segment", "iuran_month", "paid_on", "income_rupiah", "programs",
@@ -205,16 +205,17 @@ def ledger_histories(
 
 
 def register_roles(
-    db: Database, *, unsur: str | None = None, kelurahan: str | None = None, kecamatan: str | None = None
-) -> list[tuple[int, str, str, str | None, str, str | None, str | None]]:
-    """Active roles of people not erased as (volunteer_id, nik, nama, kelurahan, unsur, kecamatan, kode_kecamatan).
+    db: Database, *, unsur: str | None = None, kelurahan: Kelurahan = None, kecamatan: str | None = None
+) -> list[tuple[int, str, str, str | None, str, str | None, str | None, str | None]]:
+    """Active roles of people not erased as (volunteer_id, nik, nama, kelurahan, unsur, kecamatan, kode_kecamatan,
+    kode_wilayah).
 
     The rows, filters and order of ``volunteers.select_roles(active_only=True)``, only the columns the coverage
     reports print (a 100,000-role register without a dict per row).
     """
     where, params = role_filter(unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
     return db.conn.execute(
-        "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan, r.kode_kecamatan "
+        "SELECT v.id, v.nik, v.nama, r.kelurahan, r.unsur, r.kecamatan, r.kode_kecamatan, r.kode_wilayah "
         f"FROM roles r JOIN volunteers v ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}",
         params,
     ).fetchall()

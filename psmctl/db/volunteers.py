@@ -157,17 +157,20 @@ def write_roster(db: Database, w: RosterWrite) -> None:
 
 
 _KABKOTA_CODE = re.compile(r"\d\d\.\d\d")
+# The --kelurahan filter: a name (or a dotted code) as typed, the desa codes it was resolved to, or none.
+Kelurahan = str | tuple[str, ...] | None
 
 # The register's one listing order; every query that lists roles uses it.
 ROLE_ORDER = "ORDER BY r.kecamatan, r.kelurahan, r.unsur, v.nama, v.nik"
 
 
 def role_filter(
-    *, unsur: str | None, kelurahan: str | None, kecamatan: str | None, active_only: bool = True
+    *, unsur: str | None, kelurahan: Kelurahan, kecamatan: str | None, active_only: bool = True
 ) -> tuple[str, list[Any]]:
     """WHERE clause over `roles r JOIN volunteers v` for the register filters (kelurahan/kecamatan: name or code).
 
-    A kab/kota code ('36.01', from --kabkota) as `kecamatan` selects every kecamatan of that kab/kota.
+    A kab/kota code ('36.01', from --kabkota) as `kecamatan` selects every kecamatan of that kab/kota; a tuple of
+    desa codes as `kelurahan` (what a label or a kode wilayah resolved to) selects those desa.
     """
     where = ["v.forgotten_at IS NULL"]
     params: list[Any] = []
@@ -176,9 +179,12 @@ def role_filter(
     if unsur:
         where.append("r.unsur = ?")
         params.append(unsur)
-    if kelurahan:
+    if isinstance(kelurahan, str) and kelurahan:
         where.append("(r.kode_wilayah = ? OR upper(r.kelurahan) = upper(?))")
         params += [kelurahan, kelurahan]
+    elif kelurahan:
+        where.append(f"r.kode_wilayah IN ({','.join('?' * len(kelurahan))})")
+        params += kelurahan
     if kecamatan and _KABKOTA_CODE.fullmatch(kecamatan):
         where.append("r.kode_kecamatan LIKE ?")
         params.append(kecamatan + ".%")
@@ -202,7 +208,7 @@ def select_roles(
     db: Database,
     *,
     unsur: str | None = None,
-    kelurahan: str | None = None,
+    kelurahan: Kelurahan = None,
     kecamatan: str | None = None,
     active_only: bool = True,
     keys: Sequence[str] = tuple(ROLE_SELECT),
@@ -216,6 +222,16 @@ def select_roles(
         f"SELECT {cols} FROM roles r JOIN volunteers v ON v.id = r.volunteer_id WHERE {where} {ROLE_ORDER}", params
     )
     return [dict(zip(keys, row, strict=True)) for row in cur]
+
+
+def kelurahan_codes(db: Database, name: str) -> list[str]:
+    """The desa codes the register's roles of kelurahan `name` (any case) carry, sorted."""
+    cur = db.execute(
+        "SELECT DISTINCT kode_wilayah FROM roles WHERE kode_wilayah IS NOT NULL AND upper(kelurahan) = upper(?) "
+        "ORDER BY kode_wilayah",
+        [name],
+    )
+    return [str(row[0]) for row in cur]
 
 
 def person(db: Database, nik: str) -> dict[str, Any] | None:

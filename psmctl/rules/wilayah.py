@@ -9,13 +9,15 @@ roster regions resolve to current codes only (WIL-04).
 from __future__ import annotations
 
 import csv
+import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from psmctl.errors import InputError
 
@@ -199,6 +201,11 @@ def kabkota_label(kode: str | None) -> str:
     return f"{code} {name_of(code)}".strip() if code else ""
 
 
+def _kabkota_short(kode: str | None) -> str:
+    """'36.02.19' → 'Kab. Lebak', '36.72.01.1001' → 'Kota Cilegon': the kab/kota a label adds."""
+    return name_of(kabkota_of(kode)).replace("Kabupaten ", "Kab. ")
+
+
 def kecamatan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
     """(kecamatan name, kode kecamatan) → the name a report shows, one per code: a name that several kab/kota share
     gets its kab/kota ('Cibeber (Kab. Lebak)', 'Cibeber (Kota Cilegon)'); every other name (and a name without a
@@ -213,25 +220,133 @@ def kecamatan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[st
     out: dict[tuple[str, str | None], str] = {}
     for name, kode in pairs:
         if kode and len(codes[name]) > 1:
-            where = name_of(kabkota_of(kode)).replace("Kabupaten ", "Kab. ")
-            out[(name, kode)] = f"{name} ({where})"
+            out[(name, kode)] = f"{name} ({_kabkota_short(kode)})"
         else:
             out[(name, kode)] = name
     return out
 
 
-def by_kecamatan_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Roles as a report groups them by kecamatan (and kecamatan × kelurahan): by kecamatan code, so a name two
-    kab/kota of a province share is two groups (`kecamatan_labels`). Only the roles of such a name are copied, with
-    the labelled name; the list itself when no name repeats."""
-    labels = kecamatan_labels({(r["kecamatan"] or "", r["kode_kecamatan"]) for r in roles})
-    if all(label == name for (name, _), label in labels.items()):
-        return roles
-    out = []
-    for r in roles:
-        label = labels[(r["kecamatan"] or "", r["kode_kecamatan"])]
-        out.append(r if label == (r["kecamatan"] or "") else {**r, "kecamatan": label})
+@cache
+def _desa_qualifiers(kode: str) -> tuple[str, str, str]:
+    """What a kelurahan label may add to the name of desa `kode`, widest last: its kecamatan ('Kec. Cibeber'), its
+    kab/kota ('Kab. Lebak') and, for two desa of one name in one kecamatan, its code."""
+    kec = name_of(kode[:8])
+    return (f"Kec. {kec}" if kec else kode, _kabkota_short(kode), kode)
+
+
+# Which qualifiers a label tries, in turn: the kecamatan; with the kab/kota when the kecamatan names collide too
+# (Cibeber of Kec. Cibeber, in Kab. Lebak and in Kota Cilegon); with the code when one kecamatan has the name twice.
+_LABEL_PARTS = ((0,), (0, 1), (0, 2))
+
+
+def _kelurahan_label(name: str, kode: str, shared: Collection[str]) -> str:
+    """'Sukamaju (Kec. Kibin)': the name with the fewest qualifiers that tell `kode` from the other `shared` codes."""
+    mine = _desa_qualifiers(kode)
+    others = [_desa_qualifiers(k) for k in shared if k != kode]
+    for parts in _LABEL_PARTS:
+        if all(any(o[i] != mine[i] for i in parts) for o in others):
+            break
+    return f"{name} ({', '.join(mine[i] for i in parts)})"
+
+
+def kelurahan_labels(pairs: Collection[tuple[str, str | None]]) -> dict[tuple[str, str | None], str]:
+    """(kelurahan name, kode wilayah) → the name a report shows, one per code (WIL-12): a name two or more codes share
+    gets its kecamatan ('Sukamaju (Kec. Kibin)', 'Sukamaju (Kec. Cikeusal)'), and its kab/kota as well when the
+    kecamatan names collide too ('Cibeber (Kec. Cibeber, Kab. Lebak)'); every other name (and a name without a
+    code) stays as it is.
+
+    A province has many desa of one name (Banten has four Sukamaju); the name alone does not say which one.
+    """
+    codes: dict[str, set[str]] = {}
+    for name, kode in pairs:
+        if kode:
+            codes.setdefault(name, set()).add(kode)
+    out: dict[tuple[str, str | None], str] = {}
+    for name, kode in pairs:
+        shared = codes.get(name, ()) if kode else ()
+        out[(name, kode)] = _kelurahan_label(name, kode, shared) if kode and len(shared) > 1 else name
     return out
+
+
+class RegionLabels(NamedTuple):
+    """The names reports show for the kecamatan and the kelurahan of one set of roles; only changed ones."""
+
+    kecamatan: dict[tuple[str | None, str | None], str]  # (kecamatan, kode_kecamatan) → label
+    kelurahan: dict[tuple[str | None, str | None], str]  # (kelurahan, kode_wilayah) → label
+
+
+Pair = tuple[str | None, str | None]  # (name, code) of a kecamatan or a kelurahan, as a role stores them
+
+
+def region_labels(kecamatan: Collection[Pair], kelurahan: Collection[Pair]) -> RegionLabels:
+    """The distinct (kecamatan, kode_kecamatan) and (kelurahan, kode_wilayah) of a report's roles → the labels of
+    the names that need one (`kecamatan_labels`, `kelurahan_labels`), keyed as given; a name no other code shares
+    (and a missing one) is absent."""
+    kec = kecamatan_labels({(name or "", kode) for name, kode in kecamatan})
+    kel = kelurahan_labels({(name or "", kode) for name, kode in kelurahan})
+    return RegionLabels(
+        {(n, k): v for n, k in kecamatan if (v := kec[(n or "", k)]) != (n or "")},
+        {(n, k): v for n, k in kelurahan if (v := kel[(n or "", k)]) != (n or "")},
+    )
+
+
+# The role fields a label is made of, read in C: a report may hold 100,000 roles, and this runs for each.
+_KECAMATAN = operator.itemgetter("kecamatan", "kode_kecamatan")
+_KELURAHAN = operator.itemgetter("kelurahan", "kode_wilayah")
+
+
+def by_region_code(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Roles as a report groups and shows them by kecamatan and kelurahan: by code, so a name two places of the
+    register share is two groups, each labelled (`region_labels`). Only the roles of such a name are copied, with
+    the labelled names; the list itself when no name repeats."""
+    kec_keys, kel_keys = list(map(_KECAMATAN, roles)), list(map(_KELURAHAN, roles))
+    kec, kel = region_labels(set(kec_keys), set(kel_keys))
+    if not kec and not kel:
+        return roles
+    out = list(roles)
+    for field, keys, labels in (("kelurahan", kel_keys, kel), ("kecamatan", kec_keys, kec)):
+        if not labels:
+            continue
+        found = list(map(labels.get, keys))  # a label (never empty) or None per role
+        for i in itertools.compress(range(len(found)), found):
+            if out[i] is roles[i]:
+                out[i] = {**roles[i], field: found[i]}
+            else:  # already a copy: its kelurahan was labelled
+                out[i][field] = found[i]
+    return out
+
+
+def desa_code(text: str) -> str | None:
+    """'3571011001' or '35.71.01.1001' → '35.71.01.1001' (a desa/kelurahan code's shape, listed or not); else None."""
+    digits = text.strip().replace(".", "")
+    return dotted(digits) if len(digits) == 10 and digits.isdigit() else None
+
+
+_LABEL = re.compile(r"^(?P<name>.*?\S)\s*\((?P<parts>[^()]+)\)$")
+
+
+def parse_label(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """'Sukamaju (Kec. Kibin)' → ('Sukamaju', ('Kec. Kibin',)): a label `kelurahan_labels` gives, split into the
+    name and its qualifiers; None when the text has no '(...)' at its end."""
+    m = _LABEL.match(text.strip())
+    if m is None:
+        return None
+    return m["name"], tuple(p.strip() for p in m["parts"].split(","))
+
+
+def label_fits(parts: Iterable[str], kode: str) -> bool:
+    """Whether every qualifier of a label names desa `kode`: its kecamatan ('Kec. Kibin', 'Kibin'), its kab/kota
+    ('Kab. Lebak', 'Kota Cilegon') or its code."""
+    kec = norm_name(name_of(kode[:8]), "kecamatan")
+    kab = _kabkota_norm(name_of(kabkota_of(kode)))
+    for part in parts:
+        code = desa_code(part)
+        if code is not None:
+            if code != kode:
+                return False
+        elif norm_name(part, "kecamatan") != kec and _kabkota_norm(part) != kab:
+            return False
+    return True
 
 
 def kabkota_of(kode: str | None) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 T = TypeVar("T")
-# dbp.register_roles: id, nik, nama, kelurahan, unsur, kecamatan, kode_kecamatan
-Role = tuple[int, str, str, str | None, str, str | None, str | None]
+# dbp.register_roles: id, nik, nama, kelurahan, unsur, kecamatan, kode_kecamatan, kode_wilayah
+Role = tuple[int, str, str, str | None, str, str | None, str | None, str | None]
 _FIELD, _ROW = "\x1f", "\x1e"
 
 
@@ -142,10 +142,11 @@ def status_report(
     Entries of people with the same answer share their unchanged sub-dicts (read them, do not mutate them).
     """
     roles, run = _status_inputs(db, as_of, known_on, settings, unsur, kelurahan, kecamatan)
+    shown = kelurahan_shown(roles)
     with gc_paused():
         cache: dict[int, dict[str, Any]] = {}
         people: list[dict[str, Any]] = []
-        for vid, nik, nama, kel, unsur_, _kec, kode_kec in roles:
+        for vid, nik, nama, kel, unsur_, _kec, kode_kec, kode in roles:
             entry = cache.get(vid)
             if entry is None:
                 a = run.answer(vid)
@@ -154,7 +155,7 @@ def status_report(
                     pay = a.pay_dict(run.evidence[vid])
                     programs = {p: {**d, "payment": pay} if p in a.with_pay else d for p, d in programs.items()}
                 entry = cache[vid] = {"status": a.status, "masa_iur_bulan": a.masa, "programs": programs}
-            people.append({"nik": nik, "nama": nama, "kelurahan": kel, "unsur": unsur_,
+            people.append({"nik": nik, "nama": nama, "kelurahan": shown(kel, kode), "unsur": unsur_,
                            "kabkota": wilayah.kabkota_label(kode_kec), **entry})  # fmt: skip
     return {"as_of": as_of.isoformat(), "volunteers": people, "totals": _status_totals(roles, run)}
 
@@ -194,8 +195,10 @@ def _status_inputs(
     kelurahan: str | None,
     kecamatan: str | None,
 ) -> tuple[list[Role], _StatusRun]:
+    from psmctl.services.volunteers import kelurahan_filter
+
     rules = rules_from(settings)
-    roles = dbp.register_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan)
+    roles = dbp.register_roles(db, unsur=unsur, kelurahan=kelurahan_filter(db, kelurahan), kecamatan=kecamatan)
     filtered = bool(unsur or kelurahan or kecamatan)
     wanted = sorted({r[0] for r in roles})
     # The payment a status shows as evidence is the as-of month's row: its id and reference come with the history.
@@ -226,13 +229,23 @@ def _status_inputs(
 
 def _status_texts(roles: list[Role], run: _StatusRun) -> Iterator[str]:
     answer, evidence = run.answer, run.evidence
-    for vid, nik, nama, kel, unsur, _kec, kode_kec in roles:
+    shown = kelurahan_shown(roles)
+    for vid, nik, nama, kel, unsur, _kec, kode_kec, kode in roles:
         a = answer(vid)
         chunks = a.chunks()
         tail = a.pay_json(evidence[vid]).join(chunks) if a.with_pay else chunks[0]
-        kab = _js(wilayah.kabkota_label(kode_kec))
-        yield (f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {_js(kel)}, "unsur": {_js(unsur)}, '
+        kab, kel = _js(wilayah.kabkota_label(kode_kec)), _js(shown(kel, kode))
+        yield (f'{{"nik": {_js(nik)}, "nama": {_js(nama)}, "kelurahan": {kel}, "unsur": {_js(unsur)}, '
                f'"kabkota": {kab}, {tail}}}')  # fmt: skip
+
+
+def kelurahan_shown(roles: Iterable[Role]) -> Callable[[str | None, str | None], str | None]:
+    """(kelurahan, kode wilayah) → the kelurahan these roles' report shows: a name two desa of them share labelled
+    with its kecamatan (wilayah.region_labels), any other as stored."""
+    labels = wilayah.region_labels((), {(r[3], r[7]) for r in roles}).kelurahan
+    if not labels:
+        return lambda kel, _kode: kel
+    return lambda kel, kode: labels.get((kel, kode), kel)
 
 
 _PAY_SLOT = "@@psmctl-payment@@"
@@ -248,7 +261,7 @@ def _status_totals(roles: list[Role], run: _StatusRun) -> list[dict[str, Any]]:
     """Per kab/kota, kecamatan and unsur: a kecamatan name shared by two kab/kota of a province is two rows."""
     totals: dict[tuple[str, str, str], dict[str, Any]] = {}
     answer = run.answer
-    for vid, _nik, _nama, _kel, unsur, kec, kode_kec in roles:
+    for vid, _nik, _nama, _kel, unsur, kec, kode_kec, _kode in roles:
         key = (wilayah.kabkota_label(kode_kec), str(kec or ""), str(unsur))
         t = totals.get(key)
         if t is None:
@@ -341,6 +354,7 @@ def due_report(
     people: dict[int, Role] = {}
     for r in dbp.register_roles(db, kecamatan=kecamatan):
         people.setdefault(r[0], r)
+    shown = kelurahan_shown(people.values())
     default = Paid(0, month, as_of, frozenset({"JKK", "JKM"}), 0)
 
     def fields(ledger: Sequence[Paid]) -> dict[str, Any] | None:
@@ -362,7 +376,8 @@ def due_report(
             if f is None:
                 continue
             kab = wilayah.kabkota_label(r[6])
-            lines.append({"nik": r[1], "nama": r[2], "kelurahan": r[3], "unsur": r[4], "kabkota": kab, **f})
+            lines.append({"nik": r[1], "nama": r[2], "kelurahan": shown(r[3], r[7]), "unsur": r[4], "kabkota": kab,
+                          **f})  # fmt: skip
             per_funding[f["funding"]] += f["total_rupiah"]
             k = per_kabkota.get(kab)
             if k is None:

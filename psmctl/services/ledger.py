@@ -242,8 +242,10 @@ def select_volunteers(
         ids += [found[n] for n in dict.fromkeys(niks)]
     if unsur or kelurahan or kecamatan or all_active:
         from psmctl.db.volunteers import select_roles
+        from psmctl.services.volunteers import kelurahan_filter
 
-        roles = select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=True)
+        place = kelurahan_filter(db, kelurahan)
+        roles = select_roles(db, unsur=unsur, kelurahan=place, kecamatan=kecamatan, active_only=True)
         ids += [int(r["volunteer_id"]) for r in roles]
     return list(dict.fromkeys(ids))
 

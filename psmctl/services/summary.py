@@ -131,7 +131,7 @@ def _next_month_range(as_of: date) -> tuple[date, date]:
 
 
 ROLE_KEYS = ("volunteer_id", "role_id", "nik", "nama", "jenis_kelamin", "tgl_lahir", "no_hp", "unsur", "kecamatan",
-             "kelurahan", "kode_kecamatan")  # fmt: skip
+             "kelurahan", "kode_kecamatan", "kode_wilayah")  # fmt: skip
 
 
 def active_roles(db: Database, kecamatan: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -377,21 +377,23 @@ def _kecamatan_level(
 @snapshot
 def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[str] = ()) -> Summary:
     """The summary for as_of (optionally only some kecamatan): aggregates now, long sheets' rows on demand."""
-    roles = active_roles(db, kecamatan)
-    for r in roles:
+    stored = active_roles(db, kecamatan)
+    for r in stored:
         r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
-    by_code = wilayah.by_kecamatan_code(roles)
+    # Every sheet groups and shows kecamatan and kelurahan by code: a name two places share is two, labelled. The
+    # kab/kota level keeps the stored names (inside one kab/kota no two kecamatan share a name).
+    roles = wilayah.by_region_code(stored)
     st = standings(db, (int(r["volunteer_id"]) for r in roles), as_of=as_of, settings=settings)
     facts = trainings.facts(db)
     trained = trainings.last_trained(facts, as_of=as_of, settings=settings)
     start = date(as_of.year, 1, 1)
 
-    jpl_detail, jpl_groups = _jpl_by_unsur(by_code, facts, start, as_of, settings)
+    jpl_detail, jpl_groups = _jpl_by_unsur(roles, facts, start, as_of, settings)
     by_kec = trainings.hours_of(
-        by_code, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
+        roles, facts, start=start, end=as_of, by="kecamatan", settings=settings, with_volunteers=False
     )
     jpl_kec = {g["kecamatan"]: int(g["menit"]) for g in by_kec.groups}
-    detail, per_kec = _kecamatan_level(by_code, st, trained, jpl_detail, jpl_kec)
+    detail, per_kec = _kecamatan_level(roles, st, trained, jpl_detail, jpl_kec)
     total = _counts_row({"kecamatan": "JUMLAH", "kelurahan": ALL, "unsur": ALL}, roles, st, trained)
     total["jpl_tahun_ini"] = to_jpl(int(by_kec.total["menit"]))
 
@@ -401,14 +403,14 @@ def build(db: Database, *, as_of: date, settings: Settings, kecamatan: Sequence[
         per_kecamatan=per_kec,
         total=total,
         detail=detail,
-        jpl=_jpl_rows(by_code, trained, jpl_groups),
+        jpl=_jpl_rows(roles, trained, jpl_groups),
         rates_version=rules_from(settings).table.version,
         roles=roles,
         standing=st,
         trained=trained,
     )
     s.doubles = double_rows(db, roles)
-    s.per_kabkota, s.kabkota_kecamatan = _kabkota_level(roles, facts, st, trained, as_of, settings)
+    s.per_kabkota, s.kabkota_kecamatan = _kabkota_level(stored, facts, st, trained, as_of, settings)
     s.counts = {
         "peran_aktif": len(roles),
         "orang": len(st),

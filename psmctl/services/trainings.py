@@ -348,7 +348,7 @@ def _roles(db: Database, unsur: str | None, kecamatan: str | None) -> list[dict[
     roles = select_roles(db, unsur=unsur.strip().upper() if unsur else None, kecamatan=kecamatan)
     for r in roles:  # the kab/kota level of a province register (--by kabkota)
         r["kabkota"] = wilayah.kabkota_label(r["kode_kecamatan"])
-    return wilayah.by_kecamatan_code(roles)  # --by kecamatan / kelurahan: a name two kab/kota share is two groups
+    return wilayah.by_region_code(roles)  # --by kecamatan / kelurahan: a name two places share is two groups
 
 
 def never_trained(

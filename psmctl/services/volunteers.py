@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from psmctl import files
 from psmctl.db import volunteers as vdb
 from psmctl.errors import InputError, NotFound
+from psmctl.rules import wilayah
 from psmctl.rules.nik import require_nik
 from psmctl.rules.privacy import mask_nik
 
@@ -31,8 +32,33 @@ def list_volunteers(
     include_inactive: bool = False,
 ) -> list[dict[str, Any]]:
     """One row per person and unsur, with the public keys."""
-    rows = vdb.select_roles(db, unsur=unsur, kelurahan=kelurahan, kecamatan=kecamatan, active_only=not include_inactive)
+    rows = vdb.select_roles(
+        db,
+        unsur=unsur,
+        kelurahan=kelurahan_filter(db, kelurahan),
+        kecamatan=kecamatan,
+        active_only=not include_inactive,
+    )
     return [{k: r.get(k) for k in LIST_KEYS} for r in rows]
+
+
+def kelurahan_filter(db: Database, text: str | None) -> vdb.Kelurahan:
+    """What --kelurahan selects: a kode wilayah ('36.04.16.2007' or '3604162007') that desa; a label a report shows
+    ('Sukamaju (Kec. Kibin)', wilayah.kelurahan_labels) the desa of the register it names; else the name as typed,
+    which selects every desa of that name (as it always has)."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    code = wilayah.desa_code(t)
+    if code is not None:
+        return (code,)
+    label = wilayah.parse_label(t)
+    if label is not None:
+        name, parts = label
+        codes = tuple(k for k in vdb.kelurahan_codes(db, name) if wilayah.label_fits(parts, k))
+        if codes:
+            return codes
+    return t  # a name; also one whose official form has brackets ('Kurau (Timur)')
 
 
 def show(db: Database, nik: str) -> dict[str, Any]:
