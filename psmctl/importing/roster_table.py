@@ -332,7 +332,9 @@ class TableReader:
         for i in people:
             rows[i] = _TAKEN
         empty = ("",) * len(mine)
-        return Columns((f, [row[cols[f]] for row in mine] if f in cols else empty) for f in FIELDS)
+        by_column = list(zip(*mine, strict=True))  # every row is `width` long (people_rows): one pass at C speed
+        del mine
+        return Columns((f, by_column[cols[f]] if f in cols else empty) for f in FIELDS)
 
     # The field readers, in reading order: each reads one field of every person of the table.
 
