@@ -336,6 +336,8 @@ def _other_rosters(
 ) -> list[tuple[str, str]]:
     """NIK_ON_OTHER_ROSTER of a row: the person's other unsur that are AKTIF once this file is written (the file's
     rows of the person, else the register's roles). The first import of a file says what the next one says."""
+    if r.nik not in in_file and (not existing or (len(existing) == 1 and existing[0].unsur == r.unsur)):
+        return []  # on this one roster only (most rows): nothing to say
     other: dict[str, tuple[Any, Any]] = {o.unsur: (o.values[0], o.values[-1]) for o in existing if o.unsur != r.unsur}
     for unsur, row in in_file.get(r.nik, {}).items():
         if unsur != r.unsur:
@@ -390,7 +392,8 @@ def _plan_known(
         )
     else:
         rep.unchanged += 1
-    _say(rep, r, notes)
+    if notes:
+        _say(rep, r, notes)
     return vid, values
 
 

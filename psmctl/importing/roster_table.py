@@ -370,7 +370,9 @@ class TableReader:
         for i in people:
             rows[i] = _TAKEN
         empty = ("",) * len(mine)
-        return Columns((f, [row[cols[f]] for row in mine] if f in cols else empty) for f in FIELDS)
+        by_column = list(zip(*mine, strict=True))  # every row is `width` long (people_rows): one pass at C speed
+        del mine
+        return Columns((f, by_column[cols[f]] if f in cols else empty) for f in FIELDS)
 
     def with_comments(self, ket: Sequence[Any], people: list[int]) -> list[Any]:
         """KETERANGAN with the notes (comments) on each person's cells after it: "meninggal" written in a note is

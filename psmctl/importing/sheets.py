@@ -133,6 +133,7 @@ _REF = b' r="'
 _REF_AT = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # columns from AA on: A..Z cannot make a sheet wide
 _TAIL = 1 << 16
+_CHUNK = 1 << 22  # 4 MB windows: each search of a window costs its setup as well as its bytes (1 MB: 7% slower)
 _HIDDEN = b'hidden="'  # on a row or column the office hid (importing.layout reads which)
 
 
@@ -220,7 +221,7 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
         for letters in set(_WIDE_CELL.findall(window)):
             cols = max(cols, _col_number(letters))
         tail = window[-64:]
-        chunk = fh.read(1 << 20)
+        chunk = fh.read(_CHUNK)
     return rows, cols, declared, hidden
 
 
