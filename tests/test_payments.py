@@ -456,7 +456,7 @@ def test_register_roles_match_select_roles(reg: Database) -> None:
 
     for kw in ({}, {"unsur": "TAGANA"}, {"kelurahan": "banjaran"}, {"kecamatan": "KOTA"}, {"kelurahan": "x"}):
         want = [(r["volunteer_id"], r["nik"], r["nama"], r["kelurahan"], r["unsur"], r["kecamatan"],
-                 r["kode_kecamatan"]) for r in select_roles(reg, active_only=True, **kw)]  # fmt: skip
+                 r["kode_kecamatan"], r["kode_wilayah"]) for r in select_roles(reg, active_only=True, **kw)]  # fmt: skip
         assert dbp.register_roles(reg, **kw) == want
 
 
