@@ -455,8 +455,9 @@ def test_register_roles_match_select_roles(reg: Database) -> None:
     from psmctl.db.volunteers import select_roles
 
     for kw in ({}, {"unsur": "TAGANA"}, {"kelurahan": "banjaran"}, {"kecamatan": "KOTA"}, {"kelurahan": "x"}):
+        roles = select_roles(reg, active_only=True, **kw)
         want = [(r["volunteer_id"], r["nik"], r["nama"], r["kelurahan"], r["unsur"], r["kecamatan"],
-                 r["kode_kecamatan"], r["kode_wilayah"]) for r in select_roles(reg, active_only=True, **kw)]  # fmt: skip
+                 r["kode_kecamatan"], r["kode_wilayah"]) for r in roles]  # fmt: skip
         assert dbp.register_roles(reg, **kw) == want
 
 
