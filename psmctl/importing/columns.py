@@ -56,7 +56,7 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
             sec.index + 1,
             sec.text,
             "SECTION_TITLE",
-            f"judul bagian '{sec.text}': baris di bawahnya unsur {sec.unsur}",
+            f"judul bagian '{sec.text}': baris di bawahnya {sec.said()}",
             "info",
         )
     for _, label, fields in h.ambiguous:

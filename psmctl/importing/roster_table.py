@@ -87,7 +87,9 @@ class TableReader:
         self.place_names = PerValue(lambda t: t.title() if t.isupper() else (t or None))  # birth places as kept
         self.nik_notes = PerValue(self.nik_region_note)
         titles = ctx.titles
-        defaults = (opts.kelurahan or titles.get("kelurahan") or "", opts.kecamatan or titles.get("kecamatan") or "",
+        sec = ctx.table.section.places if ctx.table.section else {}  # "KELURAHAN X" over this table's people
+        defaults = (opts.kelurahan or sec.get("kelurahan") or titles.get("kelurahan") or "",
+                    opts.kecamatan or sec.get("kecamatan") or titles.get("kecamatan") or "",
                     opts.kabkota or titles.get("kabkota") or "")  # fmt: skip
         self.places = TablePlaces(self.regions, defaults, as_of, UNKNOWN_PLACE + ctx.digest[:16])
         section = ctx.table.section.unsur if ctx.table.section else None
