@@ -822,3 +822,40 @@ def test_a_note_on_a_cell_is_shown_and_read_as_keterangan(psm: Psmctl, tmp_path:
     assert kept is not None and kept["status"] == "AKTIF"
     assert "alamat baru belum diisi" in psm.show(JAGALAN[2].nik), "another note is kept on the person"
     assert JAGALAN[0].nik not in rep.out.text, "a NIK in a note is masked"
+
+
+@pytest.mark.parametrize("form", ["KELURAHAN {}", "Kel. {}", "A. DESA/KELURAHAN {}"])
+@pytest.mark.parametrize("ext", [".xlsx", ".ods"])
+def test_kelurahan_section_titles_of_a_kecamatan_list(psm: Psmctl, tmp_path: Path, form: str, ext: str) -> None:
+    """A kecamatan-wide list grouped by kelurahan under lines of their own: each group in its kelurahan, and the
+    lines are no people."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "ALAMAT"]
+    s = Sheet("PSM", text_cols={"C"})
+    title(s, len(labels), "DAFTAR PEKERJA SOSIAL MASYARAKAT KECAMATAN KOTA", "KOTA KEDIRI TAHUN 2025")
+    header(s, labels)
+    lines = []
+    for people in (JAGALAN[:2], BANJARAN):
+        lines.append(s.add(form.format(people[0].kelurahan.upper())))
+        s.merge(f"A{lines[-1]}:G{lines[-1]}")
+        people_rows(s, people, labels)
+    rep = psm.import_roster(write(tmp_path / f"psm{ext}", [s]))
+    assert rep.out.code == 0, rep.out.text
+    for line in lines:
+        assert not rep.errors_at(line), [f.raw for f in rep.about(line)]
+    landed(psm, [*JAGALAN[:2], *BANJARAN])
+    assert not rep.saying("kelurahan tidak diketahui")
+
+
+def test_kelurahan_sections_inside_an_unsur_section_keep_the_unsur(psm: Psmctl, tmp_path: Path) -> None:
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "ALAMAT"]
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, len(labels), "DAFTAR RELAWAN SOSIAL KECAMATAN KOTA", "KOTA KEDIRI TAHUN 2025")
+    header(s, labels)
+    s.add("A. TENAGA KESEJAHTERAAN SOSIAL KECAMATAN (TKSK)")
+    s.add("KELURAHAN JAGALAN")
+    people_rows(s, JAGALAN[:1], labels)
+    s.add("KELURAHAN BANJARAN")
+    people_rows(s, BANJARAN[:1], labels)
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    landed(psm, [JAGALAN[0], BANJARAN[0]], unsur="TKSK")

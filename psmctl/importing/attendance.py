@@ -92,7 +92,8 @@ def read_sheet(
     problems = sheet_column_findings(sheet, tables, READ_FIELDS)
     out: list[Row] = []
     for table in tables:
-        out += _table_rows(sheet, table, kelurahan, problems)
+        section = table.section.places.get("kelurahan") if table.section else None
+        out += _table_rows(sheet, table, default_kelurahan or section or kelurahan, problems)
     return out, problems
 
 

@@ -156,6 +156,15 @@ def name_and_alm(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+# The most characters one cell holds (Excel's own limit): a longer CSV field is emptied and named as a finding.
+MAX_CELL_CHARS = 32_767
+
+
+def dots(n: int) -> str:
+    """A count as an Indonesian reads it: 1.048.576."""
+    return f"{n:,}".replace(",", ".")
+
+
 def column_letter(index: int) -> str:
     """Excel's letter of a 0-based column index (0 → A, 26 → AA)."""
     out = ""

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from psmctl.importing.cells import column_letter, text
+from psmctl.importing.cells import MAX_CELL_CHARS, column_letter, dots, text
 from psmctl.importing.headers import wrong_list
 from psmctl.importing.rows import Table
-from psmctl.importing.sheets import MAX_CELL_CHARS, SheetData
+from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem
 from psmctl.rules.privacy import mask_text
 
@@ -41,10 +41,6 @@ def other_list(sheet: str, file: str, kind: tuple[str, tuple[str, ...]], wanted:
     return skipped(sheet, line.split(": ", 1)[1], line)
 
 
-def _dots(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> list[Problem]:
     """What the report says about the columns of `table` when an import reads the fields `read`."""
     rows, h = sheet.rows, table.header
@@ -60,7 +56,7 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
             sec.index + 1,
             sec.text,
             "SECTION_TITLE",
-            f"judul bagian '{sec.text}': baris di bawahnya unsur {sec.unsur}",
+            f"judul bagian '{sec.text}': baris di bawahnya {sec.said()}",
             "info",
         )
     for _, label, fields in h.ambiguous:
@@ -73,7 +69,7 @@ def column_findings(sheet: SheetData, table: Table, read: Collection[str]) -> li
             label = h.titles.get(c, "") if r >= h.row_index else ""
             name = f"'{label}'" if label else column_letter(c)
             msg = (
-                f"sel kolom {name} berisi {_dots(length)} karakter, lebih dari {_dots(MAX_CELL_CHARS)} (batas satu "
+                f"sel kolom {name} berisi {dots(length)} karakter, lebih dari {dots(MAX_CELL_CHARS)} (batas satu "
                 "sel Excel): isinya tidak dibaca, sel lain di baris ini tetap dibaca"
             )
             add(r + 1, None, "CELL_TOO_LONG", msg)

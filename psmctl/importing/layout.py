@@ -4,7 +4,7 @@ Offices hide people instead of deleting them, so a hidden row must be seen by th
 marks them ``<row r="7" hidden="1">`` and ``<col min="7" max="7" hidden="1">``; the .ods content.xml
 ``table:visibility="collapse"`` on rows and columns. An .ods keeps merged cells as
 ``table:number-rows-spanned`` / ``number-columns-spanned`` on the top-left cell (calamine returns no ranges for
-.ods): sheets.check_ods_extent reads them in its one pass, so the sheet is filled exactly as an .xlsx is. A sheet
+.ods): ods.check_ods_extent reads them in its one pass, so the sheet is filled exactly as an .xlsx is. A sheet
 without any of these is only searched for the marker bytes, never parsed.
 """
 
@@ -35,7 +35,7 @@ class Layout:
 def read_layouts(path: Path, plain: Container[str] = ()) -> dict[str, Layout]:
     """Layouts by sheet name of an .xlsx; {} on any read problem (calamine reads the cells; this only adds to
     them). `plain`: sheet XML members known to hide nothing (sheets.check_extent streamed them once already): not
-    read again. An .ods's layout is read by sheets.check_ods_extent in its one pass over content.xml."""
+    read again. An .ods's layout is read by ods.check_ods_extent in its one pass over content.xml."""
     try:
         with zipfile.ZipFile(path) as z:
             return _xlsx(z, plain)

@@ -22,7 +22,8 @@ from psmctl.importing.batch import FileResult, Stage, commit
 from psmctl.importing.cells import normalise_phone, split_ttl
 from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped, skipped
 from psmctl.importing.headers import Header, find_header, label_row, list_kind, load_aliases, sheet_kind
-from psmctl.importing.roster_table import (
+from psmctl.importing.roster_table import TableReader
+from psmctl.importing.roster_types import (
     READ,
     UNKNOWN_PLACE,
     Context,
@@ -30,7 +31,6 @@ from psmctl.importing.roster_table import (
     Options,
     ParsedSheet,
     RosterRow,
-    TableReader,
 )
 from psmctl.importing.rows import split_tables
 from psmctl.importing.sheets import SheetData, limits, read_tables

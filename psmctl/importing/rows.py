@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from psmctl.importing.headers import Header, find_header, is_header_like, is_number_row, make_lookup
-from psmctl.importing.titles import line_of, unsur_of
+from psmctl.importing.titles import line_of, places_of, unsur_of
 
 
 class Kind(Enum):
@@ -31,11 +31,24 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Section:
-    """A section title line: its row (0-based), its text and the unsur it names."""
+    """A section title line: its row (0-based), its text, and the unsur or the kelurahan (kecamatan) it names."""
 
     index: int
     text: str
-    unsur: str
+    unsur: str | None
+    places: dict[str, str] = field(default_factory=dict)  # "kelurahan" / "kecamatan" of a kecamatan-wide list
+
+    def said(self) -> str:
+        """What the rows under it are, as the report says it."""
+        parts = [f"unsur {self.unsur}"] if self.unsur else []
+        parts += [f"{what} {name}" for what, name in self.places.items()]
+        return ", ".join(parts)
+
+    def under(self, outer: Section | None) -> Section:
+        """A kelurahan section inside an unsur's ("A. PSM" then "KELURAHAN BANDAR LOR"): its rows keep the unsur."""
+        if self.unsur or outer is None or not outer.unsur:
+            return self
+        return Section(self.index, self.text, outer.unsur, self.places)
 
 
 @dataclass
@@ -185,7 +198,13 @@ def section_of(row: Sequence[object], index: int) -> Section | None:
     if len(line) > 120 or re.search(r"\d{6,}", line):
         return None
     unsur = unsur_of(line)
-    return Section(index, line, unsur) if unsur else None
+    if unsur:
+        return Section(index, line, unsur)
+    # "KELURAHAN BANDAR LOR" over its people in a kecamatan-wide list: written from the first columns, never under
+    # a column further right (a wrapped "Kel. Banjaran" under KETERANGAN is the row above's, not a section)
+    at = next(c for c, v in enumerate(row) if text(v))
+    places = {k: v for k, v in places_of(line).items() if k in ("kelurahan", "kecamatan")}
+    return Section(index, line, None, places) if places and at <= 1 else None
 
 
 # How a section title is numbered: "A. PSM", "II. TKSK", "1) TAGANA".
@@ -235,7 +254,7 @@ def split_tables(
         if sec is not None:
             cur.end = i
             out.append(cur)
-            cur = Table(cur.header, i + 1, len(rows), sec)
+            cur = Table(cur.header, i + 1, len(rows), sec.under(cur.section))
         i += 1
     out.append(cur)
     tables = [t for t in out if not _empty(rows, t.start, t.end) or t is out[0]]

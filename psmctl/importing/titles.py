@@ -51,7 +51,8 @@ class Titles:
         return Titles(places, unsur, [*other.lines, *self.lines], unsurs)
 
 
-def _places(line: str) -> dict[str, str]:
+def places_of(line: str) -> dict[str, str]:
+    """The places a line names by keyword: {"kelurahan": "JAGALAN", "kecamatan": "KOTA", "kabkota": "KOTA KEDIRI"}."""
     s = _SE.sub("", _PAIR.sub("KELURAHAN", line.upper()))
     tokens = _TOKEN.findall(s)
     found: dict[str, str] = {}
@@ -126,7 +127,7 @@ def read_titles(rows: Iterable[Sequence[object]]) -> Titles:
         if not line:
             continue
         named = False
-        for what, value in _places(line).items():
+        for what, value in places_of(line).items():
             if what not in out.places:
                 out.places[what] = value
                 named = True
