@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl  # noqa: TID253 - the CLI-startup ban does not concern tests
 from openpyxl.utils import get_column_letter  # noqa: TID253
@@ -287,3 +288,15 @@ def cli_commands(typer_app: object, prefix: list[str] | None = None) -> list[lis
     for group in typer_app.registered_groups:  # type: ignore[attr-defined]
         out.extend(cli_commands(group.typer_instance, [*(prefix or []), group.name]))
     return out
+
+
+def banten_register(runner: Any, path: Path, rows: list[dict[str, object]]) -> Any:
+    """A province database (`init --provinsi 36`) holding `rows` as Tagana, imported from a roster file at `path`
+    titled for Banten: the register the province tests start from."""
+    from psmctl.cli import app
+
+    roster = write_roster_xlsx(path, rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])
+    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
+    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
+    assert r.exit_code == 0, r.output
+    return runner

@@ -374,7 +374,7 @@ def cibeber(runner: CliRunner, tmp_path: Path) -> CliRunner:
     (36.72.01), each settled by the NIK."""
     import datetime as dt
 
-    from tests.builders import make_nik, roster_row, write_roster_xlsx
+    from tests.builders import banten_register, make_nik, roster_row
 
     born = dt.date(1990, 8, 17)
     rows = [
@@ -382,11 +382,7 @@ def cibeber(runner: CliRunner, tmp_path: Path) -> CliRunner:
         roster_row(make_nik(kec="367201", born=born, serial=2), "Cilegon 1", kelurahan="", kecamatan="Cibeber"),
         roster_row(make_nik(kec="367201", born=born, serial=3), "Cilegon 2", kelurahan="", kecamatan="Cibeber"),
     ]
-    roster = write_roster_xlsx(tmp_path / "cibeber.xlsx", rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])
-    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
-    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
-    assert r.exit_code == 0, r.output
-    return runner
+    return banten_register(runner, tmp_path / "cibeber.xlsx", rows)
 
 
 def test_the_ringkasan_keeps_two_kecamatan_of_one_name_apart(cibeber: CliRunner) -> None:

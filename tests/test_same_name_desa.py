@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from psmctl.cli import app
 from psmctl.rules import wilayah
-from tests.builders import DEFAULT_COLUMNS, make_nik, roster_row, write_roster_xlsx
+from tests.builders import DEFAULT_COLUMNS, banten_register, make_nik, roster_row, write_roster_xlsx
 
 AS_OF = "2026-01-15"
 KIBIN, CIKEUSAL, LABUAN = "Sukamaju (Kec. Kibin)", "Sukamaju (Kec. Cikeusal)", "Sukamaju (Kec. Labuan)"
@@ -53,11 +53,7 @@ def banten(runner: CliRunner, tmp_path: Path) -> CliRunner:
         row("367201", 6, "Fajar Cilegon", "Cibeber", "Cibeber"),
         row("360104", 7, "Gita Cikeusik", "Cikeusik", "Cikeusik"),  # a name no other desa of the register has
     ]
-    roster = write_roster_xlsx(tmp_path / "tagana_banten.xlsx", rows, title_rows=["DAFTAR TAGANA PROVINSI BANTEN"])
-    assert runner.invoke(app, ["init", "--provinsi", "36"]).exit_code == 0
-    r = runner.invoke(app, ["import", "roster", str(roster), "--unsur", "Tagana"])
-    assert r.exit_code == 0, r.output
-    return runner
+    return banten_register(runner, tmp_path / "tagana_banten.xlsx", rows)
 
 
 def test_the_roster_resolved_each_desa_to_its_own_code(banten: CliRunner) -> None:
