@@ -859,3 +859,21 @@ def test_kelurahan_sections_inside_an_unsur_section_keep_the_unsur(psm: Psmctl, 
     rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
     assert rep.out.code == 0, rep.out.text
     landed(psm, [JAGALAN[0], BANJARAN[0]], unsur="TKSK")
+
+
+@pytest.mark.parametrize("form", ["{kel} ({kec})", "{kel}, Kec. {kec}", "{kel} - {kec}", "Kel. {kel} Kec. {kec}"])
+def test_a_kelurahan_cell_that_names_its_kecamatan_too(psm: Psmctl, tmp_path: Path, form: str) -> None:
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "KELURAHAN"]
+    people = [*JAGALAN[:2], *BANDAR_LOR[:1]]
+    s = Sheet("PSM", text_cols={"C"})
+    title(s, len(labels), "DAFTAR PSM KOTA KEDIRI TAHUN 2025")
+    header(s, labels)
+    cells = {
+        i: {"KELURAHAN": form.format(kel=p.kelurahan.upper(), kec=p.kecamatan.upper())} for i, p in enumerate(people)
+    }
+    rows = people_rows(s, people, labels, cells=cells)
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    no_errors(rep, rows)
+    landed(psm, people)
+    assert not rep.saying("tidak ada di daftar resmi")

@@ -7,6 +7,7 @@ A table's region findings are given once per distinct name and message, on its f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import repeat
@@ -19,6 +20,22 @@ from psmctl.rules.months import add_years
 
 REGION_FIELDS = ("kelurahan", "kecamatan", "kode_wilayah", "kode_kecamatan")
 Finding = tuple[str, object, str, str, str]  # (field, value, level, code, message)
+
+
+_IN_BRACKETS = re.compile(r"^(.+?)\s*[(\[]\s*(?:KEC(?:AMATAN)?\.?\s*)?([^()\[\]]+?)\s*[)\]]$", re.IGNORECASE)
+_AFTER = re.compile(r"^(.+?)\s*(?:,|\s-\s|/)\s*(?:KEC(?:AMATAN)?\.?\s*)?(.+)$", re.IGNORECASE)
+_KEC_WORD = re.compile(r"^(.+?)\s+KEC(?:AMATAN)?\.?\s+(.+)$", re.IGNORECASE)
+
+
+def kelurahan_and_kecamatan(cell: str) -> tuple[str, str]:
+    """A KELURAHAN cell that also names its kecamatan, as some offices type it: "DANDANGAN (KOTA)", "Dandangan,
+    Kec. Kota", "Dandangan - Kota", "Dandangan Kec. Kota" → ("Dandangan", "Kota"); (cell, "") otherwise. Only tried
+    when the whole cell is no official name: the kecamatan must then be exactly one of the scope's."""
+    for pattern in (_IN_BRACKETS, _KEC_WORD, _AFTER):
+        m = pattern.match(cell.strip())
+        if m:
+            return m.group(1).strip(), m.group(2).strip()
+    return cell, ""
 
 
 class Regions:
@@ -56,6 +73,11 @@ class Regions:
                 out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
             else:
                 _unresolved(hits, "kecamatan", kec, area, notes)
+        if kel and not kec and not wilayah.find(kel, "desa_kelurahan", area):
+            named, kec_named = kelurahan_and_kecamatan(kel)  # "DANDANGAN (KOTA)", "Dandangan, Kec. Kota"
+            if kec_named and len(kec_hits := wilayah.find(kec_named, "kecamatan", area)) == 1:
+                kel, kec_region = named, kec_hits[0]
+                out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
         if kel:
             scope = kec_region.kode if kec_region else area
             hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)
