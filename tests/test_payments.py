@@ -494,3 +494,24 @@ def test_rupiah_that_is_no_whole_rupiah_is_refused(reg: Database, tmp_path: Path
     res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
     assert res.written == 0
     assert [p.code for p in res.sheets[0].problems] == ["AMOUNT_INVALID"]
+
+
+@pytest.mark.parametrize("typed", ["Januari s/d Maret 2025", "Jan-Mar 2025", "Jan sampai dengan Mar 2025"])
+def test_a_row_paying_a_range_of_months_is_one_payment_a_month(reg: Database, tmp_path: Path, typed: str) -> None:
+    """Three months paid on one day in one row: three payments of a third each, all on that day."""
+    path = write_csv(tmp_path / "p.csv", [[NIK_A, typed, "2025-01-20", "BPU", "50400"]],
+                     ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])  # fmt: skip
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert res.written == 3, [(p.code, p.message) for p in res.sheets[0].problems]
+    got = sorted((r["iuran_month"], r["paid_on"], r["total_rupiah"]) for r in dbp.list_payments(reg))
+    assert got == [("2025-01", "2025-01-20", 16800), ("2025-02", "2025-01-20", 16800), ("2025-03", "2025-01-20", 16800)]
+    assert [p.code for p in res.sheets[0].problems] == ["MONTH_RANGE"]
+
+
+def test_a_range_whose_amount_does_not_divide_is_refused(reg: Database, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", [[NIK_A, "Jan-Mar 2025", "2025-01-20", "BPU", "50401"]],
+                     ["NIK", "BULAN IURAN", "TANGGAL BAYAR", "SEGMEN", "JUMLAH"])  # fmt: skip
+    res = ledger.import_file(reg, path, as_of=date(2025, 6, 1), now=NOW, settings=S)
+    assert res.written == 0 and dbp.list_payments(reg) == []
+    assert [p.code for p in res.sheets[0].problems] == ["AMOUNT_INVALID"]
+    assert "tidak habis dibagi 3 bulan" in res.sheets[0].problems[0].message

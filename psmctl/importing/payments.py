@@ -68,6 +68,13 @@ class Line(NamedTuple):
     dedupe: int  # one id per (month, paid date, programmes, total): with volunteer and reference, the natural key
 
 
+class MonthRange(NamedTuple):
+    """The lines of a row naming several iuran months ('Januari s/d Maret 2025'): one per month, each with the
+    row's amounts divided by the number of months (a row paying Jan-Mar on 20 January paid three months that day)."""
+
+    lines: tuple[Line, ...]
+
+
 class Staged(NamedTuple):
     """One accepted row of a payment list: its NIK, line, reference, Excel row, the sheet reader it came from and
     its KETERANGAN (the payment's note, None when empty)."""
@@ -113,6 +120,10 @@ class Memo:
         if isinstance(hit, ValueError):
             raise hit
         return hit
+
+    def months(self, value: object) -> list[str] | None:
+        """The months of a range ('Januari s/d Maret 2025'), None for any other cell (read once per distinct line)."""
+        return self._dates.month_range(value)
 
     def day(self, value: object) -> date | str | None:
         key = (value.__class__, value)
@@ -327,6 +338,32 @@ def _expected(rd: _Reading) -> tuple[rates.Expected, int]:
     return exp, total
 
 
+_AMOUNTS = ("jkk", "jkm", "jht", "jp", "jkp", "jumlah")
+
+
+def read_lines(cells: dict[str, object], memo: Memo, funding_default: str) -> Line | MonthRange:
+    """The line of a row's cells, or the lines of a month range ('Jan-Mar 2025'): each month's amounts are the
+    row's divided by the months, refused when they do not divide into whole rupiah."""
+    months = memo.months(cells.get("bulan"))
+    if not months:
+        return read_line(next(memo.line_ids), cells, memo, funding_default)
+    each: dict[str, object] = {}
+    for fld in _AMOUNTS:
+        amount = money_cell(cells[fld]) if fld in cells else None
+        if isinstance(amount, int) and amount % len(months):
+            first = read_line(next(memo.line_ids), {**cells, "bulan": months[0]}, memo, funding_default)
+            msg = f"{fld.upper()} Rp{amount:,} tidak habis dibagi {len(months)} bulan ({cells['bulan']})"
+            bad = Spec(fld, cells[fld], "AMOUNT_INVALID", msg.replace(",", "."), "error")
+            return first._replace(head=None, errors=(bad, *first.errors), notes=())  # its figures are not the month's
+        if isinstance(amount, int):
+            each[fld] = amount // len(months)
+    msg = f"{len(months)} bulan iuran dalam satu baris: dicatat per bulan"
+    said = Spec("bulan", cells["bulan"], "MONTH_RANGE", msg, "info")
+    lines = [read_line(next(memo.line_ids), {**cells, "bulan": m, **each}, memo, funding_default) for m in months]
+    lines[0] = lines[0]._replace(notes=(said, *lines[0].notes))
+    return MonthRange(tuple(lines))
+
+
 def read_line(line_id: int, cells: dict[str, object], memo: Memo, funding_default: str) -> Line:
     """Parse and check the cells of a payment line (all but NIK and reference); pure, so shared by equal rows."""
     rd = _Reading(cells, memo, funding_default)
@@ -452,7 +489,12 @@ def keterangan(text: str) -> Spec:
 
 
 def read_rows(
-    sheet: SheetData, s: SheetReader, lines: dict[object, Line], memo: Memo, funding_default: str, span: range
+    sheet: SheetData,
+    s: SheetReader,
+    lines: dict[object, Line | MonthRange],
+    memo: Memo,
+    funding_default: str,
+    span: range,
 ) -> Iterator[Staged]:
     """Every accepted row of one table (rows `span`); findings go to the sheet's report."""
     rep, problems, fields, pick, nik_col, ref_col, ket_col, width = (
@@ -480,8 +522,7 @@ def read_rows(
         key = values if s.text_only else tuple((v.__class__, v) for v in values)
         line = lines.get(key)
         if line is None:
-            line = lines[key] = read_line(next(memo.line_ids), dict(zip(fields, values, strict=True)), memo,
-                                          funding_default)  # fmt: skip
+            line = lines[key] = read_lines(dict(zip(fields, values, strict=True)), memo, funding_default)
         if isinstance(raw, str) and len(raw) == 16 and raw.isdigit() and raw.isascii():
             the_nik, nik_spec = raw, None
         else:
@@ -491,14 +532,15 @@ def read_rows(
             the_nik, nik_spec = hit
         note = cell_text.text(cells[ket_col]) or None if ket_col is not None else None
         ket = keterangan(note) if note else None
-        if line.errors or line.notes or nik_spec or ket:
-            _row_findings(s, r + 1, line, the_nik, nik_spec, ket)
-        if not the_nik or line.head is None:
-            rep.rejected += 1
-            continue
         # the one cell reader: a receipt number typed as a number is "20261101", not "20261101.0"; a dash is none
         ref = cell_text.text(cells[ref_col]) if ref_col is not None else ""
-        yield _new(Staged, (the_nik, line, ref, r + 1, s, note))
+        for one in line.lines if isinstance(line, MonthRange) else (line,):
+            if one.errors or one.notes or nik_spec or ket:
+                _row_findings(s, r + 1, one, the_nik, nik_spec, ket)
+            if not the_nik or one.head is None:
+                rep.rejected += 1
+                break
+            yield _new(Staged, (the_nik, one, ref, r + 1, s, note))
 
 
 def _row_findings(
@@ -539,7 +581,7 @@ def read_file(
     aliases = headers.load_aliases("payments_headers.toml")
     scan = settings.imports.header_scan_rows
     numeric_ok = settings.nik.numeric_cell_not_zero
-    lines: dict[tuple[str, ...], dict[object, Line]] = {}  # per set of columns: equal cells, equal meaning
+    lines: dict[tuple[str, ...], dict[object, Line | MonthRange]] = {}  # per set of columns: equal cells, equal meaning
     staged: list[Staged] = []
     for sheet in sheets.read_tables(path, **sheets.limits(settings)):
         rep = SheetReport(file=path.name, sheet=sheet.name)

@@ -218,6 +218,30 @@ def parse_month(value: object) -> str:
     return month_of(date(year, month, 1))
 
 
+# "Januari s/d Maret 2025", "Jan-Mar 2025", "Nopember 2024 - Februari 2025", "Jan sampai dengan Mar 2025".
+_MONTH_RANGE = re.compile(
+    r"^([a-z]+)\.?(?:\s+(\d{4}))?\s*(?:s\s*/\s*d|s\.\s*d\.?|sd|sampai(?:\s+dengan)?|hingga|-|–|—)\s*"
+    r"([a-z]+)\.?\s*[\s\-/.,']\s*(\d{4})$"
+)
+
+
+def month_range(value: object) -> list[str] | None:
+    """The iuran months a range names, first to last ('Januari s/d Maret 2025' → 2025-01, 2025-02, 2025-03); a
+    first month after the last is in the year before ('Nov - Feb 2026'). None when the cell is no range."""
+    if not isinstance(value, str):
+        return None
+    m = _MONTH_RANGE.match(" ".join(value.lower().split()))
+    if not m or m.group(1) not in MONTHS or m.group(3) not in MONTHS:
+        return None
+    end_year, end = int(m.group(4)), MONTHS[m.group(3)]
+    start = MONTHS[m.group(1)]
+    year = int(m.group(2)) if m.group(2) else (end_year if start <= end else end_year - 1)
+    first, last = year * 12 + start - 1, end_year * 12 + end - 1
+    if not 0 < last - first < 12 * 5:
+        return None
+    return [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in range(first, last + 1)]
+
+
 def format_id(d: date) -> str:
     """Day-first date as Indonesian documents print it: 17-08-1990."""
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
