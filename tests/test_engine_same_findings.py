@@ -219,3 +219,31 @@ def test_a_struck_row_and_a_cell_note_are_the_same_findings_in_every_import(
     assert rep.out.code == 0, rep.out.text
     assert {f.code for f in rep.about(rows[1])} == {"ROW_STRUCK"}, [f.raw for f in rep.about(rows[1])]
     assert "CELL_COMMENT" in {f.code for f in rep.about(rows[2])}, [f.raw for f in rep.about(rows[2])]
+
+
+@pytest.mark.parametrize(
+    ("line", "months"),
+    [("DAFTAR PEMBAYARAN IURAN PSM BULAN JANUARI 2025", ["2025-01"]),
+     ("IURAN PSM PERIODE JANUARI S/D MARET 2025", ["2025-01", "2025-02", "2025-03"])],
+)  # fmt: skip
+def test_a_payment_list_whose_title_gives_the_month(psm: Psmctl, tmp_path: Path, line: str, months: list[str]) -> None:
+    """No BULAN IURAN column: the one month (or range) its title names is every row's, and said."""
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, 5, line, "KOTA KEDIRI", "Dicetak: 25 Februari 2025")
+    s.add("NO", "NAMA", "NIK", "TANGGAL BAYAR", "JUMLAH")
+    for i, p in enumerate(PEOPLE):
+        s.add(i + 1, p.nama, p.nik, "20-01-2025", 16800 * len(months))
+    rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert "dari judul" in rep.out.text, "said on the terminal"
+    got = sorted((p["nik"], p["iuran_month"], p["total_rupiah"]) for p in psm.payments())
+    assert got == sorted((p.nik, m, 16800) for p in PEOPLE for m in months)
+
+
+def test_a_title_naming_two_months_gives_none(psm: Psmctl, tmp_path: Path) -> None:
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, 5, "IURAN BULAN JANUARI 2025", "DAN FEBRUARI 2025")
+    s.add("NO", "NAMA", "NIK", "TANGGAL BAYAR", "JUMLAH")
+    s.add(1, PEOPLE[0].nama, PEOPLE[0].nik, "20-01-2025", 16800)
+    rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
+    assert rep.out.code != 0 and psm.payments() == []

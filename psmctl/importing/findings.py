@@ -115,6 +115,9 @@ CODES: dict[str, Code] = {
     "ROW_CONTINUATION": Code(
         "info", "a row holding only the second line of the ALAMAT or KETERANGAN above: joined to that person"
     ),
+    "MONTH_FROM_TITLE": Code(
+        "info", "a payment list without a BULAN IURAN column: the one month (or range) its title names is every row's"
+    ),
     "ROW_NOTE": Code("info", 'a note alone on its row ("Catatan: …", "NB: …", "*) …"): no person; its text shown'),
     "ROW_TOTAL_SKIPPED": Code("info", "a JUMLAH/TOTAL row, skipped", "§9"),
     "SIGNATURE_BLOCK": Code("info", "the signature block, skipped", "§9"),
@@ -123,7 +126,9 @@ CODES: dict[str, Code] = {
     ),
 }
 # Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
-SHOWN_INFO = frozenset({"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION", "ROW_NOTE", "CELL_COMMENT"})
+SHOWN_INFO = frozenset(
+    {"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION", "ROW_NOTE", "CELL_COMMENT", "MONTH_FROM_TITLE"}
+)
 
 
 def level_of(code: str) -> Level:

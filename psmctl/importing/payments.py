@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -404,13 +404,18 @@ def _line(
 class SheetReader:
     """How one table's rows are read: the NIK column, the line cells as one tuple, the labels for findings."""
 
-    def __init__(self, sheet: SheetData, header: Header, report: SheetReport, numeric_ok: str = "warn") -> None:
+    def __init__(
+        self, sheet: SheetData, header: Header, report: SheetReport, numeric_ok: str = "warn",
+        given: Mapping[str, object] | None = None,
+    ) -> None:  # fmt: skip
         cols = header.columns
         self.numeric_ok = numeric_ok  # setting nik.numeric_cell_not_zero
         self.report, self.name, self.labels = report, sheet.name, header.labels
         self.text_only, self.hidden, self.struck = sheet.text_only, sheet.hidden_rows, sheet.struck
-        self.fields = tuple(f for f in LINE_FIELDS if f in cols)  # bulan and tanggal_bayar at least: a tuple
-        self.cells = operator.itemgetter(*(cols[f] for f in self.fields))
+        self.fields = tuple(f for f in LINE_FIELDS if f in cols or f in (given or {}))  # a tuple: 2 fields at least
+        self.cells: Callable[[Sequence[object]], tuple[object, ...]] = (
+            _cells_with(self.fields, cols, given) if given else operator.itemgetter(*(cols[f] for f in self.fields))
+        )
         self.nik, self.ref, self.ket = cols["nik"], cols.get("referensi"), cols.get("ket")
         self.width = max(cols.values()) + 1
 
@@ -420,6 +425,14 @@ class SheetReader:
             value = int(value)  # a number cell as Excel shows it: 16800, not 16800.0
         return Problem(self.name, number, self.labels.get(fld, fld.upper()), None if value is None else str(value),
                        level, code, msg)  # type: ignore[arg-type]  # fmt: skip
+
+
+def _cells_with(
+    fields: Sequence[str], cols: Mapping[str, int], given: Mapping[str, object]
+) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """A row's line cells when the title gives some of them (the iuran month): the same for every row."""
+    at = [(cols[f], None) if f in cols else (-1, given[f]) for f in fields]
+    return lambda row: tuple(row[c] if c >= 0 else value for c, value in at)
 
 
 _END = None  # what `_nobody` says of the signature block that ends its table
@@ -563,6 +576,58 @@ def _row_findings(
 # --- the file -------------------------------------------------------------------------------------------------
 
 
+_REQUIRED_BESIDE = ("nik", "tanggal_bayar")  # a list whose iuran month is in its title has no BULAN column
+# "BULAN JANUARI 2025", "PERIODE: Januari s/d Maret 2025" in a title line: the month of every row below it.
+_TITLE_MONTH = re.compile(r"\b([A-Za-z]+\.?(?:\s+\d{4})?\s*(?:s/d|s\.d\.?|sampai|-)\s*)?([A-Za-z]+)\s+(\d{4})\b", re.I)
+
+
+def _header(
+    sheet: SheetData, aliases: dict[str, list[str]], scan: int, manual: dict[str, str], rep: SheetReport
+) -> tuple[Header | None, dict[str, object]]:
+    """The sheet's header, and the cells its title gives every row: a list without a BULAN IURAN column whose title
+    names one iuran month (or a range of months) has that month on every row, said once (MONTH_FROM_TITLE)."""
+    from psmctl.importing import headers
+
+    header = headers.find_header(sheet.rows, aliases, REQUIRED, scan, manual=manual)
+    if header is not None:
+        return header, {}
+    header = headers.find_header(sheet.rows, aliases, _REQUIRED_BESIDE, scan, manual=manual)
+    month = _title_month(sheet.rows[: header.row_index]) if header is not None else None
+    if header is None or month is None:
+        return None, {}
+    msg = f"tidak ada kolom BULAN IURAN: bulan iuran tiap baris dari judul, '{month}'"
+    rep.problems.append(Problem(sheet.name, None, None, month, "info", "MONTH_FROM_TITLE", msg))
+    return header, {"bulan": month}
+
+
+def _title_month(rows: Sequence[Sequence[object]]) -> str | None:
+    """The one iuran month (or range of months) the title lines name, as written; None when none or several."""
+    from psmctl.importing.titles import line_of
+
+    found = set()
+    for row in rows:
+        line = line_of(row)
+        for m in _TITLE_MONTH.finditer(line):
+            if line[: m.start()].rstrip()[-1:].isdigit():
+                continue  # "Kediri, 20 Januari 2025": a day's date, not an iuran month
+            if m.group(2).lower() in MONTHS and (not m.group(1) or m.group(1).split()[0].rstrip(".").lower() in MONTHS):
+                found.add(m.group(0).strip())
+    return found.pop() if len(found) == 1 else None
+
+
+def _not_read(sheet: SheetData, path: Path, scan: int) -> Problem:
+    """Why a sheet without a payment list's header is not read: another kind of list, a recap with a column per
+    month, or no such header at all."""
+    from psmctl.importing import headers
+
+    kind = headers.sheet_kind(sheet.rows, scan)
+    if kind is not None and kind[0] != "payments":
+        return other_list(sheet.name, path.name, kind, "payments")
+    if wide := _months_as_columns(sheet.rows, scan):
+        return skipped(sheet.name, wide, f"{path.name}: {wide}")
+    return sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan)
+
+
 class PaymentList(NamedTuple):
     """A payment list as read: its accepted rows, and why the whole file cannot be used (None when it can)."""
 
@@ -586,26 +651,15 @@ def read_file(
     for sheet in sheets.read_tables(path, **sheets.limits(settings)):
         rep = SheetReport(file=path.name, sheet=sheet.name)
         reports.append(rep)
-        header = headers.find_header(sheet.rows, aliases, REQUIRED, scan, manual=manual)
-        if header is not None and sheet.hidden:
-            rep.problems.append(hidden_sheet(sheet.name, path.name))
+        header, given = _header(sheet, aliases, scan, manual, rep)
+        if header is None or sheet.hidden:
+            rep.problems.append(_not_read(sheet, path, scan) if header is None else hidden_sheet(sheet.name, path.name))
             rep.skipped += 1
             continue
-        if header is None:
-            kind = headers.sheet_kind(sheet.rows, scan)
-            wide = _months_as_columns(sheet.rows, scan)
-            if kind is not None and kind[0] != "payments":
-                rep.problems.append(other_list(sheet.name, path.name, kind, "payments"))
-            elif wide:
-                rep.problems.append(skipped(sheet.name, wide, f"{path.name}: {wide}"))
-            else:
-                rep.problems.append(sheet_skipped(sheet.name, "NIK, BULAN IURAN dan TANGGAL BAYAR", scan))
-            rep.skipped += 1
-            continue
-        tables = split_tables(sheet.rows, header, aliases, REQUIRED, manual)
+        tables = split_tables(sheet.rows, header, aliases, REQUIRED if not given else _REQUIRED_BESIDE, manual)
         rep.problems += sheet_column_findings(sheet, tables, READ_FIELDS)
         for table in tables:
-            s = SheetReader(sheet, table.header, rep, numeric_ok)
+            s = SheetReader(sheet, table.header, rep, numeric_ok, given)
             cache = lines.setdefault(s.fields, {})
             staged += read_rows(sheet, s, cache, memo, funding_default, range(table.start, table.end))
         sheet.rows = []  # the cells are read: let them go before the ledger work
