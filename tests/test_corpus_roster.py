@@ -877,3 +877,20 @@ def test_a_kelurahan_cell_that_names_its_kecamatan_too(psm: Psmctl, tmp_path: Pa
     no_errors(rep, rows)
     landed(psm, people)
     assert not rep.saying("tidak ada di daftar resmi")
+
+
+def test_ttl_over_tempat_and_a_date_in_three_columns(psm: Psmctl, tmp_path: Path) -> None:
+    s = Sheet("PSM", text_cols={"C"})
+    title(s, 7, JAGALAN_TITLE)
+    top = s.add("NO", "NAMA", "NIK", "TEMPAT, TGL LAHIR", None, None, None)
+    sub = s.add(None, None, None, "TEMPAT", "TGL", "BLN", "THN")
+    for col in "ABC":
+        s.merge(f"{col}{top}:{col}{sub}")
+    s.merge(f"D{top}:G{top}")
+    p = JAGALAN[2]
+    row = s.add(1, p.nama, p.nik, p.tempat, p.born.day, p.born.month, p.born.year)
+    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    role = psm.role(p.nik)
+    assert role is not None and role["tgl_lahir"] == p.iso, [f.raw for f in rep.about(row)]
+    assert (role["tempat_lahir"] or "").lower() == p.tempat.lower()
+    assert not rep.saying("tidak dibaca")
