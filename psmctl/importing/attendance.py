@@ -19,7 +19,7 @@ from typing import Any
 from psmctl.importing import cells
 from psmctl.importing.columns import hidden_sheet, other_list, sheet_column_findings, sheet_skipped
 from psmctl.importing.headers import find_header, list_kind, load_aliases, norm_label
-from psmctl.importing.rows import Kind, Table, classify, nobody_said, signature_ends, split_tables
+from psmctl.importing.rows import Kind, Table, classify, nobody_said, signature_ends, split_tables, struck_rows
 from psmctl.importing.sheets import SheetData
 from psmctl.importing.titles import read_titles
 from psmctl.models import Problem
@@ -152,7 +152,7 @@ def _read_row(sheet: SheetData, table: Table, index: int, kelurahan: str, proble
         msg = f"baris tersembunyi: {nama or 'baris ini'} tidak diimpor (tampilkan barisnya bila memang hadir)"
         problems.append(Problem(sheet.name, index + 1, "NAMA", nama, "warning", "ROW_HIDDEN", msg))
         return None
-    if sheet.struck and any((index, cols.get(f, -1)) in sheet.struck for f in ("nik", "nama")):
+    if sheet.struck and index in struck_rows(sheet.struck, table.header):
         msg = f"baris dicoret: {nama or 'baris ini'} tidak diimpor (hapus coretannya bila memang hadir)"
         problems.append(Problem(sheet.name, index + 1, "NAMA", nama, "warning", "ROW_STRUCK", msg))
         return None

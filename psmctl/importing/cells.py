@@ -165,6 +165,14 @@ def dots(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def column_index(letters: bytes) -> int:
+    """The 0-based column index of Excel's letters, as a sheet's XML writes them (b"A" → 0, b"AA" → 26)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
 def column_letter(index: int) -> str:
     """Excel's letter of a 0-based column index (0 → A, 26 → AA)."""
     out = ""

@@ -18,6 +18,8 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psmctl.importing.cells import column_index
+
 Range = tuple[tuple[int, int], tuple[int, int]]
 
 
@@ -131,15 +133,8 @@ def _struck(data: bytes, styles: frozenset[bytes]) -> set[tuple[int, int]]:
             continue
         s, ref = _ATTR_S.search(m.group(1)), _REF.search(m.group(1))
         if s and ref and s.group(1) in styles:
-            out.add((int(ref.group(2)) - 1, _column(ref.group(1))))
+            out.add((int(ref.group(2)) - 1, column_index(ref.group(1))))
     return out
-
-
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
 
 
 def _comments(z: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
@@ -162,5 +157,5 @@ def _comments(z: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
             ref = _REF.search(m.group(1))
             text = " ".join(html.unescape(b"".join(_T.findall(m.group(2))).decode("utf-8", "replace")).split())
             if ref and text:
-                out[(int(ref.group(2)) - 1, _column(ref.group(1)))] = text
+                out[(int(ref.group(2)) - 1, column_index(ref.group(1)))] = text
     return out

@@ -27,7 +27,7 @@ from psmctl.importing.headers import Header
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem, SheetReport
 from psmctl.rules import ledger_rules, rates
-from psmctl.rules.dates import MONTHS
+from psmctl.rules.dates import MONTHS, month_range, parse_month
 from psmctl.rules.membership import Paid, Rules
 from psmctl.rules.payment_lines import ALL_PROGRAMMES, amount_check, check_line, parse_funding, parse_programs
 from psmctl.rules.privacy import mask_nik
@@ -411,7 +411,10 @@ class SheetReader:
         cols = header.columns
         self.numeric_ok = numeric_ok  # setting nik.numeric_cell_not_zero
         self.report, self.name, self.labels = report, sheet.name, header.labels
-        self.text_only, self.hidden, self.struck = sheet.text_only, sheet.hidden_rows, sheet.struck
+        from psmctl.importing.rows import struck_rows
+
+        self.text_only, self.hidden = sheet.text_only, sheet.hidden_rows
+        self.struck = struck_rows(sheet.struck, header)  # rows whose NIK or name is struck through
         self.fields = tuple(f for f in LINE_FIELDS if f in cols or f in (given or {}))  # a tuple: 2 fields at least
         self.cells: Callable[[Sequence[object]], tuple[object, ...]] = (
             _cells_with(self.fields, cols, given) if given else operator.itemgetter(*(cols[f] for f in self.fields))
@@ -459,7 +462,7 @@ def _nobody(cells: list[object], raw: object, r: int, s: SheetReader, below: Seq
         msg = "baris tersembunyi: tidak diimpor (tampilkan barisnya di Excel bila memang dibayar)"
         s.report.problems.append(s.problem(r + 1, Spec("nik", None, "ROW_HIDDEN", msg, "warning")))
         return True
-    if s.struck and (r, s.nik) in s.struck:
+    if r in s.struck:
         s.report.skipped += 1
         msg = "baris dicoret: tidak diimpor (hapus coretannya di Excel bila memang dibayar)"
         s.report.problems.append(s.problem(r + 1, Spec("nik", None, "ROW_STRUCK", msg, "warning")))
@@ -514,7 +517,7 @@ def read_rows(
         s.report, s.report.problems, s.fields, s.cells, s.nik, s.ref, s.ket, s.width)  # fmt: skip
     niks: dict[object, tuple[str, Spec | None]] = {}
     rows = sheet.rows
-    hidden = s.hidden | {r for r, c in s.struck if c == nik_col} if s.struck else s.hidden  # rows not read as-is
+    hidden = s.hidden | s.struck if s.struck else s.hidden  # rows not read as they are
     for r in span:
         cells = rows[r]
         if len(cells) < width:
@@ -610,9 +613,18 @@ def _title_month(rows: Sequence[Sequence[object]]) -> str | None:
         for m in _TITLE_MONTH.finditer(line):
             if line[: m.start()].rstrip()[-1:].isdigit():
                 continue  # "Kediri, 20 Januari 2025": a day's date, not an iuran month
-            if m.group(2).lower() in MONTHS and (not m.group(1) or m.group(1).split()[0].rstrip(".").lower() in MONTHS):
-                found.add(m.group(0).strip())
+            said = m.group(0).strip()
+            if month_range(said) if m.group(1) else _is_month(said):  # what a month is: rules.dates, not here
+                found.add(said)
     return found.pop() if len(found) == 1 else None
+
+
+def _is_month(text: str) -> bool:
+    try:
+        parse_month(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _not_read(sheet: SheetData, path: Path, scan: int) -> Problem:

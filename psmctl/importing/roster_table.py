@@ -40,6 +40,7 @@ from psmctl.importing.rows import (
     is_blank,
     is_continuation,
     nobody_said,
+    struck_rows,
 )
 from psmctl.models import Problem
 from psmctl.rules import categories, dates, nik, wilayah
@@ -138,7 +139,7 @@ class TableReader:
         table, rows = self.ctx.table, self.sheet.rows
         width, nik_col = self.width, self.header.columns["nik"]
         hidden = self.sheet.hidden_rows if not self.opts.include_hidden else ()
-        struck = self.struck_rows() if not self.opts.include_hidden else ()
+        struck = struck_rows(self.sheet.struck, self.header) if not self.opts.include_hidden else ()
         people: list[int] = []
         last = -1  # the row a continuation row below joins: the last person's, or its last continuation's
         for i in range(table.start, table.end):
@@ -204,11 +205,6 @@ class TableReader:
         self.report.skipped += rest
         self.add(excel_row, None, first, "info", "SIGNATURE_BLOCK", f"blok tanda tangan: {rest} baris dilewati")
         return True
-
-    def struck_rows(self) -> set[int]:
-        """The rows whose NIK or name the office struck through (.xlsx): a person struck out of the list."""
-        cols = {self.header.columns["nik"], self.header.columns.get("nama", -1)}
-        return {r for r, c in self.sheet.struck if c in cols}
 
     def hidden_row(self, row: list[object], excel_row: int, *, struck: bool = False) -> None:
         """A row the office hid or struck through: offices hide or strike people out instead of deleting them, so

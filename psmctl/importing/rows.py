@@ -178,6 +178,13 @@ def is_continuation(row: Sequence[object], columns: frozenset[int]) -> bool:
     return found
 
 
+def struck_rows(struck: set[tuple[int, int]], header: Header) -> frozenset[int]:
+    """The rows whose NIK or name the office struck through (.xlsx): a person struck out of the list, in every
+    import. A struck phone number or address alone is a correction, not a person struck out."""
+    cols = {header.columns[f] for f in ("nik", "nama") if f in header.columns}
+    return frozenset(r for r, c in struck if c in cols)
+
+
 def signature_ends(below: Sequence[Sequence[object]], is_person: Callable[[Sequence[object]], bool]) -> bool:
     """Whether a signature-like row ends its table: no row below it is a person. Otherwise the row is skipped
     alone, never the people below it (a NIK-less 'LURAH …' line in the middle of a list)."""
@@ -271,17 +278,11 @@ def join_date_parts(rows: Sequence[Sequence[object]], table: Table) -> None:
         for row in rows[table.start : table.end]:
             if not isinstance(row, list) or len(row) <= d:
                 continue
-            month = _part_text(row[m]) if m < len(row) else ""
-            year = _part_text(row[y]) if y < len(row) else ""
+            month = text(row[m]) if m < len(row) else ""
+            year = text(row[y]) if y < len(row) else ""
             if month or year:
                 sep = "-" if month.isdigit() or not month else " "
-                row[d] = f"{_part_text(row[d])}{sep}{month}{sep}{year}"
-
-
-def _part_text(cell: object) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return " ".join(str(cell).split()) if cell is not None else ""
+                row[d] = f"{text(row[d])}{sep}{month}{sep}{year}"
 
 
 def _numberish(cell: object) -> bool:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from psmctl.errors import InputError
-from psmctl.importing.cells import MAX_CELL_CHARS, column_letter, dots
+from psmctl.importing.cells import MAX_CELL_CHARS, column_index, column_letter, dots
 from psmctl.importing.layout import Layout, read_layouts
 from psmctl.importing.ods import check_ods_extent
 from psmctl.rules.settings import Settings
@@ -135,13 +135,6 @@ _CHUNK = 1 << 22  # 4 MB windows: each search of a window costs its setup as wel
 _HIDDEN = b'hidden="'  # on a row or column the office hid (importing.layout reads which)
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _refs_above(n: int) -> re.Pattern[bytes]:
     """Row and cell references (r="7", r="B7") whose row number is greater than `n`: every other reference fails on
     its digits' count or its first digits, so the sheet's references are searched at the speed of the literal."""
@@ -201,9 +194,9 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
     m = _DIMENSION.search(head)
     declared = (0, 0)
     if m and m.group(4):
-        declared = (int(m.group(4)), _col_number(m.group(3)))
+        declared = (int(m.group(4)), column_index(m.group(3)) + 1)
     elif m and m.group(2):
-        declared = (int(m.group(2)), _col_number(m.group(1) or b"A"))
+        declared = (int(m.group(2)), column_index(m.group(1) or b"A") + 1)
     rows, cols, chunk, tail, hidden = 0, 26, head, b"", False
     while chunk:
         window = tail + chunk  # a reference cut by the chunk's end is whole in the next window
@@ -214,7 +207,7 @@ def _sheet_extent(fh: Any) -> tuple[int, int, tuple[int, int], bool]:
         if refs:
             rows = max(rows, max(map(int, refs)))
         for letters in set(_WIDE_CELL.findall(window)):
-            cols = max(cols, _col_number(letters))
+            cols = max(cols, column_index(letters) + 1)
         tail = window[-64:]
         chunk = fh.read(_CHUNK)
     return rows, cols, declared, hidden
