@@ -13,6 +13,7 @@ from datetime import date
 from itertools import repeat
 from typing import NamedTuple
 
+from psmctl.importing import titles
 from psmctl.importing.cells import PerValue
 from psmctl.importing.findings import for_rows, level_of
 from psmctl.rules import categories, nik, wilayah
@@ -24,15 +25,20 @@ Finding = tuple[str, object, str, str, str]  # (field, value, level, code, messa
 
 _IN_BRACKETS = re.compile(r"^(.+?)\s*[(\[]\s*(?:KEC(?:AMATAN)?\.?\s*)?([^()\[\]]+?)\s*[)\]]$", re.IGNORECASE)
 _AFTER = re.compile(r"^(.+?)\s*(?:,|\s-\s|/)\s*(?:KEC(?:AMATAN)?\.?\s*)?(.+)$", re.IGNORECASE)
-_KEC_WORD = re.compile(r"^(.+?)\s+KEC(?:AMATAN)?\.?\s+(.+)$", re.IGNORECASE)
 
 
 def kelurahan_and_kecamatan(cell: str) -> tuple[str, str]:
-    """A KELURAHAN cell that also names its kecamatan, as some offices type it: "DANDANGAN (KOTA)", "Dandangan,
-    Kec. Kota", "Dandangan - Kota", "Dandangan Kec. Kota" → ("Dandangan", "Kota"); (cell, "") otherwise. Only tried
-    when the whole cell is no official name: the kecamatan must then be exactly one of the scope's."""
-    for pattern in (_IN_BRACKETS, _KEC_WORD, _AFTER):
-        m = pattern.match(cell.strip())
+    """A KELURAHAN cell that also names its kecamatan, as some offices type it: "Dandangan Kec. Kota", "Kel.
+    Dandangan Kec. Kota" (read as a title line is, `titles.places_of`), "DANDANGAN (KOTA)", "Dandangan - Kota" →
+    ("Dandangan", "Kota"); (cell, "") otherwise. Only tried when the whole cell is no official name: the kecamatan
+    must then be exactly one of the scope's."""
+    t = cell.strip()
+    first = t.split()[0].upper().rstrip(".") if t else ""
+    said = titles.places_of(t if first in titles.KEYWORDS else f"KELURAHAN {t}")
+    if said.get("kelurahan") and said.get("kecamatan"):
+        return said["kelurahan"], said["kecamatan"]
+    for pattern in (_IN_BRACKETS, _AFTER):
+        m = pattern.match(t)
         if m:
             return m.group(1).strip(), m.group(2).strip()
     return cell, ""

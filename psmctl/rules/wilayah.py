@@ -453,8 +453,8 @@ def by_code(text: str, scope: str, kelurahan: str) -> tuple[Region | None, tuple
     inside the office's `scope`, or None with a note (not a current desa code, or outside the office's area; the
     names are matched instead). A written kelurahan the code does not name is a note too; the code wins."""
     t = str(text).strip()
-    digits = t.replace(".", "")
-    r = get(dotted(digits)) if digits.isdigit() and len(digits) == 10 else None
+    code = desa_code(t)
+    r = get(code) if code else None
     if r is None or r.level != "desa_kelurahan":
         msg = f"kode wilayah '{t}' bukan kode desa/kelurahan yang berlaku; dipakai nama kelurahan/kecamatan"
         return None, (("WILAYAH_UNKNOWN", "kode_wilayah", msg),)
