@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl.db.chunked import CHUNK, select_in
+from psmctl.db.chunked import CHUNK, insert_rows, select_in
 from psmctl.db.volunteers import ROLE_ORDER, Kelurahan, role_filter
 
 PAYMENT_COLUMNS = (
@@ -22,11 +22,6 @@ LEDGER_COLUMNS = (
     "funding", "income_rupiah", "risk_class", "expected_rupiah", "pks_no", "pks_start",
 )  # fmt: skip
 
-_INSERT = (
-    f"INSERT INTO payments ({', '.join(PAYMENT_COLUMNS)}) VALUES ({', '.join('?' * len(PAYMENT_COLUMNS))}) "
-    "ON CONFLICT DO NOTHING"
-)
-
 
 def insert_payments(db: Database, rows: Iterable[Sequence[Any]]) -> int:
     """Insert payment rows (tuples in PAYMENT_COLUMNS order); an identical payment already present is skipped.
@@ -34,7 +29,7 @@ def insert_payments(db: Database, rows: Iterable[Sequence[Any]]) -> int:
     Returns the number of rows actually inserted. Call inside ``write_tx`` so that it is one transaction.
     """
     before = db.conn.total_changes
-    db.conn.executemany(_INSERT, rows)
+    insert_rows(db, "payments", PAYMENT_COLUMNS, list(rows), " ON CONFLICT DO NOTHING")
     return int(db.conn.total_changes - before)
 
 

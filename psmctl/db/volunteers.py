@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
-from psmctl.db.chunked import MARKS, select_in
+from psmctl.db.chunked import MARKS, insert_rows, select_in
 
 PERSON_COLUMNS = (
     "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt_rw",
@@ -130,29 +129,11 @@ NEW_ROLE_COLUMNS = ("volunteer_id", "batch_id", "unsur", "roster_key", *ROLE_COL
 CHANGE_COLUMNS = ("volunteer_id", "role_id", "field", "old_value", "new_value", "batch_id", "sheet", "row", "note")
 
 
-def _insert(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-
-def _insert_all(db: Database, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT every row, naming only the columns some row has a value for (or that have a default of their own): a
-    column no row fills (one the file has not) is NULL by leaving it out. Binding a None costs Python's sqlite3 an
-    adapter look-up, about three times a string's: a roster without education, occupation, No. KK, SK or TMT
-    columns spent a fifth of its inserts binding 500,000 NULLs."""
-    defaults = {str(r[1]) for r in db.execute(f"PRAGMA table_info({table})") if r[3] or r[4] is not None}
-    keep = [i for i, c in enumerate(columns) if c in defaults or any(r[i] is not None for r in rows)]
-    if len(keep) == len(columns):
-        db.conn.executemany(_insert(table, columns), rows)
-        return
-    pick = itemgetter(*keep) if len(keep) > 1 else (lambda r: (r[keep[0]],))
-    db.conn.executemany(_insert(table, [columns[i] for i in keep]), map(pick, rows))
-
-
 def write_roster(db: Database, w: RosterWrite) -> None:
     """Apply a prepared roster write; the caller holds the transaction."""
     conn = db.conn
     if w.new_people:
-        _insert_all(db, "volunteers", NEW_PERSON_COLUMNS, w.new_people)
+        insert_rows(db, "volunteers", NEW_PERSON_COLUMNS, w.new_people)
     for column in {c for _, c, _ in w.person_updates}:
         assert column in PERSON_COLUMNS  # noqa: S101  column names never come from input
         conn.executemany(
@@ -160,7 +141,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
             [(v, vid) for vid, c, v in w.person_updates if c == column],
         )
     if w.new_roles:
-        _insert_all(db, "roles", NEW_ROLE_COLUMNS, w.new_roles)
+        insert_rows(db, "roles", NEW_ROLE_COLUMNS, w.new_roles)
     for column in {c for _, c, _ in w.role_updates}:
         assert column in (*ROLE_COLUMNS, "roster_key")  # noqa: S101
         conn.executemany(
@@ -168,7 +149,7 @@ def write_roster(db: Database, w: RosterWrite) -> None:
             [(v, rid) for rid, c, v in w.role_updates if c == column],
         )
     if w.changes:
-        _insert_all(db, "changes", CHANGE_COLUMNS, w.changes)
+        insert_rows(db, "changes", CHANGE_COLUMNS, w.changes)
 
 
 _KABKOTA_CODE = re.compile(r"\d\d\.\d\d")
