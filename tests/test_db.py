@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from builders import make_nik, roster_row, write_roster_xlsx
 from psmctl.cli import app
 from psmctl.db import backup, connect, open_db, schema_version, write_tx
-from psmctl.db.chunked import select_in
+from psmctl.db.chunked import insert_rows, select_in
 from psmctl.db.health import check
 from psmctl.db.migrations import migrations
 from psmctl.errors import PsmctlError
@@ -202,6 +202,25 @@ def test_select_in_asks_a_chunk_at_a_time_under_the_old_parameter_limit(db: Data
     assert sorted(select_in(db, "SELECT x FROM k WHERE x IN ({marks})", wanted, size=7)) == [
         (i,) for i in range(0, 2500, 2)
     ]
+
+
+def test_insert_rows_writes_every_value_as_given(db: Database) -> None:
+    """The bulk insert writes what each row holds, whether a column is bound per row or written once as a literal
+    (a value every row shares): quotes, NUL, 1 beside 1.0, NULL beside a default, and more rows than one statement
+    binds under the old parameter limit."""
+    db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b ANY, c TEXT, d TEXT DEFAULT 'x', e ANY) STRICT")
+    rows = [(i, "O'Neil; DROP TABLE t --", 1 if i % 7 else 1.0, None, None, "nul\x00in" if i == 3 else "same")
+            for i in range(1, 2502)]  # fmt: skip
+    insert_rows(db, "t", ("id", "a", "b", "c", "d", "e"), rows)
+    back = db.execute("SELECT id, a, b, c, d, e FROM t ORDER BY id").fetchall()
+    assert back == rows
+    assert [type(r[2]) for r in back[:7]] == [int] * 6 + [float]  # 1.0 stays a real beside the 1s
+    insert_rows(db, "t", ("id", "a", "b"), [(5000, "z", 2)])  # d left out: its default
+    assert db.execute("SELECT a, b, d, e FROM t WHERE id = 5000").fetchone() == ("z", 2, "x", None)
+    db.execute("CREATE UNIQUE INDEX t_a ON t(e) WHERE e = 'once'")
+    insert_rows(db, "t", ("id", "e"), [(6000, "once"), (6001, "once")], " ON CONFLICT DO NOTHING")
+    assert db.execute("SELECT id FROM t WHERE e = 'once'").fetchall() == [(6000,)]
 
 
 def test_a_list_filter_keeps_the_conditions_given() -> None:
