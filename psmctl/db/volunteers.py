@@ -52,10 +52,7 @@ def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, tuple[int, tu
     out: dict[str, tuple[int, tuple[Any, ...]]] = {}
     if _scan_all(db, "volunteers", len(niks)):
         wanted = set(niks)
-        for row in db.execute(f"SELECT {cols} FROM volunteers"):
-            if row[1] in wanted:
-                out[row[1]] = (row[0], row[2:])
-        return out
+        return {row[1]: (row[0], row[2:]) for row in db.execute(f"SELECT {cols} FROM volunteers") if row[1] in wanted}
     for row in select_in(db, f"SELECT {cols} FROM volunteers WHERE nik IN ({MARKS})", niks):
         out[row[1]] = (row[0], row[2:])
     return out
@@ -92,24 +89,28 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
 
 
 def missing_from_rosters(
-    db: Database, roster_keys: Sequence[str], present: Callable[[], Container[tuple[str, str]]]
+    db: Database, roster_keys: Sequence[str], present: Callable[[], Container[tuple[int, str]]]
 ) -> list[dict[str, Any]]:
-    """Active roles on the given rosters whose (nik, unsur) is not in ``present()``: people missing from a new file.
+    """Active roles on the given rosters whose (volunteer id, unsur) is not in ``present()``: people missing from a
+    new file, in the rosters' order.
 
+    The rosters' roles are read as ids alone (a re-import of 100,000 people reads no name or NIK of theirs), and
     ``present`` is called only when those rosters already hold someone: a first import builds no 100k-pair set."""
-    out: list[dict[str, Any]] = []
-    names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
-    found: Container[tuple[str, str]] | None = None
-    sql = (
-        "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
-        "JOIN volunteers v ON v.id = r.volunteer_id WHERE r.status = 'AKTIF' AND r.roster_key IN ({marks})"
-    )
-    for row in select_in(db, sql, roster_keys):
+    missing: list[int] = []
+    found: Container[tuple[int, str]] | None = None
+    sql = "SELECT id, volunteer_id, unsur FROM roles WHERE status = 'AKTIF' AND roster_key IN ({marks})"
+    for role_id, volunteer_id, unsur in select_in(db, sql, roster_keys):
         if found is None:
             found = present()
-        if (row[5], row[2]) not in found:
-            out.append(dict(zip(names, row, strict=True)))
-    return out
+        if (volunteer_id, unsur) not in found:
+            missing.append(role_id)
+    names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
+    sql = (
+        "SELECT r.id, r.volunteer_id, r.unsur, r.roster_key, r.kelurahan, v.nik, v.nama FROM roles r "
+        "JOIN volunteers v ON v.id = r.volunteer_id WHERE r.id IN ({marks})"
+    )
+    by_id = {row[0]: dict(zip(names, row, strict=True)) for row in select_in(db, sql, missing)}
+    return [by_id[i] for i in missing]
 
 
 @dataclass

@@ -307,7 +307,8 @@ def _plan(
                 persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []), in_file)
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
     keys = sorted({r.roster_key for r in rows})
-    for role in vdb.missing_from_rosters(db, keys, lambda: {(r.nik, r.unsur) for r in rows}):
+    on_register = ((persons.get(r.nik), r.unsur) for r in rows)
+    for role in vdb.missing_from_rosters(db, keys, lambda: {(p[0], u) for p, u in on_register if p is not None}):
         result.missing.append(
             {"nik": mask_nik(role["nik"]), "nama": role["nama"], "unsur": role["unsur"], "kelurahan": role["kelurahan"]}
         )
