@@ -79,12 +79,15 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
     out: dict[int, list[RoleRow]] = {}
     if _scan_all(db, "roles", len(volunteer_ids)):
         wanted = set(volunteer_ids)
-        for row in db.execute(f"SELECT {cols} FROM roles"):
-            if row[1] in wanted:
-                out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
-        return out
-    for row in select_in(db, f"SELECT {cols} FROM roles WHERE volunteer_id IN ({MARKS})", volunteer_ids):
-        out.setdefault(row[1], []).append(RoleRow(row[0], row[2], row[3], row[4:]))
+        rows: Iterable[tuple[Any, ...]] = (r for r in db.execute(f"SELECT {cols} FROM roles") if r[1] in wanted)
+    else:
+        rows = select_in(db, f"SELECT {cols} FROM roles WHERE volunteer_id IN ({MARKS})", volunteer_ids)
+    for row in rows:
+        role = RoleRow(row[0], row[2], row[3], row[4:])
+        if (mine := out.get(row[1])) is None:
+            out[row[1]] = [role]
+        else:
+            mine.append(role)
     return out
 
 
