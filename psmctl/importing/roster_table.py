@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -49,6 +49,7 @@ from psmctl.rules.privacy import finding_value
 from psmctl.rules.settings import Settings
 
 REJECTED: Any = object()  # a birth date's `where` when the date rejects the row
+_FIRST_BIRTH = date(1900, 1, 1)  # an earlier birth date is no person's
 _new = tuple.__new__  # a NamedTuple from a tuple without the keyword-handling __new__ NamedTuple generates
 _ROW_BITS = (1 << 32) - 1
 
@@ -337,20 +338,17 @@ class TableReader:
                     tempat[k] = tempat[k] or t_place
                     if raws[k] == "":
                         raws[k], fields[k] = t_date, "ttl"
-        born: list[date | None] = []
-        where: list[Any] = []
-        for raw, fld, row in zip(raws, fields, r, strict=True):
-            birth = raw if raw.__class__ is date else self.birth_of(raw)
+        born: list[Any] = [raw if raw.__class__ is date else self.birth_of(raw) for raw in raws]
+        where: list[Any] = list(zip(fields, raws, repeat(None)))
+        first, as_of = _FIRST_BIRTH, self.as_of
+        # Only the rows whose cell is no possible date (a reason, or a date out of range) are looked at again.
+        for k in [k for k, b in enumerate(born) if b is not None and not (b.__class__ is date and first <= b <= as_of)]:
+            birth, raw, fld, row = born[k], raws[k], fields[k], r[k]
             if birth.__class__ is str:
-                born.append(None)
-                where.append(self.unreadable_birth(fld, raw, birth, row))
-            elif birth is not None and (birth > self.as_of or birth.year < 1900):
+                born[k], where[k] = None, self.unreadable_birth(fld, raw, birth, row)
+            elif birth > as_of or birth.year < 1900:
                 self.add(row, fld, raw, "error", "DATE_INVALID", f"tanggal lahir {birth.isoformat()} tidak mungkin")
-                born.append(None)
-                where.append(REJECTED)
-            else:
-                born.append(birth)
-                where.append((fld, raw, None))
+                born[k], where[k] = None, REJECTED
         return tempat, born, where
 
     def birth_of(self, raw: Any) -> Any:
@@ -420,7 +418,7 @@ class TableReader:
         """Unsur: the row's own column, else --unsur, the section title, the title block, else the setting; and
         the jabatan (an UNSUR column holding Ketua/Anggota is a jabatan column)."""
         col, kategori = c.pop("jabatan"), c.pop("kategori")
-        jabatan: list[str | None] = [self.short_or_none(v) for v in col] if "jabatan" in self.has else [None] * len(r)
+        jabatan = self.texts(col, "jabatan")
         unsur: list[str | None] = [None] * len(r)
         if "kategori" in self.has:
             for k, v in enumerate(kategori):
@@ -463,7 +461,7 @@ class TableReader:
             for f in ("kelurahan", "kecamatan", "kabkota")
         )
         col = c.pop("kode_wilayah")
-        codes = [self.short_or_none(v) for v in col] if "kode_wilayah" in self.has else None
+        codes = self.texts(col, "kode_wilayah") if "kode_wilayah" in self.has else None
         out = self.places.read((kel, kec, kab), unsur, decoded, r, codes)
         if not self.places.default_kel and "" in kel:
             msg = (
@@ -606,7 +604,7 @@ class TableReader:
                 keep.append(False)
         return keep
 
-    def texts(self, col: list[Any], fld: str) -> list[str | None]:
+    def texts(self, col: Sequence[Any], fld: str) -> list[str | None]:
         """A plain text field of the kept people (None when empty, or when the table has no such column)."""
         if fld not in self.has:
             return [None] * len(col)
@@ -617,17 +615,16 @@ class TableReader:
         """RT/RW of each kept person, from one column or RT and RW apart; a date cell is a warning."""
         out: list[str | None] = [None] * len(at)
         if "rt_rw" in self.has:
-            out = [self.short_or_none(v) for v in rt_rw]
-        if "rt_rw" not in self.has and "rt" not in self.has and "rw" not in self.has:
-            return out  # every cell "": nothing to read
-        for j, (raw, row, t, w) in enumerate(zip(rt_rw, at, rt, rw, strict=True)):
-            if raw.__class__ is not str and isinstance(raw, date):
+            out = self.texts(rt_rw, "rt_rw")
+            for j in [j for j, raw in enumerate(rt_rw) if raw.__class__ is not str and isinstance(raw, date)]:
                 msg = "RT/RW terbaca sebagai tanggal oleh Excel; periksa"
-                self.add(row, "rt_rw", raw, "warning", "RT_RW_AS_DATE", msg)
-            if out[j] is None and (t != "" or w != ""):
-                t, w = _text(t), _text(w)
-                if t or w:
-                    out[j] = f"{t.zfill(3) if t.isdigit() else t}/{w.zfill(3) if w.isdigit() else w}"
+                self.add(at[j], "rt_rw", rt_rw[j], "warning", "RT_RW_AS_DATE", msg)
+        if "rt" not in self.has and "rw" not in self.has:
+            return out  # every cell "": nothing more to read
+        for j in [j for j, v in enumerate(out) if v is None and (rt[j] != "" or rw[j] != "")]:
+            t, w = _text(rt[j]), _text(rw[j])
+            if t or w:
+                out[j] = f"{t.zfill(3) if t.isdigit() else t}/{w.zfill(3) if w.isdigit() else w}"
         return out
 
     def read_phones(self, col: list[Any], r: list[int]) -> list[str | None]:

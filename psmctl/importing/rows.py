@@ -244,10 +244,10 @@ def split_tables(
     nik_col = first.columns.get("nik")
     i = first.data_start
     while i < len(rows):
+        i = _next_unnumbered(rows, i, nik_col)  # past the people's rows (their NIK column holds a number)
+        if i == len(rows):
+            break
         row = rows[i]
-        if nik_col is not None and nik_col < len(row) and _numberish(row[nik_col]):
-            i += 1  # a person's row (its NIK column holds a number): the fast path of nearly every row
-            continue
         if is_header_like(row, lookup, required):
             h = find_header(rows, aliases, required, scan_rows=1, start=i, manual=manual)
             if h is not None:
@@ -283,6 +283,21 @@ def join_date_parts(rows: Sequence[Sequence[object]], table: Table) -> None:
             if month or year:
                 sep = "-" if month.isdigit() or not month else " "
                 row[d] = f"{text(row[d])}{sep}{month}{sep}{year}"
+
+
+def _next_unnumbered(rows: Sequence[Sequence[object]], i: int, col: int | None) -> int:
+    """The first row from `i` whose cell in column `col` is no number (len(rows) when none): one C-speed pass over
+    the people's rows, whose NIK as typed starts with digits."""
+    if col is None:
+        return i
+    return next(
+        (
+            k
+            for k in range(i, len(rows))
+            if not (col < len(r := rows[k]) and (((c := r[col]).__class__ is str and c[:6].isdigit()) or _numberish(c)))
+        ),
+        len(rows),
+    )
 
 
 def _numberish(cell: object) -> bool:
