@@ -9,7 +9,7 @@ import pytest
 from corpus.cli import Psmctl, Report
 from corpus.files import clean_roster, header, people_rows, signature, title
 from corpus.people import JAGALAN, SUNIPAH
-from corpus.workbook import Sheet, write_xlsx
+from corpus.workbook import Sheet, write_csv, write_xlsx
 from typer.testing import CliRunner
 
 PEOPLE = JAGALAN[:4]
@@ -247,3 +247,30 @@ def test_a_title_naming_two_months_gives_none(psm: Psmctl, tmp_path: Path) -> No
     s.add(1, PEOPLE[0].nama, PEOPLE[0].nik, "20-01-2025", 16800)
     rep = psm.import_payments(write_xlsx(tmp_path / "bayar.xlsx", [s]))
     assert rep.out.code != 0 and psm.payments() == []
+
+
+@pytest.mark.parametrize("kind", ["roster", "payments", "attendance"])
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_csv_nik_written_as_excel_text_is_read_by_every_import(
+    psm: Psmctl, tmp_path: Path, kind: str, quoted: bool
+) -> None:
+    """Applications export a long number as ="3571…" so that Excel keeps it as text; the office opens it and sees
+    the NIK. Every import reads the text inside (quoted for the CSV or not) and says so once for the column."""
+    labels = LABELS[kind]
+    s = Sheet("DATA", text_cols={"C"})
+    title(s, len(labels), "DAFTAR KELURAHAN JAGALAN KECAMATAN KOTA")
+    header(s, labels)
+    rows = people_rows(s, PEOPLE, labels, cells={i: {"NIK": f'="{p.nik}"'} for i, p in enumerate(PEOPLE)})
+    path = tmp_path / f"{kind}.csv"
+    if quoted:
+        write_csv(path, s, sep=";")  # csv quotes the cell: "=""3571…"""
+    else:  # as many exporters write it: the cell bare
+        path.write_text("\r\n".join(";".join(map(str, (v or "" for v in line))) for line in s.rows), "utf-8")
+        assert '="' in path.read_text("utf-8") and '"=""' not in path.read_text("utf-8")
+    rep = _import(psm, kind, path)
+    assert rep.out.code == 0, rep.out.text
+    assert not [f for r in rows for f in rep.errors_at(r)], [f.raw for f in rep.findings]
+    said = [f for f in rep.findings if f.code == "CSV_TEXT_FORMULA"]
+    assert len(said) == 1 and said[0].says("nik", f"{len(PEOPLE)} sel", '="'), [f.raw for f in rep.findings]
+    if kind == "roster":
+        assert {r["nama"] for r in psm.register()} >= {p.nama for p in PEOPLE}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from psmctl.importing.cells import MAX_CELL_CHARS, column_letter, dots, text
-from psmctl.importing.headers import wrong_list
+from psmctl.importing.headers import Header, wrong_list
 from psmctl.importing.rows import Table
 from psmctl.importing.sheets import SheetData
 from psmctl.models import Problem
@@ -111,6 +111,7 @@ def sheet_column_findings(sheet: SheetData, tables: Sequence[Table], read: Colle
                 f"komentar pada sel {column_letter(c)}{r + 1}: {note}")
         for (r, c), note in ((at, mask_text(t[:200])) for at, t in sorted(sheet.comments.items()))
     ]  # fmt: skip
+    out += _text_formulas(sheet, tables[0].header if tables else None)
     seen: set[tuple[str, str]] = set()
     for table in tables:
         for p in column_findings(sheet, table, read):
@@ -120,4 +121,21 @@ def sheet_column_findings(sheet: SheetData, tables: Sequence[Table], read: Colle
                     continue
                 seen.add(key)
             out.append(p)
+    return out
+
+
+def _text_formulas(sheet: SheetData, header: Header | None) -> list[Problem]:
+    """Cells of a CSV written ="…" (sheets._unwrap_text_formulas): read as their text, said once per column."""
+    by_column: dict[int, list[int]] = {}
+    for r, c in sheet.text_formulas:
+        by_column.setdefault(c, []).append(r)
+    out = []
+    for c, rows in sorted(by_column.items()):
+        label = header.titles.get(c, "") if header else ""
+        name = f"'{label}'" if label else column_letter(c)
+        msg = (
+            f'{dots(len(rows))} sel kolom {name} ditulis ="…" (cara Excel menyimpan angka panjang sebagai teks di '
+            "CSV): dibaca sebagai teks di dalamnya"
+        )
+        out.append(Problem(sheet.name, rows[0] + 1, label or column_letter(c), None, "info", "CSV_TEXT_FORMULA", msg))
     return out

@@ -77,6 +77,9 @@ CODES: dict[str, Code] = {
     "CELL_TOO_LONG": Code(
         "warning", "a CSV cell longer than 32,767 characters (Excel's limit): emptied, the row's other cells read"
     ),
+    "CSV_TEXT_FORMULA": Code(
+        "info", 'CSV cells written ="…" (Excel\'s way to keep a long number as text): read as the text inside'
+    ),
     "COLUMN_HIDDEN": Code("warning", "a hidden column; it is read like any other"),
     "COLUMN_UNUSED": Code("warning", "a column with data that no field reads (header and a sample shown)"),
     "HEADER_AMBIGUOUS": Code("warning", "a header that could be two fields; not read (map it with `--kolom`)"),
@@ -127,7 +130,15 @@ CODES: dict[str, Code] = {
 }
 # Info codes the terminal summary shows beside the errors and warnings: a whole sheet not read.
 SHOWN_INFO = frozenset(
-    {"SHEET_SKIPPED", "KELURAHAN_FROM_SHEET", "ROW_CONTINUATION", "ROW_NOTE", "CELL_COMMENT", "MONTH_FROM_TITLE"}
+    {
+        "SHEET_SKIPPED",
+        "KELURAHAN_FROM_SHEET",
+        "ROW_CONTINUATION",
+        "ROW_NOTE",
+        "CELL_COMMENT",
+        "MONTH_FROM_TITLE",
+        "CSV_TEXT_FORMULA",
+    }
 )
 
 

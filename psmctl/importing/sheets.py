@@ -46,6 +46,7 @@ class SheetData:
     hidden: bool = False  # the office hid the whole sheet (an old list kept out of sight): not read unless asked
     struck: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of struck-through cells (.xlsx)
     comments: dict[tuple[int, int], str] = field(default_factory=dict)  # notes on cells (.xlsx): (row, column) -> text
+    text_formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column) of ="…" cells read (CSV)
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
@@ -445,6 +446,7 @@ def _read_csv(path: Path) -> SheetData:
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)  # Excel saves ";" in Indonesian locales, "\t" as text
     size = len(text)
+    formulas = '="' in text
     del text, raw  # checked; the rows are read from the file again (a StringIO of it would take 4 bytes a char)
     long_cells: list[tuple[int, int, int]] = []
     try:
@@ -457,7 +459,25 @@ def _read_csv(path: Path) -> SheetData:
         # A cell longer than any spreadsheet holds: read again without the limit, then empty those cells.
         rows = _csv_rows(path, encoding, delimiter, size + 1)
         long_cells = _empty_long_cells(path, rows)
-    return SheetData(os.path.splitext(path.name)[0], rows, text_only=True, long_cells=long_cells)
+    sheet = SheetData(os.path.splitext(path.name)[0], rows, text_only=True, long_cells=long_cells)
+    if formulas:
+        sheet.text_formulas = _unwrap_text_formulas(rows)
+    return sheet
+
+
+_TEXT_FORMULA = re.compile(r'="(.*)"', re.DOTALL)
+
+
+def _unwrap_text_formulas(rows: list[list[Cell]]) -> list[tuple[int, int]]:
+    """Cells written ="3571…" (how Excel and many applications keep a long number as text in a CSV: Excel shows
+    the text inside) read as that text; returns where they were, for the report (CSV_TEXT_FORMULA)."""
+    out: list[tuple[int, int]] = []
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value.__class__ is str and value[:2] == '="' and (m := _TEXT_FORMULA.fullmatch(value)):
+                row[c] = m.group(1).replace('""', '"')
+                out.append((r, c))
+    return out
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str, limit: int) -> list[list[Cell]]:
