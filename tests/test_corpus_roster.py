@@ -8,6 +8,7 @@ Indonesian words a finding must contain are kept in WORDS, so a change of wordin
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -894,3 +895,31 @@ def test_ttl_over_tempat_and_a_date_in_three_columns(psm: Psmctl, tmp_path: Path
     assert role is not None and role["tgl_lahir"] == p.iso, [f.raw for f in rep.about(row)]
     assert (role["tempat_lahir"] or "").lower() == p.tempat.lower()
     assert not rep.saying("tidak dibaca")
+
+
+def test_a_tksk_list_names_where_each_serves_with_tugas_headers(psm: Psmctl, tmp_path: Path) -> None:
+    """A TKSK list says where each serves and since when: "KECAMATAN TUGAS", "SK PENGANGKATAN", "TMT TUGAS" are
+    the kecamatan, SK and TMT; "TEMPAT TUGAS" (a place of duty) is never taken for the birthplace: it is named."""
+    labels = ["NO", "NAMA TKSK", "NIK", "TEMPAT LAHIR", "TGL LAHIR", "KECAMATAN TUGAS", "SK PENGANGKATAN",
+              "TMT TUGAS", "TEMPAT TUGAS"]  # fmt: skip
+    s = Sheet("TKSK", text_cols={"C"})
+    title(s, len(labels), "DATA TENAGA KESEJAHTERAAN SOSIAL KECAMATAN (TKSK)", "KOTA KEDIRI TAHUN 2025")
+    header(s, labels)
+    cells = {i: {"KECAMATAN TUGAS": p.kecamatan, "SK PENGANGKATAN": f"460/{i + 1}/419.33/2024",
+                 "TMT TUGAS": "02-01-2024", "TEMPAT TUGAS": "Kantor Kecamatan Pesantren"}
+             for i, p in enumerate(TKSK_PESANTREN)}  # fmt: skip
+    rows = people_rows(s, TKSK_PESANTREN, labels, cells=cells)
+    rep = psm.import_roster(write_xlsx(tmp_path / "tksk.xlsx", [s]), "--unsur", "TKSK")
+    assert rep.out.code == 0, rep.out.text
+    no_errors(rep, rows)
+    for p in TKSK_PESANTREN:
+        role = psm.role(p.nik, "TKSK")
+        assert role is not None and role["kecamatan"] == "Pesantren", role
+        shown = json.loads(psm.show(p.nik))
+        assert [(r["no_sk"], r["tmt"]) for r in shown["roles"]] == [(f"460/{TKSK_PESANTREN.index(p) + 1}/419.33/2024",
+                                                                     "2024-01-02")]  # fmt: skip
+        assert {f["field"]: f["value"] for f in shown["facts"]}[
+            "tempat_lahir"
+        ] == p.tempat.lower()  # show(): lower-cased
+    unused = [f for f in rep.findings if f.code == "COLUMN_UNUSED"]
+    assert len(unused) == 1 and unused[0].says("tempat tugas", "kantor kecamatan"), [f.raw for f in rep.findings]

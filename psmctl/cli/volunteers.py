@@ -87,8 +87,8 @@ def _print_person(info: dict[str, Any]) -> None:
     )  # fmt: skip
     render.table(
         "Peran",
-        ["Unsur", "Kelurahan", "Kecamatan", "Kode wilayah", "Jabatan", "Status", "Berkas", "Baris"],
-        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"],
+        ["Unsur", "Kelurahan", "Kecamatan", "Kode wilayah", "Jabatan", "No. SK", "TMT", "Status", "Berkas", "Baris"],
+        [[r["unsur"], r["kelurahan"], r["kecamatan"], r["kode_wilayah"], r["jabatan"], r["no_sk"], r["tmt"],
           labels.status_words(r["status"]), r["source"]["file"], r["source"]["row"]] for r in info["roles"]],
     )  # fmt: skip
     if info["history"]:

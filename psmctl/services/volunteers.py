@@ -109,6 +109,8 @@ def _role(r: dict[str, Any]) -> dict[str, Any]:
         "kecamatan": r["kecamatan"],
         "kode_wilayah": r["kode_wilayah"],
         "jabatan": r["jabatan"],
+        "no_sk": r["no_sk"],
+        "tmt": r["tmt"],
         "status": r["status"],
         "source": {"file": r["batch_file"], "sheet": r["sheet"], "row": r["row"], "time": r["batch_time"]},
     }
