@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,19 @@ if TYPE_CHECKING:
 os.environ["NO_COLOR"] = "1"
 os.environ["COLUMNS"] = "200"
 os.environ.pop("PSMCTL_DEBUG", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_click_command_per_app() -> Iterator[None]:
+    """typer's CliRunner turns the whole typer app into click commands at every invoke (0.15 s here, most of a small
+    command's time, and the suite invokes thousands). The tree it builds is the same each time, so it is built once
+    per app; the real entry point (the subprocess tests) still builds it at every run."""
+    import typer.main
+    import typer.testing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
+        yield
 
 
 @pytest.fixture(autouse=True)
