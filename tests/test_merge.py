@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sqlite3
 from pathlib import Path
@@ -55,6 +56,11 @@ def sources(runner: CliRunner, tmp_path: Path) -> tuple[Path, Path]:
     tid = cli(runner, pandeglang, "training", "add", "--name", "Bimtek Tagana", "--kind", "bimtek",
               "--start", "2025-05-05", "--jpl", "16").strip().splitlines()[-1]  # fmt: skip
     cli(runner, pandeglang, "attendance", "record", tid, "--nik", ASEP)
+    # The commands above ran in this process and left their connections to the cyclic collector; the last one's
+    # close checkpoints the WAL into the file, rewriting it whenever a collection happens to run (mid-merge, say).
+    # Closed now, each source is one whole file with no WAL, as a kab/kota sends it.
+    gc.collect()
+    assert not [p for p in (pandeglang, lebak) if Path(f"{p}-wal").exists()]
     return pandeglang, lebak
 
 
