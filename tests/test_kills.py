@@ -4,6 +4,7 @@ whole, no working file lands in the system temp folder, and the next run removes
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -85,10 +86,21 @@ def _set_marker(db: Path, value: str) -> None:
     conn.close()
 
 
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 60,000-person register, built once: each test works on its own copy of the closed file."""
+    path = tmp_path_factory.mktemp("register") / "psmctl.db"
+    _register(path, 60_000)
+    assert not Path(f"{path}-wal").exists()  # closed: the file alone is the whole database
+    return path
+
+
 @pytest.mark.parametrize("after", KILL_AFTER)
-def test_a_killed_backup_over_an_existing_backup_keeps_it_whole(tmp_path: Path, after: float) -> None:
+def test_a_killed_backup_over_an_existing_backup_keeps_it_whole(
+    tmp_path: Path, after: float, big_register: Path
+) -> None:
     db = tmp_path / "psmctl.db"
-    _register(db, 60_000)
+    shutil.copy(big_register, db)
     out = tmp_path / "cadangan"
     out.mkdir()
     target = out / "cadangan.db"
