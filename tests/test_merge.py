@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def _kabkota(runner: CliRunner, tmp_path: Path, name: str, kab: str, rows: list[
     return db
 
 
-@pytest.fixture
-def sources(runner: CliRunner, tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def built_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pandeglang's and Lebak's registers, built once; each test merges (or changes) copies of them (`sources`)."""
+    tmp_path = tmp_path_factory.mktemp("sources")
+    runner = CliRunner()
     pandeglang = _kabkota(runner, tmp_path, "pandeglang", "36.01", [
         roster_row(ASEP, "Asep", kelurahan="Cikeusik", kecamatan="Cikeusik"),
         roster_row(DEDI, "Dedi", kelurahan="Tamanjaya", kecamatan="Sumur"),
@@ -61,7 +65,15 @@ def sources(runner: CliRunner, tmp_path: Path) -> tuple[Path, Path]:
     # Closed now, each source is one whole file with no WAL, as a kab/kota sends it.
     gc.collect()
     assert not [p for p in (pandeglang, lebak) if Path(f"{p}-wal").exists()]
-    return pandeglang, lebak
+    return tmp_path
+
+
+@pytest.fixture
+def sources(built_sources: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """This test's own copies of the two whole files (and the rosters they were imported from)."""
+    for built in built_sources.iterdir():
+        shutil.copy(built, tmp_path / built.name)
+    return tmp_path / "pandeglang.db", tmp_path / "lebak.db"
 
 
 def _check(runner: CliRunner, db: Path, nik: str, on: str) -> dict[str, object]:
