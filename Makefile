@@ -23,8 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check psmctl tests benchmarks sample_data
 	$(BIN)/mypy --strict psmctl
 
+# pytest-xdist: one worker per core, each test file whole on one worker (a file's tests may share a module fixture).
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,9 +17,24 @@ from typer.testing import CliRunner
 if TYPE_CHECKING:
     from corpus.cli import Psmctl
 
+ROOT = Path(__file__).resolve().parent.parent
+
 os.environ["NO_COLOR"] = "1"
 os.environ["COLUMNS"] = "200"
 os.environ.pop("PSMCTL_DEBUG", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_click_command_per_app() -> Iterator[None]:
+    """typer's CliRunner turns the whole typer app into click commands at every invoke (0.15 s here, most of a small
+    command's time, and the suite invokes thousands). The tree it builds is the same each time, so it is built once
+    per app; the real entry point (the subprocess tests) still builds it at every run."""
+    import typer.main
+    import typer.testing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +85,14 @@ def psm(runner: CliRunner) -> Psmctl:
     tool = Psmctl(runner)
     tool.init()
     return tool
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """`make demo`'s script run once, for real (a psmctl process per step), into a folder of its own: its output
+    and that folder, with demo.db, masalah_impor.xlsx and the summary workbook. The tests only read them."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "PSMCTL": f"{sys.executable} -m psmctl", "PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(["bash", str(ROOT / "sample_data" / "demo.sh"), str(folder / "demo.db")], env=env,
+                       capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+    return r, folder

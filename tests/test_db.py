@@ -128,9 +128,15 @@ def test_backup_is_a_consistent_private_copy(db: Database, tmp_path: Path, runne
     during.close()
 
 
+@pytest.fixture(scope="module")
+def roster_3000(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One 3000-row roster for every killed import (an import only reads it)."""
+    return _roster(tmp_path_factory.mktemp("roster"), 3000)
+
+
 @pytest.mark.parametrize("delay", [0.05, 0.4, 0.8, 1.2, 1.6])
-def test_killed_import_leaves_all_or_nothing(tmp_path: Path, delay: float) -> None:
-    big = _roster(tmp_path, 3000)
+def test_killed_import_leaves_all_or_nothing(tmp_path: Path, delay: float, roster_3000: Path) -> None:
+    big = roster_3000
     db_file = tmp_path / "kill.db"
     env = {**os.environ, "PSMCTL_DB": str(db_file)}
     subprocess.run([sys.executable, "-m", "psmctl", "init"], env=env, check=True, capture_output=True)

@@ -106,7 +106,12 @@ def test_forget_leaves_no_byte_of_her_in_the_database_folder_or_the_temp_folder(
     assert run(["volunteers", "list", "--format", "json"]).exit_code == 0
 
 
-def test_forget_waits_for_another_process_and_refuses_if_it_stays(office: Path) -> None:
+def test_forget_waits_for_another_process_and_refuses_if_it_stays(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psmctl.db
+
+    monkeypatch.setattr(psmctl.db, "BUSY_TIMEOUT_MS", 1_000)  # it waits the busy timeout: 1 s here, not 10
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1]); "
          "c.execute('SELECT count(*) FROM volunteers').fetchall(); print('ok', flush=True); time.sleep(60)",

@@ -4,6 +4,7 @@ whole, no working file lands in the system temp folder, and the next run removes
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -85,10 +86,21 @@ def _set_marker(db: Path, value: str) -> None:
     conn.close()
 
 
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 60,000-person register, built once: each test works on its own copy of the closed file."""
+    path = tmp_path_factory.mktemp("register") / "psmctl.db"
+    _register(path, 60_000)
+    assert not Path(f"{path}-wal").exists()  # closed: the file alone is the whole database
+    return path
+
+
 @pytest.mark.parametrize("after", KILL_AFTER)
-def test_a_killed_backup_over_an_existing_backup_keeps_it_whole(tmp_path: Path, after: float) -> None:
+def test_a_killed_backup_over_an_existing_backup_keeps_it_whole(
+    tmp_path: Path, after: float, big_register: Path
+) -> None:
     db = tmp_path / "psmctl.db"
-    _register(db, 60_000)
+    shutil.copy(big_register, db)
     out = tmp_path / "cadangan"
     out.mkdir()
     target = out / "cadangan.db"
@@ -114,22 +126,43 @@ def _cells(path: Path) -> list[list[object]]:
         wb.close()
 
 
-@pytest.mark.parametrize("after", KILL_AFTER[::2])
-def test_a_killed_export_keeps_the_earlier_file_and_leaves_no_names_behind(tmp_path: Path, after: float) -> None:
-    db = tmp_path / "psmctl.db"
+def _export(target: Path, env: dict[str, str]) -> int:
+    cmd = [sys.executable, "-m", "psmctl", "export", "roster", "--out", str(target)]
+    return subprocess.run(cmd, env=env).returncode
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[list[object]]]:
+    """A 4,000-person register exported once: the database after it, the workbook and its cells. Each test starts
+    from copies of both, as if it had run that first export itself."""
+    home = tmp_path_factory.mktemp("exported")
+    db = home / "psmctl.db"
     _register(db, 4_000)
+    target = home / "register.xlsx"
+    assert _export(target, _env(home, db)) == 0
+    assert list((home / "systmp").iterdir()) == []
+    assert not Path(f"{db}-wal").exists()
+    earlier = _cells(target)
+    assert len(earlier) > 4_000
+    return db, target, earlier
+
+
+@pytest.mark.parametrize("after", KILL_AFTER[::2])
+def test_a_killed_export_keeps_the_earlier_file_and_leaves_no_names_behind(
+    tmp_path: Path, after: float, exported: tuple[Path, Path, list[list[object]]]
+) -> None:
+    first_db, first_export, earlier = exported
+    db = tmp_path / "psmctl.db"
+    shutil.copy(first_db, db)
     out = tmp_path / "keluar"
     out.mkdir()
     target = out / "register.xlsx"
+    shutil.copy(first_export, target)
     env = _env(tmp_path, db)
 
     def export() -> int:
-        cmd = [sys.executable, "-m", "psmctl", "export", "roster", "--out", str(target)]
-        return subprocess.run(cmd, env=env).returncode
+        return _export(target, env)
 
-    assert export() == 0
-    earlier = _cells(target)
-    assert len(earlier) > 4_000
     code = _kill_when_writing(["export", "roster", "--out", str(target)], env, out, after)
     assert code in (None, 0)
     assert _cells(target) == earlier

@@ -7,6 +7,7 @@ list`, `coverage check|due`, `db check`, the summary workbook read back).
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -239,12 +240,10 @@ def test_db_check_judges_the_ledger_net_of_voids(reg: Database, runner: CliRunne
 # The demo's Tunggakan is what is really owed
 
 
-def test_demo_tunggakan_total_is_what_is_really_owed(tmp_path: Path) -> None:
+def test_demo_tunggakan_total_is_what_is_really_owed(demo: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     """Run `make demo`'s script, read its summary workbook's Tunggakan sheet back, and compare its arrears total
     with the reference model of the rules §5 (tests/test_coverage_model.py) applied to the demo's ledger."""
     import os
-    import subprocess
-    import sys
     from datetime import date
 
     import openpyxl
@@ -252,12 +251,9 @@ def test_demo_tunggakan_total_is_what_is_really_owed(tmp_path: Path) -> None:
     from psmctl.db import open_db
     from tests.test_coverage_model import Row, model
 
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PSMCTL": f"{sys.executable} -m psmctl", "PYTHON": sys.executable, "PYTHONPATH": str(root)}
-    r = subprocess.run(["bash", str(root / "sample_data" / "demo.sh"), str(tmp_path / "demo.db")], env=env,
-                       capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+    r, tmp_path = demo  # the script ran once for the session (conftest.demo)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    today = date.fromisoformat(env.get("PSMCTL_TODAY", "2025-09-20"))
+    today = date.fromisoformat(os.environ.get("PSMCTL_TODAY", "2025-09-20"))
     db = open_db(tmp_path / "demo.db")
     ledger: dict[int, list[tuple[str, str, int]]] = {}
     for vid, month, paid, expected in db.execute(

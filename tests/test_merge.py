@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -35,8 +37,11 @@ def _kabkota(runner: CliRunner, tmp_path: Path, name: str, kab: str, rows: list[
     return db
 
 
-@pytest.fixture
-def sources(runner: CliRunner, tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def built_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pandeglang's and Lebak's registers, built once; each test merges (or changes) copies of them (`sources`)."""
+    tmp_path = tmp_path_factory.mktemp("sources")
+    runner = CliRunner()
     pandeglang = _kabkota(runner, tmp_path, "pandeglang", "36.01", [
         roster_row(ASEP, "Asep", kelurahan="Cikeusik", kecamatan="Cikeusik"),
         roster_row(DEDI, "Dedi", kelurahan="Tamanjaya", kecamatan="Sumur"),
@@ -55,7 +60,20 @@ def sources(runner: CliRunner, tmp_path: Path) -> tuple[Path, Path]:
     tid = cli(runner, pandeglang, "training", "add", "--name", "Bimtek Tagana", "--kind", "bimtek",
               "--start", "2025-05-05", "--jpl", "16").strip().splitlines()[-1]  # fmt: skip
     cli(runner, pandeglang, "attendance", "record", tid, "--nik", ASEP)
-    return pandeglang, lebak
+    # The commands above ran in this process and left their connections to the cyclic collector; the last one's
+    # close checkpoints the WAL into the file, rewriting it whenever a collection happens to run (mid-merge, say).
+    # Closed now, each source is one whole file with no WAL, as a kab/kota sends it.
+    gc.collect()
+    assert not [p for p in (pandeglang, lebak) if Path(f"{p}-wal").exists()]
+    return tmp_path
+
+
+@pytest.fixture
+def sources(built_sources: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """This test's own copies of the two whole files (and the rosters they were imported from)."""
+    for built in built_sources.iterdir():
+        shutil.copy(built, tmp_path / built.name)
+    return tmp_path / "pandeglang.db", tmp_path / "lebak.db"
 
 
 def _check(runner: CliRunner, db: Path, nik: str, on: str) -> dict[str, object]:

@@ -8,7 +8,6 @@ import shlex
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -49,21 +48,8 @@ def test_the_tour_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (tmp_path / "masalah.xlsx").exists()
 
 
-def test_demo_script_runs_and_prints_a_summary(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "PSMCTL": f"{sys.executable} -m psmctl",
-        "PYTHON": sys.executable,
-        "PYTHONPATH": str(ROOT),
-    }
-    r = subprocess.run(
-        ["bash", str(ROOT / "sample_data" / "demo.sh"), str(tmp_path / "demo.db")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+def test_demo_script_runs_and_prints_a_summary(demo: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    r, tmp_path = demo
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert "Traceback" not in r.stdout + r.stderr
     assert "Ringkasan" in r.stdout and "belum pernah dilatih" in r.stdout
