@@ -7,6 +7,7 @@ import gc
 import json
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -164,8 +165,13 @@ def test_a_bad_source_is_one_line_and_nothing_changes(
     con.close()
 
 
-def test_an_older_schema_is_migrated_in_a_copy(runner: CliRunner, tmp_path: Path, sources: tuple[Path, Path]) -> None:
+def test_an_older_schema_is_migrated_in_a_copy(
+    runner: CliRunner, tmp_path: Path, sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pandeglang, _ = sources
+    scratch = tmp_path / "tmp"  # the system temp folder of this test alone: the migrated copy is made there
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     con = sqlite3.connect(pandeglang)  # as a psmctl without the merge tables left it
     con.executescript(
         "DROP TABLE merged_facts; DROP TABLE merge_sources; "
@@ -182,7 +188,7 @@ def test_an_older_schema_is_migrated_in_a_copy(runner: CliRunner, tmp_path: Path
     assert con.execute("SELECT count(*) FROM _sqlite_migrations WHERE name LIKE 'm007%'").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'merge_sources'").fetchone()[0] == 0
     con.close()
-    assert not list(tmp_path.glob("psmctl-merge-*"))
+    assert not list(scratch.iterdir())  # the copy and its folder are gone
 
 
 def test_a_newer_schema_is_refused(runner: CliRunner, tmp_path: Path, sources: tuple[Path, Path]) -> None:
