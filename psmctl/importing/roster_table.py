@@ -9,11 +9,10 @@ the findings of the table are then put in row order, each row's in the readers' 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 from psmctl.importing import cells
@@ -63,9 +62,6 @@ def nik_safe(value: object) -> str:
 
 
 _row_of = attrgetter("row")
-_region, _key, _number = attrgetter("region"), attrgetter("key"), attrgetter("number")
-_first, _second = itemgetter(0), itemgetter(1)
-_new_row = partial(_new, RosterRow)  # a RosterRow from a tuple of its fields
 _TEXTS = ("alamat", "pendidikan", "pekerjaan", "no_sk")  # the fields kept as their text
 _TAKEN: list[Any] = []  # what a sheet holds in place of a row whose cells the table's columns took (never added to)
 
@@ -263,21 +259,14 @@ class TableReader:
         born = map(self.iso.__getitem__, compress(p.born, keep))
         names, gender = compress(p.names, keep), compress(p.gender, keep)
         person = zip(names, gender, tempat, born, alamat, rt_rw, phone, pendidikan, pekerjaan, no_kk, strict=True)
-        tmt: Iterable[str | None] = repeat(None, len(at))
-        if "tmt" in self.has:
-            tmt = (d.isoformat() if d else None for d in compress(p.tmt, keep))
-        places, status = list(compress(p.place, keep)), list(compress(p.status, keep))
-        # Every tuple built by C calls over the columns (tuple.__add__, tuple.__new__): no Python frame per person.
-        role = map(
-            tuple.__add__,
-            map(_region, places),
-            zip(compress(p.jabatan, keep), no_sk, tmt, map(_first, status), strict=True),
-        )
+        tmt = (d.isoformat() if d else None for d in compress(p.tmt, keep))
+        sheet = self.sheet.name
         self.accepted.extend(
-            map(_new_row, zip(
-                repeat(self.sheet.name, len(at)), at, map(_number, compress(p.decoded, keep)),
-                compress(p.unsur, keep), person, role, map(_key, places), map(_second, status), strict=True,
-            ))
+            _new(RosterRow, (sheet, row, d.number, u, per, (*pl.region, jabatan, sk, day, st[0]), pl.key, st[1]))
+            for row, d, u, per, pl, jabatan, sk, day, st in zip(
+                at, compress(p.decoded, keep), compress(p.unsur, keep), person, compress(p.place, keep),
+                compress(p.jabatan, keep), no_sk, tmt, compress(p.status, keep), strict=True,
+            )
         )  # fmt: skip
 
     def columns(self, people: list[int]) -> Columns:
@@ -289,9 +278,7 @@ class TableReader:
         for i in people:
             rows[i] = _TAKEN
         empty = ("",) * len(mine)
-        # Each column a field reads, one C-speed pass apiece (every row is `width` long: people_rows); twice as fast
-        # as zip(*rows), which also built the columns nobody reads.
-        by_column = {c: tuple(map(itemgetter(c), mine)) for c in {cols[f] for f in FIELDS if f in cols}}
+        by_column = list(zip(*mine, strict=True))  # every row is `width` long (people_rows): one pass at C speed
         del mine
         return Columns((f, by_column[cols[f]] if f in cols else empty) for f in FIELDS)
 
