@@ -144,3 +144,18 @@ def test_an_ods_without_struck_style_or_note_has_no_layout(tmp_path: Path) -> No
     rows = [f"<table:table-row>{_string('NO')}{_string('NAMA')}</table:table-row>"] * 3
     content = _content(rows).replace(_STYLES, "").replace(_string("a", "ce1"), _string("a"))
     assert check_ods_extent(_ods(tmp_path / "psm.ods", content), 10_000) == {}
+
+
+def test_a_struck_empty_cell_or_a_note_repeated_a_million_times_costs_nothing(tmp_path: Path) -> None:
+    """A hostile 1 KB file: empty struck cells across every column of a million rows, a note on a million empty
+    rows. Only cells holding a value are struck (and those are refused past import.max_cells), only the first
+    thousand repeats keep the note."""
+    rows = [
+        f"<table:table-row>{_string('NO')}</table:table-row>",
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:style-name="ce1" '
+        'table:number-columns-repeated="16384"></table:table-cell></table:table-row>',
+        f'<table:table-row table:number-rows-repeated="1000000"><table:table-cell>{_NOTE}</table:table-cell>'
+        "</table:table-row>",
+    ]
+    lay = check_ods_extent(_ods(tmp_path / "psm.ods", _content(rows)), 10_000)["PSM & TKSK"]
+    assert not lay.struck and len(lay.comments) == 1000 and min(lay.comments) == (1_000_001, 0)

@@ -255,7 +255,8 @@ class _OdsScan:
 
     def _marks(self, piece: bytes, stop: int, row: int, repeat: int = 1) -> None:
         """This row's struck-through cells holding a value (their own style struck, or without one their column's
-        default), and the notes on its cells (0-based, as calamine's rows); a repeated row gives each repeat's."""
+        default), and the notes on its cells (0-based, as calamine's rows); a repeated row gives each repeat's (the
+        first thousand's notes: an empty row may be repeated a million times)."""
         starts: list[int] = []  # where each cell's tag begins, and its column
         cols: list[int] = []
         col = 0
@@ -264,7 +265,7 @@ class _OdsScan:
             n = _repeats(cell, _ODS_COLS)
             starts.append(m.start())
             cols.append(col)
-            if self.strike and not cell.endswith(b"/"):  # <table:table-cell table:style-name="ce3"/>: empty
+            if self.strike and b"value" in cell:  # holding a value: within the extent refused past max_cells
                 style = _ODS_CELL_STYLE.search(cell)
                 if style.group(1) in self.strike if style else col in self.struck_cols:
                     spread = range(col, min(col + n, 16384))
@@ -275,7 +276,7 @@ class _OdsScan:
         for m in _ODS_NOTE_AT.finditer(piece, stop):
             at, text = bisect_right(starts, m.start()) - 1, _note_text(m.group(1))
             if at >= 0 and text:
-                self.layout.comments.update(((r, cols[at]), text) for r in range(row, row + repeat))
+                self.layout.comments.update(((r, cols[at]), text) for r in range(row, row + min(repeat, 1000)))
 
     def _spaces(self, piece: bytes, stop: int, row: int) -> None:
         runs = [int(n) for n in _ODS_SPACES.findall(piece, stop)]
