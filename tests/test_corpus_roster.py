@@ -794,28 +794,33 @@ def test_a_note_line_under_the_list_is_no_person(psm: Psmctl, tmp_path: Path) ->
     assert len(psm.register()) == 2
 
 
-def test_a_struck_through_person_is_named_and_not_imported_unless_asked(psm: Psmctl, tmp_path: Path) -> None:
-    """Offices strike a person out of the list instead of deleting the row."""
+@pytest.mark.parametrize("ext", [".xlsx", ".ods"])
+def test_a_struck_through_person_is_named_and_not_imported_unless_asked(psm: Psmctl, tmp_path: Path, ext: str) -> None:
+    """Offices strike a person out of the list instead of deleting the row (in Excel or in LibreOffice)."""
     s, rows = simple_roster(JAGALAN[:3], JAGALAN_TITLE)
     s.struck_rows.add(rows[1])
-    path = write_xlsx(tmp_path / "psm.xlsx", [s])
+    path = write(tmp_path / f"psm{ext}", [s])
     rep = psm.import_roster(path)
     assert rep.out.code == 0, rep.out.text
     assert [f for f in rep.about(rows[1]) if f.level == "warning" and f.says("dicoret")], rep.findings
+    assert [f.code for f in rep.about(rows[1])] == ["ROW_STRUCK"], [f.raw for f in rep.about(rows[1])]
     assert "dicoret" in rep.out.text, "said on the terminal"
     assert {r["nik"] for r in psm.register()} == {JAGALAN[0].nik, JAGALAN[2].nik}
     psm.import_roster(path, "--sertakan-tersembunyi")
     assert {r["nik"] for r in psm.register()} == {p.nik for p in JAGALAN[:3]}
 
 
-def test_a_note_on_a_cell_is_shown_and_read_as_keterangan(psm: Psmctl, tmp_path: Path) -> None:
+@pytest.mark.parametrize("ext", [".xlsx", ".ods"])
+def test_a_note_on_a_cell_is_shown_and_read_as_keterangan(psm: Psmctl, tmp_path: Path, ext: str) -> None:
     """'meninggal 3 Nov' written as a comment on the name, not in any column: never silently AKTIF."""
     s, rows = simple_roster(JAGALAN[:3], JAGALAN_TITLE)
     s.comments[f"B{rows[1]}"] = "meninggal 3 Nov 2026"
     s.comments[f"G{rows[2]}"] = f"NIK lama {JAGALAN[0].nik}, alamat baru belum diisi"
-    rep = psm.import_roster(write_xlsx(tmp_path / "psm.xlsx", [s]))
+    rep = psm.import_roster(write(tmp_path / f"psm{ext}", [s]))
     assert rep.out.code == 0, rep.out.text
     assert "meninggal 3 nov 2026" in rep.out.text.lower(), "the note is shown on the terminal"
+    noted = [f for f in rep.about(rows[1]) if f.code == "CELL_COMMENT"]
+    assert noted and noted[0].says("meninggal 3 nov 2026"), [f.raw for f in rep.about(rows[1])]
     assert [f for f in rep.about(rows[1]) if f.level == "warning" and f.code == "STOP_WORD"], rep.findings
     died = psm.role(JAGALAN[1].nik)
     assert died is not None and died["status"] != "AKTIF"

@@ -4,7 +4,8 @@ Offices hide people instead of deleting them, so a hidden row must be seen by th
 marks them ``<row r="7" hidden="1">`` and ``<col min="7" max="7" hidden="1">``; the .ods content.xml
 ``table:visibility="collapse"`` on rows and columns. An .ods keeps merged cells as
 ``table:number-rows-spanned`` / ``number-columns-spanned`` on the top-left cell (calamine returns no ranges for
-.ods): ods.check_ods_extent reads them in its one pass, so the sheet is filled exactly as an .xlsx is. A sheet
+.ods): ods.check_ods_extent reads them in its one pass, so the sheet is filled exactly as an .xlsx is; the same pass
+reads an .ods's struck-through cells and notes on cells, which this module reads for an .xlsx. A sheet
 without any of these is only searched for the marker bytes, never parsed.
 """
 
@@ -25,7 +26,7 @@ Range = tuple[tuple[int, int], tuple[int, int]]
 
 @dataclass
 class Layout:
-    """0-based hidden row and column indexes of one sheet, and (for .ods) its merged ranges."""
+    """0-based hidden row and column indexes of one sheet, (for .ods) its merged ranges, its struck cells and notes."""
 
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)

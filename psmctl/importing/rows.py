@@ -179,7 +179,7 @@ def is_continuation(row: Sequence[object], columns: frozenset[int]) -> bool:
 
 
 def struck_rows(struck: set[tuple[int, int]], header: Header) -> frozenset[int]:
-    """The rows whose NIK or name the office struck through (.xlsx): a person struck out of the list, in every
+    """The rows whose NIK or name the office struck through (.xlsx, .ods): a person struck out of the list, in every
     import. A struck phone number or address alone is a correction, not a person struck out."""
     cols = {header.columns[f] for f in ("nik", "nama") if f in header.columns}
     return frozenset(r for r, c in struck if c in cols)

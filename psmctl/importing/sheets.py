@@ -44,8 +44,9 @@ class SheetData:
     # them through importing.columns.column_findings (CELL_TOO_LONG), so the row's other cells are still read.
     long_cells: list[tuple[int, int, int]] = field(default_factory=list)
     hidden: bool = False  # the office hid the whole sheet (an old list kept out of sight): not read unless asked
-    struck: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of struck-through cells (.xlsx)
-    comments: dict[tuple[int, int], str] = field(default_factory=dict)  # notes on cells (.xlsx): (row, column) -> text
+    struck: set[tuple[int, int]] = field(default_factory=set)  # (row, column) of struck-through cells (.xlsx, .ods)
+    # notes on cells (.xlsx, .ods): (row, column) -> text
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
     text_formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column) of ="…" cells read (CSV)
 
 

@@ -39,8 +39,8 @@ class Sheet:
     hidden_cols: set[str] = field(default_factory=set)  # column letters
     text_cols: set[str] = field(default_factory=set)  # formatted as Text ("@"), as a careful office does for NIK
     hidden: bool = False  # the whole sheet hidden (Format > Sheet > Hide)
-    struck_rows: set[int] = field(default_factory=set)  # Excel rows whose text is struck through (.xlsx, openpyxl)
-    comments: dict[str, str] = field(default_factory=dict)  # cell ("B7") -> its note (.xlsx, openpyxl)
+    struck_rows: set[int] = field(default_factory=set)  # Excel rows whose text is struck through (.xlsx, .ods)
+    comments: dict[str, str] = field(default_factory=dict)  # cell ("B7") -> its note (.xlsx, .ods)
 
     def add(self, *cells: Cell) -> int:
         """Append one row; return its Excel row number."""
@@ -202,7 +202,16 @@ _ODS_NS = (
     'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
     'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
     'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
-    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2"'
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'office:version="1.2"'
+)
+# As LibreOffice writes a cell style struck through (Format > Cells > Font Effects > Strikethrough: Single).
+_ODS_STYLES = (
+    "<office:automatic-styles>"
+    '<style:style style:name="ce1" style:family="table-cell" style:parent-style-name="Default">'
+    '<style:text-properties style:text-line-through-style="solid" style:text-line-through-type="single" '
+    'style:text-line-through-width="auto" style:text-line-through-color="font-color"/></style:style>'
+    "</office:automatic-styles>"
 )
 _MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
@@ -213,11 +222,13 @@ _MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def write_ods(path: Path, sheets: Sequence[Sheet]) -> Path:
-    """A LibreOffice-like .ods: spans on the top-left cell, covered cells after it, collapsed hidden rows/cols."""
+    """A LibreOffice-like .ods: spans on the top-left cell, covered cells after it, collapsed hidden rows/cols,
+    struck rows' cells in a struck cell style, notes as <office:annotation> inside their cell."""
     body = "".join(_ods_table(s) for s in sheets)
+    styles = _ODS_STYLES if any(s.struck_rows for s in sheets) else ""
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODS_NS}>'
-        "<office:body><office:spreadsheet>"
+        f"{styles}<office:body><office:spreadsheet>"
         f"{body}</office:spreadsheet></office:body></office:document-content>"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,10 +269,26 @@ def _ods_table(sheet: Sheet) -> str:
             value = line[c - 1] if c <= len(line) else None
             span = spans.get((r, c))
             attrs = f' table:number-rows-spanned="{span[0]}" table:number-columns-spanned="{span[1]}"' if span else ""
-            cells.append(_ods_cell(value, attrs))
+            attrs += ' table:style-name="ce1"' if r in sheet.struck_rows else ""
+            cells.append(_ods_noted(_ods_cell(value, attrs), sheet.comments.get(f"{letter(c)}{r}")))
         out.append(f"<table:table-row{vis}>{''.join(cells)}</table:table-row>")
     out.append("</table:table>")
     return "".join(out)
+
+
+def _ods_noted(cell: str, note: str | None) -> str:
+    """The cell with its note first inside it, as LibreOffice writes one (Insert > Comment)."""
+    if not note:
+        return cell
+    paras = "".join(f"<text:p>{escape(line)}</text:p>" for line in note.split("\n"))
+    annotation = (
+        '<office:annotation office:display="false"><dc:creator>Operator kelurahan</dc:creator>'
+        f"<dc:date>{FIXED_STAMP.isoformat()}</dc:date>{paras}</office:annotation>"
+    )
+    if cell.endswith("/>"):
+        return f"{cell[:-2]}>{annotation}</table:table-cell>"
+    at = cell.index(">") + 1
+    return cell[:at] + annotation + cell[at:]
 
 
 def _ods_cell(value: Cell, attrs: str) -> str:
