@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,20 +92,19 @@ def roles_of(db: Database, volunteer_ids: Sequence[int]) -> dict[int, list[RoleR
 
 
 def missing_from_rosters(
-    db: Database, roster_keys: Sequence[str], present: Callable[[], Container[tuple[int, str]]]
+    db: Database, roster_keys: Sequence[str], present: Container[tuple[int, str]], expected: int
 ) -> list[dict[str, Any]]:
-    """Active roles on the given rosters whose (volunteer id, unsur) is not in ``present()``: people missing from a
-    new file, in the rosters' order.
-
-    The rosters' roles are read as ids alone (a re-import of 100,000 people reads no name or NIK of theirs), and
-    ``present`` is called only when those rosters already hold someone: a first import builds no 100k-pair set."""
+    """Active roles on the given rosters whose (volunteer id, unsur) is not in ``present``: people missing from a
+    new file, in the rosters' order. ``expected``: how many of those rosters' active roles the caller knows to be
+    present; when the rosters hold no more (a file sent again, a first import), nobody is missing and no role is
+    read. Otherwise the rosters' roles are read as ids alone, and only the missing with NIK and name."""
+    sql = "SELECT count(*) FROM roles WHERE status = 'AKTIF' AND roster_key IN ({marks})"
+    if sum(int(n) for (n,) in select_in(db, sql, roster_keys)) == expected:
+        return []
     missing: list[int] = []
-    found: Container[tuple[int, str]] | None = None
     sql = "SELECT id, volunteer_id, unsur FROM roles WHERE status = 'AKTIF' AND roster_key IN ({marks})"
     for role_id, volunteer_id, unsur in select_in(db, sql, roster_keys):
-        if found is None:
-            found = present()
-        if (volunteer_id, unsur) not in found:
+        if (volunteer_id, unsur) not in present:
             missing.append(role_id)
     names = ("id", "volunteer_id", "unsur", "roster_key", "kelurahan", "nik", "nama")
     sql = (

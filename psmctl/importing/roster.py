@@ -283,6 +283,8 @@ def _plan(
     pending: dict[str, list[Any]] = {}  # people new in this file: their insert row, completed by later rows
     n_person = len(vdb.PERSON_COLUMNS)
     in_file = _rosters_in_file(rows)
+    keys = sorted({r.roster_key for r in rows})
+    present, expected = _present(rows, persons, roles, keys)  # before the plan moves anyone
     for p in parsed:
         rep = p.report
         for r in p.rows:
@@ -306,9 +308,7 @@ def _plan(
             else:
                 persons[r.nik] = _plan_known(w, r, rep, old, roles.get(old[0], []), in_file)
     # People on the same rosters before, missing now: listed, retired only on request (XLS-03).
-    keys = sorted({r.roster_key for r in rows})
-    on_register = ((persons.get(r.nik), r.unsur) for r in rows)
-    for role in vdb.missing_from_rosters(db, keys, lambda: {(p[0], u) for p, u in on_register if p is not None}):
+    for role in vdb.missing_from_rosters(db, keys, present, expected):
         result.missing.append(
             {"nik": mask_nik(role["nik"]), "nama": role["nama"], "unsur": role["unsur"], "kelurahan": role["kelurahan"]}
         )
@@ -320,6 +320,23 @@ def _plan(
             )
             result.retired += 1
     return w
+
+
+def _present(
+    rows: list[RosterRow], persons: dict[str, tuple[int, tuple[Any, ...]]], roles: dict[int, list[vdb.RoleRow]],
+    keys: list[str],
+) -> tuple[set[tuple[int, str]], int]:  # fmt: skip
+    """The file's (volunteer id, unsur) pairs of people on the register, and how many active roles of the file's
+    rosters they hold: vdb.missing_from_rosters reads no role when the rosters hold no others."""
+    present = {(p[0], r.unsur) for r in rows if (p := persons.get(r.nik)) is not None}
+    on = set(keys)
+    held = sum(
+        1
+        for vid, mine in roles.items()
+        for role in mine
+        if role.values[-1] == "AKTIF" and role.roster_key in on and (vid, role.unsur) in present
+    )
+    return present, held
 
 
 def _rosters_in_file(rows: list[RosterRow]) -> dict[str, dict[str, RosterRow]]:
