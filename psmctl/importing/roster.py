@@ -385,7 +385,7 @@ def _plan_known(
     notes: list[tuple[str, str]] = []  # (code, message) warnings on this row
     changed: list[str] = []
     vid, values = old
-    if values[0] and r.person[0] and values[0].casefold() != str(r.person[0]).casefold():
+    if values[0] != r.person[0] and values[0] and r.person[0] and values[0].casefold() != str(r.person[0]).casefold():
         notes.append(("NIK_NAME_CONFLICT", f"NIK ini di register bernama '{values[0]}', di berkas '{r.person[0]}'"))
     notes += _other_rosters(r, in_file, existing)
     if r.person != values:  # None in the file leaves the register's value alone
