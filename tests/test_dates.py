@@ -52,6 +52,12 @@ AUG17 = date(1990, 8, 17)
         ("17-8-1990 / 35 th", AUG17),
         ("17 Agustus 1990, umur 35 tahun", AUG17),
         ("17/08/1990 usia 35 thn", AUG17),
+        ("17 Agustus 1990.", AUG17),  # punctuation after the date
+        ("17-08-1990,", AUG17),
+        ("17 Agustus 1990;", AUG17),
+        ("17 Agustus 1990 M", AUG17),  # the era, as letters write it
+        ("17-08-1990 Masehi", AUG17),
+        ("17 Agustus 1990 M.", AUG17),
     ],
 )
 def test_parse_date_text_forms(text: str, expected: date) -> None:

@@ -53,6 +53,8 @@ _TIME = re.compile(
 )
 # An age written after the date ("17-08-1990 (35 th)", "17-08-1990 / umur 35 tahun"): not part of the date.
 _AGE = re.compile(r"\s*[(/,;-]?\s*(?:umur|usia|u\.)?\s*(?<!\d)\d{1,3}\s*(?:th|thn|tahun)\.?\s*\)?$", re.IGNORECASE)
+# The era after a year ("17 Agustus 1990 M", "… 1990 Masehi"): as in letters and certificates, not part of the date.
+_ERA = re.compile(r"(?<=\d)\s*(?:m|masehi)\.?$", re.IGNORECASE)
 _MONTH_FIRST = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", re.ASCII)
 EMPTY_WORDS = frozenset({"-", "--", "---", "—", "–", "?", "??", "tidak ada", "tdk ada", "belum ada", "n/a", "x"})
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
@@ -119,7 +121,9 @@ def parse_date_text(text: str, *, as_of: date | None = None) -> date | str:
     raw = str(text).strip()
     s = re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip()
     s = _SHORT_DAY.sub("", _PREFIX.sub("", _DAY_NAMES.sub("", s).strip())).strip().lower()
-    s = _AGE.sub("", _TIME.sub("", s)).replace("'", "").replace("’", "").strip(" ,")
+    # A full stop or comma after the date ("17 Januari 1990.") and the era ("1990 M") are not part of it.
+    s = _AGE.sub("", _TIME.sub("", s)).replace("'", "").replace("’", "").strip(" ,.;:")
+    s = _ERA.sub("", s).strip(" ,.;:")
     if not s:
         return "tanggal kosong"
     if (year := year_only(s)) is not None:
