@@ -928,3 +928,25 @@ def test_a_tksk_list_names_where_each_serves_with_tugas_headers(psm: Psmctl, tmp
         ] == p.tempat.lower()  # show(): lower-cased
     unused = [f for f in rep.findings if f.code == "COLUMN_UNUSED"]
     assert len(unused) == 1 and unused[0].says("tempat tugas", "kantor kecamatan"), [f.raw for f in rep.findings]
+
+
+def test_no_phone_or_kk_written_as_words_is_empty_not_a_number(psm: Psmctl, tmp_path: Path) -> None:
+    """ "Tidak ada", "belum ada", "-" or "?" in NO HP or NO KK say there is none: the field stays empty, without a
+    warning, and is never kept as the person's phone or KK. A real number beside them is read."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TGL LAHIR", "NO HP", "NO KK"]
+    people = JAGALAN[:4]
+    said = ["Tidak ada", "belum ada", "?", "0812-3456-7890"]
+    cells = {i: {"NO HP": said[i], "NO KK": "tdk ada" if i < 3 else "3571010101900001"} for i in range(4)}
+    s = Sheet("Sheet1", text_cols={"C", "G"})
+    title(s, len(labels), JAGALAN_TITLE)
+    header(s, labels)
+    rows = people_rows(s, people, labels, cells=cells)
+    rep = psm.import_roster(write_xlsx(tmp_path / "kosong.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert not [f.raw for r in rows for f in rep.about(r) if f.code in ("PHONE_INVALID", "KK_FORMAT")]
+    for i, p in enumerate(people):
+        facts = {f["field"]: f["value"] for f in json.loads(psm.show(p.nik))["facts"]}
+        if i < 3:
+            assert (facts["no_hp"], facts["no_kk"]) == (None, None), facts
+        else:
+            assert (facts["no_hp"], facts["no_kk"]) == ("081234567890", "3571010101900001"), facts

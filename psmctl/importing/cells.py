@@ -13,6 +13,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from psmctl.rules.dates import EMPTY_WORDS
+
 _WS = re.compile(r"\s+")
 # What an office types in a cell to say "nothing here": read as empty, never kept as the value (dates.EMPTY_WORDS
 # says the same of a date cell).
@@ -29,6 +31,13 @@ class PerValue(dict[Any, Any]):
     def __missing__(self, key: Any) -> Any:
         value = self[key] = self.fn(key)
         return value
+
+
+def says_nothing(v: object) -> bool:
+    """A cell that says there is nothing ("", "-", "tidak ada", "belum ada", "?"): empty for a number field (NO HP,
+    NO KK), as for a date (dates.EMPTY_WORDS). In a text field "Tidak ada" may be the answer (PEKERJAAN)."""
+    t = text(v)
+    return not t or t.lower() in EMPTY_WORDS
 
 
 def text(v: object) -> str:

@@ -637,7 +637,7 @@ class TableReader:
         ]  # fmt: skip
 
     def read_phone(self, raw: Any, r: int) -> str | None:
-        if raw == "" or raw is None or (raw.__class__ is str and not _text(raw)):  # blank, or a dash alone
+        if raw == "" or raw is None or cells.says_nothing(raw):  # blank, a dash alone, "tidak ada"
             return None
         phone, plausible = normalise_phone(raw, self.phone_min)
         if not plausible:
@@ -645,4 +645,4 @@ class TableReader:
         return phone
 
     def read_no_kk(self, raw: Any) -> str | None:
-        return (nik.compact(raw) or None) if raw != "" and _text(raw) else None
+        return None if raw == "" or cells.says_nothing(raw) else (nik.compact(raw) or None)
