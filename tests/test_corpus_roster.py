@@ -950,3 +950,22 @@ def test_no_phone_or_kk_written_as_words_is_empty_not_a_number(psm: Psmctl, tmp_
             assert (facts["no_hp"], facts["no_kk"]) == (None, None), facts
         else:
             assert (facts["no_hp"], facts["no_kk"]) == ("081234567890", "3571010101900001"), facts
+
+
+def test_gender_words_as_offices_shorten_and_annotate_them(psm: Psmctl, tmp_path: Path) -> None:
+    """ "Laki2" (the 2 doubles the word), "Perempuan (P)", "Laki-laki/L", "Prmpn", "Perempuan (janda)" are read as
+    the gender they say, with no warning; "L/P" says two genders: a warning, and the NIK's is kept."""
+    labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TGL LAHIR"]
+    people = JAGALAN[:6]  # L, P, L, P, L, P
+    said = ["Laki2", "Perempuan (P)", "Laki-laki/L", "Prmpn", "L/P", "Perempuan (janda)"]
+    s = Sheet("Sheet1", text_cols={"C"})
+    title(s, len(labels), JAGALAN_TITLE)
+    header(s, labels)
+    rows = people_rows(s, people, labels, cells={i: {"JENIS KELAMIN": w} for i, w in enumerate(said)})
+    rep = psm.import_roster(write_xlsx(tmp_path / "jk.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    for i, p in enumerate(people):
+        role = psm.role(p.nik)
+        assert role is not None and role["jenis_kelamin"] == p.jk, (said[i], role)
+        unknown = [f for f in rep.about(rows[i]) if f.code == "GENDER_UNKNOWN"]
+        assert bool(unknown) == (said[i] == "L/P"), (said[i], [f.raw for f in rep.about(rows[i])])

@@ -58,13 +58,24 @@ def text(v: object) -> str:
     return _WS.sub(" ", str(v)).strip()
 
 
-_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M", "MALE"}
-_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN", "FEMALE"}
+_MALE = {"L", "LK", "LAKILAKI", "LAKI", "PRIA", "LELAKI", "M", "MALE", "LKI"}
+_FEMALE = {"P", "PR", "PEREMPUAN", "WANITA", "W", "F", "PERMPUAN", "FEMALE", "PRP", "PRMPN", "PEREMP"}
+_DOUBLED = re.compile(r"([A-Z]{3,})2$")  # "LAKI2": the 2 writes the word twice, as Indonesian shorthand does
+_BRACKETS = re.compile(r"\(([^)]*)\)")
 
 
 @lru_cache(maxsize=1024)
 def _gender_text(value: str) -> str | None:
-    key = re.sub(r"[\s\-.]", "", value.upper())
+    """L / P of a gender word as offices write it: "Laki-laki", "Lk.", "Laki2", "Perempuan (P)", "Laki-laki/L",
+    "Perempuan (janda)", "Prmpn"; None when no part is a gender word, or when two parts disagree ("L/P")."""
+    parts = [_BRACKETS.sub("", value), *_BRACKETS.findall(value)] if "(" in value else [value]
+    parts = [q for p in parts for q in p.split("/")] if "/" in value else parts
+    found = {g for g in map(_gender_word, parts) if g}  # a part that is no gender word ("janda") adds nothing
+    return found.pop() if len(found) == 1 else None
+
+
+def _gender_word(word: str) -> str | None:
+    key = _DOUBLED.sub(r"\1\1", re.sub(r"[\s\-.]", "", word.upper()))
     if key in _MALE:
         return "L"
     if key in _FEMALE:
