@@ -867,7 +867,10 @@ def test_kelurahan_sections_inside_an_unsur_section_keep_the_unsur(psm: Psmctl, 
     landed(psm, [JAGALAN[0], BANJARAN[0]], unsur="TKSK")
 
 
-@pytest.mark.parametrize("form", ["{kel} ({kec})", "{kel}, Kec. {kec}", "{kel} - {kec}", "Kel. {kel} Kec. {kec}"])
+@pytest.mark.parametrize(
+    "form",
+    ["{kel} ({kec})", "{kel}, Kec. {kec}", "{kel} - {kec}", "Kel. {kel} Kec. {kec}", "{kel} {kec}", "Kelurahan: {kel}"],
+)
 def test_a_kelurahan_cell_that_names_its_kecamatan_too(psm: Psmctl, tmp_path: Path, form: str) -> None:
     labels = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TGL LAHIR", "KELURAHAN"]
     people = [*JAGALAN[:2], *BANDAR_LOR[:1]]

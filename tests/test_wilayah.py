@@ -49,6 +49,8 @@ def test_without_scope_a_common_name_has_many_candidates() -> None:
     ("text", "level", "expected"),
     [
         ("Kel. Setono Pande", KEL, "SETONOPANDE"),
+        ("Kelurahan: Setono Pande", KEL, "SETONOPANDE"),  # a label typed into the cell
+        ("Kec : Kota", KEC, "KOTA"),
         ("Kelapa Dua", KEL, "KELAPADUA"),
         ("KELAPA DUA", KEL, "KELAPADUA"),
         ("Kel. Kelapa Dua", KEL, "KELAPADUA"),

@@ -27,21 +27,23 @@ _IN_BRACKETS = re.compile(r"^(.+?)\s*[(\[]\s*(?:KEC(?:AMATAN)?\.?\s*)?([^()\[\]]
 _AFTER = re.compile(r"^(.+?)\s*(?:,|\s-\s|/)\s*(?:KEC(?:AMATAN)?\.?\s*)?(.+)$", re.IGNORECASE)
 
 
-def kelurahan_and_kecamatan(cell: str) -> tuple[str, str]:
-    """A KELURAHAN cell that also names its kecamatan, as some offices type it: "Dandangan Kec. Kota", "Kel.
-    Dandangan Kec. Kota" (read as a title line is, `titles.places_of`), "DANDANGAN (KOTA)", "Dandangan - Kota" →
-    ("Dandangan", "Kota"); (cell, "") otherwise. Only tried when the whole cell is no official name: the kecamatan
-    must then be exactly one of the scope's."""
+def kelurahan_and_kecamatan(cell: str) -> list[tuple[str, str]]:
+    """A KELURAHAN cell that may also name its kecamatan, as some offices type it: "Dandangan Kec. Kota", "Kel.
+    Dandangan Kec. Kota" (read as a title line is, `titles.places_of`), "DANDANGAN (KOTA)", "Dandangan - Kota",
+    "DANDANGAN KOTA" → [("Dandangan", "Kota")]: the (kelurahan, kecamatan) readings to try, in order (a bare last
+    word or two). Only tried when the whole cell is no official name: the caller takes the first whose kecamatan is
+    exactly one of the scope's, and whose kelurahan is then looked for there."""
     t = cell.strip()
     first = t.split()[0].upper().rstrip(".") if t else ""
     said = titles.places_of(t if first in titles.KEYWORDS else f"KELURAHAN {t}")
     if said.get("kelurahan") and said.get("kecamatan"):
-        return said["kelurahan"], said["kecamatan"]
+        return [(said["kelurahan"], said["kecamatan"])]
     for pattern in (_IN_BRACKETS, _AFTER):
         m = pattern.match(t)
         if m:
-            return m.group(1).strip(), m.group(2).strip()
-    return cell, ""
+            return [(m.group(1).strip(), m.group(2).strip())]
+    words = t.split()
+    return [(" ".join(words[:-n]), " ".join(words[-n:])) for n in (1, 2) if len(words) > n]
 
 
 class Regions:
@@ -80,10 +82,11 @@ class Regions:
             else:
                 _unresolved(hits, "kecamatan", kec, area, notes)
         if kel and not kec and not wilayah.find(kel, "desa_kelurahan", area):
-            named, kec_named = kelurahan_and_kecamatan(kel)  # "DANDANGAN (KOTA)", "Dandangan, Kec. Kota"
-            if kec_named and len(kec_hits := wilayah.find(kec_named, "kecamatan", area)) == 1:
-                kel, kec_region = named, kec_hits[0]
-                out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
+            for named, kec_named in kelurahan_and_kecamatan(kel):  # "DANDANGAN (KOTA)", "Dandangan, Kec. Kota"
+                if len(kec_hits := wilayah.find(kec_named, "kecamatan", area)) == 1:
+                    kel, kec_region = named, kec_hits[0]
+                    out["kecamatan"], out["kode_kecamatan"] = kec_region.nama, kec_region.kode
+                    break
         if kel:
             scope = kec_region.kode if kec_region else area
             hits = self._pick(wilayah.find(kel, "desa_kelurahan", scope), hint, "kelurahan", kel, notes)

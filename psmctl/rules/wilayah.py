@@ -139,9 +139,10 @@ _PREFIXES = {
 _DROP = re.compile(r"[\s.,\-'’`]")
 
 
-# One compiled pattern per level: the longest prefix first, so 'KEL.' never eats the start of 'KELURAHAN'.
+# One compiled pattern per level: the longest prefix first, so 'KEL.' never eats the start of 'KELURAHAN'; the
+# prefix ends at a full stop, a colon ('Kelurahan: Jagalan', a label typed into the cell) or a space.
 _LEADING = {
-    level: re.compile(rf"^(?:{'|'.join(sorted(p, key=len, reverse=True))})(?:\.\s*|\s+)(?=\S)")
+    level: re.compile(rf"^(?:{'|'.join(sorted(p, key=len, reverse=True))})(?:\s*[.:]\s*|\s+)(?=\S)")
     for level, p in _PREFIXES.items()
 }
 
