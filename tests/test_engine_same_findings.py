@@ -276,3 +276,23 @@ def test_a_csv_nik_written_as_excel_text_is_read_by_every_import(
     assert len(said) == 1 and said[0].says("nik", f"{len(PEOPLE)} sel", '="'), [f.raw for f in rep.findings]
     if kind == "roster":
         assert {r["nama"] for r in psm.register()} >= {p.nama for p in PEOPLE}
+
+
+def test_a_bank_or_bpjs_export_header_is_read_as_a_payment_list(psm: Psmctl, tmp_path: Path) -> None:
+    """A payment list as a bank statement or a BPJS billing export heads it: "NIK PESERTA", "TGL TRANSFER" or
+    "TANGGAL TRANSAKSI", "NOMOR BILLING" / "NO. VA": the NIK, the paid date and the reference of each payment."""
+    labels = ["NO", "NIK PESERTA", "NAMA PESERTA", "BULAN IURAN", "TGL TRANSFER", "JUMLAH (RP)", "NOMOR BILLING"]
+    s = Sheet("DATA", text_cols={"B", "G"})
+    title(s, len(labels), "REKAP TRANSFER IURAN BPJS KETENAGAKERJAAN PSM KOTA KEDIRI")
+    header(s, labels)
+    cells = {
+        i: {"NIK PESERTA": p.nik, "TGL TRANSFER": "20-01-2025", "NOMOR BILLING": f"BILL-{i}"}
+        for i, p in enumerate(PEOPLE)
+    }
+    rows = people_rows(s, PEOPLE, labels, cells=cells)
+    rep = psm.import_payments(write_xlsx(tmp_path / "transfer.xlsx", [s]))
+    assert rep.out.code == 0, rep.out.text
+    assert not [f.raw for r in rows for f in rep.errors_at(r)]
+    assert not [f for f in rep.findings if f.code == "COLUMN_UNUSED"], [f.raw for f in rep.findings]
+    paid = {(p["reference"], p["paid_on"]) for p in psm.payments()}
+    assert paid == {(f"BILL-{i}", "2025-01-20") for i in range(len(PEOPLE))}, paid
