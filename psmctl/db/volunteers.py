@@ -95,10 +95,11 @@ def missing_from_rosters(
     db: Database, roster_keys: Sequence[str], present: Container[tuple[int, str]], expected: int
 ) -> list[dict[str, Any]]:
     """Active roles on the given rosters whose (volunteer id, unsur) is not in ``present``: people missing from a
-    new file, in the rosters' order. ``expected``: how many of those rosters' active roles the caller knows to be
-    present; when the rosters hold no more (a file sent again, a first import), nobody is missing and no role is
-    read. Otherwise the rosters' roles are read as ids alone, and only the missing with NIK and name."""
-    sql = "SELECT count(*) FROM roles WHERE status = 'AKTIF' AND roster_key IN ({marks})"
+    new file, in the rosters' order. ``expected``: how many of those rosters' roles (of any status) the caller
+    knows to be present; when the rosters hold no more (a file sent again, a first import), nobody is missing and
+    no role is read (the count is the roster-key index's alone). Otherwise the rosters' roles are read as ids alone,
+    and only the missing with NIK and name."""
+    sql = "SELECT count(*) FROM roles WHERE roster_key IN ({marks})"
     if sum(int(n) for (n,) in select_in(db, sql, roster_keys)) == expected:
         return []
     missing: list[int] = []

@@ -326,15 +326,12 @@ def _present(
     rows: list[RosterRow], persons: dict[str, tuple[int, tuple[Any, ...]]], roles: dict[int, list[vdb.RoleRow]],
     keys: list[str],
 ) -> tuple[set[tuple[int, str]], int]:  # fmt: skip
-    """The file's (volunteer id, unsur) pairs of people on the register, and how many active roles of the file's
-    rosters they hold: vdb.missing_from_rosters reads no role when the rosters hold no others."""
+    """The file's (volunteer id, unsur) pairs of people on the register, and how many roles of the file's rosters
+    they hold: vdb.missing_from_rosters reads no role when the rosters hold no others."""
     present = {(p[0], r.unsur) for r in rows if (p := persons.get(r.nik)) is not None}
     on = set(keys)
     held = sum(
-        1
-        for vid, mine in roles.items()
-        for role in mine
-        if role.values[-1] == "AKTIF" and role.roster_key in on and (vid, role.unsur) in present
+        1 for vid, mine in roles.items() for role in mine if role.roster_key in on and (vid, role.unsur) in present
     )
     return present, held
 
