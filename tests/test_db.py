@@ -259,3 +259,20 @@ def test_row_notes_come_to_an_older_database_empty(db_path: Path) -> None:
         note = [c for c in db.execute(f"PRAGMA table_info({table})").fetchall() if c[1] == "note"]
         assert note and note[0][2] == "TEXT" and note[0][3] == 0, (table, note)  # nullable TEXT
     assert db.execute("SELECT total_rupiah, note FROM payments").fetchall() == [(16800, None)]
+
+
+def test_a_command_leaves_the_register_one_whole_file(tmp_path: Path, runner: CliRunner) -> None:
+    """When a command ends (in this process too: a script, the tests) its connection is closed, so the write-ahead
+    log is in the file: the file alone, copied as an office copies it, holds what the command wrote."""
+    db = tmp_path / "psmctl.db"
+    nik = make_nik(kec="357102", born=dt.date(1980, 1, 1), female=False, serial=1)
+    roster = write_roster_xlsx(tmp_path / "r.xlsx", [roster_row(nik, "SITI", kelurahan="Banjaran", kecamatan="Kota")])
+    for args in (["init", "--kabkota", "35.71"], ["import", "roster", str(roster)]):
+        r = runner.invoke(app, ["--db", str(db), *args])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in tmp_path.glob("psmctl.db*")) == ["psmctl.db"]
+    copy = tmp_path / "salinan.db"
+    copy.write_bytes(db.read_bytes())
+    con = sqlite3.connect(copy)
+    assert con.execute("SELECT count(*) FROM volunteers").fetchone()[0] == 1
+    con.close()

@@ -43,6 +43,7 @@ from psmctl.cli.common import (
     SQLITE_INT_MIN,
     DbPath,
     GlobalDbPath,
+    close_databases,
     db_path,
     failure_line,
     open_database,
@@ -73,6 +74,12 @@ class _Group(TyperGroup):
     the app (the entry point or the tests' CliRunner)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self._main(*args, **kwargs)
+        finally:
+            close_databases()  # whoever calls the app: the register is one whole file when a command ends
+
+    def _main(self, *args: Any, **kwargs: Any) -> Any:
         _bound_integers(self)
         if not os.environ.get("PSMCTL_DEBUG"):
             # A writer that failed on a full disk leaves objects (xlsxwriter's ZipFile) whose finaliser fails again

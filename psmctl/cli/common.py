@@ -79,6 +79,9 @@ class _State:
     db: Path | None = None
     opened: Path | None = None  # the register this command opened: SQLite's errors do not name their file
 
+    def __init__(self) -> None:
+        self.databases: list[Database] = []  # closed when the command ends (close_databases)
+
 
 state = _State()
 
@@ -100,7 +103,21 @@ def open_database(db: Path | None, *, create: bool = False) -> Database:
 
     path = db_path(db)
     state.opened = path
-    return open_db(path, create=create, on_migrate=render.migrated)
+    database = open_db(path, create=create, on_migrate=render.migrated)
+    state.databases.append(database)
+    return database
+
+
+def close_databases() -> None:
+    """Close what the command opened, when it ends: the last connection's close checkpoints the write-ahead log
+    into the file, so the register is one whole file again (a caller in the same process, or a copy of it, sees
+    it all), not only when the process exits."""
+    while state.databases:
+        database = state.databases.pop()
+        try:
+            database.close()
+        except sqlite3.Error:
+            pass  # a connection already broken: its file is as SQLite left it, and the command said what failed
 
 
 def load_settings(database: Database) -> Settings:
