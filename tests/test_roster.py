@@ -313,10 +313,13 @@ def test_split_place_and_date(ttl: str, place: str, born: str) -> None:
         ("6281234567890", "081234567890", True),
         ("0812", "0812", False),
         ("hubungi RT", "hubungi RT", False),
+        ("3571024710870013", "3571024710870013", False),  # a NIK typed in the phone column: never a phone
+        ("081234567890123", "081234567890123", False),  # 15 digits
+        ("08123456789012", "08123456789012", True),  # 14, the setting's default
     ],
 )
 def test_phone_normalisation(cell: object, expected: str, ok: bool) -> None:
-    assert roster.normalise_phone(cell, 9) == (expected, ok)
+    assert roster.normalise_phone(cell, 9, 14) == (expected, ok)
 
 
 def test_a_file_naming_most_of_the_register_reads_it_whole_with_the_same_result(db: Database, tmp_path: Path) -> None:

@@ -112,9 +112,14 @@ def split_ttl(value: str) -> tuple[str, str]:
     return t[: m.start()].strip(" ,/-"), t[m.start() :].strip()
 
 
-def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
-    """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible)."""
-    if value.__class__ is str and value[:1] == "0" and len(value) >= min_digits and value.isdigit() and value.isascii():
+def normalise_phone(value: object, min_digits: int, max_digits: int) -> tuple[str, bool]:
+    """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible): plausible
+    with `min_digits` to `max_digits` digits, its 0 included (settings import.phone_min_digits, phone_max_digits: a
+    longer "number" is something else typed in the column, a NIK or KK)."""
+    if (
+        value.__class__ is str and value[:1] == "0" and min_digits <= len(value) <= max_digits
+        and value.isdigit() and value.isascii()
+    ):  # fmt: skip
         return value, True  # already clean: 08xxxxxxxxxx
     raw = str(int(value)) if isinstance(value, float) and value.is_integer() else text(value)
     s = re.sub(r"[\s\-.()]", "", raw.removeprefix("'"))  # Excel's text marker, kept by a CSV export
@@ -124,7 +129,7 @@ def normalise_phone(value: object, min_digits: int) -> tuple[str, bool]:
         s = "0" + s[2:]
     elif s.startswith("8") and s.isdigit():
         s = "0" + s
-    if not s.isdigit() or len(s) < min_digits:
+    if not s.isdigit() or not min_digits <= len(s) <= max_digits:
         return raw, False
     return s, True
 

@@ -78,6 +78,7 @@ class TableReader:
         self.nik = nik.Decoder(as_of, (int(age_range[0]), int(age_range[1])), wilayah.province_codes())
         self.numeric_ok = settings.nik.numeric_cell_not_zero
         self.phone_min = settings.imports.phone_min_digits
+        self.phone_max = settings.imports.phone_max_digits
         self.regions = Regions(wilayah.office_scope(settings.wilayah.kode_kabkota, settings.wilayah.kode_provinsi))
         rows = ctx.sheet.rows[ctx.table.start : ctx.table.end]
         self.width = max([len(r) for r in rows] + [max(header.columns.values(), default=0) + 1])
@@ -629,9 +630,9 @@ class TableReader:
 
     def read_phones(self, col: list[Any], r: list[int]) -> list[str | None]:
         """Each phone as text starting with 0 (a number cell lost its 0; +62 becomes 0); an odd one is a warning."""
-        least = self.phone_min
+        least, most = self.phone_min, self.phone_max
         return [
-            v if v.__class__ is str and v[:1] == "0" and len(v) >= least and v.isdigit() and v.isascii()
+            v if v.__class__ is str and v[:1] == "0" and least <= len(v) <= most and v.isdigit() and v.isascii()
             else self.read_phone(v, row)
             for v, row in zip(col, r, strict=True)
         ]  # fmt: skip
@@ -639,7 +640,7 @@ class TableReader:
     def read_phone(self, raw: Any, r: int) -> str | None:
         if raw == "" or raw is None or cells.says_nothing(raw):  # blank, a dash alone, "tidak ada"
             return None
-        phone, plausible = normalise_phone(raw, self.phone_min)
+        phone, plausible = normalise_phone(raw, self.phone_min, self.phone_max)
         if not plausible:
             self.add(r, "no_hp", raw, "warning", "PHONE_INVALID", "nomor HP tidak wajar; disimpan seperti tertulis")
         return phone

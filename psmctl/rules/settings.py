@@ -69,6 +69,7 @@ class NikSettings:
 class ImportSettings:
     header_scan_rows: int
     phone_min_digits: int
+    phone_max_digits: int
     sheets: str
     max_uncompressed_mb: int
     max_compression_ratio: int
