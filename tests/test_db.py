@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from builders import make_nik, roster_row, write_roster_xlsx
 from psmctl.cli import app
-from psmctl.db import backup, connect, open_db, schema_version, write_tx
+from psmctl.db import backup, chunked, connect, open_db, schema_version, write_tx
 from psmctl.db.chunked import insert_rows, select_in
 from psmctl.db.health import check
 from psmctl.db.migrations import migrations
@@ -210,15 +210,16 @@ def test_select_in_asks_a_chunk_at_a_time_under_the_old_parameter_limit(db: Data
     ]
 
 
-def test_insert_rows_writes_every_value_as_given(db: Database) -> None:
+def test_insert_rows_writes_every_value_as_given(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk insert writes what each row holds, whether a column is bound per row or written once as a literal
-    (a value every row shares): quotes, NUL, 1 beside 1.0, NULL beside a default, and more rows than one statement
-    binds under the old parameter limit."""
+    (a value every row of a batch shares): quotes, NUL, 1 beside 1.0, NULL beside a default, more rows than one
+    statement binds under the old parameter limit, and batches that differ in what they hold alike."""
+    monkeypatch.setattr(chunked, "_BATCH", 1000)  # column e: NUL in the first batch, "same" in the others
     db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b ANY, c TEXT, d TEXT DEFAULT 'x', e ANY) STRICT")
     rows = [(i, "O'Neil; DROP TABLE t --", 1 if i % 7 else 1.0, None, None, "nul\x00in" if i == 3 else "same")
             for i in range(1, 2502)]  # fmt: skip
-    insert_rows(db, "t", ("id", "a", "b", "c", "d", "e"), rows)
+    insert_rows(db, "t", ("id", "a", "b", "c", "d", "e"), iter(rows))  # any iterable: a generator too
     back = db.execute("SELECT id, a, b, c, d, e FROM t ORDER BY id").fetchall()
     assert back == rows
     assert [type(r[2]) for r in back[:7]] == [int] * 6 + [float]  # 1.0 stays a real beside the 1s

@@ -4,7 +4,7 @@ way it writes many rows (`insert_rows`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
@@ -26,35 +26,41 @@ def select_in(db: Database, sql: str, keys: Iterable[Any], *, size: int = CHUNK)
         yield from db.conn.execute(sql.replace(MARKS, ",".join("?" * len(chunk))), chunk)
 
 
+# Rows written a batch at a time: what every row of a batch holds alike is found in it, and the flat list of
+# values bound stays that batch's (1.2 million iuran months at once doubled `payments record`'s memory).
+_BATCH = 50_000
+
+
 def insert_rows(
-    db: Database, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str = ""
+    db: Database, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], tail: str = ""
 ) -> None:
     """INSERT every row (the one way psmctl writes many rows at once); ``tail`` follows VALUES (an ON CONFLICT).
 
-    Python's sqlite3 binds each value of each row, about a tenth of a microsecond apiece, so what every row holds
-    alike is not bound again and again:
+    Python's sqlite3 binds each value of each row, about half a microsecond apiece, so what every row of a batch
+    holds alike is not bound again and again:
     - a column no row fills is left out (NULL, or its default): a None costs an adapter look-up, about three times a
       string's, and a roster without education, occupation or SK columns held 500,000 of them;
     - a column holding the same whole number or text in every row (the batch, the sheet, the unsur, AKTIF) is
       written once into the statement as a literal, quoted by SQLite's own quote(): a roster's roles bound half
       their values that way.
     """
-    if not rows:
-        return
     defaults = {str(r[1]) for r in db.execute(f"PRAGMA table_info({table})") if r[3] or r[4] is not None}
-    names, values, bound = [], [], []
-    for i, column in enumerate(columns):
-        v = rows[0][i]
-        alike = _alike(rows, i, v)
-        if v is None and alike and column not in defaults:
-            continue  # NULL by leaving it out
-        names.append(column)
-        if alike:
-            values.append(str(db.execute("SELECT quote(?)", (v,)).fetchone()[0]))  # NULL for None
-        else:
-            values.append("?")
-            bound.append(i)
-    _insert_chunks(db, f"INSERT INTO {table}({', '.join(names)}) VALUES ", f"({', '.join(values)})", tail, rows, bound)
+    it = iter(rows)
+    while batch := list(islice(it, _BATCH)):
+        names, values, bound = [], [], []
+        for i, column in enumerate(columns):
+            v = batch[0][i]
+            alike = _alike(batch, i, v)
+            if v is None and alike and column not in defaults:
+                continue  # NULL by leaving it out
+            names.append(column)
+            if alike:
+                values.append(str(db.execute("SELECT quote(?)", (v,)).fetchone()[0]))  # NULL for None
+            else:
+                values.append("?")
+                bound.append(i)
+        head = f"INSERT INTO {table}({', '.join(names)}) VALUES "
+        _insert_chunks(db, head, f"({', '.join(values)})", tail, batch, bound)
 
 
 def _insert_chunks(

@@ -29,7 +29,7 @@ def insert_payments(db: Database, rows: Iterable[Sequence[Any]]) -> int:
     Returns the number of rows actually inserted. Call inside ``write_tx`` so that it is one transaction.
     """
     before = db.conn.total_changes
-    insert_rows(db, "payments", PAYMENT_COLUMNS, list(rows), " ON CONFLICT DO NOTHING")
+    insert_rows(db, "payments", PAYMENT_COLUMNS, rows, " ON CONFLICT DO NOTHING")
     return int(db.conn.total_changes - before)
 
 
