@@ -49,13 +49,13 @@ def _scan_all(db: Database, table: str, wanted: int) -> bool:
 def persons_by_nik(db: Database, niks: Sequence[str]) -> dict[str, tuple[int, tuple[Any, ...]]]:
     """(id, values in PERSON_COLUMNS order) of the given NIKs that are on the register."""
     cols = ", ".join(("id", "nik", *PERSON_COLUMNS))
-    out: dict[str, tuple[int, tuple[Any, ...]]] = {}
+    rows: Iterable[tuple[Any, ...]]
     if _scan_all(db, "volunteers", len(niks)):
         wanted = set(niks)
-        return {row[1]: (row[0], row[2:]) for row in db.execute(f"SELECT {cols} FROM volunteers") if row[1] in wanted}
-    for row in select_in(db, f"SELECT {cols} FROM volunteers WHERE nik IN ({MARKS})", niks):
-        out[row[1]] = (row[0], row[2:])
-    return out
+        rows = (r for r in db.execute(f"SELECT {cols} FROM volunteers") if r[1] in wanted)
+    else:
+        rows = select_in(db, f"SELECT {cols} FROM volunteers WHERE nik IN ({MARKS})", niks)
+    return {row[1]: (row[0], row[2:]) for row in rows}
 
 
 def next_volunteer_id(db: Database) -> int:

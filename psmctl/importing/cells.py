@@ -116,11 +116,6 @@ def normalise_phone(value: object, min_digits: int, max_digits: int) -> tuple[st
     """Phone as text starting with 0 (a number cell lost its 0; +62/62 becomes 0); (value, plausible): plausible
     with `min_digits` to `max_digits` digits, its 0 included (settings import.phone_min_digits, phone_max_digits: a
     longer "number" is something else typed in the column, a NIK or KK)."""
-    if (
-        value.__class__ is str and value[:1] == "0" and min_digits <= len(value) <= max_digits
-        and value.isdigit() and value.isascii()
-    ):  # fmt: skip
-        return value, True  # already clean: 08xxxxxxxxxx
     raw = str(int(value)) if isinstance(value, float) and value.is_integer() else text(value)
     s = re.sub(r"[\s\-.()]", "", raw.removeprefix("'"))  # Excel's text marker, kept by a CSV export
     if s.startswith("+62"):

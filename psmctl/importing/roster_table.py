@@ -629,7 +629,8 @@ class TableReader:
         return out
 
     def read_phones(self, col: list[Any], r: list[int]) -> list[str | None]:
-        """Each phone as text starting with 0 (a number cell lost its 0; +62 becomes 0); an odd one is a warning."""
+        """Each phone as text starting with 0 (a number cell lost its 0; +62 becomes 0); an odd one is a warning. A
+        clean one (08…, within the settings' digits) is kept as it is, without cells.normalise_phone's call."""
         least, most = self.phone_min, self.phone_max
         return [
             v if v.__class__ is str and v[:1] == "0" and least <= len(v) <= most and v.isdigit() and v.isascii()
