@@ -342,12 +342,13 @@ class TableReader:
         born: list[Any] = [raw if raw.__class__ is date else self.birth_of(raw) for raw in raws]
         where: list[Any] = list(zip(fields, raws, repeat(None)))
         first, as_of = _FIRST_BIRTH, self.as_of
-        # Only the rows whose cell is no possible date (a reason, or a date out of range) are looked at again.
+        # Only the rows whose cell is no possible date (a reason, or a date out of range) are looked at again: a
+        # reading is a date, a reason (str) or None (birth_of gives a datetime cell's date).
         for k in [k for k, b in enumerate(born) if b is not None and not (b.__class__ is date and first <= b <= as_of)]:
             birth, raw, fld, row = born[k], raws[k], fields[k], r[k]
             if birth.__class__ is str:
                 born[k], where[k] = None, self.unreadable_birth(fld, raw, birth, row)
-            elif birth > as_of or birth.year < 1900:
+            else:  # before 1900 or after the day of the import
                 self.add(row, fld, raw, "error", "DATE_INVALID", f"tanggal lahir {birth.isoformat()} tidak mungkin")
                 born[k], where[k] = None, REJECTED
         return tempat, born, where

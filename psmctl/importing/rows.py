@@ -286,18 +286,11 @@ def join_date_parts(rows: Sequence[Sequence[object]], table: Table) -> None:
 
 
 def _next_unnumbered(rows: Sequence[Sequence[object]], i: int, col: int | None) -> int:
-    """The first row from `i` whose cell in column `col` is no number (len(rows) when none): one C-speed pass over
-    the people's rows, whose NIK as typed starts with digits."""
+    """The first row from `i` whose cell in column `col` is no number (len(rows) when none): one pass over the
+    people's rows, whose NIK as typed starts with digits."""
     if col is None:
         return i
-    return next(
-        (
-            k
-            for k in range(i, len(rows))
-            if not (col < len(r := rows[k]) and (((c := r[col]).__class__ is str and c[:6].isdigit()) or _numberish(c)))
-        ),
-        len(rows),
-    )
+    return next((k for k in range(i, len(rows)) if not (col < len(r := rows[k]) and _numberish(r[col]))), len(rows))
 
 
 def _numberish(cell: object) -> bool:
